@@ -1,0 +1,67 @@
+"""The role catalogue and the default role → permission templates.
+
+Permissions are ``object:action`` strings. Templates are shared by every tenant (roles
+are not per node); where a role applies is decided by the node it is held at. Plugins
+add permissions and grant them to roles through the ``register_permissions`` hook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    label: str
+    description: str
+
+
+ROLES: dict[str, Role] = {r.key: r for r in (
+    Role("operator", "平台运维", "创建县级租户及其管理员;不查看信访内容和个人信息"),
+    Role("county_admin", "县级管理员", "管理本县组织架构、账号和专项活动"),
+    Role("township_admin", "乡镇管理员", "管理本乡镇(街道)组织架构和账号"),
+    Role("officer", "信访干部", "登记、交办、转送、跟踪信访事项"),
+    Role("handler", "承办人", "办理交办给本单位的信访事项并答复"),
+    Role("leader", "领导", "接访值班、包案、审批延期"),
+    Role("grid_worker", "网格员", "在本网格排查矛盾纠纷、走访群众"),
+    Role("supervisor", "纪工委督查", "只读查看辖区内的全部数据、文书和审计日志"),
+)}
+
+# Roles an admin holding the key may grant (always within the admin's own subtree).
+GRANTABLE: dict[str, frozenset[str]] = {
+    "operator": frozenset({"county_admin"}),
+    "county_admin": frozenset(ROLES) - {"operator"},
+    "township_admin": frozenset({"township_admin", "officer", "handler", "leader", "grid_worker"}),
+}
+
+PERMISSION_LABELS: dict[str, str] = {
+    "tenants:read": "查看组织架构",
+    "tenants:manage": "管理组织架构",
+    "users:read": "查看账号",
+    "users:manage": "管理账号",
+    "roles:grant": "授予和撤销角色",
+    "platform:operate": "创建县级租户",
+    "audit:read": "查看审计日志",
+    "audit:export": "导出审计日志",
+    "pii:read": "查看完整身份证号和电话",
+}
+
+_READ_ALL = {"tenants:read", "users:read"}
+
+DEFAULT_POLICY: dict[str, set[str]] = {
+    "operator": {"platform:operate", "tenants:read", "tenants:manage", "users:read", "users:manage", "roles:grant"},
+    "county_admin": _READ_ALL | {"tenants:manage", "users:manage", "roles:grant", "audit:read"},
+    "township_admin": _READ_ALL | {"tenants:manage", "users:manage", "roles:grant"},
+    "officer": _READ_ALL | {"pii:read"},
+    "handler": {"tenants:read"},
+    "leader": _READ_ALL | {"pii:read"},
+    "grid_worker": {"tenants:read"},
+    "supervisor": _READ_ALL | {"audit:read", "audit:export", "pii:read"},
+}
+
+READ_ACTIONS = frozenset({"read", "export", "verify"})
+
+
+def is_read_only(permission: str) -> bool:
+    return permission.split(":", 1)[1] in READ_ACTIONS

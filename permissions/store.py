@@ -1,0 +1,142 @@
+"""Casbin policies in our own ``casbin_rules`` table, cached per process by policy version.
+
+Casbin is asked once per (role, permission) after each policy change, never on the
+request path: a plain Enforcer answers a few hundred checks a second here.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import casbin
+from casbin import persist
+from sqlalchemy import Integer, String, UniqueConstraint, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.permissions.roles import PERMISSION_LABELS, ROLES, is_read_only
+
+logging.getLogger("casbin").setLevel(logging.ERROR)  # it logs every denial at WARNING
+MODEL_PATH = Path(__file__).with_name("model.conf")
+
+
+class CasbinRule(Base):
+    __tablename__ = "casbin_rules"
+    __table_args__ = (UniqueConstraint("ptype", "v0", "v1", "v2", name="uq_casbin_rules_rule"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ptype: Mapped[str] = mapped_column(String(8))
+    v0: Mapped[str] = mapped_column(String(64))
+    v1: Mapped[str] = mapped_column(String(64))
+    v2: Mapped[str] = mapped_column(String(64))
+
+
+class PolicyVersion(Base):
+    """One row; bumped on every policy change so other processes reload."""
+
+    __tablename__ = "policy_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TableAdapter(persist.Adapter):
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def load_policy(self, model) -> None:
+        with Session(self.engine) as s:
+            for rule in s.scalars(select(CasbinRule).order_by(CasbinRule.id)):
+                persist.load_policy_line(", ".join((rule.ptype, rule.v0, rule.v1, rule.v2)), model)
+
+
+def check_role_permission(role: str, permission: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    if role == "supervisor" and not is_read_only(permission):
+        raise ValueError(f"supervisors are read-only; cannot grant {permission!r}")
+
+
+def replace_rules(session: Session, grants: dict[str, set[str]]) -> None:
+    """Make the table hold exactly these role → permission rules, and bump the version."""
+    for role, perms in grants.items():
+        for perm in perms:
+            check_role_permission(role, perm)
+    wanted = {(role, *perm.split(":", 1)) for role, perms in grants.items() for perm in perms}
+    have = {(r.v0, r.v1, r.v2): r for r in session.scalars(select(CasbinRule).where(CasbinRule.ptype == "p"))}
+    if set(have) == wanted:
+        return
+    for key in set(have) - wanted:
+        session.delete(have[key])
+    for sub, obj, act in sorted(wanted - set(have)):
+        session.add(CasbinRule(ptype="p", v0=sub, v1=obj, v2=act))
+    bump_version(session)
+
+
+def bump_version(session: Session) -> None:
+    row = session.get(PolicyVersion, 1)
+    if row is None:
+        session.add(PolicyVersion(id=1, version=1))
+    else:
+        session.execute(update(PolicyVersion).where(PolicyVersion.id == 1)
+                        .values(version=PolicyVersion.version + 1, changed_at=utcnow()))
+
+
+def current_version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(PolicyVersion.version).where(PolicyVersion.id == 1)).scalar() or 0
+
+
+class PolicyStore:
+    """role → set of permissions, reloaded when the stored version moves.
+
+    The version is re-read at most every ``check_seconds``; ``invalidate()`` (called by the
+    Redis listener when configured) forces the next lookup to re-read it at once.
+    """
+
+    def __init__(self, engine: Engine, check_seconds: float = 2.0) -> None:
+        self.engine = engine
+        self.check_seconds = check_seconds
+        self._lock = threading.Lock()
+        self._version = -1
+        self._checked_at = 0.0
+        self._grants: dict[str, frozenset[str]] = {}
+
+    def invalidate(self) -> None:
+        self._checked_at = 0.0
+
+    def permissions_of(self, role: str) -> frozenset[str]:
+        self._refresh()
+        return self._grants.get(role, frozenset())
+
+    def _refresh(self) -> None:
+        now = time.monotonic()
+        if now - self._checked_at < self.check_seconds:
+            return
+        with self._lock:
+            if now - self._checked_at < self.check_seconds:
+                return
+            version = current_version(self.engine)
+            if version != self._version:
+                self._grants = self._load()
+                self._version = version
+            self._checked_at = time.monotonic()
+
+    def _load(self) -> dict[str, frozenset[str]]:
+        enforcer = casbin.Enforcer(str(MODEL_PATH), TableAdapter(self.engine))
+        catalogue = set(PERMISSION_LABELS) | {f"{obj}:{act}" for _, obj, act in enforcer.get_policy()}
+        return {role: frozenset(p for p in catalogue if enforcer.enforce(role, *p.split(":", 1)))
+                for role in ROLES}
+
+
+def sync_policy(session: Session) -> None:
+    """Store the default role templates (plus any plugin grants) in the table, if different."""
+    from xinfang.permissions.roles import DEFAULT_POLICY
+
+    replace_rules(session, {role: set(perms) for role, perms in DEFAULT_POLICY.items()})

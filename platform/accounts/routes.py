@@ -1,0 +1,182 @@
+"""Login, logout, the current user, user accounts and role assignments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from litestar import Request, Response, Router, delete, get, patch, post
+from litestar.datastructures import Cookie
+from sqlalchemy import select
+
+from xinfang.permissions.actor import authorize
+from xinfang.permissions.roles import GRANTABLE, PERMISSION_LABELS, ROLES
+from xinfang.platform.accounts import service
+from xinfang.platform.accounts.models import RoleAssignment, User
+from xinfang.platform.errors import BadRequest, NotFound
+from xinfang.platform.web.guards import (AUTHENTICATED, PUBLIC, SESSION_COOKIE, client_address, current_actor,
+                                          request_token)
+from xinfang.platform.web.paging import Page, page_of
+from xinfang.tenants.models import Node
+from xinfang.tenants.scope import Scope, ScopedSession
+
+
+@dataclass
+class LoginIn:
+    username: str
+    password: str
+
+
+@post("/api/auth/login", opt={"permission": PUBLIC}, sync_to_thread=True, summary="登录")
+def login(request: Request, data: LoginIn) -> Response:
+    state = request.app.state
+    with state.session_factory(scope=Scope.system()) as session:
+        token, user = service.login(session, state.settings, data.username.strip(), data.password,
+                                    client_address(request))
+    cookie = Cookie(key=SESSION_COOKIE, value=token, httponly=True, samesite="strict", path="/",
+                    max_age=state.settings.session_hours * 3600)
+    return Response({"token": token, "user": user.to_dict()}, cookies=[cookie])
+
+
+@post("/api/auth/logout", opt={"permission": PUBLIC}, sync_to_thread=True, summary="退出登录", status_code=200)
+def logout(request: Request) -> Response:
+    token = request_token(request)
+    if token:
+        with request.app.state.session_factory(scope=Scope.system()) as session:
+            service.logout(session, token, client_address(request))
+    return Response({"message": "已退出登录"}, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")])
+
+
+@get("/api/auth/me", opt={"permission": AUTHENTICATED}, sync_to_thread=True, summary="当前用户")
+def me(request: Request) -> dict:
+    actor = current_actor(request)
+    return {
+        "user": {"id": actor.user_id, "username": actor.username, "display_name": actor.display_name,
+                 "node_id": actor.home_node_id},
+        "assignments": [{**a.to_dict(), "role_label": ROLES[a.role].label} for a in actor.assignments],
+        "permissions": sorted(actor.permissions()),
+        "scope": [{**a.to_dict(), "covers": "整个平台" if a.node_id is None else f"{a.name}及其下级"}
+                  for a in actor.assignments],
+    }
+
+
+@get("/api/roles", opt={"permission": AUTHENTICATED}, sync_to_thread=False, summary="角色目录")
+def roles(request: Request) -> dict:
+    policy = request.app.state.policy
+    return {"roles": [{"key": r.key, "label": r.label, "description": r.description,
+                       "permissions": sorted(policy.permissions_of(r.key)),
+                       "may_grant": sorted(GRANTABLE.get(r.key, ()))} for r in ROLES.values()],
+            "permissions": PERMISSION_LABELS}
+
+
+@dataclass
+class UserIn:
+    username: str
+    display_name: str
+    password: str
+    node_id: int | None = None
+    position: str = ""
+
+
+@dataclass
+class UserPatch:
+    display_name: str | None = None
+    position: str | None = None
+    is_active: bool | None = None
+    password: str | None = None
+
+
+def _node(db: ScopedSession, node_id: int | None) -> Node | None:
+    if node_id is None:
+        return None
+    node = db.get(Node, node_id)
+    if node is None:
+        raise NotFound("节点不存在或不在您的管辖范围内")
+    return node
+
+
+def _user(db: ScopedSession, user_id: int) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound("用户不存在或不在您的管辖范围内")
+    return user
+
+
+@get("/api/users", opt={"permission": "users:read"}, sync_to_thread=True, summary="用户列表")
+def list_users(db: ScopedSession, node_id: int | None = None, q: str | None = None,
+               page: int = 1, per_page: int = 50) -> Page:
+    query = select(User).order_by(User.id)
+    if node_id is not None:
+        query = query.where(User.node_id == node_id)
+    if q:
+        query = query.where(User.username.contains(q) | User.display_name.contains(q))
+    return page_of(db, query, page, per_page, User.to_dict)
+
+
+@post("/api/users", opt={"permission": "users:manage"}, sync_to_thread=True, summary="新建用户")
+def create_user(request: Request, db: ScopedSession, data: UserIn) -> dict:
+    actor = current_actor(request)
+    node = _node(db, data.node_id)
+    if node is None and not authorize(actor, None, "platform", "operate"):
+        raise BadRequest("请指定用户所属节点")
+    if node is not None and not authorize(actor, node, "users", "manage"):
+        raise NotFound("节点不存在或不在您的管辖范围内")
+    user = service.create_user(db, username=data.username, display_name=data.display_name,
+                               password=data.password, node=node, position=data.position)
+    db.commit()
+    return user.to_dict()
+
+
+@get("/api/users/{user_id:int}", opt={"permission": "users:read"}, sync_to_thread=True, summary="用户详情")
+def get_user(db: ScopedSession, user_id: int) -> dict:
+    user = _user(db, user_id)
+    assignments = db.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id)).all()
+    return {**user.to_dict(), "assignments": [_assignment_dict(a) for a in assignments]}
+
+
+@patch("/api/users/{user_id:int}", opt={"permission": "users:manage"}, sync_to_thread=True, summary="修改用户")
+def update_user(db: ScopedSession, user_id: int, data: UserPatch) -> dict:
+    user = _user(db, user_id)
+    if data.display_name is not None:
+        user.display_name = data.display_name.strip() or user.display_name
+    if data.position is not None:
+        user.position = data.position.strip()
+    if data.is_active is not None:
+        user.is_active = data.is_active
+    if data.password is not None:
+        service.set_password(user, data.password)
+    db.commit()
+    return user.to_dict()
+
+
+@dataclass
+class GrantIn:
+    role: str
+    node_id: int | None = None
+
+
+def _assignment_dict(a: RoleAssignment) -> dict:
+    return {"id": a.id, "user_id": a.user_id, "role": a.role, "role_label": ROLES[a.role].label
+            if a.role in ROLES else a.role, "node_id": a.node_id}
+
+
+@post("/api/users/{user_id:int}/roles", opt={"permission": "roles:grant"}, sync_to_thread=True, summary="授予角色")
+def grant(request: Request, db: ScopedSession, user_id: int, data: GrantIn) -> dict:
+    user = _user(db, user_id)
+    assignment = service.grant_role(db, current_actor(request), user, data.role, _node(db, data.node_id))
+    db.commit()
+    return _assignment_dict(assignment)
+
+
+@delete("/api/users/{user_id:int}/roles/{assignment_id:int}", opt={"permission": "roles:grant"},
+        sync_to_thread=True, summary="撤销角色", status_code=200)
+def revoke(request: Request, db: ScopedSession, user_id: int, assignment_id: int) -> dict:
+    assignment = db.get(RoleAssignment, assignment_id)
+    if assignment is None or assignment.user_id != user_id:
+        raise NotFound("角色授予记录不存在或不在您的管辖范围内")
+    service.revoke_role(db, current_actor(request), assignment, _node(db, assignment.node_id))
+    db.commit()
+    return {"message": "已撤销", "id": assignment_id}
+
+
+router = Router(path="/", route_handlers=[login, logout, me, roles, list_users, create_user, get_user, update_user,
+                                          grant, revoke])

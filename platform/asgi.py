@@ -1,0 +1,5 @@
+"""ASGI entry point for uvicorn and production servers: ``xinfang.platform.asgi:app``."""
+
+from xinfang.platform.app import create_app
+
+app = create_app()

@@ -1,0 +1,238 @@
+"""Appending to and verifying the audit log.
+
+Every ORM write is recorded automatically (``after_flush``): create, update and delete,
+with the changed columns before and after. Bulk UPDATE/DELETE statements are recorded
+with their row count. Logins, exports, document generation and other events that are not
+row changes call ``record()`` directly. A record is hashed over its fields and the
+previous record's hash, one chain per county, so an edited, deleted or re-ordered record
+shows up in ``verify()`` by its position.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from xinfang.platform.audit.models import PLATFORM_CHAIN, AuditChain, AuditRecord
+from xinfang.platform.db import utcnow
+from xinfang.tenants.models import Node, NodeBound
+from xinfang.tenants.scope import ScopedSession, ancestry_for
+
+# Rows whose changes are not audited as such: the log itself, and login bookkeeping that
+# is recorded as login / login_failed / logout events instead.
+_NOT_AUDITED = {"audit_records", "audit_chains", "auth_sessions", "login_failures"}
+REDACTED = "(已隐去)"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def digest(fields: list[Any]) -> str:
+    text = json.dumps(_jsonable(fields), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def actor_info(session: Session) -> dict[str, Any]:
+    return session.info.get("actor") or {"id": None, "name": "系统", "address": ""}
+
+
+def record(session: Session, *, action: str, object_type: str, object_id: Any = "",
+           node_id: int | None = None, before: Any = None, after: Any = None) -> AuditRecord:
+    """Append one record in the session's transaction (it commits or rolls back with the data)."""
+    chain = PLATFORM_CHAIN
+    if node_id is not None:
+        probe = AuditRecord(node_id=node_id)
+        chain = (ancestry_for(session, probe) or {}).get("county_id") or PLATFORM_CHAIN
+    actor = actor_info(session)
+    with session.no_autoflush:
+        last_seq, last_hash = _lock_head(session, chain)
+        rec = AuditRecord(chain=chain, seq=last_seq + 1, prev_hash=last_hash, at=utcnow(),
+                          actor_id=actor["id"], actor_name=actor["name"], address=actor.get("address", ""),
+                          node_id=node_id, object_type=object_type, object_id=str(object_id or ""),
+                          action=action, before=_jsonable(before), after=_jsonable(after))
+        rec.hash = digest(rec.hashed_fields())
+        heads = AuditChain.__table__
+        session.connection().execute(update(heads).where(heads.c.chain == chain)
+                                     .values(last_seq=rec.seq, last_hash=rec.hash))
+        session.add(rec)
+    return rec
+
+
+def _lock_head(session: Session, chain: int) -> tuple[int, str]:
+    """Lock the chain's head row (created on first use) and return its last seq and hash.
+
+    Core statements on the session's connection: this runs inside flush events, where the
+    ORM cannot flush again, and the head row is bookkeeping, not a scoped record."""
+    conn = session.connection()
+    heads = AuditChain.__table__
+    query = select(heads.c.last_seq, heads.c.last_hash).where(heads.c.chain == chain).with_for_update()
+    row = conn.execute(query).first()
+    if row is None:
+        insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        conn.execute(insert(heads).values(chain=chain, last_seq=0, last_hash="").on_conflict_do_nothing())
+        row = conn.execute(query).one()
+    return row.last_seq, row.last_hash
+
+
+# --- automatic recording of ORM writes ------------------------------------------------
+
+
+def _node_of(obj: Any) -> int | None:
+    if isinstance(obj, Node):
+        return obj.id
+    if isinstance(obj, NodeBound):
+        return obj.node_id
+    return None
+
+
+def _columns(obj: Any) -> dict[str, Any]:
+    state = inspect(obj)
+    redact = getattr(type(obj), "__audit_redact__", ())
+    return {a.key: (REDACTED if a.key in redact else _jsonable(getattr(obj, a.key)))
+            for a in state.mapper.column_attrs}
+
+
+def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    redact = getattr(type(obj), "__audit_redact__", ())
+    before, after = {}, {}
+    for attr in state.mapper.column_attrs:
+        hist = state.attrs[attr.key].history
+        if not hist.has_changes():
+            continue
+        old = hist.deleted[0] if hist.deleted else None
+        new = hist.added[0] if hist.added else None
+        before[attr.key] = REDACTED if attr.key in redact else _jsonable(old)
+        after[attr.key] = REDACTED if attr.key in redact else _jsonable(new)
+    return before, after
+
+
+@dataclass
+class _Pending:
+    action: str
+    object_type: str
+    object_id: Any
+    node_id: int | None
+    before: Any
+    after: Any
+
+
+def _audited(obj: Any) -> bool:
+    return getattr(obj, "__tablename__", None) not in _NOT_AUDITED
+
+
+@event.listens_for(ScopedSession, "after_flush")
+def _collect(session: Session, _ctx: Any) -> None:
+    pending: list[_Pending] = session.info.setdefault("audit_pending", [])
+    for obj in session.new:
+        if _audited(obj):
+            pending.append(_Pending("create", obj.__tablename__, inspect(obj).identity_key[1][0]
+                                    if inspect(obj).identity_key else "", _node_of(obj), None, _columns(obj)))
+    for obj in session.dirty:
+        if _audited(obj) and session.is_modified(obj, include_collections=False):
+            before, after = _changes(obj)
+            if before or after:
+                pending.append(_Pending(getattr(obj, "__audit_action__", None) or "update", obj.__tablename__,
+                                        _pk(obj), _node_of(obj), before, after))
+    for obj in session.deleted:
+        if _audited(obj):
+            pending.append(_Pending("delete", obj.__tablename__, _pk(obj), _node_of(obj), _columns(obj), None))
+
+
+def _pk(obj: Any) -> Any:
+    ident = inspect(obj).identity
+    return ident[0] if ident and len(ident) == 1 else ident
+
+
+@event.listens_for(ScopedSession, "after_flush_postexec")
+def _write(session: Session, _ctx: Any) -> None:
+    pending: list[_Pending] = session.info.pop("audit_pending", [])
+    for p in pending:
+        record(session, action=p.action, object_type=p.object_type, object_id=p.object_id,
+               node_id=p.node_id, before=p.before, after=p.after)
+
+
+@event.listens_for(ScopedSession, "do_orm_execute")
+def _bulk(state) -> Any:
+    """Bulk UPDATE/DELETE bypass the flush: run them here and record what they touched."""
+    if not (state.is_update or state.is_delete) or state.execution_options.get("skip_audit"):
+        return None
+    entity = state.bind_mapper.class_ if state.bind_mapper else None
+    table = getattr(entity, "__tablename__", "?")
+    if table in _NOT_AUDITED:
+        return None
+    result = state.invoke_statement()
+    home = (session_actor_node(state.session))
+    record(state.session, action="bulk_update" if state.is_update else "bulk_delete", object_type=table,
+           node_id=home, after={"rows": result.rowcount, "statement": str(state.statement)})
+    return result
+
+
+def session_actor_node(session: Session) -> int | None:
+    return actor_info(session).get("node_id")
+
+
+# --- verification --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    position: int  # 1-based position in the chain as stored
+    seq: int
+    kind: str  # modified | missing | out_of_order | truncated
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"position": self.position, "seq": self.seq, "kind": self.kind, "message": self.message}
+
+
+def verify(session: Session, chain: int) -> list[Problem]:
+    """Walk one chain in stored order and report every record that breaks it."""
+    records = session.scalars(select(AuditRecord).where(AuditRecord.chain == chain)
+                              .order_by(AuditRecord.id)).all()
+    present = {rec.seq for rec in records}
+    problems: list[Problem] = []
+    prev: AuditRecord | None = None
+    for pos, rec in enumerate(records, start=1):
+        if digest(rec.hashed_fields()) != rec.hash:
+            problems.append(Problem(pos, rec.seq, "modified", f"第{pos}条记录(序号{rec.seq})的内容被修改"))
+        expected = prev.seq + 1 if prev else 1
+        if rec.seq != expected:
+            gap = [s for s in range(expected, rec.seq) if s not in present]
+            if rec.seq > expected and gap:
+                problems.append(Problem(pos, rec.seq, "missing",
+                                        f"第{pos}条记录(序号{rec.seq})之前的序号{gap[0]}至{gap[-1]}的记录被删除"))
+            else:
+                problems.append(Problem(pos, rec.seq, "out_of_order", f"第{pos}条记录(序号{rec.seq})的顺序被调换"))
+        elif rec.prev_hash != (prev.hash if prev else ""):
+            problems.append(Problem(pos, rec.seq, "modified", f"第{pos}条记录(序号{rec.seq})与前一条记录的链接不符"))
+        prev = rec
+    head = session.get(AuditChain, chain)
+    last = max(present, default=0)
+    if head is not None and head.last_seq > last:
+        problems.append(Problem(len(records) + 1, head.last_seq, "truncated",
+                                f"链尾序号{last + 1}至{head.last_seq}的记录被删除"))
+    return problems

@@ -1,0 +1,198 @@
+"""The ``xinfang`` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from xinfang.platform.settings import Settings
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _system_session(settings: Settings, engine=None):
+    from xinfang.platform import models  # noqa: F401
+    from xinfang.platform.db import make_engine, make_session_factory
+    from xinfang.tenants.scope import Scope
+
+    engine = engine or make_engine(settings.database_url)
+    session = make_session_factory(engine)(scope=Scope.system())
+    session.info["actor"] = {"id": None, "name": "命令行", "address": "cli"}
+    return session
+
+
+def _fail(message: str) -> None:
+    click.echo(f"错误:{message}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """信访工作平台 command line."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+def upgrade_database(settings: Settings) -> None:
+    """Migrate to head, then store the role templates (idempotent)."""
+    from xinfang.permissions.store import sync_policy
+    from xinfang.platform.migrate import upgrade
+
+    upgrade(settings.database_url)
+    with _system_session(settings) as session:
+        sync_policy(session)
+        session.commit()
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to the newest schema."""
+    upgrade_database(_settings())
+    click.echo("数据库已升级到最新版本")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the demo users as JSON on stdout.")
+def demo(as_json: bool) -> None:
+    """Load the demo counties and users (once)."""
+    from xinfang.platform import demo as demo_data
+
+    settings = _settings()
+    upgrade_database(settings)
+    with _system_session(settings) as session:
+        if demo_data.is_loaded(session):
+            click.echo("演示数据已存在,未重复导入", err=True)
+        else:
+            demo_data.load(session)
+            session.commit()
+            click.echo("演示数据已导入", err=True)
+    if as_json:
+        click.echo(json.dumps(demo_data.listing(), ensure_ascii=False))
+
+
+@main.group()
+def tenants() -> None:
+    """The tenant tree."""
+
+
+@tenants.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def tenants_import(file: Path) -> None:
+    """Import a tree from CSV or XLSX (columns 层级, 代码, 名称, 上级代码): all rows or none."""
+    from xinfang.platform.errors import ClerkError
+    from xinfang.tenants.importer import import_tree
+
+    with _system_session(_settings()) as session:
+        try:
+            result = import_tree(session, file.name, file.read_bytes())
+        except ClerkError as exc:
+            for detail in exc.details:
+                click.echo(detail["message"], err=True)
+            _fail(exc.message)
+        session.commit()
+    click.echo(f"导入完成:新建{result.created}个,重命名{result.renamed}个,未变{result.unchanged}个")
+
+
+@main.group()
+def users() -> None:
+    """Accounts."""
+
+
+@users.command("create")
+@click.option("--username", required=True)
+@click.option("--password", required=True, prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", "display_name", default="", help="Display name (姓名).")
+@click.option("--node", "node_code", default=None, help="Home node code; omit for a platform operator.")
+@click.option("--role", "roles", multiple=True, help="ROLE or ROLE@NODECODE; repeatable.")
+def users_create(username: str, password: str, display_name: str, node_code: str | None, roles: tuple[str, ...]) -> None:
+    """Create a user and grant roles."""
+    from sqlalchemy import select
+
+    from xinfang.platform.accounts.service import create_user, grant_role
+    from xinfang.platform.errors import ClerkError
+    from xinfang.tenants.models import Node
+
+    with _system_session(_settings()) as session:
+        def node_by(code: str | None) -> Node | None:
+            if not code:
+                return None
+            node = session.scalar(select(Node).where(Node.code == code))
+            if node is None:
+                _fail(f"节点代码 {code} 不存在")
+            return node
+
+        try:
+            user = create_user(session, username=username, display_name=display_name or username,
+                               password=password, node=node_by(node_code))
+            for spec in roles:
+                role, _, code = spec.partition("@")
+                grant_role(session, None, user, role, node_by(code or node_code))
+        except ClerkError as exc:
+            _fail(exc.message)
+        session.commit()
+    click.echo(f"已创建用户 {username}")
+
+
+@main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check every county's hash chain; exit 1 and list problems if any record was tampered with."""
+    from sqlalchemy import select
+
+    from xinfang.platform.audit.log import verify
+    from xinfang.platform.audit.models import AuditChain
+
+    bad = 0
+    with _system_session(_settings()) as session:
+        for chain in session.scalars(select(AuditChain.chain).order_by(AuditChain.chain)):
+            problems = verify(session, chain)
+            label = "平台" if chain == 0 else f"县 {chain}"
+            if problems:
+                bad += len(problems)
+                for p in problems:
+                    click.echo(f"[{label}] {p.message}")
+            else:
+                click.echo(f"[{label}] 完整")
+    if bad:
+        _fail(f"发现{bad}处问题")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--demo", "with_demo", is_flag=True, help="Load the demo data when the database is empty.")
+@click.option("--workers", default=1, show_default=True, type=int, help="Web worker processes.")
+def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
+    """Migrate, then serve the web app."""
+    import uvicorn
+
+    from xinfang.platform import demo as demo_data
+    from xinfang.tenants.models import Node
+
+    settings = _settings()
+    upgrade_database(settings)
+    if with_demo:
+        from sqlalchemy import select
+
+        with _system_session(settings) as session:
+            if session.scalar(select(Node.id).limit(1)) is None:
+                demo_data.load(session)
+                session.commit()
+                click.echo(f"已导入演示数据,演示账号密码均为 {demo_data.DEMO_PASSWORD}", err=True)
+    click.echo(f"信访工作平台已启动:http://{host}:{port}", err=True)
+    uvicorn.run("xinfang.platform.asgi:app", host=host, port=port, workers=workers, log_level="info")

@@ -1,0 +1,93 @@
+"""Authentication, the per-route permission check, and the request's database session.
+
+Every route declares ``opt={"permission": ...}``: ``PUBLIC``, ``AUTHENTICATED`` (any
+logged-in user, for their own account only) or an ``object:action`` permission. The one
+app-level guard resolves the bearer token or session cookie to an ``Actor``, checks the
+permission, and stores the scope the permission reaches (the union of the subtrees of the
+assignments that grant it) for the session the handler gets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from anyio import to_thread
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from xinfang.permissions.actor import Actor
+from xinfang.platform.accounts.service import authenticate
+from xinfang.platform.errors import Forbidden, Unauthorized
+from xinfang.tenants.scope import Scope, ScopedSession
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+SESSION_COOKIE = "xinfang_session"
+# Framework routes that cannot carry an ``opt``: the OpenAPI documents.
+PUBLIC_PATH_PREFIXES = ("/schema",)
+
+
+def request_token(connection: ASGIConnection) -> str | None:
+    header = connection.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None
+    return connection.cookies.get(SESSION_COOKIE) or None
+
+
+def client_address(connection: ASGIConnection) -> str:
+    return connection.client.host if connection.client else ""
+
+
+async def permission_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    permission = handler.opt.get("permission")
+    state = connection.state
+    state.scope = Scope.nothing()
+    state.actor = None
+    if permission is None:
+        if connection.url.path.startswith(PUBLIC_PATH_PREFIXES):
+            return
+        raise Forbidden("该接口未声明所需权限,已拒绝访问")
+    token = request_token(connection)
+    if token:
+        state.actor = await to_thread.run_sync(_authenticate, connection, token)
+    if permission == PUBLIC:
+        return
+    actor: Actor | None = state.actor
+    if actor is None:
+        raise Unauthorized("请先登录(登录已过期或凭证无效)")
+    if permission == AUTHENTICATED:
+        return
+    if not connection.app.state.authz_enabled:  # only bench/authz.py switches this off
+        state.scope = Scope.system()
+        return
+    scope = actor.scope_for(permission)
+    if scope is None:
+        raise Forbidden("您没有执行此操作的权限")
+    state.scope = scope
+
+
+def _authenticate(connection: ASGIConnection, token: str) -> Actor | None:
+    app_state = connection.app.state
+    with app_state.session_factory(scope=Scope.system()) as session:
+        return authenticate(session, app_state.policy, token)
+
+
+def provide_db(request: ASGIConnection) -> Iterator[ScopedSession]:
+    """The handler's session: limited to the scope the route's permission reaches."""
+    session: ScopedSession = request.app.state.session_factory(scope=request.state.scope)
+    actor: Actor | None = request.state.actor
+    session.info["actor"] = {"id": actor.user_id if actor else None,
+                             "name": actor.username if actor else "匿名",
+                             "address": client_address(request),
+                             "node_id": actor.home_node_id if actor else None}
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def current_actor(request: ASGIConnection) -> Actor:
+    actor = request.state.actor
+    if actor is None:
+        raise Unauthorized("请先登录")
+    return actor

@@ -1,0 +1,85 @@
+"""The tenant tree and the ancestor columns every tenant-owned row carries.
+
+Each row stores the id of every ancestor node (and, for rows bound to a node, that node
+itself) in ``county_id`` … ``department_id``. "Everything under township X" is then one
+equality test, ``township_id = X``, on SQLite and PostgreSQL alike; the scope filter in
+``xinfang.tenants.scope`` is built from exactly these columns.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, event, update
+from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship
+
+from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.tenants.levels import ANCESTOR_COLUMNS, COLUMN, LABELS, Level
+
+
+class Ancestry:
+    """Ancestor columns. Filled automatically before flush; never set them by hand."""
+
+    # Operators (platform staff) see directory rows (the tree, accounts) but no tenant data.
+    __platform_visible__ = False
+
+    county_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    township_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    village_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    grid_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    department_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+    def ancestry(self) -> dict[str, int | None]:
+        return {col: getattr(self, col) for col in ANCESTOR_COLUMNS}
+
+
+class NodeBound(Ancestry):
+    """A row that belongs to exactly one node; its ancestry is that node's, itself included."""
+
+    node_id: Mapped[int | None] = mapped_column(ForeignKey("nodes.id"), index=True)
+
+
+class Node(Ancestry, Base):
+    __tablename__ = "nodes"
+    __platform_visible__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("nodes.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    parent: Mapped[Node | None] = relationship(remote_side=[id], lazy="raise")
+
+    @property
+    def level_enum(self) -> Level:
+        return Level(self.level)
+
+    @property
+    def level_label(self) -> str:
+        return LABELS[Level(self.level)]
+
+    def ancestry_with_self(self) -> dict[str, int | None]:
+        """The ancestry a row bound to this node (or a child of it) carries."""
+        values = self.ancestry()
+        values[COLUMN[Level(self.level)]] = self.id
+        return values
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "level": self.level,
+            "level_label": self.level_label,
+            "code": self.code,
+            "name": self.name,
+            "parent_id": self.parent_id,
+        }
+
+
+@event.listens_for(Node, "after_insert")
+def _record_own_column(mapper, connection, target: Node) -> None:
+    """A node is inside its own subtree: store its id in its own level's column."""
+    column = COLUMN[Level(target.level)]
+    connection.execute(update(Node.__table__).where(Node.__table__.c.id == target.id).values({column: target.id}))
+    attributes.set_committed_value(target, column, target.id)

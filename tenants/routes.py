@@ -1,0 +1,134 @@
+"""The tenant tree over HTTP: list, read, create, rename, move, import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from litestar import Request, Router, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from sqlalchemy import select
+
+from xinfang.permissions.actor import authorize
+from xinfang.platform.errors import BadRequest, Forbidden, NotFound
+from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.paging import Page, page_of
+from xinfang.tenants import tree
+from xinfang.tenants.importer import import_tree
+from xinfang.tenants.levels import Level
+from xinfang.tenants.models import Node
+from xinfang.tenants.scope import ScopedSession
+
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+def get_node(db: ScopedSession, node_id: int | None) -> Node:
+    node = db.get(Node, node_id) if node_id is not None else None
+    if node is None:
+        raise NotFound("节点不存在或不在您的管辖范围内")
+    return node
+
+
+@get("/api/nodes", opt={"permission": "tenants:read"}, sync_to_thread=True, summary="组织架构节点列表")
+def list_nodes(db: ScopedSession, level: str | None = None, parent_id: int | None = None, q: str | None = None,
+               page: int = 1, per_page: int = 100) -> Page:
+    query = select(Node).order_by(Node.code)
+    if level:
+        try:
+            query = query.where(Node.level == Level(level).value)
+        except ValueError as exc:
+            raise BadRequest(f"未知的层级“{level}”") from exc
+    if parent_id is not None:
+        query = query.where(Node.parent_id == parent_id)
+    if q:
+        query = query.where(Node.name.contains(q) | Node.code.startswith(q))
+    return page_of(db, query, page, per_page, Node.to_dict)
+
+
+@get("/api/nodes/{node_id:int}", opt={"permission": "tenants:read"}, sync_to_thread=True, summary="节点详情")
+def read_node(db: ScopedSession, node_id: int) -> dict:
+    node = get_node(db, node_id)
+    children = db.scalars(select(Node).where(Node.parent_id == node.id).order_by(Node.code)).all()
+    return {**node.to_dict(), "children": [c.to_dict() for c in children]}
+
+
+@dataclass
+class NodeIn:
+    level: str
+    code: str
+    name: str
+    parent_id: int | None = None
+
+
+@post("/api/nodes", opt={"permission": "tenants:manage"}, sync_to_thread=True, summary="新建节点")
+def create(request: Request, db: ScopedSession, data: NodeIn) -> dict:
+    actor = current_actor(request)
+    parent = get_node(db, data.parent_id) if data.parent_id is not None else None
+    if parent is None and not authorize(actor, None, "platform", "operate"):
+        raise Forbidden("只有平台运维人员可以新建县级节点")
+    try:
+        level = Level(data.level)
+    except ValueError as exc:
+        raise BadRequest(f"未知的层级“{data.level}”") from exc
+    node = tree.create_node(db, level, data.code, data.name, parent)
+    db.commit()
+    return node.to_dict()
+
+
+@dataclass
+class NodePatch:
+    name: str
+
+
+@patch("/api/nodes/{node_id:int}", opt={"permission": "tenants:manage"}, sync_to_thread=True, summary="重命名节点")
+def rename(request: Request, db: ScopedSession, node_id: int, data: NodePatch) -> dict:
+    node = get_node(db, node_id)
+    _must_manage_from_above(request, db, node)
+    tree.rename_node(node, data.name)
+    db.commit()
+    return node.to_dict()
+
+
+@dataclass
+class MoveIn:
+    parent_id: int
+    code: str | None = None
+
+
+@post("/api/nodes/{node_id:int}/move", opt={"permission": "tenants:manage"}, sync_to_thread=True,
+      summary="迁移节点(其下记录随之迁移)", status_code=200)
+def move(request: Request, db: ScopedSession, node_id: int, data: MoveIn) -> dict:
+    node = get_node(db, node_id)
+    _must_manage_from_above(request, db, node)
+    new_parent = get_node(db, data.parent_id)
+    moved = tree.move_node(db, node, new_parent, data.code)
+    db.commit()
+    db.refresh(node)
+    return {**node.to_dict(), "records_moved": moved}
+
+
+def _must_manage_from_above(request: Request, db: ScopedSession, node: Node) -> None:
+    """A node is managed by an admin of its parent (or the operator), never by its own admin."""
+    actor = current_actor(request)
+    parent = db.get(Node, node.parent_id) if node.parent_id else None
+    if parent is None and authorize(actor, None, "platform", "operate"):
+        return
+    if parent is None or not authorize(actor, parent, "tenants", "manage"):
+        raise Forbidden("该节点只能由上级管理员修改")
+
+
+@post("/api/nodes/import", opt={"permission": "tenants:manage"}, sync_to_thread=True,
+      summary="从 CSV 或 XLSX 导入组织架构(有任何错误则全部不导入)", status_code=200)
+def import_nodes(db: ScopedSession,
+                 data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]) -> dict:
+    content = data.file.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        raise BadRequest("文件超过10MB")
+    result = import_tree(db, data.filename, content)
+    db.commit()
+    return result.to_dict()
+
+
+router = Router(path="/", route_handlers=[list_nodes, read_node, create, rename, move, import_nodes])

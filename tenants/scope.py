@@ -1,0 +1,211 @@
+"""The scope of a session: which nodes' rows it may read and write.
+
+One ``do_orm_execute`` listener adds ``with_loader_criteria`` to every ORM statement
+(SELECT, relationship loads, bulk UPDATE and DELETE); ``before_flush`` fills the ancestor
+columns and refuses writes outside the scope; ``ScopedSession.get`` re-checks objects
+served from the identity map; Core and ``text()`` statements are refused outright in a
+restricted session, because nothing can filter them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import event, false, inspect, or_, select
+from sqlalchemy.orm import Session, with_loader_criteria
+
+from xinfang.tenants.levels import ANCESTOR_COLUMNS, COLUMN, Level
+from xinfang.tenants.models import Ancestry, Node, NodeBound
+
+
+class ScopeViolation(Exception):
+    """A write or a statement reached outside the session's scope."""
+
+    def __init__(self, message: str = "无权操作该范围的数据") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+SYSTEM, PLATFORM, NODES = "system", "platform", "nodes"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """``system``: no restriction (CLI, jobs, migrations). ``platform``: the operator — the
+    tree and accounts, no tenant data. ``nodes``: the subtrees of the given nodes."""
+
+    mode: str
+    # column name -> node ids, e.g. {"township_id": (3, 7)}
+    grants: tuple[tuple[str, tuple[int, ...]], ...] = field(default=())
+
+    @classmethod
+    def system(cls) -> Scope:
+        return cls(SYSTEM)
+
+    @classmethod
+    def platform(cls) -> Scope:
+        return cls(PLATFORM)
+
+    @classmethod
+    def nothing(cls) -> Scope:
+        return cls(NODES)
+
+    @classmethod
+    def of_nodes(cls, nodes: Iterable[tuple[str, int]]) -> Scope:
+        """``nodes``: (level, node id) pairs; each covers that node's whole subtree."""
+        ids: dict[str, set[int]] = {}
+        for level, node_id in nodes:
+            ids.setdefault(COLUMN[Level(level)], set()).add(node_id)
+        return cls(NODES, tuple(sorted((col, tuple(sorted(v))) for col, v in ids.items())))
+
+    def ids(self, column: str) -> tuple[int, ...]:
+        return dict(self.grants).get(column, ())
+
+    @property
+    def restricted(self) -> bool:
+        return self.mode != SYSTEM
+
+    def covers(self, ancestry: dict[str, int | None], platform_visible: bool = False) -> bool:
+        if self.mode == SYSTEM or (self.mode == PLATFORM and platform_visible):
+            return True
+        return any(ancestry.get(col) in ids for col, ids in self.grants)
+
+    def covers_row(self, obj: Any) -> bool:
+        if not isinstance(obj, Ancestry):
+            return True
+        return self.covers(obj.ancestry(), type(obj).__platform_visible__)
+
+    def covers_node(self, node: Node) -> bool:
+        return self.covers(node.ancestry_with_self(), True)
+
+    def loader_options(self) -> list:
+        if self.mode == SYSTEM:
+            return []
+        if self.mode == PLATFORM:
+            return [with_loader_criteria(cls, false(), include_aliases=True)
+                    for cls in _tenant_data_classes()]
+        county, township, village, grid, department = (list(self.ids(c)) for c in ANCESTOR_COLUMNS)
+        # One fixed SQL shape for every scope (expanding IN parameters): the lambda is cached
+        # by its code, and only the id lists vary from one request to the next.
+        return [with_loader_criteria(
+            Ancestry,
+            lambda cls: or_(cls.county_id.in_(county), cls.township_id.in_(township),
+                            cls.village_id.in_(village), cls.grid_id.in_(grid),
+                            cls.department_id.in_(department)),
+            include_aliases=True,
+        )]
+
+
+def _tenant_data_classes() -> list[type]:
+    from xinfang.platform.db import Base
+
+    return [m.class_ for m in Base.registry.mappers
+            if issubclass(m.class_, Ancestry) and not m.class_.__platform_visible__]
+
+
+class ScopedSession(Session):
+    """A session whose reads and writes are limited to ``self.scope``."""
+
+    def __init__(self, *args: Any, scope: Scope | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.info["scope"] = scope or Scope.nothing()
+
+    @property
+    def scope(self) -> Scope:
+        return self.info["scope"]
+
+    def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
+        obj = super().get(entity, ident, **kwargs)
+        if obj is not None and not self.scope.covers_row(obj):
+            return None  # served from the identity map, loaded under another scope
+        return obj
+
+    def get_one(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
+        from sqlalchemy.orm.exc import NoResultFound
+
+        obj = self.get(entity, ident, **kwargs)
+        if obj is None:
+            raise NoResultFound("No row was found when one was required")
+        return obj
+
+
+@event.listens_for(ScopedSession, "do_orm_execute")
+def _apply_scope(state) -> None:
+    scope: Scope = state.session.info["scope"]
+    if not scope.restricted or state.execution_options.get("skip_scope"):
+        return
+    if not state.is_orm_statement:
+        raise ScopeViolation("受限会话中不允许执行无法按辖区过滤的语句")
+    if state.is_insert:
+        raise ScopeViolation("受限会话中请通过对象写入数据,不允许批量插入")
+    if state.is_update:
+        values = getattr(state.statement, "_values", None) or {}
+        touched = {getattr(k, "key", str(k)) for k in values}
+        if touched & {*ANCESTOR_COLUMNS, "node_id", "parent_id"}:
+            raise ScopeViolation("受限会话中不允许批量修改记录的归属")
+    state.statement = state.statement.options(*scope.loader_options())
+
+
+def _node_ancestry(session: Session, node_id: int) -> tuple[Node, dict[str, int | None]]:
+    cache: dict[int, Node] = session.info.setdefault("node_cache", {})
+    node = cache.get(node_id)
+    if node is None:
+        node = session.execute(
+            select(Node).where(Node.id == node_id), execution_options={"skip_scope": True}
+        ).scalar_one_or_none()
+        if node is None:
+            raise ScopeViolation(f"节点 {node_id} 不存在")
+        cache[node_id] = node
+    return node, node.ancestry_with_self()
+
+
+def ancestry_for(session: Session, obj: Ancestry) -> dict[str, int | None] | None:
+    """The ancestry an object must carry, computed from its node (or parent), or None if unbound."""
+    if isinstance(obj, Node):
+        if obj.parent_id is None:
+            return {col: None for col in ANCESTOR_COLUMNS}
+        return _node_ancestry(session, obj.parent_id)[1]
+    if isinstance(obj, NodeBound):
+        if obj.node_id is None:
+            return {col: None for col in ANCESTOR_COLUMNS}
+        return _node_ancestry(session, obj.node_id)[1]
+    return None
+
+
+_OWNERSHIP_KEYS = (*ANCESTOR_COLUMNS, "node_id", "parent_id")
+
+
+def _placement(obj: Ancestry, values: dict[str, int | None]) -> dict[str, int | None]:
+    """The ancestry that decides where a row may be written. A node is placed where its
+    parent is: its own column is left out, so nobody can move or create the node they hold."""
+    if isinstance(obj, Node):
+        return {**values, COLUMN[Level(obj.level)]: None}
+    return values
+
+
+@event.listens_for(ScopedSession, "before_flush")
+def _check_writes(session: Session, _ctx: Any, _instances: Any) -> None:
+    scope: Scope = session.info["scope"]
+    for obj in [*session.new, *session.dirty]:
+        if not isinstance(obj, Ancestry):
+            continue
+        visible = type(obj).__platform_visible__
+        if obj in session.dirty:
+            state = inspect(obj)
+            if not any(state.attrs[k].history.has_changes() for k in _OWNERSHIP_KEYS if k in state.attrs):
+                continue
+            old = {k: (state.attrs[k].history.deleted or [getattr(obj, k)])[0] for k in ANCESTOR_COLUMNS}
+            if not scope.covers(_placement(obj, old), visible):
+                raise ScopeViolation()
+        computed = ancestry_for(session, obj)
+        own = COLUMN[Level(obj.level)] if isinstance(obj, Node) else None
+        for col, value in (computed or {}).items():
+            if col != own:
+                setattr(obj, col, value)
+        if not scope.covers(_placement(obj, obj.ancestry()), visible):
+            raise ScopeViolation()
+    for obj in session.deleted:
+        if isinstance(obj, Ancestry) and not scope.covers(_placement(obj, obj.ancestry()), type(obj).__platform_visible__):
+            raise ScopeViolation()
