@@ -17,9 +17,8 @@ from casbin import persist
 from sqlalchemy import Integer, String, UniqueConstraint, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
-
-from xinfang.platform.db import Base, UTCDateTime, utcnow
 from xinfang.permissions.roles import PERMISSION_LABELS, ROLES, is_read_only
+from xinfang.platform.db import Base, UTCDateTime, utcnow
 
 logging.getLogger("casbin").setLevel(logging.ERROR)  # it logs every denial at WARNING
 MODEL_PATH = Path(__file__).with_name("model.conf")

@@ -9,12 +9,11 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-
 from xinfang.permissions.store import PolicyStore
 from xinfang.platform import models  # noqa: F401  (registers every table and the audit listeners)
 from xinfang.platform.accounts.routes import router as accounts_router
 from xinfang.platform.audit.routes import router as audit_router
-from xinfang.platform.db import make_engine, make_session_factory
+from xinfang.platform.db import make_engine, make_session_factory, read_only
 from xinfang.platform.errors import EXCEPTION_HANDLERS
 from xinfang.platform.settings import Settings
 from xinfang.platform.web.guards import permission_guard, provide_db
@@ -30,6 +29,7 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True) 
     state = State({
         "settings": settings,
         "engine": engine,
+        "read_engine": read_only(engine),
         "session_factory": make_session_factory(engine),
         "policy": PolicyStore(engine),
         "authz_enabled": authz_enabled,

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import click
-
 from xinfang.platform.settings import Settings
 
 
@@ -118,7 +117,6 @@ def users() -> None:
 def users_create(username: str, password: str, display_name: str, node_code: str | None, roles: tuple[str, ...]) -> None:
     """Create a user and grant roles."""
     from sqlalchemy import select
-
     from xinfang.platform.accounts.service import create_user, grant_role
     from xinfang.platform.errors import ClerkError
     from xinfang.tenants.models import Node
@@ -153,7 +151,6 @@ def audit() -> None:
 def audit_verify() -> None:
     """Check every county's hash chain; exit 1 and list problems if any record was tampered with."""
     from sqlalchemy import select
-
     from xinfang.platform.audit.log import verify
     from xinfang.platform.audit.models import AuditChain
 
@@ -180,7 +177,6 @@ def audit_verify() -> None:
 def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
     """Migrate, then serve the web app."""
     import uvicorn
-
     from xinfang.platform import demo as demo_data
     from xinfang.tenants.models import Node
 

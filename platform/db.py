@@ -62,11 +62,23 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
         engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+    if "poolclass" not in kwargs:
+        kwargs.update(pool_size=10, max_overflow=20)
+    return create_engine(database_url, pool_pre_ping=True, **kwargs)
+
+
+READ_ONLY_OPTION = "xinfang_read_only"
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine for transactions that only read: on SQLite they begin DEFERRED and run
+    alongside the one writer; every other transaction takes the write lock at BEGIN
+    (IMMEDIATE), so a read that later writes can never fail on a stale snapshot."""
+    return engine.execution_options(**{READ_ONLY_OPTION: True})
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, and BEGIN IMMEDIATE so a read that turns into a write never deadlocks."""
+    """WAL, foreign keys, busy timeout, and BEGIN IMMEDIATE unless the caller said read-only."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -80,7 +92,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get(READ_ONLY_OPTION)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

@@ -3,9 +3,11 @@ user for every role. Loaded by ``xinfang demo`` and by ``make run`` on an empty 
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
+from xinfang.platform.accounts.passwords import hash_password
 from xinfang.platform.accounts.service import create_user, grant_role
 from xinfang.tenants.models import Node
 from xinfang.tenants.tree import create_node
@@ -69,6 +71,11 @@ def is_loaded(session: Session) -> bool:
     return session.scalar(select(Node.id).where(Node.code == TREE[0][1])) is not None
 
 
+@cache
+def _demo_hash() -> str:
+    return hash_password(DEMO_PASSWORD)
+
+
 def load(session: Session) -> None:
     """Create the demo tree and users in a system-scoped session (not committed here)."""
     nodes: dict[str, Node] = {}
@@ -76,7 +83,8 @@ def load(session: Session) -> None:
         nodes[code] = create_node(session, level, code, name, nodes[parent] if parent else None)
     for username, name, position, home, roles in USERS:
         user = create_user(session, username=username, display_name=name, password=DEMO_PASSWORD,
-                           node=nodes[home] if home else None, position=position)
+                           node=nodes[home] if home else None, position=position,
+                           password_hash=_demo_hash())
         for role, code in roles:
             grant_role(session, None, user, role, nodes[code] if code else None)
 

@@ -12,10 +12,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.spreadsheets.reading import Row, read_table
-from xinfang.tenants.levels import LABELS, PARENT_LEVEL, Level, code_problem, parse_level
+from xinfang.tenants.levels import (
+    LABELS,
+    PARENT_LEVEL,
+    Level,
+    code_problem,
+    parse_level,
+)
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope
 from xinfang.tenants.tree import NAME_MAX, create_node

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
 from litestar import Request, Router, get, patch, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import select
-
 from xinfang.permissions.actor import authorize
 from xinfang.platform.errors import BadRequest, Forbidden, NotFound
 from xinfang.platform.web.guards import current_actor
@@ -24,7 +22,7 @@ from xinfang.tenants.scope import ScopedSession
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
-def get_node(db: ScopedSession, node_id: int | None) -> Node:
+def get_node(db: NamedDependency[ScopedSession], node_id: int | None) -> Node:
     node = db.get(Node, node_id) if node_id is not None else None
     if node is None:
         raise NotFound("节点不存在或不在您的管辖范围内")
@@ -32,8 +30,8 @@ def get_node(db: ScopedSession, node_id: int | None) -> Node:
 
 
 @get("/api/nodes", opt={"permission": "tenants:read"}, sync_to_thread=True, summary="组织架构节点列表")
-def list_nodes(db: ScopedSession, level: str | None = None, parent_id: int | None = None, q: str | None = None,
-               page: int = 1, per_page: int = 100) -> Page:
+def list_nodes(db: NamedDependency[ScopedSession], level: FromQuery[str | None] = None, parent_id: FromQuery[int | None] = None, q: FromQuery[str | None] = None,
+               page: FromQuery[int] = 1, per_page: FromQuery[int] = 100) -> Page:
     query = select(Node).order_by(Node.code)
     if level:
         try:
@@ -48,7 +46,7 @@ def list_nodes(db: ScopedSession, level: str | None = None, parent_id: int | Non
 
 
 @get("/api/nodes/{node_id:int}", opt={"permission": "tenants:read"}, sync_to_thread=True, summary="节点详情")
-def read_node(db: ScopedSession, node_id: int) -> dict:
+def read_node(db: NamedDependency[ScopedSession], node_id: FromPath[int]) -> dict:
     node = get_node(db, node_id)
     children = db.scalars(select(Node).where(Node.parent_id == node.id).order_by(Node.code)).all()
     return {**node.to_dict(), "children": [c.to_dict() for c in children]}
@@ -63,7 +61,7 @@ class NodeIn:
 
 
 @post("/api/nodes", opt={"permission": "tenants:manage"}, sync_to_thread=True, summary="新建节点")
-def create(request: Request, db: ScopedSession, data: NodeIn) -> dict:
+def create(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[NodeIn]) -> dict:
     actor = current_actor(request)
     parent = get_node(db, data.parent_id) if data.parent_id is not None else None
     if parent is None and not authorize(actor, None, "platform", "operate"):
@@ -83,7 +81,7 @@ class NodePatch:
 
 
 @patch("/api/nodes/{node_id:int}", opt={"permission": "tenants:manage"}, sync_to_thread=True, summary="重命名节点")
-def rename(request: Request, db: ScopedSession, node_id: int, data: NodePatch) -> dict:
+def rename(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[int], data: JSONBody[NodePatch]) -> dict:
     node = get_node(db, node_id)
     _must_manage_from_above(request, db, node)
     tree.rename_node(node, data.name)
@@ -99,7 +97,7 @@ class MoveIn:
 
 @post("/api/nodes/{node_id:int}/move", opt={"permission": "tenants:manage"}, sync_to_thread=True,
       summary="迁移节点(其下记录随之迁移)", status_code=200)
-def move(request: Request, db: ScopedSession, node_id: int, data: MoveIn) -> dict:
+def move(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[int], data: JSONBody[MoveIn]) -> dict:
     node = get_node(db, node_id)
     _must_manage_from_above(request, db, node)
     new_parent = get_node(db, data.parent_id)
@@ -109,7 +107,7 @@ def move(request: Request, db: ScopedSession, node_id: int, data: MoveIn) -> dic
     return {**node.to_dict(), "records_moved": moved}
 
 
-def _must_manage_from_above(request: Request, db: ScopedSession, node: Node) -> None:
+def _must_manage_from_above(request: Request, db: NamedDependency[ScopedSession], node: Node) -> None:
     """A node is managed by an admin of its parent (or the operator), never by its own admin."""
     actor = current_actor(request)
     parent = db.get(Node, node.parent_id) if node.parent_id else None
@@ -121,8 +119,8 @@ def _must_manage_from_above(request: Request, db: ScopedSession, node: Node) -> 
 
 @post("/api/nodes/import", opt={"permission": "tenants:manage"}, sync_to_thread=True,
       summary="从 CSV 或 XLSX 导入组织架构(有任何错误则全部不导入)", status_code=200)
-def import_nodes(db: ScopedSession,
-                 data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]) -> dict:
+def import_nodes(db: NamedDependency[ScopedSession],
+                 data: MultipartBody[UploadFile]) -> dict:
     content = data.file.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
         raise BadRequest("文件超过10MB")

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import event, false, inspect, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
-
 from xinfang.tenants.levels import ANCESTOR_COLUMNS, COLUMN, Level
 from xinfang.tenants.models import Ancestry, Node, NodeBound
 
@@ -190,6 +189,12 @@ def _check_writes(session: Session, _ctx: Any, _instances: Any) -> None:
     scope: Scope = session.info["scope"]
     for obj in [*session.new, *session.dirty]:
         if not isinstance(obj, Ancestry):
+            continue
+        if getattr(obj, "__append_only__", False) and obj in session.new:
+            # the audit log: appended by the system on behalf of any session, never edited
+            computed = ancestry_for(session, obj)
+            for col, value in (computed or {}).items():
+                setattr(obj, col, value)
             continue
         visible = type(obj).__platform_visible__
         if obj in session.dirty:

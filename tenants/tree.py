@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
-
 from xinfang.platform.audit.log import record
 from xinfang.platform.db import Base
 from xinfang.platform.errors import BadRequest, Conflict
-from xinfang.tenants.levels import ANCESTOR_COLUMNS, COLUMN, LABELS, PARENT_LEVEL, Level, code_problem, local_suffix
+from xinfang.tenants.levels import (
+    ANCESTOR_COLUMNS,
+    COLUMN,
+    LABELS,
+    PARENT_LEVEL,
+    Level,
+    code_problem,
+    local_suffix,
+)
 from xinfang.tenants.models import Ancestry, Node
 
 NAME_MAX = 100

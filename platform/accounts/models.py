@@ -6,7 +6,6 @@ from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-
 from xinfang.platform.db import Base, UTCDateTime, utcnow
 from xinfang.tenants.models import NodeBound
 

@@ -6,15 +6,22 @@ from dataclasses import dataclass
 
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
-
 from xinfang.permissions.actor import authorize
 from xinfang.permissions.roles import GRANTABLE, PERMISSION_LABELS, ROLES
 from xinfang.platform.accounts import service
 from xinfang.platform.accounts.models import RoleAssignment, User
 from xinfang.platform.errors import BadRequest, NotFound
-from xinfang.platform.web.guards import (AUTHENTICATED, PUBLIC, SESSION_COOKIE, client_address, current_actor,
-                                          request_token)
+from xinfang.platform.web.guards import (
+    AUTHENTICATED,
+    PUBLIC,
+    SESSION_COOKIE,
+    client_address,
+    current_actor,
+    request_token,
+)
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope, ScopedSession
@@ -27,7 +34,7 @@ class LoginIn:
 
 
 @post("/api/auth/login", opt={"permission": PUBLIC}, sync_to_thread=True, summary="登录")
-def login(request: Request, data: LoginIn) -> Response:
+def login(request: Request, data: JSONBody[LoginIn]) -> Response:
     state = request.app.state
     with state.session_factory(scope=Scope.system()) as session:
         token, user = service.login(session, state.settings, data.username.strip(), data.password,
@@ -85,7 +92,7 @@ class UserPatch:
     password: str | None = None
 
 
-def _node(db: ScopedSession, node_id: int | None) -> Node | None:
+def _node(db: NamedDependency[ScopedSession], node_id: int | None) -> Node | None:
     if node_id is None:
         return None
     node = db.get(Node, node_id)
@@ -94,7 +101,7 @@ def _node(db: ScopedSession, node_id: int | None) -> Node | None:
     return node
 
 
-def _user(db: ScopedSession, user_id: int) -> User:
+def _user(db: NamedDependency[ScopedSession], user_id: FromPath[int]) -> User:
     user = db.get(User, user_id)
     if user is None:
         raise NotFound("用户不存在或不在您的管辖范围内")
@@ -102,8 +109,8 @@ def _user(db: ScopedSession, user_id: int) -> User:
 
 
 @get("/api/users", opt={"permission": "users:read"}, sync_to_thread=True, summary="用户列表")
-def list_users(db: ScopedSession, node_id: int | None = None, q: str | None = None,
-               page: int = 1, per_page: int = 50) -> Page:
+def list_users(db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None, q: FromQuery[str | None] = None,
+               page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> Page:
     query = select(User).order_by(User.id)
     if node_id is not None:
         query = query.where(User.node_id == node_id)
@@ -113,7 +120,7 @@ def list_users(db: ScopedSession, node_id: int | None = None, q: str | None = No
 
 
 @post("/api/users", opt={"permission": "users:manage"}, sync_to_thread=True, summary="新建用户")
-def create_user(request: Request, db: ScopedSession, data: UserIn) -> dict:
+def create_user(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[UserIn]) -> dict:
     actor = current_actor(request)
     node = _node(db, data.node_id)
     if node is None and not authorize(actor, None, "platform", "operate"):
@@ -127,14 +134,14 @@ def create_user(request: Request, db: ScopedSession, data: UserIn) -> dict:
 
 
 @get("/api/users/{user_id:int}", opt={"permission": "users:read"}, sync_to_thread=True, summary="用户详情")
-def get_user(db: ScopedSession, user_id: int) -> dict:
+def get_user(db: NamedDependency[ScopedSession], user_id: FromPath[int]) -> dict:
     user = _user(db, user_id)
     assignments = db.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id)).all()
     return {**user.to_dict(), "assignments": [_assignment_dict(a) for a in assignments]}
 
 
 @patch("/api/users/{user_id:int}", opt={"permission": "users:manage"}, sync_to_thread=True, summary="修改用户")
-def update_user(db: ScopedSession, user_id: int, data: UserPatch) -> dict:
+def update_user(db: NamedDependency[ScopedSession], user_id: FromPath[int], data: JSONBody[UserPatch]) -> dict:
     user = _user(db, user_id)
     if data.display_name is not None:
         user.display_name = data.display_name.strip() or user.display_name
@@ -160,7 +167,7 @@ def _assignment_dict(a: RoleAssignment) -> dict:
 
 
 @post("/api/users/{user_id:int}/roles", opt={"permission": "roles:grant"}, sync_to_thread=True, summary="授予角色")
-def grant(request: Request, db: ScopedSession, user_id: int, data: GrantIn) -> dict:
+def grant(request: Request, db: NamedDependency[ScopedSession], user_id: FromPath[int], data: JSONBody[GrantIn]) -> dict:
     user = _user(db, user_id)
     assignment = service.grant_role(db, current_actor(request), user, data.role, _node(db, data.node_id))
     db.commit()
@@ -169,7 +176,7 @@ def grant(request: Request, db: ScopedSession, user_id: int, data: GrantIn) -> d
 
 @delete("/api/users/{user_id:int}/roles/{assignment_id:int}", opt={"permission": "roles:grant"},
         sync_to_thread=True, summary="撤销角色", status_code=200)
-def revoke(request: Request, db: ScopedSession, user_id: int, assignment_id: int) -> dict:
+def revoke(request: Request, db: NamedDependency[ScopedSession], user_id: FromPath[int], assignment_id: FromPath[int]) -> dict:
     assignment = db.get(RoleAssignment, assignment_id)
     if assignment is None or assignment.user_id != user_id:
         raise NotFound("角色授予记录不存在或不在您的管辖范围内")

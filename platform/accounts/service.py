@@ -8,15 +8,29 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
-
 from xinfang.permissions.actor import Actor, Assignment
 from xinfang.permissions.roles import GRANTABLE, ROLES
 from xinfang.permissions.store import PolicyStore
-from xinfang.platform.accounts.models import AuthSession, LoginFailure, RoleAssignment, User
-from xinfang.platform.accounts.passwords import hash_password, password_problem, verify_password
+from xinfang.platform.accounts.models import (
+    AuthSession,
+    LoginFailure,
+    RoleAssignment,
+    User,
+)
+from xinfang.platform.accounts.passwords import (
+    hash_password,
+    password_problem,
+    verify_password,
+)
 from xinfang.platform.audit.log import record
 from xinfang.platform.db import utcnow
-from xinfang.platform.errors import BadRequest, Conflict, Forbidden, TooManyRequests, Unauthorized
+from xinfang.platform.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    TooManyRequests,
+    Unauthorized,
+)
 from xinfang.platform.settings import Settings
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
@@ -86,7 +100,8 @@ def authenticate(session: Session, policy: PolicyStore, token: str) -> Actor | N
 
 
 def create_user(session: Session, *, username: str, display_name: str, password: str,
-                node: Node | None, position: str = "") -> User:
+                node: Node | None, position: str = "", password_hash: str | None = None) -> User:
+    """``password_hash`` may be given instead of hashing ``password`` again (bulk demo loads)."""
     username = username.strip()
     if not username or len(username) > 64:
         raise BadRequest("用户名不能为空,且不超过64个字符")
@@ -98,7 +113,7 @@ def create_user(session: Session, *, username: str, display_name: str, password:
     if exists:
         raise Conflict(f"用户名“{username}”已被使用")
     user = User(username=username, display_name=display_name.strip() or username, position=position,
-                password_hash=hash_password(password), node_id=node.id if node else None)
+                password_hash=password_hash or hash_password(password), node_id=node.id if node else None)
     session.add(user)
     session.flush()
     return user

@@ -22,7 +22,6 @@ from sqlalchemy import event, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-
 from xinfang.platform.audit.models import PLATFORM_CHAIN, AuditChain, AuditRecord
 from xinfang.platform.db import utcnow
 from xinfang.tenants.models import Node, NodeBound

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import JSON, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
-
 from xinfang.platform.db import Base, UTCDateTime
 from xinfang.tenants.models import NodeBound
 
@@ -17,6 +16,7 @@ PLATFORM_CHAIN = 0  # records that belong to no county (operator actions, unknow
 class AuditRecord(NodeBound, Base):
     __tablename__ = "audit_records"
     __table_args__ = (UniqueConstraint("chain", "seq", name="uq_audit_records_chain_seq"),)
+    __append_only__ = True  # written by audit.log.record() from any session; never updated
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chain: Mapped[int] = mapped_column(Integer, index=True)

@@ -8,9 +8,10 @@ import json
 from datetime import datetime
 
 from litestar import Request, Response, Router, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from openpyxl import Workbook
 from sqlalchemy import Select, select
-
 from xinfang.platform.audit.log import record, verify
 from xinfang.platform.audit.models import AuditRecord
 from xinfang.platform.errors import BadRequest
@@ -38,17 +39,17 @@ def _filtered(action: str | None, object_type: str | None, actor_id: int | None,
 
 
 @get("/api/audit", opt={"permission": "audit:read"}, sync_to_thread=True, summary="审计日志")
-def list_audit(db: ScopedSession, action: str | None = None, object_type: str | None = None,
-               actor_id: int | None = None, node_id: int | None = None, since: datetime | None = None,
-               until: datetime | None = None, page: int = 1, per_page: int = 50) -> Page:
+def list_audit(db: NamedDependency[ScopedSession], action: FromQuery[str | None] = None, object_type: FromQuery[str | None] = None,
+               actor_id: FromQuery[int | None] = None, node_id: FromQuery[int | None] = None, since: FromQuery[datetime | None] = None,
+               until: FromQuery[datetime | None] = None, page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> Page:
     return page_of(db, _filtered(action, object_type, actor_id, node_id, since, until), page, per_page,
                    AuditRecord.to_dict)
 
 
-@get("/api/audit/export", opt={"permission": "audit:export"}, sync_to_thread=True, summary="导出审计日志")
-def export_audit(request: Request, db: ScopedSession, format: str = "xlsx", action: str | None = None,
-                 object_type: str | None = None, actor_id: int | None = None, node_id: int | None = None,
-                 since: datetime | None = None, until: datetime | None = None) -> Response:
+@get("/api/audit/export", opt={"permission": "audit:export", "writes": True}, sync_to_thread=True, summary="导出审计日志")
+def export_audit(request: Request, db: NamedDependency[ScopedSession], format: FromQuery[str] = "xlsx", action: FromQuery[str | None] = None,
+                 object_type: FromQuery[str | None] = None, actor_id: FromQuery[int | None] = None, node_id: FromQuery[int | None] = None,
+                 since: FromQuery[datetime | None] = None, until: FromQuery[datetime | None] = None) -> Response:
     if format not in ("xlsx", "csv"):
         raise BadRequest("导出格式应为 xlsx 或 csv")
     rows = db.scalars(_filtered(action, object_type, actor_id, node_id, since, until).limit(EXPORT_LIMIT)).all()
@@ -86,12 +87,12 @@ def _cell(value):
 
 
 @get("/api/audit/verify", opt={"permission": "audit:read"}, sync_to_thread=True, summary="校验审计日志完整性")
-def verify_audit(request: Request, db: ScopedSession) -> dict:
+def verify_audit(request: Request, db: NamedDependency[ScopedSession]) -> dict:
     """Each county chain the caller can see is verified whole (a township's records alone
     would look like gaps); only positions and kinds of problems are reported."""
     chains = sorted(set(db.scalars(select(AuditRecord.chain).distinct())))
     report = []
-    with request.app.state.session_factory(scope=Scope.system()) as system:
+    with request.app.state.session_factory(scope=Scope.system(), bind=request.app.state.read_engine) as system:
         problems_by_chain = {chain: verify(system, chain) for chain in chains}
     for chain, problems in problems_by_chain.items():
         report.append({"chain": chain, "ok": not problems, "problems": [p.to_dict() for p in problems]})

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import load_workbook
-
 from xinfang.platform.errors import BadRequest
 
 MAX_ROWS = 50_000

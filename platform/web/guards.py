@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from anyio import to_thread
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
-
 from xinfang.permissions.actor import Actor
 from xinfang.platform.accounts.service import authenticate
 from xinfang.platform.errors import Forbidden, Unauthorized
@@ -68,13 +67,22 @@ async def permission_guard(connection: ASGIConnection, handler: BaseRouteHandler
 
 def _authenticate(connection: ASGIConnection, token: str) -> Actor | None:
     app_state = connection.app.state
-    with app_state.session_factory(scope=Scope.system()) as session:
+    with app_state.session_factory(scope=Scope.system(), bind=app_state.read_engine) as session:
         return authenticate(session, app_state.policy, token)
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def provide_db(request: ASGIConnection) -> Iterator[ScopedSession]:
-    """The handler's session: limited to the scope the route's permission reaches."""
-    session: ScopedSession = request.app.state.session_factory(scope=request.state.scope)
+    """The handler's session: limited to the scope the route's permission reaches.
+
+    GET handlers read (a DEFERRED transaction on SQLite) unless their route says
+    ``opt={"writes": True}`` (e.g. an export, which appends an audit record)."""
+    state = request.app.state
+    writes = request.method not in SAFE_METHODS or request.route_handler.opt.get("writes", False)
+    session: ScopedSession = state.session_factory(scope=request.state.scope,
+                                                   bind=state.engine if writes else state.read_engine)
     actor: Actor | None = request.state.actor
     session.info["actor"] = {"id": actor.user_id if actor else None,
                              "name": actor.username if actor else "匿名",

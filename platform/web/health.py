@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from litestar import Request, Response, get
 from sqlalchemy import text
-
 from xinfang.platform.web.guards import PUBLIC
 
 
@@ -13,7 +12,7 @@ def health(request: Request) -> Response:
     state = request.app.state
     checks: dict[str, dict] = {}
     try:
-        with state.engine.connect() as conn:
+        with state.read_engine.connect() as conn:
             conn.execute(text("SELECT 1"))
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         checks["database"] = {"ok": True, "dialect": state.engine.dialect.name, "revision": revision}

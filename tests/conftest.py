@@ -1,0 +1,177 @@
+"""Shared fixtures: every database test runs on SQLite and on the real PostgreSQL.
+
+Each xdist worker gets its own PostgreSQL database (created in the server at
+XINFANG_TEST_PG_URL) and its own migrated SQLite template. With CI=true an unreachable
+PostgreSQL or Redis fails the run; on a developer's machine those tests are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from xinfang.platform import models  # noqa: F401
+from xinfang.platform.settings import Settings
+
+PG_URL = os.environ.get("XINFANG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("XINFANG_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+KEEP_TABLES = {"alembic_version", "casbin_rules", "policy_version"}
+
+
+def service_missing(what: str, error: Exception) -> None:
+    message = f"{what} unreachable: {error}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true: a missing service is a failure)", pytrace=False)
+    pytest.skip(message)
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _migrate(url: str) -> None:
+    from xinfang.permissions.store import sync_policy
+    from xinfang.platform.db import make_engine, make_session_factory
+    from xinfang.platform.migrate import upgrade
+    from xinfang.tenants.scope import Scope
+
+    upgrade(url)
+    engine = make_engine(url)
+    with make_session_factory(engine)(scope=Scope.system()) as session:
+        sync_policy(session)
+        session.commit()
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str | Exception]:
+    """A migrated PostgreSQL database of this worker's own, or the error that prevented it."""
+    admin_url = make_url(PG_URL)
+    name = f"xinfang_test_{_worker()}"
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
+        yield exc
+        return
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    _migrate(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _fresh_pg(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = [t.name for t in models.metadata.sorted_tables if t.name not in KEEP_TABLES]
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path, sqlite_template) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "xinfang.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("pg_database")
+    if isinstance(url, Exception):
+        service_missing("PostgreSQL at " + PG_URL, url)
+    _fresh_pg(url)
+    return url
+
+
+@pytest.fixture
+def settings(database_url, tmp_path) -> Settings:
+    return replace(Settings(), database_url=database_url, storage_dir=tmp_path / "files", secret_key="test-secret")
+
+
+@pytest.fixture
+def app(settings):
+    from xinfang.platform.app import create_app
+
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    from litestar.testing import TestClient
+
+    with TestClient(app=app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def system_session(app):
+    from xinfang.tenants.scope import Scope
+
+    # DEFERRED on SQLite, so a test's checks never hold the write lock other sessions need
+    with app.state.session_factory(scope=Scope.system(), bind=app.state.read_engine) as session:
+        session.info["actor"] = {"id": None, "name": "测试", "address": "test"}
+        yield session
+
+
+@pytest.fixture
+def demo(app, system_session) -> "Demo":
+    from xinfang.platform import demo as demo_data
+
+    demo_data.load(system_session)
+    system_session.commit()
+    return Demo(app)
+
+
+class Demo:
+    """The demo tenants, with helpers to find nodes and act as a demo user."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self._tokens: dict[str, str] = {}
+
+    def node(self, code: str):
+        from xinfang.tenants.models import Node
+        from xinfang.tenants.scope import Scope
+
+        with self.app.state.session_factory(scope=Scope.system(), bind=self.app.state.read_engine) as s:
+            return s.scalar(select(Node).where(Node.code == code))
+
+    def token(self, username: str) -> str:
+        """A session token made directly (argon2 verification is covered by the login tests)."""
+        if username not in self._tokens:
+            from xinfang.platform.accounts.models import AuthSession, User
+            from xinfang.platform.accounts.service import token_hash
+            from xinfang.platform.db import utcnow
+            from xinfang.tenants.scope import Scope
+
+            token = f"test-token-{username}"
+            with self.app.state.session_factory(scope=Scope.system()) as s:
+                user = s.scalar(select(User).where(User.username == username))
+                s.add(AuthSession(token_hash=token_hash(token), user_id=user.id,
+                                  expires_at=utcnow() + timedelta(hours=1)))
+                s.commit()
+            self._tokens[username] = token
+        return self._tokens[username]
+
+    def headers(self, username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(username)}"}
