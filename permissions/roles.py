@@ -45,19 +45,28 @@ PERMISSION_LABELS: dict[str, str] = {
     "audit:read": "查看审计日志",
     "audit:export": "导出审计日志",
     "pii:read": "查看完整身份证号和电话",
+    "people:read": "查看信访人档案",
+    "people:write": "建立和修改信访人档案",
+    "calendar:read": "查看工作日历",
+    "calendar:manage": "维护节假日安排",
 }
 
-_READ_ALL = {"tenants:read", "users:read"}
+# Everyone reads the tree around them and the national working-day calendar.
+_EVERYONE = {"tenants:read", "calendar:read"}
+_STAFF = _EVERYONE | {"users:read"}
 
 DEFAULT_POLICY: dict[str, set[str]] = {
-    "operator": {"platform:operate", "tenants:read", "tenants:manage", "users:read", "users:manage", "roles:grant"},
-    "county_admin": _READ_ALL | {"tenants:manage", "users:manage", "roles:grant", "audit:read"},
-    "township_admin": _READ_ALL | {"tenants:manage", "users:manage", "roles:grant"},
-    "officer": _READ_ALL | {"pii:read"},
-    "handler": {"tenants:read"},
-    "leader": _READ_ALL | {"pii:read"},
-    "grid_worker": {"tenants:read"},
-    "supervisor": _READ_ALL | {"audit:read", "audit:export", "pii:read"},
+    # The operator runs the platform and enters each year's State Council holiday notice;
+    # never petition content or personal data.
+    "operator": _STAFF | {"platform:operate", "tenants:manage", "users:manage", "roles:grant", "calendar:manage"},
+    "county_admin": _STAFF | {"tenants:manage", "users:manage", "roles:grant", "audit:read", "people:read"},
+    "township_admin": _STAFF | {"tenants:manage", "users:manage", "roles:grant", "people:read"},
+    "officer": _STAFF | {"people:read", "people:write", "pii:read"},
+    "handler": _EVERYONE | {"people:read"},
+    "leader": _STAFF | {"people:read", "pii:read"},
+    "grid_worker": _EVERYONE | {"people:read", "people:write"},
+    # 纪工委: read-only over its scope, the audit log and personal data included.
+    "supervisor": _STAFF | {"audit:read", "audit:export", "people:read", "pii:read"},
 }
 
 READ_ACTIONS = frozenset({"read", "export", "verify"})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -17,10 +18,13 @@ from casbin import persist
 from sqlalchemy import Integer, String, UniqueConstraint, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
+
 from xinfang.permissions.roles import PERMISSION_LABELS, ROLES, is_read_only
 from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform.extensions.hookspecs import PermissionSpec
 
 logging.getLogger("casbin").setLevel(logging.ERROR)  # it logs every denial at WARNING
+log = logging.getLogger(__name__)
 MODEL_PATH = Path(__file__).with_name("model.conf")
 
 
@@ -62,20 +66,22 @@ def check_role_permission(role: str, permission: str) -> None:
         raise ValueError(f"supervisors are read-only; cannot grant {permission!r}")
 
 
-def replace_rules(session: Session, grants: dict[str, set[str]]) -> None:
-    """Make the table hold exactly these role → permission rules, and bump the version."""
+def replace_rules(session: Session, grants: dict[str, set[str]]) -> bool:
+    """Make the table hold exactly these role → permission rules; bump the version and
+    return True if anything changed."""
     for role, perms in grants.items():
         for perm in perms:
             check_role_permission(role, perm)
     wanted = {(role, *perm.split(":", 1)) for role, perms in grants.items() for perm in perms}
     have = {(r.v0, r.v1, r.v2): r for r in session.scalars(select(CasbinRule).where(CasbinRule.ptype == "p"))}
     if set(have) == wanted:
-        return
+        return False
     for key in set(have) - wanted:
         session.delete(have[key])
     for sub, obj, act in sorted(wanted - set(have)):
         session.add(CasbinRule(ptype="p", v0=sub, v1=obj, v2=act))
     bump_version(session)
+    return True
 
 
 def bump_version(session: Session) -> None:
@@ -92,16 +98,29 @@ def current_version(engine: Engine) -> int:
         return conn.execute(select(PolicyVersion.version).where(PolicyVersion.id == 1)).scalar() or 0
 
 
+CHANNEL = "xinfang:policy"
+
+
+def announce_change(redis_client) -> None:
+    """Tell every process listening on Redis to re-read the policy now (call after commit)."""
+    if redis_client is not None:
+        redis_client.publish(CHANNEL, "changed")
+
+
 class PolicyStore:
     """role → set of permissions, reloaded when the stored version moves.
 
-    The version is re-read at most every ``check_seconds``; ``invalidate()`` (called by the
-    Redis listener when configured) forces the next lookup to re-read it at once.
+    The version is re-read at most every ``check_seconds`` (so a change reaches every
+    process within that time even without Redis); with Redis, a message on ``CHANNEL``
+    makes the next lookup re-read it at once.
     """
 
-    def __init__(self, engine: Engine, check_seconds: float = 2.0) -> None:
+    def __init__(self, engine: Engine, check_seconds: float = 2.0, redis_client=None) -> None:
         self.engine = engine
         self.check_seconds = check_seconds
+        if redis_client is not None:
+            threading.Thread(target=self._listen, args=(redis_client,), daemon=True,
+                             name="policy-listener").start()
         self._lock = threading.Lock()
         self._version = -1
         self._checked_at = 0.0
@@ -109,6 +128,17 @@ class PolicyStore:
 
     def invalidate(self) -> None:
         self._checked_at = 0.0
+
+    def _listen(self, redis_client) -> None:
+        while True:
+            try:
+                pubsub = redis_client.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(CHANNEL)
+                for _message in pubsub.listen():
+                    self.invalidate()
+            except Exception as exc:  # noqa: BLE001 - Redis gone: the periodic check still works
+                log.warning("policy listener lost Redis (%s); retrying in 5 s", exc)
+                time.sleep(5)
 
     def permissions_of(self, role: str) -> frozenset[str]:
         self._refresh()
@@ -134,8 +164,12 @@ class PolicyStore:
                 for role in ROLES}
 
 
-def sync_policy(session: Session) -> None:
-    """Store the default role templates (plus any plugin grants) in the table, if different."""
+def sync_policy(session: Session, plugin_specs: Iterable[PermissionSpec] = ()) -> bool:
+    """Store the core role templates plus the plugins' grants in the table, if different."""
     from xinfang.permissions.roles import DEFAULT_POLICY
 
-    replace_rules(session, {role: set(perms) for role, perms in DEFAULT_POLICY.items()})
+    grants = {role: set(perms) for role, perms in DEFAULT_POLICY.items()}
+    for spec in plugin_specs:
+        for role in spec.roles:
+            grants.setdefault(role, set()).add(spec.permission)
+    return replace_rules(session, grants)

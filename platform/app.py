@@ -4,49 +4,78 @@ from __future__ import annotations
 
 import logging
 
+import pluggy
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from xinfang.permissions.store import PolicyStore
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from xinfang.permissions.store import PolicyStore, announce_change, sync_policy
 from xinfang.platform import models  # noqa: F401  (registers every table and the audit listeners)
-from xinfang.platform.accounts.routes import router as accounts_router
-from xinfang.platform.audit.routes import router as audit_router
+from xinfang.platform.accounts.routes import route_handlers as accounts_routes
+from xinfang.platform.audit.routes import route_handlers as audit_routes
+from xinfang.platform.calendar.routes import route_handlers as calendar_routes
 from xinfang.platform.db import make_engine, make_session_factory, read_only
 from xinfang.platform.errors import EXCEPTION_HANDLERS
+from xinfang.platform.extensions.manager import build_plugin_manager, plugin_permissions, plugin_route_handlers
+from xinfang.platform.people.routes import route_handlers as people_routes
 from xinfang.platform.settings import Settings
 from xinfang.platform.web.guards import permission_guard, provide_db
 from xinfang.platform.web.health import health
-from xinfang.tenants.routes import router as tenants_router
+from xinfang.tenants.routes import route_handlers as tenants_routes
+from xinfang.tenants.scope import Scope
 
 log = logging.getLogger("xinfang")
 
 
-def create_app(settings: Settings | None = None, *, authz_enabled: bool = True) -> Litestar:
+def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
+               plugins: pluggy.PluginManager | None = None) -> Litestar:
     settings = settings or Settings.from_env()
+    plugins = plugins or build_plugin_manager()
     engine = make_engine(settings.database_url)
+    redis_client = _redis(settings)
     state = State({
         "settings": settings,
         "engine": engine,
         "read_engine": read_only(engine),
         "session_factory": make_session_factory(engine),
-        "policy": PolicyStore(engine),
+        "policy": PolicyStore(engine, redis_client=redis_client),
         "authz_enabled": authz_enabled,
-        "redis": _redis(settings),
+        "redis": redis_client,
+        "plugins": plugins,
     })
     return Litestar(
-        route_handlers=[health, accounts_router, tenants_router, audit_router],
+        route_handlers=[health, *accounts_routes, *tenants_routes, *audit_routes, *people_routes,
+                        *calendar_routes, *plugin_route_handlers(plugins)],
         guards=[permission_guard],
         dependencies={"db": Provide(provide_db)},
         exception_handlers=EXCEPTION_HANDLERS,
         state=state,
         openapi_config=OpenAPIConfig(title="信访工作平台 API", version="0.1.0", path="/schema",
                                      render_plugins=[SwaggerRenderPlugin()]),
+        on_startup=[_sync_policy],
         on_shutdown=[lambda: engine.dispose()],
         debug=False,
         request_max_body_size=20 * 1024 * 1024,
     )
+
+
+def _sync_policy(app: Litestar) -> None:
+    """Store the plugins' permission grants; another process starting at once may win the race."""
+    state = app.state
+    try:
+        with state.session_factory(scope=Scope.system()) as session:
+            session.info["actor"] = {"id": None, "name": "系统启动", "address": ""}
+            changed = sync_policy(session, plugin_permissions(state.plugins))
+            session.commit()
+        if changed:
+            announce_change(state.redis)
+    except IntegrityError:
+        log.info("policy already synchronised by another process")
+    except OperationalError as exc:
+        log.error("cannot store role templates (has `xinfang db upgrade` run?): %s", exc)
 
 
 def _redis(settings: Settings):
@@ -54,4 +83,4 @@ def _redis(settings: Settings):
         return None
     import redis
 
-    return redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2)
+    return redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2, health_check_interval=30)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+
 from xinfang.platform.settings import Settings
 
 
@@ -44,14 +45,19 @@ def db() -> None:
 
 
 def upgrade_database(settings: Settings) -> None:
-    """Migrate to head, then store the role templates (idempotent)."""
-    from xinfang.permissions.store import sync_policy
+    """Migrate to head, then store the role templates and plugin grants (idempotent)."""
+    from xinfang.permissions.store import announce_change, sync_policy
+    from xinfang.platform.extensions.manager import build_plugin_manager, plugin_permissions
     from xinfang.platform.migrate import upgrade
 
     upgrade(settings.database_url)
     with _system_session(settings) as session:
-        sync_policy(session)
+        changed = sync_policy(session, plugin_permissions(build_plugin_manager()))
         session.commit()
+    if changed and settings.redis_url:
+        import redis
+
+        announce_change(redis.Redis.from_url(settings.redis_url))
 
 
 @db.command("upgrade")
@@ -117,6 +123,7 @@ def users() -> None:
 def users_create(username: str, password: str, display_name: str, node_code: str | None, roles: tuple[str, ...]) -> None:
     """Create a user and grant roles."""
     from sqlalchemy import select
+
     from xinfang.platform.accounts.service import create_user, grant_role
     from xinfang.platform.errors import ClerkError
     from xinfang.tenants.models import Node
@@ -151,6 +158,7 @@ def audit() -> None:
 def audit_verify() -> None:
     """Check every county's hash chain; exit 1 and list problems if any record was tampered with."""
     from sqlalchemy import select
+
     from xinfang.platform.audit.log import verify
     from xinfang.platform.audit.models import AuditChain
 
@@ -177,6 +185,7 @@ def audit_verify() -> None:
 def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
     """Migrate, then serve the web app."""
     import uvicorn
+
     from xinfang.platform import demo as demo_data
     from xinfang.tenants.models import Node
 

@@ -7,6 +7,7 @@ from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
 from xinfang.platform.accounts.passwords import hash_password
 from xinfang.platform.accounts.service import create_user, grant_role
 from xinfang.tenants.models import Node

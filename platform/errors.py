@@ -12,6 +12,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from sqlalchemy.exc import IntegrityError, OperationalError
+
 from xinfang.tenants.scope import ScopeViolation
 
 log = logging.getLogger("xinfang.errors")

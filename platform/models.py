@@ -5,7 +5,9 @@ from xinfang.permissions import store as _permissions  # noqa: F401
 from xinfang.platform.accounts import models as _accounts  # noqa: F401
 from xinfang.platform.audit import log as _audit_log  # noqa: F401
 from xinfang.platform.audit import models as _audit  # noqa: F401
+from xinfang.platform.calendar import models as _calendar  # noqa: F401
 from xinfang.platform.db import Base
+from xinfang.platform.people import models as _people  # noqa: F401
 from xinfang.tenants import models as _tenants  # noqa: F401
 
 metadata = Base.metadata

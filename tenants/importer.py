@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.spreadsheets.reading import Row, read_table
 from xinfang.tenants.levels import (
+    COLUMN,
     LABELS,
     PARENT_LEVEL,
     Level,
@@ -143,6 +145,11 @@ def _check(session: Session, rows: list[Row]) -> tuple[list[tuple[Row, Level, No
                 continue
             if not scope.covers(existing.ancestry_with_self(), True):
                 bad(row, f"代码 {v['code']} 已被使用")
+                continue
+            # a rename is managed from above, as PATCH /api/nodes/{id}: never by the node's own admin
+            placement = {**existing.ancestry_with_self(), COLUMN[level]: None}
+            if existing.name != v["name"] and not scope.covers(placement, True):
+                bad(row, f"{existing.name}({v['code']})只能由上级管理员重命名")
                 continue
         elif level == Level.COUNTY and scope.mode == "nodes":
             bad(row, "只有平台运维人员可以新建县级节点")

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, event, update
 from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship
+
 from xinfang.platform.db import Base, UTCDateTime, utcnow
 from xinfang.tenants.levels import ANCESTOR_COLUMNS, COLUMN, LABELS, Level
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from litestar import Request, Router, get, patch, post
+from litestar import Request, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import select
+
 from xinfang.permissions.actor import authorize
 from xinfang.platform.errors import BadRequest, Forbidden, NotFound
 from xinfang.platform.web.guards import current_actor
@@ -129,4 +130,4 @@ def import_nodes(db: NamedDependency[ScopedSession],
     return result.to_dict()
 
 
-router = Router(path="/", route_handlers=[list_nodes, read_node, create, rename, move, import_nodes])
+route_handlers = [list_nodes, read_node, create, rename, move, import_nodes]

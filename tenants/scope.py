@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import event, false, inspect, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
+
 from xinfang.tenants.levels import ANCESTOR_COLUMNS, COLUMN, Level
 from xinfang.tenants.models import Ancestry, Node, NodeBound
 
@@ -85,9 +86,12 @@ class Scope:
         if self.mode == PLATFORM:
             return [with_loader_criteria(cls, false(), include_aliases=True)
                     for cls in _tenant_data_classes()]
+        if len(self.grants) == 1:
+            column, ids = self.grants[0]
+            return [with_loader_criteria(Ancestry, _ONE_COLUMN[column](list(ids)), include_aliases=True)]
         county, township, village, grid, department = (list(self.ids(c)) for c in ANCESTOR_COLUMNS)
-        # One fixed SQL shape for every scope (expanding IN parameters): the lambda is cached
-        # by its code, and only the id lists vary from one request to the next.
+        # One fixed SQL shape per code location (expanding IN parameters): SQLAlchemy caches a
+        # criteria lambda by its code, and only the id lists vary from one request to the next.
         return [with_loader_criteria(
             Ancestry,
             lambda cls: or_(cls.county_id.in_(county), cls.township_id.in_(township),
@@ -95,6 +99,17 @@ class Scope:
                             cls.department_id.in_(department)),
             include_aliases=True,
         )]
+
+
+# The common case, every assignment at one level: one indexed IN per column, each its own
+# lambda (own code location, own cached shape), so the database can use that column's index.
+_ONE_COLUMN = {
+    "county_id": lambda ids: lambda cls: cls.county_id.in_(ids),
+    "township_id": lambda ids: lambda cls: cls.township_id.in_(ids),
+    "village_id": lambda ids: lambda cls: cls.village_id.in_(ids),
+    "grid_id": lambda ids: lambda cls: cls.grid_id.in_(ids),
+    "department_id": lambda ids: lambda cls: cls.department_id.in_(ids),
+}
 
 
 def _tenant_data_classes() -> list[type]:

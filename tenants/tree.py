@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
+
 from xinfang.platform.audit.log import record
 from xinfang.platform.db import Base
 from xinfang.platform.errors import BadRequest, Conflict

@@ -63,7 +63,7 @@ def sqlite_template(tmp_path_factory) -> Path:
 def pg_database() -> Iterator[str | Exception]:
     """A migrated PostgreSQL database of this worker's own, or the error that prevented it."""
     admin_url = make_url(PG_URL)
-    name = f"xinfang_test_{_worker()}"
+    name = f"xinfang_test_{_worker()}_{os.getpid()}"  # unique per process: parallel runs never collide
     try:
         admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+
 from xinfang.platform.db import Base, UTCDateTime, utcnow
 from xinfang.tenants.models import NodeBound
 
@@ -15,6 +16,7 @@ class User(NodeBound, Base):
 
     __tablename__ = "users"
     __platform_visible__ = True
+    __audit_redact__ = ("password_hash",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from litestar import Request, Response, Router, delete, get, patch, post
+from litestar import Request, Response, delete, get, patch, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
+
 from xinfang.permissions.actor import authorize
 from xinfang.permissions.roles import GRANTABLE, PERMISSION_LABELS, ROLES
 from xinfang.platform.accounts import service
 from xinfang.platform.accounts.models import RoleAssignment, User
 from xinfang.platform.errors import BadRequest, NotFound
+from xinfang.platform.extensions.manager import plugin_permissions
 from xinfang.platform.web.guards import (
     AUTHENTICATED,
     PUBLIC,
@@ -69,10 +71,11 @@ def me(request: Request) -> dict:
 @get("/api/roles", opt={"permission": AUTHENTICATED}, sync_to_thread=False, summary="角色目录")
 def roles(request: Request) -> dict:
     policy = request.app.state.policy
+    labels = {**PERMISSION_LABELS, **{p.permission: p.label for p in plugin_permissions(request.app.state.plugins)}}
     return {"roles": [{"key": r.key, "label": r.label, "description": r.description,
                        "permissions": sorted(policy.permissions_of(r.key)),
                        "may_grant": sorted(GRANTABLE.get(r.key, ()))} for r in ROLES.values()],
-            "permissions": PERMISSION_LABELS}
+            "permissions": labels}
 
 
 @dataclass
@@ -185,5 +188,5 @@ def revoke(request: Request, db: NamedDependency[ScopedSession], user_id: FromPa
     return {"message": "已撤销", "id": assignment_id}
 
 
-router = Router(path="/", route_handlers=[login, logout, me, roles, list_users, create_user, get_user, update_user,
-                                          grant, revoke])
+route_handlers = [login, logout, me, roles, list_users, create_user, get_user, update_user,
+                                          grant, revoke]

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+
 from xinfang.permissions.actor import Actor, Assignment
 from xinfang.permissions.roles import GRANTABLE, ROLES
 from xinfang.permissions.store import PolicyStore

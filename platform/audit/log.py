@@ -22,8 +22,10 @@ from sqlalchemy import event, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+
 from xinfang.platform.audit.models import PLATFORM_CHAIN, AuditChain, AuditRecord
 from xinfang.platform.db import utcnow
+from xinfang.platform.privacy.fields import Viewer
 from xinfang.tenants.models import Node, NodeBound
 from xinfang.tenants.scope import ScopedSession, ancestry_for
 
@@ -107,26 +109,28 @@ def _node_of(obj: Any) -> int | None:
     return None
 
 
+def _private(obj: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Hide secrets (``__audit_redact__``) and mask personal data (``__field_rules__``)."""
+    for key in getattr(type(obj), "__audit_redact__", ()):
+        if key in values:
+            values[key] = REDACTED
+    rules = getattr(type(obj), "__field_rules__", None)
+    return rules.redact(values, Viewer()) if rules else values
+
+
 def _columns(obj: Any) -> dict[str, Any]:
-    state = inspect(obj)
-    redact = getattr(type(obj), "__audit_redact__", ())
-    return {a.key: (REDACTED if a.key in redact else _jsonable(getattr(obj, a.key)))
-            for a in state.mapper.column_attrs}
+    return _private(obj, {a.key: _jsonable(getattr(obj, a.key)) for a in inspect(obj).mapper.column_attrs})
 
 
 def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     state = inspect(obj)
-    redact = getattr(type(obj), "__audit_redact__", ())
     before, after = {}, {}
     for attr in state.mapper.column_attrs:
         hist = state.attrs[attr.key].history
-        if not hist.has_changes():
-            continue
-        old = hist.deleted[0] if hist.deleted else None
-        new = hist.added[0] if hist.added else None
-        before[attr.key] = REDACTED if attr.key in redact else _jsonable(old)
-        after[attr.key] = REDACTED if attr.key in redact else _jsonable(new)
-    return before, after
+        if hist.has_changes():
+            before[attr.key] = _jsonable(hist.deleted[0] if hist.deleted else None)
+            after[attr.key] = _jsonable(hist.added[0] if hist.added else None)
+    return _private(obj, before), _private(obj, after)
 
 
 @dataclass

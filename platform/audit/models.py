@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
+
 from xinfang.platform.db import Base, UTCDateTime
 from xinfang.tenants.models import NodeBound
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from datetime import datetime
 
-from litestar import Request, Response, Router, get
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
-from openpyxl import Workbook
 from sqlalchemy import Select, select
+
 from xinfang.platform.audit.log import record, verify
 from xinfang.platform.audit.models import AuditRecord
-from xinfang.platform.errors import BadRequest
+from xinfang.platform.spreadsheets.writing import check_format, spreadsheet_response
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.scope import Scope, ScopedSession
 
@@ -50,40 +47,13 @@ def list_audit(db: NamedDependency[ScopedSession], action: FromQuery[str | None]
 def export_audit(request: Request, db: NamedDependency[ScopedSession], format: FromQuery[str] = "xlsx", action: FromQuery[str | None] = None,
                  object_type: FromQuery[str | None] = None, actor_id: FromQuery[int | None] = None, node_id: FromQuery[int | None] = None,
                  since: FromQuery[datetime | None] = None, until: FromQuery[datetime | None] = None) -> Response:
-    if format not in ("xlsx", "csv"):
-        raise BadRequest("导出格式应为 xlsx 或 csv")
+    check_format(format)
     rows = db.scalars(_filtered(action, object_type, actor_id, node_id, since, until).limit(EXPORT_LIMIT)).all()
-    table = [[_cell(getattr(r, key)) for key, _ in EXPORT_COLUMNS] for r in rows]
-    header = [label for _, label in EXPORT_COLUMNS]
     record(db, action="export", object_type="audit_records", node_id=request.state.actor.home_node_id,
            after={"format": format, "rows": len(rows), "filters": {"action": action, "object_type": object_type,
                                                                    "actor_id": actor_id, "node_id": node_id}})
     db.commit()
-    if format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(table)
-        return Response(buffer.getvalue().encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "审计日志"
-    sheet.append(header)
-    for row in table:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return Response(out.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": 'attachment; filename="audit.xlsx"'})
-
-
-def _cell(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+    return spreadsheet_response("审计日志", EXPORT_COLUMNS, [r.to_dict() for r in rows], format, "audit")
 
 
 @get("/api/audit/verify", opt={"permission": "audit:read"}, sync_to_thread=True, summary="校验审计日志完整性")
@@ -99,4 +69,4 @@ def verify_audit(request: Request, db: NamedDependency[ScopedSession]) -> dict:
     return {"ok": all(r["ok"] for r in report), "chains": report}
 
 
-router = Router(path="/", route_handlers=[list_audit, export_audit, verify_audit])
+route_handlers = [list_audit, export_audit, verify_audit]

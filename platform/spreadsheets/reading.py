@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import load_workbook
+
 from xinfang.platform.errors import BadRequest
 
 MAX_ROWS = 50_000

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from anyio import to_thread
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
+
 from xinfang.permissions.actor import Actor
 from xinfang.platform.accounts.service import authenticate
 from xinfang.platform.errors import Forbidden, Unauthorized

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Request, Response, get
 from sqlalchemy import text
+
 from xinfang.platform.web.guards import PUBLIC
 
 

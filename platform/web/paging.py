@@ -7,6 +7,7 @@ from typing import Any, TypedDict
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
+
 from xinfang.platform.errors import BadRequest
 
 MAX_PER_PAGE = 200

@@ -1,0 +1,1 @@
+"""The working-day calendar: statutory deadlines on China's official holiday calendar."""

@@ -1,0 +1,120 @@
+"""Grants, revokes and role-template changes reach every running web process within 5 s.
+
+Two real server processes share one database; a change made through one (or in the
+database, as a deploy with a new plugin does) is seen by the other. With Redis the change
+is announced at once; without it each process re-reads the policy version every 2 s.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import replace
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import REDIS_URL, service_missing
+from xinfang.permissions.roles import DEFAULT_POLICY
+from xinfang.permissions.store import announce_change, replace_rules
+from xinfang.platform.accounts.models import User
+from xinfang.platform.accounts.service import create_user
+
+LIMIT = 5.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(database_url: str, redis_url: str | None = None):
+    port = _free_port()
+    env = {**os.environ, "XINFANG_DATABASE_URL": database_url}
+    env.pop("XINFANG_REDIS_URL", None)
+    if redis_url:
+        env["XINFANG_REDIS_URL"] = redis_url
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "xinfang.platform.asgi:app", "--port", str(port),
+                             "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _until(check, limit: float = LIMIT) -> float:
+    """Seconds until ``check()`` is true; fails past the limit."""
+    start = time.monotonic()
+    while not check():
+        if time.monotonic() - start > limit:
+            pytest.fail(f"not seen within {limit} s")
+        time.sleep(0.1)
+    return time.monotonic() - start
+
+
+@pytest.fixture(params=["version-check", "redis"])
+def redis_url(request):
+    if request.param == "version-check":
+        return None
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        service_missing("Redis at " + REDIS_URL, exc)
+    return REDIS_URL
+
+
+def test_grant_and_revoke_reach_the_other_process(settings, demo, system_session, redis_url):
+    newbie = create_user(system_session, username="newbie", display_name="新同志", password="abc12345x",
+                         node=demo.node("411323001"), password_hash="x")
+    system_session.commit()
+    me = {"Authorization": f"Bearer {demo.token('newbie')}"}
+    admin = demo.headers("xx_by_admin")
+    with server(settings.database_url, redis_url) as a, server(settings.database_url, redis_url) as b:
+        assert httpx.get(b + "/api/users", headers=me).status_code == 403
+        grant = httpx.post(f"{a}/api/users/{newbie.id}/roles", headers=admin,
+                           json={"role": "officer", "node_id": demo.node("411323001").id})
+        assert grant.status_code == 201, grant.text
+        _until(lambda: httpx.get(b + "/api/users", headers=me).status_code == 200)
+        revoke = httpx.delete(f"{a}/api/users/{newbie.id}/roles/{grant.json()['id']}", headers=admin)
+        assert revoke.status_code == 200
+        _until(lambda: httpx.get(b + "/api/users", headers=me).status_code == 403)
+
+
+def test_role_template_change_reaches_the_other_process(settings, demo, system_session, redis_url):
+    officer = demo.headers("xx_officer")
+    with server(settings.database_url, redis_url) as a, server(settings.database_url, redis_url) as b:
+        assert httpx.get(a + "/api/users", headers=officer).status_code == 200
+        assert httpx.get(b + "/api/users", headers=officer).status_code == 200
+        templates = {role: set(perms) for role, perms in DEFAULT_POLICY.items()}
+        templates["officer"].discard("users:read")
+        assert replace_rules(system_session, templates)
+        system_session.commit()
+        if redis_url:
+            import redis
+
+            announce_change(redis.Redis.from_url(redis_url))
+        took = max(_until(lambda: httpx.get(b + "/api/users", headers=officer).status_code == 403),
+                   _until(lambda: httpx.get(a + "/api/users", headers=officer).status_code == 403))
+        if redis_url:
+            assert took < 1.5, f"the Redis announcement should act at once, took {took:.2f} s"
