@@ -49,6 +49,14 @@ PERMISSION_LABELS: dict[str, str] = {
     "people:write": "建立和修改信访人档案",
     "calendar:read": "查看工作日历",
     "calendar:manage": "维护节假日安排",
+    "matters:read": "查看信访事项",
+    "matters:register": "登记信访事项",
+    "matters:act": "办理信访事项(操作入口)",
+    "matters:assign": "转送、交办信访事项",
+    "matters:handle": "受理、办理、答复信访事项",
+    "matters:approve": "审批延期、领导包案",
+    "matters:review": "复查、复核",
+    "matters:configure": "设置本县信访事项规则",
 }
 
 # Everyone reads the tree around them and the national working-day calendar.
@@ -59,14 +67,17 @@ DEFAULT_POLICY: dict[str, set[str]] = {
     # The operator runs the platform and enters each year's State Council holiday notice;
     # never petition content or personal data.
     "operator": _STAFF | {"platform:operate", "tenants:manage", "users:manage", "roles:grant", "calendar:manage"},
-    "county_admin": _STAFF | {"tenants:manage", "users:manage", "roles:grant", "audit:read", "people:read"},
+    "county_admin": _STAFF | {"tenants:manage", "users:manage", "roles:grant", "audit:read", "people:read",
+                              "matters:read", "matters:configure"},
     "township_admin": _STAFF | {"tenants:manage", "users:manage", "roles:grant", "people:read"},
-    "officer": _STAFF | {"people:read", "people:write", "pii:read"},
-    "handler": _EVERYONE | {"people:read"},
-    "leader": _STAFF | {"people:read", "pii:read"},
+    "officer": _STAFF | {"people:read", "people:write", "pii:read", "matters:read", "matters:register", "matters:act",
+                         "matters:assign", "matters:handle", "matters:review"},
+    "handler": _EVERYONE | {"people:read", "matters:read", "matters:act", "matters:handle"},
+    "leader": _STAFF | {"people:read", "pii:read", "matters:read", "matters:register", "matters:act",
+                        "matters:approve"},
     "grid_worker": _EVERYONE | {"people:read", "people:write"},
     # 纪工委: read-only over its scope, the audit log and personal data included.
-    "supervisor": _STAFF | {"audit:read", "audit:export", "people:read", "pii:read"},
+    "supervisor": _STAFF | {"audit:read", "audit:export", "people:read", "pii:read", "matters:read"},
 }
 
 READ_ACTIONS = frozenset({"read", "export", "verify"})

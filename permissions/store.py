@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from xinfang.permissions.roles import PERMISSION_LABELS, ROLES, is_read_only
-from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform.db import Base, UTCDateTime, read_only, utcnow
 from xinfang.platform.extensions.hookspecs import PermissionSpec
 
 logging.getLogger("casbin").setLevel(logging.ERROR)  # it logs every denial at WARNING
@@ -54,7 +54,7 @@ class TableAdapter(persist.Adapter):
         self.engine = engine
 
     def load_policy(self, model) -> None:
-        with Session(self.engine) as s:
+        with Session(read_only(self.engine)) as s:
             for rule in s.scalars(select(CasbinRule).order_by(CasbinRule.id)):
                 persist.load_policy_line(", ".join((rule.ptype, rule.v0, rule.v1, rule.v2)), model)
 
@@ -94,7 +94,8 @@ def bump_version(session: Session) -> None:
 
 
 def current_version(engine: Engine) -> int:
-    with engine.connect() as conn:
+    # read-only: on SQLite it must not wait for the write lock a request in this thread may hold
+    with read_only(engine).connect() as conn:
         return conn.execute(select(PolicyVersion.version).where(PolicyVersion.id == 1)).scalar() or 0
 
 
@@ -118,6 +119,7 @@ class PolicyStore:
     def __init__(self, engine: Engine, check_seconds: float = 2.0, redis_client=None) -> None:
         self.engine = engine
         self.check_seconds = check_seconds
+        self._stopped = threading.Event()
         if redis_client is not None:
             threading.Thread(target=self._listen, args=(redis_client,), daemon=True,
                              name="policy-listener").start()
@@ -129,16 +131,22 @@ class PolicyStore:
     def invalidate(self) -> None:
         self._checked_at = 0.0
 
+    def close(self) -> None:
+        self._stopped.set()
+
     def _listen(self, redis_client) -> None:
-        while True:
+        while not self._stopped.is_set():
             try:
                 pubsub = redis_client.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(CHANNEL)
-                for _message in pubsub.listen():
-                    self.invalidate()
+                while not self._stopped.is_set():
+                    if pubsub.get_message(timeout=1.0) is not None:
+                        self.invalidate()
+                pubsub.close()
             except Exception as exc:  # noqa: BLE001 - Redis gone: the periodic check still works
-                log.warning("policy listener lost Redis (%s); retrying in 5 s", exc)
-                time.sleep(5)
+                if not self._stopped.is_set():
+                    log.warning("policy listener lost Redis (%s); retrying in 5 s", exc)
+                    self._stopped.wait(5)
 
     def permissions_of(self, role: str) -> frozenset[str]:
         self._refresh()

@@ -20,6 +20,7 @@ from xinfang.platform.calendar.routes import route_handlers as calendar_routes
 from xinfang.platform.db import make_engine, make_session_factory, read_only
 from xinfang.platform.errors import EXCEPTION_HANDLERS
 from xinfang.platform.extensions.manager import build_plugin_manager, plugin_permissions, plugin_route_handlers
+from xinfang.platform.matters.routes import route_handlers as matter_routes
 from xinfang.platform.people.routes import route_handlers as people_routes
 from xinfang.platform.settings import Settings
 from xinfang.platform.web.guards import permission_guard, provide_db
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         "plugins": plugins,
     })
     return Litestar(
-        route_handlers=[health, *accounts_routes, *tenants_routes, *audit_routes, *people_routes,
+        route_handlers=[health, *accounts_routes, *tenants_routes, *audit_routes, *people_routes, *matter_routes,
                         *calendar_routes, *plugin_route_handlers(plugins)],
         guards=[permission_guard],
         dependencies={"db": Provide(provide_db)},
@@ -56,7 +57,7 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         openapi_config=OpenAPIConfig(title="信访工作平台 API", version="0.1.0", path="/schema",
                                      render_plugins=[SwaggerRenderPlugin()]),
         on_startup=[_sync_policy],
-        on_shutdown=[lambda: engine.dispose()],
+        on_shutdown=[lambda: state.policy.close(), lambda: engine.dispose()],
         debug=False,
         request_max_body_size=20 * 1024 * 1024,
     )

@@ -17,7 +17,7 @@ from xinfang.platform.db import Base, UTCDateTime, utcnow
 from xinfang.tenants.levels import ANCESTOR_COLUMNS, COLUMN, LABELS, Level
 
 
-class Ancestry:
+class AncestryColumns:
     """Ancestor columns. Filled automatically before flush; never set them by hand."""
 
     # Operators (platform staff) see directory rows (the tree, accounts) but no tenant data.
@@ -31,6 +31,24 @@ class Ancestry:
 
     def ancestry(self) -> dict[str, int | None]:
         return {col: getattr(self, col) for col in ANCESTOR_COLUMNS}
+
+
+class Ancestry(AncestryColumns):
+    """Rows visible where their own ancestor columns are in scope (most tenant data)."""
+
+
+class AccessScoped:
+    """Rows visible through an access table instead of their own columns: a petition matter
+    is seen by the office that owns it and by every unit it is assigned to.
+
+    ``__access_model__`` is a ``NodeBound`` class with a ``subject_id`` column (its rows are
+    filtered like any tenant row); ``__access_key__`` names this class's column that holds
+    the subject id (``id`` on the matter itself, ``matter_id`` on its timeline, clocks …).
+    """
+
+    __platform_visible__ = False
+    __access_model__: type
+    __access_key__: str = "id"
 
 
 class NodeBound(Ancestry):

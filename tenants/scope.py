@@ -17,7 +17,7 @@ from sqlalchemy import event, false, inspect, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
 from xinfang.tenants.levels import ANCESTOR_COLUMNS, COLUMN, Level
-from xinfang.tenants.models import Ancestry, Node, NodeBound
+from xinfang.tenants.models import AccessScoped, Ancestry, AncestryColumns, Node
 
 
 class ScopeViolation(Exception):
@@ -88,17 +88,34 @@ class Scope:
                     for cls in _tenant_data_classes()]
         if len(self.grants) == 1:
             column, ids = self.grants[0]
-            return [with_loader_criteria(Ancestry, _ONE_COLUMN[column](list(ids)), include_aliases=True)]
+            ids = list(ids)
+            return [with_loader_criteria(Ancestry, _ONE_COLUMN[column](ids), include_aliases=True),
+                    *self._access_options()]
         county, township, village, grid, department = (list(self.ids(c)) for c in ANCESTOR_COLUMNS)
         # One fixed SQL shape per code location (expanding IN parameters): SQLAlchemy caches a
         # criteria lambda by its code, and only the id lists vary from one request to the next.
-        return [with_loader_criteria(
-            Ancestry,
-            lambda cls: or_(cls.county_id.in_(county), cls.township_id.in_(township),
-                            cls.village_id.in_(village), cls.grid_id.in_(grid),
-                            cls.department_id.in_(department)),
-            include_aliases=True,
-        )]
+        return [
+            with_loader_criteria(
+                Ancestry,
+                lambda cls: or_(cls.county_id.in_(county), cls.township_id.in_(township),
+                                cls.village_id.in_(village), cls.grid_id.in_(grid),
+                                cls.department_id.in_(department)),
+                include_aliases=True),
+            *self._access_options(),
+        ]
+
+    def _access_options(self) -> list:
+        """Criteria for rows seen through an access table, one per mapped class. Plain
+        expressions, not lambdas: a criteria lambda is analysed once against the mixin,
+        which has no columns to analyse here."""
+        options = []
+        for cls in _access_scoped_classes():
+            access = cls.__access_model__
+            visible = select(access.subject_id).where(
+                or_(*(getattr(access, col).in_(list(ids)) for col, ids in self.grants)) if self.grants else false())
+            options.append(with_loader_criteria(cls, getattr(cls, cls.__access_key__).in_(visible),
+                                                include_aliases=True))
+        return options
 
 
 # The common case, every assignment at one level: one indexed IN per column, each its own
@@ -112,11 +129,17 @@ _ONE_COLUMN = {
 }
 
 
+def _access_scoped_classes() -> list[type]:
+    from xinfang.platform.db import Base
+
+    return [m.class_ for m in Base.registry.mappers if issubclass(m.class_, AccessScoped)]
+
+
 def _tenant_data_classes() -> list[type]:
     from xinfang.platform.db import Base
 
     return [m.class_ for m in Base.registry.mappers
-            if issubclass(m.class_, Ancestry) and not m.class_.__platform_visible__]
+            if issubclass(m.class_, Ancestry | AccessScoped) and not m.class_.__platform_visible__]
 
 
 class ScopedSession(Session):
@@ -132,7 +155,14 @@ class ScopedSession(Session):
 
     def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
         obj = super().get(entity, ident, **kwargs)
-        if obj is not None and not self.scope.covers_row(obj):
+        if obj is None or not self.scope.restricted:
+            return obj
+        if isinstance(obj, AccessScoped):
+            # visibility lives in the access table: ask the database, through the filter
+            key = getattr(type(obj), obj.__access_key__)
+            found = self.execute(select(key).where(key == getattr(obj, obj.__access_key__)).limit(1)).first()
+            return obj if found is not None else None
+        if not self.scope.covers_row(obj):
             return None  # served from the identity map, loaded under another scope
         return obj
 
@@ -175,13 +205,13 @@ def _node_ancestry(session: Session, node_id: int) -> tuple[Node, dict[str, int 
     return node, node.ancestry_with_self()
 
 
-def ancestry_for(session: Session, obj: Ancestry) -> dict[str, int | None] | None:
+def ancestry_for(session: Session, obj: AncestryColumns) -> dict[str, int | None] | None:
     """The ancestry an object must carry, computed from its node (or parent), or None if unbound."""
     if isinstance(obj, Node):
         if obj.parent_id is None:
             return {col: None for col in ANCESTOR_COLUMNS}
         return _node_ancestry(session, obj.parent_id)[1]
-    if isinstance(obj, NodeBound):
+    if hasattr(obj, "node_id"):
         if obj.node_id is None:
             return {col: None for col in ANCESTOR_COLUMNS}
         return _node_ancestry(session, obj.node_id)[1]
@@ -203,29 +233,48 @@ def _placement(obj: Ancestry, values: dict[str, int | None]) -> dict[str, int | 
 def _check_writes(session: Session, _ctx: Any, _instances: Any) -> None:
     scope: Scope = session.info["scope"]
     for obj in [*session.new, *session.dirty]:
-        if not isinstance(obj, Ancestry):
-            continue
-        if getattr(obj, "__append_only__", False) and obj in session.new:
-            # the audit log: appended by the system on behalf of any session, never edited
-            computed = ancestry_for(session, obj)
-            for col, value in (computed or {}).items():
-                setattr(obj, col, value)
-            continue
-        visible = type(obj).__platform_visible__
-        if obj in session.dirty:
-            state = inspect(obj)
-            if not any(state.attrs[k].history.has_changes() for k in _OWNERSHIP_KEYS if k in state.attrs):
-                continue
-            old = {k: (state.attrs[k].history.deleted or [getattr(obj, k)])[0] for k in ANCESTOR_COLUMNS}
-            if not scope.covers(_placement(obj, old), visible):
-                raise ScopeViolation()
-        computed = ancestry_for(session, obj)
-        own = COLUMN[Level(obj.level)] if isinstance(obj, Node) else None
-        for col, value in (computed or {}).items():
-            if col != own:
-                setattr(obj, col, value)
-        if not scope.covers(_placement(obj, obj.ancestry()), visible):
-            raise ScopeViolation()
+        if isinstance(obj, AncestryColumns):
+            _place(session, scope, obj)
+        if isinstance(obj, AccessScoped) and obj in session.new and not isinstance(obj, AncestryColumns):
+            _check_subject_visible(session, scope, obj)
     for obj in session.deleted:
-        if isinstance(obj, Ancestry) and not scope.covers(_placement(obj, obj.ancestry()), type(obj).__platform_visible__):
+        if isinstance(obj, Ancestry) and not scope.covers(_placement(obj, obj.ancestry()),
+                                                          type(obj).__platform_visible__):
             raise ScopeViolation()
+
+
+def _place(session: Session, scope: Scope, obj: AncestryColumns) -> None:
+    """Fill the ancestor columns of a new or moved row and refuse a place outside the scope."""
+    if getattr(obj, "__append_only__", False) and obj in session.new:
+        # the audit log: appended by the system on behalf of any session, never edited
+        for col, value in (ancestry_for(session, obj) or {}).items():
+            setattr(obj, col, value)
+        return
+    visible = type(obj).__platform_visible__
+    if obj in session.dirty:
+        state = inspect(obj)
+        if not any(state.attrs[k].history.has_changes() for k in _OWNERSHIP_KEYS if k in state.attrs):
+            return
+        old = {k: (state.attrs[k].history.deleted or [getattr(obj, k)])[0] for k in ANCESTOR_COLUMNS}
+        if isinstance(obj, Ancestry) and not scope.covers(_placement(obj, old), visible):
+            raise ScopeViolation()
+    own = COLUMN[Level(obj.level)] if isinstance(obj, Node) else None
+    for col, value in (ancestry_for(session, obj) or {}).items():
+        if col != own:
+            setattr(obj, col, value)
+    if not scope.covers(_placement(obj, obj.ancestry()), visible):
+        raise ScopeViolation()
+
+
+def _check_subject_visible(session: Session, scope: Scope, obj: AccessScoped) -> None:
+    """A new child row (timeline entry, clock …) is written only to a matter this session sees."""
+    if not scope.restricted:
+        return
+    subject = getattr(obj, obj.__access_key__)
+    if subject is None:
+        return  # its parent is new in this same flush and is checked itself
+    access = obj.__access_model__
+    with session.no_autoflush:
+        seen = session.execute(select(access.subject_id).where(access.subject_id == subject).limit(1)).first()
+    if seen is None:
+        raise ScopeViolation()

@@ -152,8 +152,7 @@ def _collect(session: Session, _ctx: Any) -> None:
     pending: list[_Pending] = session.info.setdefault("audit_pending", [])
     for obj in session.new:
         if _audited(obj):
-            pending.append(_Pending("create", obj.__tablename__, inspect(obj).identity_key[1][0]
-                                    if inspect(obj).identity_key else "", _node_of(obj), None, _columns(obj)))
+            pending.append(_Pending("create", obj.__tablename__, _pk(obj), _node_of(obj), None, _columns(obj)))
     for obj in session.dirty:
         if _audited(obj) and session.is_modified(obj, include_collections=False):
             before, after = _changes(obj)
@@ -166,8 +165,9 @@ def _collect(session: Session, _ctx: Any) -> None:
 
 
 def _pk(obj: Any) -> Any:
-    ident = inspect(obj).identity
-    return ident[0] if ident and len(ident) == 1 else ident
+    """The primary key, also for a row just inserted (its identity key is set only after the flush)."""
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return key[0] if len(key) == 1 else "/".join(str(k) for k in key)
 
 
 @event.listens_for(ScopedSession, "after_flush_postexec")

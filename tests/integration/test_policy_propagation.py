@@ -13,16 +13,13 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import replace
 
 import httpx
 import pytest
-from sqlalchemy import select
 
 from tests.conftest import REDIS_URL, service_missing
 from xinfang.permissions.roles import DEFAULT_POLICY
 from xinfang.permissions.store import announce_change, replace_rules
-from xinfang.platform.accounts.models import User
 from xinfang.platform.accounts.service import create_user
 
 LIMIT = 5.0

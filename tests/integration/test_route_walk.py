@@ -25,7 +25,7 @@ OUTSIDERS = ["jj_admin", "jj_officer", "jj_leader", "jj_supervisor", "jj_handler
 
 
 @pytest.fixture
-def ids(demo, system_session):
+def ids(app, demo, system_session):
     """One id of each kind, all inside 白羽街道 (so inside 西峡县 too)."""
     village = demo.node(BAIYU_VILLAGE)
     person = Person(node_id=village.id, name="张三", id_number="11010519491231002X", phone="13812345678",
@@ -35,7 +35,22 @@ def ids(demo, system_session):
     officer = system_session.scalar(select(User).where(User.username == "xx_by_officer"))
     assignment = system_session.scalar(select(RoleAssignment).where(RoleAssignment.user_id == officer.id))
     return {"node_id": village.id, "user_id": officer.id, "assignment_id": assignment.id, "person_id": person.id,
-            "year": 2026}
+            "year": 2026, "matter_id": _matter(app, demo), "action": "accept", "county_id": demo.node("411323").id}
+
+
+def _matter(app, demo) -> int:
+    """A matter registered by 白羽街道 (as its officer would, through the service)."""
+    from xinfang.platform.accounts.service import authenticate
+    from xinfang.platform.matters.service import MatterIn, PetitionerIn, register
+    from xinfang.tenants.scope import Scope
+
+    with app.state.session_factory(scope=Scope.system()) as s:
+        actor = authenticate(s, app.state.policy, demo.token("xx_by_officer"))
+        matter = register(s, actor, MatterIn(
+            node_id=demo.node("411323001").id, channel="visit", form="individual", kind="claim", category="欠薪",
+            summary="反映工地欠薪", petitioners=[PetitionerIn("赵六", "11010519491231002X")]))
+        s.commit()
+        return matter.id
 
 
 def _bodies(demo) -> dict[tuple[str, str], dict]:
@@ -54,6 +69,13 @@ def _bodies(demo) -> dict[tuple[str, str], dict]:
                                   "id_number": "11010519491231002X"},
         ("PUT", "/api/calendar/years/{year:int}"): {"title": "测试", "document_number": "国办发明电〔2025〕1号",
                                                      "holidays": [], "workdays": []},
+        ("POST", "/api/matters"): {"node_id": demo.node("411323001").id, "channel": "visit", "form": "individual",
+                                   "kind": "claim", "category": "欠薪", "summary": "反映欠薪",
+                                   "petitioners": [{"name": "钱七", "id_number": "11010519491231002X"}]},
+        ("POST", "/api/matters/{matter_id:int}/actions/{action:str}"): {"on": "2026-11-01"},
+        ("POST", "/api/matters/{matter_id:int}/follow-ups"): {"satisfaction": "satisfied",
+                                                               "stopped_petitioning": True},
+        ("PUT", "/api/counties/{county_id:int}/matter-rules"): {"due_soon_days": 5},
     }
 
 
@@ -106,5 +128,5 @@ def test_owners_reach_the_same_ids(app, client, demo, ids):
 
 def test_unknown_id_parameters_get_a_sample(app):
     """A new route with an id kind this walk does not know must add a sample above."""
-    known = {"node_id", "user_id", "assignment_id", "person_id", "year"}
+    known = {"node_id", "user_id", "assignment_id", "person_id", "year", "matter_id", "action", "county_id"}
     assert {name for r in walk(app) for name, _ in r.params} <= known

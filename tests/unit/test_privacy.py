@@ -3,8 +3,7 @@ from datetime import date
 import pytest
 
 from xinfang.platform.privacy.fields import PROTECTED_NOTICE, Category, FieldRules, Viewer
-from xinfang.platform.privacy.identity import (check_digit, id_number_problem, mask_id_number, mask_phone,
-                                               phone_problem)
+from xinfang.platform.privacy.identity import check_digit, id_number_problem, mask_id_number, mask_phone, phone_problem
 
 VALID = "11010519491231002X"  # the standard's own example number
 

@@ -1,0 +1,136 @@
+"""The statutory clocks of a matter: start, stop, extend, pause, resume, and their state.
+
+Every clock stores its start, its period, the counting rule and the calendar version that
+produced its due date, so a deadline can always be explained and recomputed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinfang.platform.calendar.service import CALENDAR_DAYS, WORKING_DAYS, WorkCalendar
+from xinfang.platform.errors import Conflict
+from xinfang.platform.matters.models import Matter, MatterClock
+
+
+@dataclass(frozen=True)
+class ClockRule:
+    kind: str
+    label: str
+    amount: int
+    unit: str
+    basis: str  # the article that sets it
+    escalates: bool  # False: a window for the petitioner or the unit, not a duty that can be late
+
+
+RULES = {r.kind: r for r in (
+    ClockRule("dispose", "登记后转送、交办或告知", 15, CALENDAR_DAYS, "条例第二十二条", True),
+    ClockRule("objection", "不属于职权范围的异议期", 5, WORKING_DAYS, "条例第二十三条", False),
+    ClockRule("acknowledge", "书面告知信访人是否受理", 15, CALENDAR_DAYS, "条例第二十三条", True),
+    ClockRule("handling", "受理后办结", 60, CALENDAR_DAYS, "条例第三十四条", True),
+    ClockRule("review_window", "信访人申请复查期限", 30, CALENDAR_DAYS, "条例第三十五条", False),
+    ClockRule("review", "提出复查意见", 30, CALENDAR_DAYS, "条例第三十五条", True),
+    ClockRule("rereview_window", "信访人申请复核期限", 30, CALENDAR_DAYS, "条例第三十六条", False),
+    ClockRule("rereview", "提出复核意见(听证时间不计入)", 30, CALENDAR_DAYS, "条例第三十六条", True),
+)}
+MAX_EXTENSION = 30  # Art. 34
+STATES = {"on_time": "正常", "due_soon": "即将到期", "overdue": "已超期", "met": "按期完成", "late": "超期完成"}
+
+
+def start(session: Session, matter: Matter, kind: str, node_id: int, on: dt.date, calendar: WorkCalendar,
+          rule: str) -> MatterClock:
+    spec = RULES[kind]
+    deadline = calendar.deadline(on, spec.amount, spec.unit, rule)
+    clock = MatterClock(matter_id=matter.id, kind=kind, node_id=node_id, started_on=on, amount=spec.amount,
+                        unit=spec.unit, rule=rule, due_on=deadline.due, calendar_version=deadline.calendar_version,
+                        provisional=deadline.provisional)
+    session.add(clock)
+    return clock
+
+
+def open_clocks(session: Session, matter: Matter, *kinds: str) -> list[MatterClock]:
+    query = select(MatterClock).where(MatterClock.matter_id == matter.id, MatterClock.stopped_on.is_(None))
+    if kinds:
+        query = query.where(MatterClock.kind.in_(kinds))
+    return list(session.scalars(query.order_by(MatterClock.id)))
+
+
+def stop(clock: MatterClock, on: dt.date) -> None:
+    if clock.paused_since is not None:
+        clock.paused_since = None
+    clock.stopped_on = on
+    clock.state = "met" if on <= clock.due_on else "late"
+
+
+def recompute(clock: MatterClock, calendar: WorkCalendar) -> None:
+    """Due date from the start, the period, the extension and the paused time."""
+    deadline = calendar.deadline(clock.started_on, clock.amount + clock.extension_days + clock.paused_days,
+                                 clock.unit, clock.rule)
+    clock.due_on = deadline.due
+    clock.calendar_version = deadline.calendar_version
+    clock.provisional = deadline.provisional
+
+
+def extend(clock: MatterClock, days: int, calendar: WorkCalendar) -> None:
+    clock.extension_days += days
+    recompute(clock, calendar)
+
+
+def pause(clock: MatterClock, on: dt.date) -> None:
+    if clock.paused_since is not None:
+        raise Conflict("该期限已处于中止状态")
+    clock.paused_since = on
+
+
+def resume(clock: MatterClock, on: dt.date, calendar: WorkCalendar) -> None:
+    """Add the paused time, counted in the clock's own unit, and move the due date."""
+    if clock.paused_since is None:
+        raise Conflict("该期限未处于中止状态")
+    days = [clock.paused_since + dt.timedelta(n) for n in range((on - clock.paused_since).days)]
+    if clock.unit == WORKING_DAYS:
+        days = [d for d in days if calendar.is_workday(d)]
+    clock.paused_days += len(days)
+    clock.paused_since = None
+    recompute(clock, calendar)
+
+
+def state_on(clock: MatterClock, today: dt.date, due_soon_days: int) -> str:
+    if clock.stopped_on is not None:
+        return "met" if clock.stopped_on <= clock.due_on else "late"
+    if clock.paused_since is not None:
+        return "on_time"
+    if today > clock.due_on:
+        return "overdue"
+    if (clock.due_on - today).days <= due_soon_days:
+        return "due_soon"
+    return "on_time"
+
+
+def refresh_matter(session: Session, matter: Matter, today: dt.date, due_soon_days: int) -> None:
+    """Keep the matter's ``due_on``/``deadline_state`` (for lists) in step with its open duties."""
+    duties = [c for c in open_clocks(session, matter) if RULES[c.kind].escalates]
+    for clock in duties:
+        clock.state = state_on(clock, today, due_soon_days)
+    if not duties:
+        matter.due_on, matter.deadline_state = None, None
+        return
+    first = min(duties, key=lambda c: c.due_on)
+    order = ["overdue", "due_soon", "on_time"]
+    matter.due_on = first.due_on
+    matter.deadline_state = min((c.state for c in duties), key=order.index)
+
+
+def to_dict(clock: MatterClock) -> dict:
+    spec = RULES[clock.kind]
+    return {"id": clock.id, "kind": clock.kind, "label": spec.label, "basis": spec.basis, "node_id": clock.node_id,
+            "started_on": clock.started_on.isoformat(), "amount": clock.amount, "unit": clock.unit,
+            "extension_days": clock.extension_days, "paused_days": clock.paused_days,
+            "paused": clock.paused_since is not None, "rule": clock.rule, "due_on": clock.due_on.isoformat(),
+            "calendar_version": clock.calendar_version, "provisional": clock.provisional,
+            "stopped_on": clock.stopped_on.isoformat() if clock.stopped_on else None,
+            "state": clock.state, "state_label": STATES.get(clock.state, clock.state),
+            "escalation_level": clock.escalation_level}

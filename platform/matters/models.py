@@ -1,0 +1,202 @@
+"""Petition matters (信访事项), who may see them, their clocks and their timeline.
+
+A matter belongs to the office that registered it (``node_id`` and the ancestor columns,
+used for statistics). Who may *see* it is kept in ``matter_access``: the owning office and
+every unit it is assigned to (lead and co-units). Every table keyed by ``matter_id`` is
+visible exactly where its matter is (``AccessScoped``), so a 住建局 handler sees the
+matters assigned to 住建局 and their timelines, and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform.privacy.fields import Category, FieldRules
+from xinfang.tenants.models import AccessScoped, AncestryColumns, NodeBound
+
+
+class MatterAccess(NodeBound, Base):
+    """``node`` may see matter ``subject_id`` (because it owns it, or it was assigned it)."""
+
+    __tablename__ = "matter_access"
+    __table_args__ = (UniqueConstraint("subject_id", "node_id", name="uq_matter_access_subject_node"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(16))  # owner | lead | co
+
+
+class _OfMatter(AccessScoped):
+    __access_model__ = MatterAccess
+    __access_key__ = "matter_id"
+
+
+class Matter(AncestryColumns, AccessScoped, Base):
+    __tablename__ = "matters"
+    __access_model__ = MatterAccess
+    __access_key__ = "id"
+    __table_args__ = (Index("ix_matters_county_state", "county_id", "state"),
+                      Index("ix_matters_township_state", "township_id", "state"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    node_id: Mapped[int] = mapped_column(ForeignKey("nodes.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    form: Mapped[str] = mapped_column(String(16))
+    headcount: Mapped[int] = mapped_column(Integer, default=1)
+    kind: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    demands: Mapped[str] = mapped_column(Text, default="")
+    overreach: Mapped[str] = mapped_column(String(16), default="none")
+    joint_signature: Mapped[bool] = mapped_column(Boolean, default=False)  # 联名
+    law_related: Mapped[bool] = mapped_column(Boolean, default=False)  # 涉法涉诉
+    attachments: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Art. 30: for an accusation, the accused unit (never shown who accused it).
+    accused_node_id: Mapped[int | None] = mapped_column(ForeignKey("nodes.id"))
+    accused_description: Mapped[str] = mapped_column(String(200), default="")
+
+    state: Mapped[str] = mapped_column(String(16), index=True, default="registered")
+    received_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    # the earliest open clock's due date and state, kept for filtering lists
+    due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    deadline_state: Mapped[str | None] = mapped_column(String(16), index=True)
+    extended: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # 重信重访: the first matter of the chain, and this matter's place in it (1 = first).
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"), index=True)
+    repeat_count: Mapped[int] = mapped_column(Integer, default=1)
+    is_first: Mapped[bool] = mapped_column(Boolean, default=True)  # 初信初访
+    needs_ownership: Mapped[bool] = mapped_column(Boolean, default=False)  # raised for 包案 at the 3rd
+    # Art. 19: registered above while a lower level still has the same matter in time.
+    lower_level_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"))
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class MatterPetitioner(_OfMatter, Base):
+    """A petitioner as recorded on the matter (the person's file is ``people``)."""
+
+    __tablename__ = "matter_petitioners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    representative: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+PETITIONER_FIELDS = FieldRules({"name": Category.IDENTITY, "id_number": Category.ID_NUMBER,
+                                "phone": Category.PHONE, "address": Category.IDENTITY})
+MATTER_FIELDS = FieldRules({"attachments": Category.MATERIALS})
+MatterPetitioner.__field_rules__ = PETITIONER_FIELDS
+
+
+class MatterUnit(_OfMatter, Base):
+    """A unit the matter is assigned to: the lead unit, or a co-unit (联办/联核/联复)."""
+
+    __tablename__ = "matter_units"
+    __table_args__ = (UniqueConstraint("matter_id", "unit_id", name="uq_matter_units_matter_unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("nodes.id"), index=True)
+    role: Mapped[str] = mapped_column(String(8))  # lead | co
+    mode: Mapped[str] = mapped_column(String(16), default="joint_handling")
+    status: Mapped[str] = mapped_column(String(16), default="assigned")  # assigned|accepted|returned|replied
+    assigned_on: Mapped[dt.date] = mapped_column(Date)
+    contribution: Mapped[str] = mapped_column(Text, default="")  # a co-unit's input to the joint reply
+
+
+class MatterClock(_OfMatter, Base):
+    """One statutory period of one matter, with the rule and calendar version that made it."""
+
+    __tablename__ = "matter_clocks"
+    __table_args__ = (Index("ix_matter_clocks_open", "stopped_on", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    node_id: Mapped[int] = mapped_column(ForeignKey("nodes.id"), index=True)  # who must meet it
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(16))
+    rule: Mapped[str] = mapped_column(String(24))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    calendar_version: Mapped[str] = mapped_column(String(64))
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    paused_since: Mapped[dt.date | None] = mapped_column(Date)
+    paused_days: Mapped[int] = mapped_column(Integer, default=0)
+    stopped_on: Mapped[dt.date | None] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16), default="on_time")  # on_time|due_soon|overdue|met|late
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    escalated_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class MatterEvent(_OfMatter, Base):
+    """One entry of the matter's timeline: every transition and every recorded fact."""
+
+    __tablename__ = "matter_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    on: Mapped[dt.date] = mapped_column(Date)  # the date the act took effect (e.g. letter received)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_name: Mapped[str] = mapped_column(String(64))
+    node_id: Mapped[int | None] = mapped_column(Integer)  # acting unit
+    action: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class FollowUp(_OfMatter, Base):
+    """回访: the petitioner's satisfaction and whether they stopped petitioning (息诉罢访)."""
+
+    __tablename__ = "matter_follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
+    on: Mapped[dt.date] = mapped_column(Date)
+    by: Mapped[str] = mapped_column(String(64))
+    satisfaction: Mapped[str] = mapped_column(String(16))  # satisfied | basically | dissatisfied
+    stopped_petitioning: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class MatterCounter(Base):
+    """The last number issued per county and year (locked while numbering)."""
+
+    __tablename__ = "matter_counters"
+
+    county_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CountyRules(NodeBound, Base):
+    """A county's own settings for matters (one row per county; defaults when absent)."""
+
+    __tablename__ = "county_rules"
+    __table_args__ = (UniqueConstraint("node_id", name="uq_county_rules_node_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counting_rule: Mapped[str] = mapped_column(String(24), default="civil_code")
+    due_soon_days: Mapped[int] = mapped_column(Integer, default=3)
+    escalate_every_days: Mapped[int] = mapped_column(Integer, default=5)
+    ownership_checklist: Mapped[str] = mapped_column(String(8), default="four")  # four (四包) | five (五包)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)

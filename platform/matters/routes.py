@@ -1,0 +1,258 @@
+"""Petition matters over HTTP: register, list, read (with timeline), act, follow up."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Annotated, Any
+
+from litestar import Request, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from sqlalchemy import Select, select
+
+from xinfang.permissions.actor import authorize
+from xinfang.platform.audit.log import record
+from xinfang.platform.errors import BadRequest, Forbidden, NotFound
+from xinfang.platform.matters import service, views
+from xinfang.platform.matters.models import CountyRules, FollowUp, Matter, MatterPetitioner
+from xinfang.platform.matters.rules import CHECKLISTS, rules_for
+from xinfang.platform.matters.service import MatterIn, PetitionerIn
+from xinfang.platform.matters.states import OPEN_STATES, STATES
+from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.paging import Page, page_of
+from xinfang.tenants.levels import COLUMN, Level
+from xinfang.tenants.models import Node
+from xinfang.tenants.scope import ScopedSession
+
+SORTS = {"received_on": Matter.received_on, "due_on": Matter.due_on, "number": Matter.number, "id": Matter.id}
+
+
+def get_matter(db: ScopedSession, matter_id: int) -> Matter:
+    matter = db.get(Matter, matter_id)
+    if matter is None:
+        raise NotFound("信访事项不存在或不在您的管辖范围内")
+    return matter
+
+
+@dataclasses.dataclass
+class MatterFilters:
+    """Every filter of the matters list (and its export), in one place."""
+
+    node_id: int | None = None
+    state: str | None = None
+    open: bool | None = None
+    deadline_state: str | None = None
+    channel: str | None = None
+    kind: str | None = None
+    category: str | None = None
+    repeat: bool | None = None
+    overreach: bool | None = None
+    needs_ownership: bool | None = None
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    q: str | None = None
+    sort: str = "received_on"
+    descending: bool = True
+
+    def apply(self, db: ScopedSession, query: Select) -> Select:
+        if self.node_id is not None:
+            node = db.get(Node, self.node_id)
+            if node is None:
+                raise NotFound("节点不存在或不在您的管辖范围内")
+            query = query.where(getattr(Matter, COLUMN[Level(node.level)]) == node.id)
+        for column, value in ((Matter.state, self.state), (Matter.deadline_state, self.deadline_state),
+                              (Matter.channel, self.channel), (Matter.kind, self.kind),
+                              (Matter.category, self.category), (Matter.needs_ownership, self.needs_ownership)):
+            if value is not None:
+                query = query.where(column == value)
+        if self.state is not None and self.state not in STATES:
+            raise BadRequest(f"未知的状态“{self.state}”")
+        if self.open is not None:
+            query = query.where(Matter.state.in_(OPEN_STATES) if self.open else Matter.state.not_in(OPEN_STATES))
+        if self.repeat is not None:
+            query = query.where(Matter.repeat_of_id.is_not(None) if self.repeat else Matter.repeat_of_id.is_(None))
+        if self.overreach is not None:
+            query = query.where(Matter.overreach != "none" if self.overreach else Matter.overreach == "none")
+        if self.received_from is not None:
+            query = query.where(Matter.received_on >= self.received_from)
+        if self.received_to is not None:
+            query = query.where(Matter.received_on <= self.received_to)
+        if self.q:
+            query = query.where(Matter.summary.contains(self.q.strip()) | (Matter.number == self.q.strip()))
+        if self.sort not in SORTS:
+            raise BadRequest(f"排序字段应为:{'、'.join(SORTS)}")
+        column = SORTS[self.sort]
+        return query.order_by(column.desc() if self.descending else column.asc(), Matter.id.desc())
+
+
+@get("/api/matters", opt={"permission": "matters:read"}, sync_to_thread=True, summary="信访事项列表")
+def list_matters(db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None,
+                 matter_state: Annotated[str | None, QueryParameter(name="state")] = None,
+                 open: FromQuery[bool | None] = None,
+                 deadline_state: FromQuery[str | None] = None, channel: FromQuery[str | None] = None,
+                 kind: FromQuery[str | None] = None, category: FromQuery[str | None] = None,
+                 repeat: FromQuery[bool | None] = None, overreach: FromQuery[bool | None] = None,
+                 needs_ownership: FromQuery[bool | None] = None,
+                 received_from: FromQuery[dt.date | None] = None, received_to: FromQuery[dt.date | None] = None,
+                 q: FromQuery[str | None] = None, sort: FromQuery[str] = "received_on",
+                 descending: FromQuery[bool] = True, page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> Page:
+    filters = MatterFilters(node_id, matter_state, open, deadline_state, channel, kind, category, repeat, overreach,
+                            needs_ownership, received_from, received_to, q, sort, descending)
+    return page_of(db, filters.apply(db, select(Matter)), page, per_page, views.summary)
+
+
+@dataclasses.dataclass
+class PetitionerBody:
+    name: str
+    id_number: str
+    phone: str = ""
+    address: str = ""
+    representative: bool = False
+
+
+@dataclasses.dataclass
+class MatterBody:
+    node_id: int
+    channel: str
+    form: str
+    kind: str
+    category: str
+    summary: str
+    petitioners: list[PetitionerBody]
+    demands: str = ""
+    headcount: int = 1
+    overreach: str = "none"
+    joint_signature: bool = False
+    law_related: bool = False
+    received_on: dt.date | None = None
+    accused_node_id: int | None = None
+    accused_description: str = ""
+    attachments: list[str] = dataclasses.field(default_factory=list)
+
+
+@post("/api/matters", opt={"permission": "matters:register"}, sync_to_thread=True, summary="登记信访事项")
+def register(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[MatterBody]) -> dict:
+    actor = current_actor(request)
+    fields = dataclasses.asdict(data)
+    fields["petitioners"] = [PetitionerIn(**p) for p in fields["petitioners"]]
+    matter = service.register(db, actor, MatterIn(**fields))
+    db.commit()
+    return views.detail(db, actor, matter)
+
+
+@get("/api/matters/{matter_id:int}", opt={"permission": "matters:read"}, sync_to_thread=True,
+     summary="信访事项详情(含全过程时间线)")
+def read_matter(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[int]) -> dict:
+    return views.detail(db, current_actor(request), get_matter(db, matter_id))
+
+
+@get("/api/matters/{matter_id:int}/pii", opt={"permission": "matters:read", "writes": True}, sync_to_thread=True,
+     summary="查看信访人完整个人信息(记入审计日志)")
+def reveal(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[int]) -> dict:
+    actor = current_actor(request)
+    matter = get_matter(db, matter_id)
+    viewer = views.viewer_for(db, actor, matter, unmask=True)
+    if not viewer.sees_full_pii:
+        raise Forbidden("您没有查看该事项信访人完整个人信息的权限")
+    record(db, action="pii_read", object_type="matters", object_id=matter.id, node_id=matter.node_id,
+           after={"fields": ["name", "id_number", "phone", "address"]})
+    db.commit()
+    petitioners = db.scalars(select(MatterPetitioner).where(MatterPetitioner.matter_id == matter.id)).all()
+    return {"matter_id": matter.id, "petitioners": [views._petitioner(p) for p in petitioners]}
+
+
+@post("/api/matters/{matter_id:int}/actions/{action:str}", opt={"permission": "matters:act"}, sync_to_thread=True,
+      summary="对信访事项执行操作(转送交办、受理、延期、出具意见、复查复核、办结等)", status_code=200)
+def act(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[int], action: FromPath[str],
+        data: JSONBody[dict[str, Any]]) -> dict:
+    actor = current_actor(request)
+    matter = service.act(db, actor, get_matter(db, matter_id), action, data)
+    db.commit()
+    if db.get(Matter, matter.id) is None:  # e.g. a unit that returned the matter no longer sees it
+        return {"id": matter.id, "state": matter.state, "state_label": STATES[matter.state],
+                "message": "操作已完成,该事项已不在您单位的办理范围内"}
+    return views.detail(db, actor, matter)
+
+
+@dataclasses.dataclass
+class FollowUpBody:
+    satisfaction: str
+    stopped_petitioning: bool
+    on: dt.date | None = None
+    note: str = ""
+
+
+SATISFACTION = {"satisfied": "满意", "basically": "基本满意", "dissatisfied": "不满意"}
+
+
+@post("/api/matters/{matter_id:int}/follow-ups", opt={"permission": "matters:act"}, sync_to_thread=True,
+      summary="登记回访(满意度、是否息诉罢访)")
+def follow_up(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[int],
+              data: JSONBody[FollowUpBody]) -> dict:
+    actor = current_actor(request)
+    matter = get_matter(db, matter_id)
+    if matter.state not in {"replied", "review_replied", "closed", "concluded"}:
+        raise BadRequest("出具处理意见后才能回访")
+    if data.satisfaction not in SATISFACTION:
+        raise BadRequest("满意度应为:满意(satisfied)、基本满意(basically)、不满意(dissatisfied)")
+    owner = db.execute(select(Node).where(Node.id == matter.node_id), execution_options={"skip_scope": True}).scalar_one()
+    if not authorize(actor, owner, "matters", "handle"):
+        raise Forbidden("只有事项所属单位可以登记回访")
+    on = data.on or service.today()
+    db.add(FollowUp(matter_id=matter.id, on=on, by=actor.display_name, satisfaction=data.satisfaction,
+                    stopped_petitioning=data.stopped_petitioning, note=data.note.strip()))
+    db.commit()
+    return views.detail(db, actor, matter)
+
+
+@get("/api/counties/{county_id:int}/matter-rules", opt={"permission": "matters:read"}, sync_to_thread=True,
+     summary="本县信访事项设置(计期规则、临期提醒天数、包案清单、问题分类)")
+def read_rules(db: NamedDependency[ScopedSession], county_id: FromPath[int]) -> dict:
+    node = db.get(Node, county_id)
+    if node is None or node.level != Level.COUNTY:
+        raise NotFound("县级节点不存在或不在您的管辖范围内")
+    return rules_for(db, node.id).to_dict()
+
+
+@dataclasses.dataclass
+class RulesBody:
+    counting_rule: str = "civil_code"
+    due_soon_days: int = 3
+    escalate_every_days: int = 5
+    ownership_checklist: str = "four"
+    categories: list[str] = dataclasses.field(default_factory=list)
+
+
+@put("/api/counties/{county_id:int}/matter-rules", opt={"permission": "matters:configure"}, sync_to_thread=True,
+     summary="修改本县信访事项设置")
+def write_rules(db: NamedDependency[ScopedSession], county_id: FromPath[int], data: JSONBody[RulesBody]) -> dict:
+    node = db.get(Node, county_id)
+    if node is None or node.level != Level.COUNTY:
+        raise NotFound("县级节点不存在或不在您的管辖范围内")
+    problems = []
+    if data.counting_rule not in ("civil_code", "working_days_only"):
+        problems.append("计期规则应为 civil_code(民法典规则)或 working_days_only(一律按工作日)")
+    if not 0 <= data.due_soon_days <= 30:
+        problems.append("临期提醒天数应为0至30")
+    if not 1 <= data.escalate_every_days <= 60:
+        problems.append("逐级督办间隔应为1至60日")
+    if data.ownership_checklist not in CHECKLISTS:
+        problems.append("包案责任清单应为 four(四包)或 five(五包)")
+    categories = [c.strip() for c in data.categories if c.strip()]
+    if len(set(categories)) != len(categories) or any(len(c) > 32 for c in categories):
+        problems.append("问题分类不能重复,每项不超过32个字")
+    if problems:
+        raise BadRequest(";".join(problems))
+    row = db.scalar(select(CountyRules).where(CountyRules.node_id == node.id))
+    if row is None:
+        row = CountyRules(node_id=node.id)
+        db.add(row)
+    row.counting_rule, row.due_soon_days = data.counting_rule, data.due_soon_days
+    row.escalate_every_days, row.ownership_checklist = data.escalate_every_days, data.ownership_checklist
+    row.categories = categories
+    db.commit()
+    return rules_for(db, node.id).to_dict()
+
+
+route_handlers = [list_matters, register, read_matter, reveal, act, follow_up, read_rules, write_rules]

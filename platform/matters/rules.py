@@ -1,0 +1,41 @@
+"""A county's own settings for matters, with defaults when it has not set them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinfang.platform.matters.models import CountyRules
+from xinfang.platform.matters.vocabulary import DEFAULT_CATEGORIES
+
+CHECKLISTS = {
+    # seed 001: 包掌握情况、包思想教育、包解决化解、包息诉息访
+    "four": ("包掌握情况", "包思想教育", "包解决化解", "包息诉息访"),
+    # seed 003: 五包 adds 包稳控
+    "five": ("包掌握情况", "包思想教育", "包解决化解", "包息诉息访", "包稳控"),
+}
+
+
+@dataclass(frozen=True)
+class Rules:
+    counting_rule: str = "civil_code"
+    due_soon_days: int = 3
+    escalate_every_days: int = 5
+    ownership_checklist: str = "four"
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+
+    def to_dict(self) -> dict:
+        return {"counting_rule": self.counting_rule, "due_soon_days": self.due_soon_days,
+                "escalate_every_days": self.escalate_every_days, "ownership_checklist": self.ownership_checklist,
+                "checklist_items": list(CHECKLISTS[self.ownership_checklist]), "categories": list(self.categories)}
+
+
+def rules_for(session: Session, county_id: int | None) -> Rules:
+    row = session.execute(select(CountyRules).where(CountyRules.node_id == county_id),
+                          execution_options={"skip_scope": True}).scalar_one_or_none() if county_id else None
+    if row is None:
+        return Rules()
+    return Rules(row.counting_rule, row.due_soon_days, row.escalate_every_days, row.ownership_checklist,
+                 tuple(row.categories) or DEFAULT_CATEGORIES)

@@ -1,0 +1,118 @@
+"""What a viewer is shown of a matter: personal data masked, and an accused unit never
+sees who accused it or the accusation's materials (条例 Art. 30)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinfang.permissions.actor import Actor, authorize
+from xinfang.platform.matters import clocks, vocabulary
+from xinfang.platform.matters.models import (
+    MATTER_FIELDS,
+    PETITIONER_FIELDS,
+    FollowUp,
+    Matter,
+    MatterClock,
+    MatterEvent,
+    MatterPetitioner,
+    MatterUnit,
+)
+from xinfang.platform.matters.states import STATES, allowed
+from xinfang.platform.privacy.fields import Viewer
+from xinfang.tenants.levels import COLUMN, Level
+from xinfang.tenants.models import Node
+
+
+def _node(session: Session, node_id: int | None) -> Node | None:
+    if node_id is None:
+        return None
+    return session.execute(select(Node).where(Node.id == node_id), execution_options={"skip_scope": True}).scalar_one()
+
+
+def acts_for_accused(session: Session, actor: Actor, matter: Matter) -> bool:
+    """True when any of the viewer's matter roles sits inside the accused unit's subtree."""
+    if matter.kind != "accusation" or matter.accused_node_id is None:
+        return False
+    accused = _node(session, matter.accused_node_id)
+    column = COLUMN[Level(accused.level)]
+    for assignment in actor.holding("matters:read"):
+        if assignment.node_id is None:
+            continue
+        node = _node(session, assignment.node_id)
+        if node.ancestry_with_self().get(column) == accused.id:
+            return True
+    return False
+
+
+def viewer_for(session: Session, actor: Actor, matter: Matter, unmask: bool = False) -> Viewer:
+    owner = _node(session, matter.node_id)
+    return Viewer(may_read_pii=authorize(actor, owner, "pii", "read"), unmask=unmask,
+                  accused=acts_for_accused(session, actor, matter))
+
+
+def summary(matter: Matter) -> dict:
+    """A list row: no personal data at all."""
+    return {
+        "id": matter.id, "number": matter.number, "node_id": matter.node_id, "state": matter.state,
+        "state_label": STATES[matter.state], "channel": matter.channel,
+        "channel_label": vocabulary.label(vocabulary.CHANNELS, matter.channel), "form": matter.form,
+        "form_label": vocabulary.label(vocabulary.FORMS, matter.form), "headcount": matter.headcount,
+        "kind": matter.kind, "kind_label": vocabulary.label(vocabulary.KINDS, matter.kind),
+        "category": matter.category, "summary": matter.summary, "overreach": matter.overreach,
+        "overreach_label": vocabulary.label(vocabulary.OVERREACH, matter.overreach),
+        "received_on": matter.received_on.isoformat(), "due_on": matter.due_on.isoformat() if matter.due_on else None,
+        "deadline_state": matter.deadline_state,
+        "deadline_state_label": clocks.STATES.get(matter.deadline_state or "", None),
+        "repeat_count": matter.repeat_count, "is_repeat": matter.repeat_of_id is not None,
+        "is_first": matter.is_first, "needs_ownership": matter.needs_ownership, "extended": matter.extended,
+        "closed_on": matter.closed_on.isoformat() if matter.closed_on else None,
+    }
+
+
+def detail(session: Session, actor: Actor, matter: Matter, unmask: bool = False) -> dict:
+    viewer = viewer_for(session, actor, matter, unmask)
+    accusation = matter.kind == "accusation"
+    petitioners = session.scalars(select(MatterPetitioner).where(MatterPetitioner.matter_id == matter.id)
+                                  .order_by(MatterPetitioner.id)).all()
+    units = session.scalars(select(MatterUnit).where(MatterUnit.matter_id == matter.id).order_by(MatterUnit.id)).all()
+    unit_names = {n.id: n.name for n in session.execute(
+        select(Node).where(Node.id.in_([u.unit_id for u in units] + [matter.node_id])),
+        execution_options={"skip_scope": True}).scalars()}
+    timeline = session.scalars(select(MatterEvent).where(MatterEvent.matter_id == matter.id)
+                               .order_by(MatterEvent.at, MatterEvent.id)).all()
+    matter_clocks = session.scalars(select(MatterClock).where(MatterClock.matter_id == matter.id)
+                                    .order_by(MatterClock.id)).all()
+    follow_ups = session.scalars(select(FollowUp).where(FollowUp.matter_id == matter.id).order_by(FollowUp.id)).all()
+    body = MATTER_FIELDS.redact({**summary(matter), "demands": matter.demands, "attachments": matter.attachments},
+                                viewer, accusation)
+    return {
+        **body,
+        "owner_name": unit_names.get(matter.node_id),
+        "joint_signature": matter.joint_signature, "law_related": matter.law_related,
+        "accused_node_id": None if viewer.accused else matter.accused_node_id,
+        "repeat_of_id": matter.repeat_of_id, "lower_level_id": matter.lower_level_id,
+        "petitioners": [PETITIONER_FIELDS.redact(_petitioner(p), viewer, accusation) for p in petitioners],
+        "units": [{"unit_id": u.unit_id, "unit_name": unit_names.get(u.unit_id), "role": u.role, "mode": u.mode,
+                   "mode_label": vocabulary.label(vocabulary.JOINT_MODES, u.mode), "status": u.status,
+                   "assigned_on": u.assigned_on.isoformat(), "contribution": u.contribution} for u in units],
+        "clocks": [clocks.to_dict(c) for c in matter_clocks],
+        "timeline": [_event(e, viewer.accused and accusation) for e in timeline],
+        "follow_ups": [{"on": f.on.isoformat(), "by": f.by, "satisfaction": f.satisfaction,
+                        "stopped_petitioning": f.stopped_petitioning, "note": f.note} for f in follow_ups],
+        "actions": [{"action": t.action, "label": t.label} for t in allowed(matter.state)],
+        "may_reveal": viewer.may_read_pii and not viewer.accused,
+        "protected": viewer.accused and accusation,
+    }
+
+
+def _petitioner(p: MatterPetitioner) -> dict:
+    return {"id": p.id, "person_id": p.person_id, "name": p.name, "id_number": p.id_number, "phone": p.phone,
+            "address": p.address, "representative": p.representative}
+
+
+def _event(e: MatterEvent, hide_actor_notes: bool) -> dict:
+    return {"id": e.id, "at": e.at.isoformat(), "on": e.on.isoformat(), "actor_name": e.actor_name,
+            "node_id": e.node_id, "action": e.action, "label": e.label, "from_state": e.from_state,
+            "to_state": e.to_state, "note": "" if hide_actor_notes and e.action == "register" else e.note,
+            "data": e.data}
