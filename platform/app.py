@@ -20,6 +20,7 @@ from xinfang.platform.calendar.routes import route_handlers as calendar_routes
 from xinfang.platform.db import make_engine, make_session_factory, read_only
 from xinfang.platform.errors import EXCEPTION_HANDLERS
 from xinfang.platform.extensions.manager import build_plugin_manager, plugin_permissions, plugin_route_handlers
+from xinfang.platform.jobs.periodic import EmbeddedRunner
 from xinfang.platform.matters.routes import route_handlers as matter_routes
 from xinfang.platform.people.routes import route_handlers as people_routes
 from xinfang.platform.settings import Settings
@@ -56,8 +57,8 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         state=state,
         openapi_config=OpenAPIConfig(title="信访工作平台 API", version="0.1.0", path="/schema",
                                      render_plugins=[SwaggerRenderPlugin()]),
-        on_startup=[_sync_policy],
-        on_shutdown=[lambda: state.policy.close(), lambda: engine.dispose()],
+        on_startup=[_sync_policy, _start_periodic_tasks],
+        on_shutdown=[_stop_periodic_tasks, lambda: state.policy.close(), lambda: engine.dispose()],
         debug=False,
         request_max_body_size=20 * 1024 * 1024,
     )
@@ -77,6 +78,21 @@ def _sync_policy(app: Litestar) -> None:
         log.info("policy already synchronised by another process")
     except OperationalError as exc:
         log.error("cannot store role templates (has `xinfang db upgrade` run?): %s", exc)
+
+
+def _start_periodic_tasks(app: Litestar) -> None:
+    """Embedded mode only: with Redis, the scheduler process runs them (deploy/)."""
+    state = app.state
+    if state.settings.redis_url or not state.settings.run_periodic_tasks:
+        return
+    state.periodic = EmbeddedRunner(state.session_factory)
+    state.periodic.start()
+
+
+def _stop_periodic_tasks(app: Litestar) -> None:
+    runner = getattr(app.state, "periodic", None)
+    if runner is not None:
+        runner.stop()
 
 
 def _redis(settings: Settings):

@@ -201,3 +201,26 @@ def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
                 click.echo(f"已导入演示数据,演示账号密码均为 {demo_data.DEMO_PASSWORD}", err=True)
     click.echo(f"信访工作平台已启动:http://{host}:{port}", err=True)
     uvicorn.run("xinfang.platform.asgi:app", host=host, port=port, workers=workers, log_level="info")
+
+
+@main.group()
+def tasks() -> None:
+    """Periodic tasks (deadline scans, reminders)."""
+
+
+@tasks.command("run")
+@click.option("--name", "names", multiple=True, help="Run only these tasks (default: all).")
+def tasks_run(names: tuple[str, ...]) -> None:
+    """Run the periodic tasks once, now (they are idempotent)."""
+    import datetime as dt
+
+    from xinfang.platform import models  # noqa: F401
+    from xinfang.platform.db import make_engine, make_session_factory
+    from xinfang.platform.jobs.periodic import registered
+
+    settings = _settings()
+    factory = make_session_factory(make_engine(settings.database_url))
+    now = dt.datetime.now(dt.timezone.utc)
+    for task in registered().values():
+        if not names or task.name in names:
+            click.echo(f"{task.name}: {task.run(factory, now)}")

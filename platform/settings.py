@@ -26,6 +26,8 @@ class Settings:
     throttle_per_address: int = 20
     throttle_minutes: int = 15
     debug: bool = False
+    # Embedded mode runs periodic tasks in the web process; tests switch this off.
+    run_periodic_tasks: bool = True
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -1,0 +1,86 @@
+"""Periodic tasks (deadline scans, Wednesday/Friday reminders …) and their embedded runner.
+
+A task is a function ``run(session_factory, now) -> str`` that must be idempotent: it may
+run twice for the same moment (two processes, a restart) and must then change nothing the
+second time. Modules register their tasks with ``@periodic(...)`` at import; the module
+list in ``TASK_MODULES`` is imported by ``registered()``.
+
+Embedded mode (no Redis) runs them in a daemon thread of the web process. With Redis the
+production scheduler process runs them instead (see deploy/), never the web processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import sessionmaker
+
+log = logging.getLogger(__name__)
+
+# Modules that define periodic tasks; each registers its own with @periodic.
+TASK_MODULES: list[str] = []
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    name: str
+    every: dt.timedelta
+    run: Callable[[sessionmaker, dt.datetime], str]
+
+
+_TASKS: dict[str, PeriodicTask] = {}
+
+
+def periodic(name: str, every: dt.timedelta):
+    def register(fn: Callable[[sessionmaker, dt.datetime], str]):
+        _TASKS[name] = PeriodicTask(name, every, fn)
+        return fn
+    return register
+
+
+def registered() -> dict[str, PeriodicTask]:
+    for module in TASK_MODULES:
+        importlib.import_module(module)
+    return dict(_TASKS)
+
+
+def run_due(session_factory: sessionmaker, now: dt.datetime, last_run: dict[str, dt.datetime]) -> list[str]:
+    """Run every task whose interval has passed since its last run here; return their reports."""
+    reports = []
+    for task in registered().values():
+        previous = last_run.get(task.name)
+        if previous is not None and now - previous < task.every:
+            continue
+        try:
+            reports.append(f"{task.name}: {task.run(session_factory, now)}")
+        except Exception:  # one failing task must not stop the others
+            log.exception("periodic task %s failed", task.name)
+        last_run[task.name] = now
+    return reports
+
+
+class EmbeddedRunner:
+    """The in-process scheduler of the embedded mode: checks every ``tick`` seconds."""
+
+    def __init__(self, session_factory: sessionmaker, tick: float = 60.0) -> None:
+        self.session_factory = session_factory
+        self.tick = tick
+        self._stop = threading.Event()
+        self._last: dict[str, dt.datetime] = {}
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="periodic-tasks")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            run_due(self.session_factory, dt.datetime.now(dt.timezone.utc), self._last)
+            self._stop.wait(self.tick)
