@@ -59,7 +59,7 @@ def setup(settings: Settings) -> str:
         for n in range(PEOPLE):
             s.add(Person(node_id=rng.choice(villages).id, name=f"群众{n}", id_number=_id_number(n)))
         user = s.scalar(select(User).where(User.username == "xx_by_officer"))
-        s.add(AuthSession(token_hash=token_hash("bench-token"), user_id=user.id,
+        s.add(AuthSession(token_hash=token_hash("bench-token", settings.secret_key), user_id=user.id,
                           expires_at=utcnow().replace(year=utcnow().year + 1)))
         s.commit()
     app.state.engine.dispose()

@@ -37,7 +37,7 @@ class Settings:
             base,
             database_url=env.get("XINFANG_DATABASE_URL", base.database_url),
             redis_url=env.get("XINFANG_REDIS_URL") or None,
-            secret_key=env.get("XINFANG_SECRET_KEY", base.secret_key),
+            secret_key=env.get("XINFANG_SECRET_KEY") or _local_secret(DEFAULT_VAR_DIR / "secret_key"),
             storage_dir=Path(env.get("XINFANG_STORAGE_DIR", str(base.storage_dir))),
             session_hours=int(env.get("XINFANG_SESSION_HOURS", base.session_hours)),
             debug=env.get("XINFANG_DEBUG", "") in {"1", "true", "yes"},
@@ -46,3 +46,15 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _local_secret(path: Path) -> str:
+    """The embedded default: a random key kept in ./var/, so restarts keep people logged in."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(32)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

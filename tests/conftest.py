@@ -168,7 +168,7 @@ class Demo:
             token = f"test-token-{username}"
             with self.app.state.session_factory(scope=Scope.system()) as s:
                 user = s.scalar(select(User).where(User.username == username))
-                s.add(AuthSession(token_hash=token_hash(token), user_id=user.id,
+                s.add(AuthSession(token_hash=token_hash(token, self.app.state.settings.secret_key), user_id=user.id,
                                   expires_at=utcnow() + timedelta(hours=1)))
                 s.commit()
             self._tokens[username] = token

@@ -51,7 +51,7 @@ def logout(request: Request) -> Response:
     token = request_token(request)
     if token:
         with request.app.state.session_factory(scope=Scope.system()) as session:
-            service.logout(session, token, client_address(request))
+            service.logout(session, request.app.state.settings, token, client_address(request))
     return Response({"message": "已退出登录"}, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
@@ -37,8 +38,9 @@ from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def token_hash(token: str, secret: str) -> str:
+    """Keyed with XINFANG_SECRET_KEY: a copy of the database alone cannot confirm a token."""
+    return hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
 def login(session: Session, settings: Settings, username: str, password: str, address: str) -> tuple[str, User]:
@@ -60,7 +62,7 @@ def login(session: Session, settings: Settings, username: str, password: str, ad
         session.commit()
         raise Unauthorized("用户名或密码错误")
     token = secrets.token_urlsafe(32)
-    session.add(AuthSession(token_hash=token_hash(token), user_id=user.id, address=address,
+    session.add(AuthSession(token_hash=token_hash(token, settings.secret_key), user_id=user.id, address=address,
                             expires_at=utcnow() + timedelta(hours=settings.session_hours)))
     session.execute(delete(LoginFailure).where(LoginFailure.username == username))
     session.info["actor"] = {"id": user.id, "name": user.username, "address": address}
@@ -69,8 +71,8 @@ def login(session: Session, settings: Settings, username: str, password: str, ad
     return token, user
 
 
-def logout(session: Session, token: str, address: str) -> bool:
-    auth = session.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash(token),
+def logout(session: Session, settings: Settings, token: str, address: str) -> bool:
+    auth = session.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash(token, settings.secret_key),
                                                     AuthSession.revoked_at.is_(None)))
     if auth is None:
         return False
@@ -82,11 +84,11 @@ def logout(session: Session, token: str, address: str) -> bool:
     return True
 
 
-def authenticate(session: Session, policy: PolicyStore, token: str) -> Actor | None:
+def authenticate(session: Session, policy: PolicyStore, token: str, secret: str) -> Actor | None:
     """The actor behind a token, with assignments read fresh (a revoke takes effect at once)."""
     row = session.execute(
         select(User).join(AuthSession, AuthSession.user_id == User.id)
-        .where(AuthSession.token_hash == token_hash(token), AuthSession.revoked_at.is_(None),
+        .where(AuthSession.token_hash == token_hash(token, secret), AuthSession.revoked_at.is_(None),
                AuthSession.expires_at > utcnow(), User.is_active.is_(True))
     ).scalar_one_or_none()
     if row is None:

@@ -69,7 +69,7 @@ async def permission_guard(connection: ASGIConnection, handler: BaseRouteHandler
 def _authenticate(connection: ASGIConnection, token: str) -> Actor | None:
     app_state = connection.app.state
     with app_state.session_factory(scope=Scope.system(), bind=app_state.read_engine) as session:
-        return authenticate(session, app_state.policy, token)
+        return authenticate(session, app_state.policy, token, app_state.settings.secret_key)
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -34,7 +34,7 @@ def _free_port() -> int:
 @contextmanager
 def server(database_url: str, redis_url: str | None = None):
     port = _free_port()
-    env = {**os.environ, "XINFANG_DATABASE_URL": database_url}
+    env = {**os.environ, "XINFANG_DATABASE_URL": database_url, "XINFANG_SECRET_KEY": "test-secret"}
     env.pop("XINFANG_REDIS_URL", None)
     if redis_url:
         env["XINFANG_REDIS_URL"] = redis_url

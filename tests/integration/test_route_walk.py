@@ -45,7 +45,7 @@ def _matter(app, demo) -> int:
     from xinfang.tenants.scope import Scope
 
     with app.state.session_factory(scope=Scope.system()) as s:
-        actor = authenticate(s, app.state.policy, demo.token("xx_by_officer"))
+        actor = authenticate(s, app.state.policy, demo.token("xx_by_officer"), app.state.settings.secret_key)
         matter = register(s, actor, MatterIn(
             node_id=demo.node("411323001").id, channel="visit", form="individual", kind="claim", category="欠薪",
             summary="反映工地欠薪", petitioners=[PetitionerIn("赵六", "11010519491231002X")]))
