@@ -20,8 +20,10 @@ from xinfang.platform.calendar.routes import route_handlers as calendar_routes
 from xinfang.platform.db import make_engine, make_session_factory, read_only
 from xinfang.platform.errors import EXCEPTION_HANDLERS
 from xinfang.platform.extensions.manager import build_plugin_manager, plugin_permissions, plugin_route_handlers
+from xinfang.platform.jobs.embedded import EmbeddedExecutor
 from xinfang.platform.jobs.periodic import EmbeddedRunner
 from xinfang.platform.matters.routes import route_handlers as matter_routes
+from xinfang.platform.matters.spreadsheet_routes import route_handlers as matter_spreadsheet_routes
 from xinfang.platform.people.routes import route_handlers as people_routes
 from xinfang.platform.settings import Settings
 from xinfang.platform.web.guards import permission_guard, provide_db
@@ -50,15 +52,15 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
     })
     return Litestar(
         route_handlers=[health, *accounts_routes, *tenants_routes, *audit_routes, *people_routes, *matter_routes,
-                        *calendar_routes, *plugin_route_handlers(plugins)],
+                        *matter_spreadsheet_routes, *calendar_routes, *plugin_route_handlers(plugins)],
         guards=[permission_guard],
         dependencies={"db": Provide(provide_db)},
         exception_handlers=EXCEPTION_HANDLERS,
         state=state,
         openapi_config=OpenAPIConfig(title="信访工作平台 API", version="0.1.0", path="/schema",
                                      render_plugins=[SwaggerRenderPlugin()]),
-        on_startup=[_sync_policy, _start_periodic_tasks],
-        on_shutdown=[_stop_periodic_tasks, lambda: state.policy.close(), lambda: engine.dispose()],
+        on_startup=[_sync_policy, _start_background],
+        on_shutdown=[_stop_background, lambda: state.policy.close(), lambda: engine.dispose()],
         debug=False,
         request_max_body_size=20 * 1024 * 1024,
     )
@@ -80,19 +82,22 @@ def _sync_policy(app: Litestar) -> None:
         log.error("cannot store role templates (has `xinfang db upgrade` run?): %s", exc)
 
 
-def _start_periodic_tasks(app: Litestar) -> None:
-    """Embedded mode only: with Redis, the scheduler process runs them (deploy/)."""
+def _start_background(app: Litestar) -> None:
+    """Embedded mode only: with Redis, workers and the scheduler process run them (deploy/)."""
     state = app.state
-    if state.settings.redis_url or not state.settings.run_periodic_tasks:
+    if state.settings.redis_url or not state.settings.run_background:
         return
     state.periodic = EmbeddedRunner(state.session_factory)
+    state.executor = EmbeddedExecutor(state.session_factory)
     state.periodic.start()
+    state.executor.start()
 
 
-def _stop_periodic_tasks(app: Litestar) -> None:
-    runner = getattr(app.state, "periodic", None)
-    if runner is not None:
-        runner.stop()
+def _stop_background(app: Litestar) -> None:
+    for name in ("periodic", "executor"):
+        runner = getattr(app.state, name, None)
+        if runner is not None:
+            runner.stop()
 
 
 def _redis(settings: Settings):

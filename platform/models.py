@@ -7,6 +7,7 @@ from xinfang.platform.audit import log as _audit_log  # noqa: F401
 from xinfang.platform.audit import models as _audit  # noqa: F401
 from xinfang.platform.calendar import models as _calendar  # noqa: F401
 from xinfang.platform.db import Base
+from xinfang.platform.jobs import outbox as _outbox  # noqa: F401
 from xinfang.platform.matters import models as _matters  # noqa: F401
 from xinfang.platform.people import models as _people  # noqa: F401
 from xinfang.tenants import models as _tenants  # noqa: F401

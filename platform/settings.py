@@ -26,8 +26,9 @@ class Settings:
     throttle_per_address: int = 20
     throttle_minutes: int = 15
     debug: bool = False
-    # Embedded mode runs periodic tasks in the web process; tests switch this off.
-    run_periodic_tasks: bool = True
+    # Embedded mode runs background jobs and periodic tasks in the web process; tests switch
+    # this off and run them explicitly.
+    run_background: bool = True
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -104,7 +104,7 @@ def database_url(request, tmp_path, sqlite_template) -> str:
 @pytest.fixture
 def settings(database_url, tmp_path) -> Settings:
     return replace(Settings(), database_url=database_url, storage_dir=tmp_path / "files", secret_key="test-secret",
-                   run_periodic_tasks=False)
+                   run_background=False)
 
 
 @pytest.fixture

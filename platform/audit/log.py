@@ -29,9 +29,9 @@ from xinfang.platform.privacy.fields import Viewer
 from xinfang.tenants.models import Node, NodeBound
 from xinfang.tenants.scope import ScopedSession, ancestry_for
 
-# Rows whose changes are not audited as such: the log itself, and login bookkeeping that
-# is recorded as login / login_failed / logout events instead.
-_NOT_AUDITED = {"audit_records", "audit_chains", "auth_sessions", "login_failures"}
+# Rows whose changes are not audited as such: the log itself, login bookkeeping that is
+# recorded as login / login_failed / logout events instead, and job bookkeeping.
+_NOT_AUDITED = {"audit_records", "audit_chains", "auth_sessions", "login_failures", "outbox_jobs"}
 REDACTED = "(已隐去)"
 
 
