@@ -7,6 +7,7 @@ becomes a 500 with a generic message and is logged, never shown as a stack trace
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import Request, Response
@@ -57,7 +58,7 @@ class TooManyRequests(ClerkError):
 
 
 _HTTP_MESSAGES = {
-    400: "请求格式不正确",
+    400: "请求格式不正确,请检查提交的内容是否为有效的 JSON 或表单",
     401: "请先登录",
     403: "您没有执行此操作的权限",
     404: "请求的页面或数据不存在",
@@ -88,14 +89,29 @@ def handle_scope_violation(_: Request, exc: ScopeViolation) -> Response:
     return _json(403, "out_of_scope", exc.message)
 
 
+_MISSING = re.compile(r"missing required field `([^`]+)`")
+_AT = re.compile(r"at `\$\.([^`]+)`")
+
+
+def _field_problem(item: dict) -> dict:
+    """Name the field a clerk must fix, from Litestar's (msgspec's) English message."""
+    reason = str(item.get("message", ""))
+    key = str(item.get("key") or "")
+    if match := _MISSING.search(reason):
+        field = match.group(1)
+        return {"field": field, "message": f"缺少必填项“{field}”", "reason": reason}
+    if match := _AT.search(reason):
+        field = match.group(1)
+        return {"field": field, "message": f"“{field}”的格式不正确", "reason": reason}
+    field = key if key and key != "data" else "请求体"
+    return {"field": field, "message": f"“{field}”缺失或格式不正确", "reason": reason}
+
+
 def handle_validation(_: Request, exc: ValidationException) -> Response:
-    details = []
-    for item in exc.extra or []:
-        if isinstance(item, dict):
-            field = str(item.get("key") or "").strip() or "请求体"
-            details.append({"field": field, "message": f"字段“{field}”缺失或格式不正确",
-                            "reason": str(item.get("message", ""))})
-    return _json(400, "invalid_input", "提交的数据不完整或格式不正确,请检查后重新提交", details)
+    details = [_field_problem(item) for item in exc.extra or [] if isinstance(item, dict)]
+    fields = "、".join(d["message"] for d in details[:5])
+    message = "提交的数据不完整或格式不正确" + (f":{fields}" if fields else ",请检查后重新提交")
+    return _json(400, "invalid_input", message, details)
 
 
 def handle_http(_: Request, exc: HTTPException) -> Response:
