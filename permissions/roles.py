@@ -49,6 +49,9 @@ PERMISSION_LABELS: dict[str, str] = {
     "people:write": "建立和修改信访人档案",
     "calendar:read": "查看工作日历",
     "calendar:manage": "维护节假日安排",
+    "campaigns:read": "查看专项活动",
+    "campaigns:manage": "启用、调整、结束专项活动",
+    "campaigns:tick": "登记专项活动任务完成情况",
     "matters:read": "查看信访事项",
     "matters:register": "登记信访事项",
     "matters:act": "办理信访事项(操作入口)",
@@ -57,6 +60,13 @@ PERMISSION_LABELS: dict[str, str] = {
     "matters:approve": "审批延期、领导包案",
     "matters:review": "复查、复核",
     "matters:configure": "设置本县信访事项规则",
+    "matters:export": "导出信访事项",
+    "matters:import": "导入历史信访事项",
+    "notifications:read": "查看发给本人和本单位的提醒、督办通知",
+    "notifications:write": "将提醒标记为已读",
+    "documents:read": "查看和下载文书",
+    "documents:create": "生成文书",
+    "documents:verify": "核验文书文件是否为本平台生成且未被改动",
 }
 
 # Everyone reads the tree around them and the national working-day calendar.
@@ -68,17 +78,71 @@ DEFAULT_POLICY: dict[str, set[str]] = {
     # never petition content or personal data.
     "operator": _STAFF | {"platform:operate", "tenants:manage", "users:manage", "roles:grant", "calendar:manage"},
     "county_admin": _STAFF | {"tenants:manage", "users:manage", "roles:grant", "audit:read", "people:read",
-                              "matters:read", "matters:configure"},
+                              "matters:read", "matters:configure",
+                              "matters:export"},
     "township_admin": _STAFF | {"tenants:manage", "users:manage", "roles:grant", "people:read"},
     "officer": _STAFF | {"people:read", "people:write", "pii:read", "matters:read", "matters:register", "matters:act",
-                         "matters:assign", "matters:handle", "matters:review"},
+                         "matters:assign", "matters:handle", "matters:review", "matters:export",
+                         "matters:import"},
     "handler": _EVERYONE | {"people:read", "matters:read", "matters:act", "matters:handle"},
     "leader": _STAFF | {"people:read", "pii:read", "matters:read", "matters:register", "matters:act",
-                        "matters:approve"},
+                        "matters:approve", "matters:export"},
     "grid_worker": _EVERYONE | {"people:read", "people:write"},
     # 纪工委: read-only over its scope, the audit log and personal data included.
-    "supervisor": _STAFF | {"audit:read", "audit:export", "people:read", "pii:read", "matters:read"},
+    "supervisor": _STAFF | {"audit:read", "audit:export", "people:read", "pii:read", "matters:read", "matters:export"},
 }
+
+# Every role reads the reminders and 督办 notices addressed to it; marking one read is a
+# write, so the read-only supervisors may not.
+for _role, _granted in DEFAULT_POLICY.items():
+    _granted.add("notifications:read")
+    if _role != "supervisor":
+        _granted.add("notifications:write")
+
+# Documents: every tenant role reads and verifies the documents of its subtree; offices,
+# admins and leaders generate them; supervisors only read and verify.
+for _role, _granted in DEFAULT_POLICY.items():
+    if _role != "operator":
+        _granted |= {"documents:read", "documents:verify"}
+    if _role in {"county_admin", "township_admin", "officer", "leader"}:
+        _granted.add("documents:create")
+
+# Ledgers, leader reception, the Wednesday/Friday reporting and the intake room (seeds 001, 002).
+PERMISSION_LABELS.update({
+    "ledgers:read": "查看矛盾纠纷排查化解清单和信访积案化解清单",
+    "ledgers:write": "填报矛盾纠纷排查化解清单和信访积案化解清单",
+    "reception:read": "查看领导接访安排和接访登记",
+    "reception:write": "安排、发布领导接访,登记接访情况",
+    "reporting:read": "查看周三、周五报送情况",
+    "reporting:submit": "向乡镇(街道)报送排查清单和接访情况",
+    "intake:read": "查看矛盾纠纷受理室登记和分流指派通知单",
+    "intake:write": "受理室登记、分流、归档",
+    "intake:reply": "办理分流指派事项并回报",
+})
+for _role, _granted in {
+    "county_admin": {"ledgers:read", "reception:read", "reporting:read", "intake:read"},
+    "township_admin": {"ledgers:read", "reception:read", "reporting:read"},
+    "officer": {"ledgers:read", "ledgers:write", "reception:read", "reception:write", "reporting:read",
+                "reporting:submit", "intake:read", "intake:write", "intake:reply"},
+    "handler": {"intake:read", "intake:reply"},
+    "leader": {"ledgers:read", "reception:read", "reception:write", "reporting:read", "intake:read"},
+    "grid_worker": {"ledgers:read", "ledgers:write"},
+    "supervisor": {"ledgers:read", "reception:read", "reporting:read", "intake:read"},
+}.items():
+    DEFAULT_POLICY[_role] |= _granted
+
+# Campaigns: admins switch them on for part of their tree; every node in scope sees its
+# duties; offices, leaders and grid workers tick them; supervisors read.
+for _role, _granted in {
+    "county_admin": {"campaigns:read", "campaigns:manage"},
+    "township_admin": {"campaigns:read", "campaigns:manage"},
+    "officer": {"campaigns:read", "campaigns:tick"},
+    "handler": {"campaigns:read"},
+    "leader": {"campaigns:read", "campaigns:tick"},
+    "grid_worker": {"campaigns:read", "campaigns:tick"},
+    "supervisor": {"campaigns:read"},
+}.items():
+    DEFAULT_POLICY[_role] |= _granted
 
 READ_ACTIONS = frozenset({"read", "export", "verify"})
 

@@ -16,15 +16,24 @@ from xinfang.permissions.store import PolicyStore, announce_change, sync_policy
 from xinfang.platform import models  # noqa: F401  (registers every table and the audit listeners)
 from xinfang.platform.accounts.routes import route_handlers as accounts_routes
 from xinfang.platform.audit.routes import route_handlers as audit_routes
+from xinfang.platform.campaigns.routes import route_handlers as campaign_routes
 from xinfang.platform.calendar.routes import route_handlers as calendar_routes
 from xinfang.platform.db import make_engine, make_session_factory, read_only
+from xinfang.platform.documents.routes import route_handlers as document_routes
 from xinfang.platform.errors import EXCEPTION_HANDLERS
 from xinfang.platform.extensions.manager import build_plugin_manager, plugin_permissions, plugin_route_handlers
+from xinfang.platform.intake.routes import route_handlers as intake_routes
 from xinfang.platform.jobs.embedded import EmbeddedExecutor
 from xinfang.platform.jobs.periodic import EmbeddedRunner
+from xinfang.platform.ledgers.routes import route_handlers as ledger_routes
+from xinfang.platform.matters.joint_routes import route_handlers as matter_joint_routes
 from xinfang.platform.matters.routes import route_handlers as matter_routes
 from xinfang.platform.matters.spreadsheet_routes import route_handlers as matter_spreadsheet_routes
+from xinfang.platform.notifications.routes import route_handlers as notification_routes
 from xinfang.platform.people.routes import route_handlers as people_routes
+from xinfang.platform.reception.public import route_handlers as reception_public_routes
+from xinfang.platform.reception.routes import route_handlers as reception_routes
+from xinfang.platform.reporting.routes import route_handlers as reporting_routes
 from xinfang.platform.settings import Settings
 from xinfang.platform.web.guards import permission_guard, provide_db
 from xinfang.platform.web.health import health
@@ -44,7 +53,7 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         "settings": settings,
         "engine": engine,
         "read_engine": read_only(engine),
-        "session_factory": make_session_factory(engine),
+        "session_factory": make_session_factory(engine, storage_dir=settings.storage_dir),
         "policy": PolicyStore(engine, redis_client=redis_client),
         "authz_enabled": authz_enabled,
         "redis": redis_client,
@@ -52,7 +61,12 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
     })
     return Litestar(
         route_handlers=[health, *accounts_routes, *tenants_routes, *audit_routes, *people_routes, *matter_routes,
-                        *matter_spreadsheet_routes, *calendar_routes, *plugin_route_handlers(plugins)],
+                        *matter_joint_routes,
+                        *matter_spreadsheet_routes, *calendar_routes, *notification_routes,
+                        *document_routes, *campaign_routes,
+                        *ledger_routes, *reception_routes, *reception_public_routes, *reporting_routes,
+                        *intake_routes,
+                        *plugin_route_handlers(plugins)],
         guards=[permission_guard],
         dependencies={"db": Provide(provide_db)},
         exception_handlers=EXCEPTION_HANDLERS,

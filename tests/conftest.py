@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -109,11 +110,23 @@ def settings(database_url, tmp_path) -> Settings:
 
 @pytest.fixture
 def app(settings):
+    """The app with the installed plugins plus the example outside campaign (tests/example_campaign),
+    so route walks and campaign tests cover plugin routes and a real campaign type."""
     from xinfang.platform.app import create_app
+    from xinfang.platform.extensions.manager import build_plugin_manager
 
-    application = create_app(settings)
+    application = create_app(settings, plugins=build_plugin_manager([example_campaign()]))
     yield application
     application.state.engine.dispose()
+
+
+def example_campaign():
+    import importlib
+
+    folder = str(Path(__file__).resolve().parent / "example_campaign")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return importlib.import_module("xinfang_example_campaign.plugin")
 
 
 @pytest.fixture

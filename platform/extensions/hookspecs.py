@@ -8,7 +8,9 @@ docs/plugin_hooks.md; a test fails if one is not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import pluggy
 
@@ -35,3 +37,113 @@ def xinfang_permissions() -> list[PermissionSpec]:
 def xinfang_route_handlers() -> list:
     """Litestar route handlers the plugin serves. Each must declare
     ``opt={"permission": ...}`` like the core's routes; the contract test walks them too."""
+
+
+# --- campaigns ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseSpec:
+    """A phase with default dates relative to the campaign's start (day 0 = first day)."""
+
+    key: str
+    name: str
+    first_day: int
+    last_day: int
+
+
+@dataclass(frozen=True)
+class ChecklistItemSpec:
+    """One duty. ``recurrence``: once per campaign, or per ``week`` / ``day``; ``times``:
+    how often per period (screening twice a week = week, 2)."""
+
+    key: str
+    text: str
+    recurrence: str = "once"  # once | week | day
+    times: int = 1
+    evidence: bool = False  # ticking it requires an evidence file or note
+
+
+@dataclass(frozen=True)
+class ChecklistSpec:
+    """The duties of one tenant level in one phase (``phase`` None: the whole campaign)."""
+
+    key: str
+    title: str
+    level: str  # county | township | village | grid | department
+    items: tuple[ChecklistItemSpec, ...]
+    phase: str | None = None
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """A figure computed from the data for a node over the campaign's dates, with its target.
+
+    ``compute(session, campaign, node) -> (value, detail)`` runs in a system-scoped session
+    and must confine itself to ``node``'s subtree."""
+
+    key: str
+    name: str
+    target: float | None
+    unit: str
+    compute: Callable[[Any, Any, Any], tuple[float | None, dict[str, Any]]]
+    higher_is_better: bool = True
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """A document the campaign produces: ``build(session, campaign, node) -> (kind, title, inputs)``
+    for the documents module (platform/documents) to render."""
+
+    key: str
+    title: str
+    build: Callable[[Any, Any, Any], tuple[str, str, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class CampaignType:
+    key: str
+    name: str
+    description: str
+    source: str  # where the rules come from (a seed document, a notice)
+    phases: tuple[PhaseSpec, ...]
+    checklists: tuple[ChecklistSpec, ...] = ()
+    matter_checklist: tuple[ChecklistItemSpec, ...] = ()  # duties per matter (e.g. 五个一)
+    metrics: tuple[MetricSpec, ...] = ()
+    documents: tuple[DocumentSpec, ...] = ()
+    ledgers: tuple[str, ...] = ()  # keys of the core ledgers it uses (screening, backlog, rota …)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def days(self) -> int:
+        return max(p.last_day for p in self.phases) + 1
+
+
+@hookspec
+def xinfang_campaign_types() -> list[CampaignType]:
+    """Campaign types the plugin provides."""
+
+
+@hookspec
+def xinfang_periodic_tasks() -> list:
+    """``PeriodicTask`` objects (platform/jobs/periodic.py) the plugin runs; each must do
+    nothing for nodes outside an active campaign's scope."""
+
+
+@hookspec
+def xinfang_on_campaign_enabled(campaign: Any, session: Any) -> None:
+    """Event: an admin enabled a campaign of one of the plugin's types (same transaction)."""
+
+
+@hookspec
+def xinfang_on_phase_entered(campaign: Any, phase: Any, session: Any) -> None:
+    """Event: a campaign entered a phase (called by the periodic campaign task once per phase)."""
+
+
+@hookspec
+def xinfang_on_duty_ticked(campaign: Any, tick: Any, session: Any) -> None:
+    """Event: a checklist duty was ticked (same transaction)."""
+
+
+__all__ = ["PermissionSpec", "PhaseSpec", "ChecklistItemSpec", "ChecklistSpec", "MetricSpec", "DocumentSpec",
+           "CampaignType", "hookimpl", "hookspec"]

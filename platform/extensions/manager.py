@@ -17,7 +17,8 @@ def build_plugin_manager(extra: Iterable[object] = (), load_entry_points: bool =
     if load_entry_points:
         manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     for plugin in extra:
-        manager.register(plugin)
+        if not manager.is_registered(plugin):  # also found through its entry point
+            manager.register(plugin)
     return manager
 
 

@@ -1,0 +1,222 @@
+"""Campaigns over HTTP: types, enabling, phases, duties, ticks with evidence, progress, metrics."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from litestar import Request, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+from sqlalchemy import select
+
+from xinfang.permissions.actor import authorize
+from xinfang.platform.campaigns import service
+from xinfang.platform.campaigns.models import Campaign, CampaignPhase
+from xinfang.platform.campaigns.registry import campaign_type, campaign_types, describe
+from xinfang.platform.errors import BadRequest, Forbidden, NotFound
+from xinfang.platform.timeutil import today
+from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.paging import Page, page_of
+from xinfang.tenants.models import Node
+from xinfang.tenants.scope import Scope, ScopedSession
+
+
+def get_campaign(db: ScopedSession, campaign_id: int) -> Campaign:
+    campaign = db.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound("专项活动不存在或不在您的范围内")
+    return campaign
+
+
+def _node(db: ScopedSession, node_id: int | None, request: Request) -> Node:
+    node = db.get(Node, node_id) if node_id is not None else None
+    if node_id is None:
+        home = current_actor(request).home_node_id
+        node = db.get(Node, home) if home else None
+    if node is None:
+        raise NotFound("节点不存在或不在您的管辖范围内")
+    return node
+
+
+def _summary(db: ScopedSession, campaign: Campaign, request: Request) -> dict:
+    ctype = campaign_types(request.app.state.plugins).get(campaign.type_key)
+    phases = db.scalars(select(CampaignPhase).where(CampaignPhase.campaign_id == campaign.id)
+                        .order_by(CampaignPhase.starts_on)).all()
+    day = today()
+    return {"id": campaign.id, "type": campaign.type_key, "type_name": ctype.name if ctype else campaign.type_key,
+            "title": campaign.title, "node_id": campaign.node_id, "starts_on": campaign.starts_on.isoformat(),
+            "ends_on": campaign.ends_on.isoformat(), "status": campaign.status,
+            "status_label": "进行中" if campaign.status == "active" else "已结束",
+            "closed_on": campaign.closed_on.isoformat() if campaign.closed_on else None,
+            "scope": [{"node_id": n.id, "code": n.code, "name": n.name} for n in service.scope_roots(db, campaign)],
+            "phases": [{"key": p.key, "name": p.name, "starts_on": p.starts_on.isoformat(),
+                        "ends_on": p.ends_on.isoformat(), "current": p.starts_on <= day <= p.ends_on}
+                       for p in phases]}
+
+
+@get("/api/campaign-types", opt={"permission": "campaigns:read"}, sync_to_thread=False, summary="可启用的专项活动类型")
+def list_types(request: Request) -> list[dict]:
+    return [describe(t) for t in campaign_types(request.app.state.plugins).values()]
+
+
+@dataclasses.dataclass
+class PhaseDates:
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+@dataclasses.dataclass
+class EnableBody:
+    type: str
+    title: str
+    scope_node_ids: list[int]
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+    phases: dict[str, PhaseDates] = dataclasses.field(default_factory=dict)
+
+
+@post("/api/campaigns", opt={"permission": "campaigns:manage"}, sync_to_thread=True, summary="启用专项活动")
+def enable(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[EnableBody]) -> dict:
+    actor = current_actor(request)
+    ctype = campaign_type(request.app.state.plugins, data.type)
+    unknown = set(data.phases) - {p.key for p in ctype.phases}
+    if unknown:
+        raise BadRequest(f"该活动没有这些阶段:{'、'.join(sorted(unknown))}")
+    campaign = service.enable(db, actor, ctype, data.title, data.scope_node_ids, data.starts_on, data.ends_on,
+                              {k: (v.starts_on, v.ends_on) for k, v in data.phases.items()})
+    request.app.state.plugins.hook.xinfang_on_campaign_enabled(campaign=campaign, session=db)
+    db.commit()
+    return _summary(db, campaign, request)
+
+
+@get("/api/campaigns", opt={"permission": "campaigns:read"}, sync_to_thread=True, summary="专项活动列表")
+def list_campaigns(request: Request, db: NamedDependency[ScopedSession], active: FromQuery[bool | None] = None,
+                   page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> Page:
+    query = select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+    if active is not None:
+        query = query.where(Campaign.status == ("active" if active else "closed"))
+    return page_of(db, query, page, per_page, lambda c: _summary(db, c, request))
+
+
+@get("/api/campaigns/{campaign_id:int}", opt={"permission": "campaigns:read"}, sync_to_thread=True,
+     summary="专项活动详情")
+def read_campaign(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[int]) -> dict:
+    campaign = get_campaign(db, campaign_id)
+    ctype = campaign_type(request.app.state.plugins, campaign.type_key)
+    return {**_summary(db, campaign, request), "definition": describe(ctype)}
+
+
+def _manage(request: Request, db: ScopedSession, campaign: Campaign) -> None:
+    owner = db.execute(select(Node).where(Node.id == campaign.node_id),
+                       execution_options={"skip_scope": True}).scalar_one()
+    if not authorize(current_actor(request), owner, "campaigns", "manage"):
+        raise Forbidden("只有启用该活动的单位可以调整或结束活动")
+
+
+@patch("/api/campaigns/{campaign_id:int}/phases", opt={"permission": "campaigns:manage"}, sync_to_thread=True,
+       summary="调整阶段日期")
+def move_phases(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[int],
+                data: JSONBody[dict[str, PhaseDates]]) -> dict:
+    campaign = get_campaign(db, campaign_id)
+    _manage(request, db, campaign)
+    phases = {p.key: p for p in db.scalars(select(CampaignPhase).where(CampaignPhase.campaign_id == campaign.id))}
+    for key, dates in data.items():
+        if key not in phases:
+            raise BadRequest(f"该活动没有“{key}”阶段")
+        if dates.ends_on < dates.starts_on:
+            raise BadRequest(f"“{phases[key].name}”阶段的结束日期不能早于开始日期")
+        phases[key].starts_on, phases[key].ends_on = dates.starts_on, dates.ends_on
+    db.commit()
+    return _summary(db, campaign, request)
+
+
+@dataclasses.dataclass
+class CloseBody:
+    note: str = ""
+    on: dt.date | None = None
+
+
+@post("/api/campaigns/{campaign_id:int}/close", opt={"permission": "campaigns:manage"}, sync_to_thread=True,
+      summary="提前结束活动", status_code=200)
+def close(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[int],
+          data: JSONBody[CloseBody]) -> dict:
+    campaign = get_campaign(db, campaign_id)
+    _manage(request, db, campaign)
+    service.close(campaign, data.on or today(), data.note)
+    db.commit()
+    return _summary(db, campaign, request)
+
+
+@get("/api/campaigns/{campaign_id:int}/duties", opt={"permission": "campaigns:read"}, sync_to_thread=True,
+     summary="本单位的活动任务及完成情况")
+def read_duties(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[int],
+                node_id: FromQuery[int | None] = None, on: FromQuery[dt.date | None] = None) -> dict:
+    campaign = get_campaign(db, campaign_id)
+    node = _node(db, node_id, request)
+    if not service.in_scope(db, campaign, node):  # e.g. the county office of a township campaign
+        return {"node_id": node.id, "node_name": node.name, "in_scope": False, "duties": []}
+    ctype = campaign_type(request.app.state.plugins, campaign.type_key)
+    return {"node_id": node.id, "node_name": node.name, "in_scope": True,
+            "duties": service.duties(db, ctype, campaign, node, on or today())}
+
+
+@dataclasses.dataclass
+class TickForm:
+    node_id: int
+    checklist: str
+    item: str
+    done_on: dt.date | None = None
+    note: str = ""
+    files: list[UploadFile] = dataclasses.field(default_factory=list)
+
+
+@post("/api/campaigns/{campaign_id:int}/ticks", opt={"permission": "campaigns:tick"}, sync_to_thread=True,
+      summary="登记完成一项任务(可上传佐证材料)")
+def tick(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[int],
+         data: MultipartBody[TickForm]) -> dict:
+    actor = current_actor(request)
+    campaign = get_campaign(db, campaign_id)
+    node = _node(db, data.node_id, request)
+    ctype = campaign_type(request.app.state.plugins, campaign.type_key)
+    files = data.files if isinstance(data.files, list) else [data.files]
+    evidence = [service.Evidence(f.filename, f.file.read(service.MAX_EVIDENCE_BYTES + 1)) for f in files if f]
+    row = service.tick(db, actor, ctype, campaign, node, data.checklist, data.item, data.done_on or today(),
+                       data.note, evidence, request.app.state.settings.storage_dir)
+    request.app.state.plugins.hook.xinfang_on_duty_ticked(campaign=campaign, tick=row, session=db)
+    db.commit()
+    return {"id": row.id, "period": row.period, "n": row.n, "done_on": row.done_on.isoformat(),
+            "evidence": [{k: e[k] for k in ("filename", "sha256", "size")} for e in row.evidence]}
+
+
+@get("/api/campaigns/{campaign_id:int}/progress", opt={"permission": "campaigns:read"}, sync_to_thread=True,
+     summary="活动进度(逐级汇总,列出滞后单位)")
+def read_progress(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[int],
+                  node_id: FromQuery[int | None] = None, on: FromQuery[dt.date | None] = None) -> dict:
+    campaign = get_campaign(db, campaign_id)
+    node = _node(db, node_id, request)
+    ctype = campaign_type(request.app.state.plugins, campaign.type_key)
+    return service.progress(db, ctype, campaign, node, on or today())
+
+
+@get("/api/campaigns/{campaign_id:int}/metrics", opt={"permission": "campaigns:read"}, sync_to_thread=True,
+     summary="活动指标与目标")
+def read_metrics(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[int],
+                 node_id: FromQuery[int | None] = None) -> list[dict]:
+    campaign = get_campaign(db, campaign_id)
+    node = _node(db, node_id, request)
+    ctype = campaign_type(request.app.state.plugins, campaign.type_key)
+    out = []
+    with request.app.state.session_factory(scope=Scope.system(), bind=request.app.state.read_engine) as system:
+        for metric in ctype.metrics:
+            value, detail = metric.compute(system, campaign, node)
+            met = None if value is None or metric.target is None else (
+                value >= metric.target if metric.higher_is_better else value <= metric.target)
+            out.append({"key": metric.key, "name": metric.name, "value": value, "target": metric.target,
+                        "unit": metric.unit, "met": met, "detail": detail})
+    return out
+
+
+route_handlers = [list_types, enable, list_campaigns, read_campaign, move_phases, close, read_duties, tick,
+                  read_progress, read_metrics]
