@@ -25,10 +25,17 @@ class Settings:
     throttle_per_account: int = 5
     throttle_per_address: int = 20
     throttle_minutes: int = 15
-    debug: bool = False
+    # How often each process re-reads the policy version (a change without Redis reaches
+    # every process within this time; with Redis it is announced at once).
+    policy_check_seconds: float = 2.0
     # Embedded mode runs background jobs and periodic tasks in the web process; tests switch
     # this off and run them explicitly.
     run_background: bool = True
+    # With Redis: the key prefix of the job queues (several deployments may share one Redis),
+    # and how long a worker's claim on a job lasts; a job running longer is taken to belong
+    # to a dead worker and is handed out again, so the workers' time limit stays below it.
+    queue_namespace: str = "xinfang"
+    job_claim_seconds: int = 300
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -41,7 +48,9 @@ class Settings:
             secret_key=env.get("XINFANG_SECRET_KEY") or _local_secret(DEFAULT_VAR_DIR / "secret_key"),
             storage_dir=Path(env.get("XINFANG_STORAGE_DIR", str(base.storage_dir))),
             session_hours=int(env.get("XINFANG_SESSION_HOURS", base.session_hours)),
-            debug=env.get("XINFANG_DEBUG", "") in {"1", "true", "yes"},
+            policy_check_seconds=float(env.get("XINFANG_POLICY_CHECK_SECONDS", base.policy_check_seconds)),
+            queue_namespace=env.get("XINFANG_QUEUE_NAMESPACE") or base.queue_namespace,
+            job_claim_seconds=int(env.get("XINFANG_JOB_CLAIM_SECONDS") or base.job_claim_seconds),
         )
 
     @property

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from xinfang.platform.audit.models import PLATFORM_CHAIN, AuditChain, AuditRecord
 from xinfang.platform.db import utcnow
 from xinfang.platform.privacy.fields import Viewer
-from xinfang.tenants.models import Node, NodeBound
+from xinfang.tenants.models import AccessScoped, AncestryColumns, Node
 from xinfang.tenants.scope import ScopedSession, ancestry_for
 
 # Rows whose changes are not audited as such: the log itself, login bookkeeping that is
@@ -101,11 +101,18 @@ def _lock_head(session: Session, chain: int) -> tuple[int, str]:
 # --- automatic recording of ORM writes ------------------------------------------------
 
 
-def _node_of(obj: Any) -> int | None:
+def _node_of(session: Session, obj: Any) -> int | None:
+    """The node a record is about, so it lands in its county's chain."""
     if isinstance(obj, Node):
         return obj.id
-    if isinstance(obj, NodeBound):
+    if isinstance(obj, AncestryColumns) and hasattr(obj, "node_id"):
         return obj.node_id
+    if isinstance(obj, AccessScoped) and obj.__access_key__ != "id":
+        # a matter's (or campaign's) child row: the node of its parent
+        parent = next(iter(obj.__access_model__.__table__.c.subject_id.foreign_keys)).column.table
+        key = getattr(obj, obj.__access_key__)
+        if key is not None:
+            return session.connection().execute(select(parent.c.node_id).where(parent.c.id == key)).scalar()
     return None
 
 
@@ -152,16 +159,16 @@ def _collect(session: Session, _ctx: Any) -> None:
     pending: list[_Pending] = session.info.setdefault("audit_pending", [])
     for obj in session.new:
         if _audited(obj):
-            pending.append(_Pending("create", obj.__tablename__, _pk(obj), _node_of(obj), None, _columns(obj)))
+            pending.append(_Pending("create", obj.__tablename__, _pk(obj), _node_of(session, obj), None, _columns(obj)))
     for obj in session.dirty:
         if _audited(obj) and session.is_modified(obj, include_collections=False):
             before, after = _changes(obj)
             if before or after:
                 pending.append(_Pending(getattr(obj, "__audit_action__", None) or "update", obj.__tablename__,
-                                        _pk(obj), _node_of(obj), before, after))
+                                        _pk(obj), _node_of(session, obj), before, after))
     for obj in session.deleted:
         if _audited(obj):
-            pending.append(_Pending("delete", obj.__tablename__, _pk(obj), _node_of(obj), _columns(obj), None))
+            pending.append(_Pending("delete", obj.__tablename__, _pk(obj), _node_of(session, obj), _columns(obj), None))
 
 
 def _pk(obj: Any) -> Any:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from xinfang.permissions.actor import Actor, authorize
 from xinfang.platform.calendar.service import WorkCalendar, load_calendar
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
-from xinfang.platform.matters import clocks, vocabulary
+from xinfang.platform.matters import clocks, joint, repeats, vocabulary
 from xinfang.platform.matters.models import (
     Matter,
     MatterAccess,
@@ -34,7 +34,7 @@ from xinfang.platform.matters.states import STATES, TRANSITIONS, refusal
 from xinfang.platform.people.models import Person
 from xinfang.platform.privacy.identity import id_number_problem, normalize_id_number, phone_problem
 from xinfang.platform.timeutil import today
-from xinfang.tenants.levels import Level
+from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 
 
@@ -159,6 +159,7 @@ def register(session: Session, actor: Actor, data: MatterIn) -> Matter:
     clocks.start(session, matter, "dispose", node.id, received, ctx.calendar, ctx.rules.counting_rule)
     _event(ctx, matter, "register", "登记", None, "registered", received, node.id)
     session.flush()
+    repeats.detect(session, actor, matter, node)
     clocks.refresh_matter(session, matter, today(), ctx.rules.due_soon_days)
     return matter
 
@@ -289,8 +290,6 @@ def _assign(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict
         raise BadRequest("承办单位应为部门、乡镇(街道)或村(社区)")
     if lead.id == matter.node_id:
         raise BadRequest("不能交办给本单位自己,请直接受理")
-    if matter.kind == "accusation" and matter.accused_node_id in {lead.id, *(c.get("unit_id") for c in co_units)}:
-        raise Conflict("检举控告事项不得转交被检举单位办理(条例第三十条)")
     units = [(lead, "lead", "joint_handling")]
     for item in co_units:
         unit = _node(ctx.session, item.get("unit_id"), "协办单位")
@@ -298,6 +297,12 @@ def _assign(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict
         if unit.id == lead.id:
             raise BadRequest("协办单位不能与牵头单位相同")
         units.append((unit, "co", mode))
+    if matter.kind == "accusation" and matter.accused_node_id is not None:
+        accused = ctx.session.execute(select(Node).where(Node.id == matter.accused_node_id),
+                                      execution_options={"skip_scope": True}).scalar_one()
+        column = COLUMN[Level(accused.level)]
+        if any(unit.ancestry_with_self().get(column) == accused.id for unit, _, _ in units):
+            raise Conflict("检举控告事项不得转交被检举单位或其下属单位办理(条例第三十条)")
     for unit, role, mode in units:
         existing = ctx.session.scalar(select(MatterUnit).where(MatterUnit.matter_id == matter.id,
                                                                MatterUnit.unit_id == unit.id))
@@ -341,7 +346,7 @@ def _accept(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict
                                    execution_options={"skip_scope": True}).scalar_one_or_none()
         if root == "concluded" and not payload.get("new_facts"):
             raise Conflict("同一事实和理由的信访事项已复核终结,不再受理(条例第三十六条);如有新的事实和理由,请注明")
-    if matter.lower_level_id is not None:
+    if repeats.lower_level_blocks(ctx.session, matter, today()):
         raise Conflict("下级机关正在规定期限内办理同一事项,上级不予受理(条例第十九条)")
     _stop(ctx, matter, on, "objection", "acknowledge", "dispose")
     unit = lead_unit(ctx.session, matter)
@@ -386,7 +391,10 @@ def _opinion(payload: dict) -> tuple[str, dict]:
 
 
 def _reply(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
+    contributions = joint.reply_contributions(ctx.session, matter)  # one joint reply: every co-unit's part
     note, data = _opinion(payload)
+    if contributions:
+        data["contributions"] = contributions
     _stop(ctx, matter, on, "handling")
     unit = lead_unit(ctx.session, matter)
     if unit is not None:

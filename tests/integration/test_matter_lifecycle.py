@@ -147,6 +147,9 @@ def test_accused_unit_never_sees_the_accuser(client, demo, system_session):
     # A county officer who also serves in the accused 街道 (a second role there) sees the
     # matter through the county role, but never who accused 白羽街道.
     m = _register(client, demo, kind="accusation", accused_node_id=baiyu.id, accused_description="街道某干部").json()
+    below = _act(client, demo, m["id"], "assign", "xx_officer", on="2025-09-29",
+                 lead_unit_id=demo.node("411323001001").id)
+    assert below.status_code == 409, "nor to a unit under the accused 街道"
     dual = create_user(system_session, username="dual", display_name="双重角色", password="abc12345x",
                        node=demo.node("411323"), password_hash="x")
     grant_role(system_session, None, dual, "officer", demo.node("411323"))

@@ -37,7 +37,9 @@ def server(database_url: str, redis_url: str | None = None):
     env = {**os.environ, "XINFANG_DATABASE_URL": database_url, "XINFANG_SECRET_KEY": "test-secret"}
     env.pop("XINFANG_REDIS_URL", None)
     if redis_url:
+        # only the Redis announcement can explain a change seen well before the periodic check
         env["XINFANG_REDIS_URL"] = redis_url
+        env["XINFANG_POLICY_CHECK_SECONDS"] = "60"
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "xinfang.platform.asgi:app", "--port", str(port),
                              "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -113,5 +115,4 @@ def test_role_template_change_reaches_the_other_process(settings, demo, system_s
             announce_change(redis.Redis.from_url(redis_url))
         took = max(_until(lambda: httpx.get(b + "/api/users", headers=officer).status_code == 403),
                    _until(lambda: httpx.get(a + "/api/users", headers=officer).status_code == 403))
-        if redis_url:
-            assert took < 1.5, f"the Redis announcement should act at once, took {took:.2f} s"
+        assert took < LIMIT  # with Redis, the periodic check (60 s) cannot be what made it
