@@ -103,9 +103,15 @@ CHANNEL = "xinfang:policy"
 
 
 def announce_change(redis_client) -> None:
-    """Tell every process listening on Redis to re-read the policy now (call after commit)."""
-    if redis_client is not None:
+    """Tell every process listening on Redis to re-read the policy now (call after commit).
+    If Redis is down the change still arrives through the periodic version check."""
+    if redis_client is None:
+        return
+    try:
         redis_client.publish(CHANNEL, "changed")
+    except Exception as exc:  # noqa: BLE001 - any Redis failure; the version check covers it
+        log.warning("could not announce a policy change over Redis (%s); processes pick it up within "
+                    "their check interval", exc)
 
 
 class PolicyStore:

@@ -203,6 +203,55 @@ def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
     uvicorn.run("xinfang.platform.asgi:app", host=host, port=port, workers=workers, log_level="info")
 
 
+@main.command()
+@click.option("--tick", default=1.0, show_default=True, type=float, help="Seconds between dispatch passes.")
+@click.option("--module", "modules", multiple=True,
+              help="Also import this module (it may register periodic tasks); repeatable.")
+def scheduler(tick: float, modules: tuple[str, ...]) -> None:
+    """Run the one scheduler process (Redis mode): hand jobs to the dramatiq workers, run periodic tasks."""
+    import importlib
+    import signal
+    import threading
+
+    from xinfang.platform import models  # noqa: F401
+    from xinfang.platform.db import make_engine, make_session_factory
+    from xinfang.platform.jobs.scheduler import run_scheduler
+
+    settings = _settings()
+    if not settings.redis_url:
+        _fail("未配置 XINFANG_REDIS_URL。未使用 Redis 时,后台任务由网站进程自行运行,无需启动调度进程")
+    for module in modules:
+        importlib.import_module(module)
+    from xinfang.platform.jobs.dramatiq_worker import run_outbox_job
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo("调度进程已启动", err=True)
+    run_scheduler(make_session_factory(make_engine(settings.database_url)), run_outbox_job.send, stop,
+                  tick=tick, claim_seconds=settings.job_claim_seconds)
+    click.echo("调度进程已停止", err=True)
+
+
+@main.group()
+def matters() -> None:
+    """Petition matters."""
+
+
+@matters.command("scan")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day to judge deadlines on, YYYY-MM-DD (default: today in Asia/Shanghai).")
+def matters_scan(today) -> None:
+    """Run the deadline scan once: states, reminders, 督办 (idempotent)."""
+    from xinfang.platform import models  # noqa: F401
+    from xinfang.platform.db import make_engine, make_session_factory
+    from xinfang.platform.matters.scan import scan
+    from xinfang.platform.timeutil import today as china_today
+
+    factory = make_session_factory(make_engine(_settings().database_url))
+    click.echo(str(scan(factory, today.date() if today else china_today())))
+
+
 @main.group()
 def tasks() -> None:
     """Periodic tasks (deadline scans, reminders)."""

@@ -69,22 +69,23 @@ def enqueue(session: Session, name: str, payload: dict[str, Any], dedupe_key: st
     return row
 
 
-def runnable(session: Session, now: dt.datetime, limit: int = 100) -> list[int]:
+def runnable(session: Session, now: dt.datetime, limit: int = 100, claim_seconds: float = CLAIM_SECONDS) -> list[int]:
     """Jobs to hand out: pending ones, and running ones whose claim has expired."""
-    stale = now - dt.timedelta(seconds=CLAIM_SECONDS)
+    stale = now - dt.timedelta(seconds=claim_seconds)
     query = (select(OutboxJob.id)
              .where(or_(OutboxJob.status == PENDING, (OutboxJob.status == RUNNING) & (OutboxJob.claimed_at < stale)))
              .where(OutboxJob.attempts < MAX_ATTEMPTS).order_by(OutboxJob.id).limit(limit))
     return list(session.scalars(query))
 
 
-def run(session_factory: sessionmaker, job_id: int) -> str | None:
+def run(session_factory: sessionmaker, job_id: int, claim_seconds: float = CLAIM_SECONDS) -> str | None:
     """Claim and run one job. Returns its report, or None if it was not runnable (done, or
-    claimed by a live worker). Safe to call twice for the same id."""
+    claimed by a live worker). Safe to call twice for the same id. A job must finish within
+    ``claim_seconds``, or another worker takes it over."""
     from xinfang.tenants.scope import Scope
 
     now = utcnow()
-    stale = now - dt.timedelta(seconds=CLAIM_SECONDS)
+    stale = now - dt.timedelta(seconds=claim_seconds)
     with session_factory(scope=Scope.system()) as session:
         claimed = session.execute(
             update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.attempts < MAX_ATTEMPTS,
@@ -100,7 +101,7 @@ def run(session_factory: sessionmaker, job_id: int) -> str | None:
     try:
         fn = _JOBS[name]
         report = fn(session_factory, payload)
-    except Exception as exc:  # recorded on the row; retried until MAX_ATTEMPTS
+    except BaseException as exc:  # recorded on the row (a time limit too); retried until MAX_ATTEMPTS
         log.exception("job %s (%s) failed", job_id, name)
         _finish(session_factory, job_id, status=PENDING, error="".join(traceback.format_exception(exc))[-4000:])
         raise
@@ -119,6 +120,17 @@ def _finish(session_factory: sessionmaker, job_id: int, status: str, result: str
         if status in (DONE, FAILED):
             row.finished_at, row.result = utcnow(), result
         session.commit()
+
+
+def fail_abandoned(session: Session, now: dt.datetime, claim_seconds: float = CLAIM_SECONDS) -> int:
+    """Mark failed the jobs whose last allowed attempt died with its worker (claim expired,
+    no attempts left): otherwise they would stay "running" for ever. Returns how many."""
+    stale = now - dt.timedelta(seconds=claim_seconds)
+    return session.execute(
+        update(OutboxJob).where(OutboxJob.status == RUNNING, OutboxJob.claimed_at < stale,
+                                OutboxJob.attempts >= MAX_ATTEMPTS)
+        .values(status=FAILED, finished_at=now, last_error="工作进程在最后一次尝试中中断,任务未完成"),
+        execution_options={"skip_audit": True}).rowcount
 
 
 def registered_jobs() -> dict[str, JobFunction]:

@@ -35,8 +35,8 @@ def app_with(settings):
     """Build an app from changed settings; disposed at the end of the test."""
     made = []
 
-    def build(**changes):
-        app = create_app(replace(settings, **changes))
+    def build(plugins=None, **changes):
+        app = create_app(replace(settings, **changes), plugins=plugins)
         made.append(app)
         return app
 
@@ -67,13 +67,54 @@ def test_health_reports_redis(app_with):
     assert response.json()["redis"] == {"ok": True}
 
 
-def test_health_is_degraded_when_redis_is_unreachable(app_with):
-    with TestClient(app=app_with(redis_url="redis://127.0.0.1:1/0")) as c:
+def synced_plugins(database_url: str):
+    """A plugin manager, with the policy table already holding exactly what it grants: start-up
+    then has no change to announce over Redis (the test below covers when it has)."""
+    from xinfang.permissions.store import sync_policy
+    from xinfang.platform.db import make_engine, make_session_factory
+    from xinfang.platform.extensions.manager import build_plugin_manager, plugin_permissions
+    from xinfang.tenants.scope import Scope
+
+    plugins = build_plugin_manager()
+    engine = make_engine(database_url)
+    with make_session_factory(engine)(scope=Scope.system()) as session:
+        sync_policy(session, plugin_permissions(plugins))
+        session.commit()
+    engine.dispose()
+    return plugins
+
+
+def test_health_is_degraded_when_redis_is_unreachable(app_with, settings):
+    plugins = synced_plugins(settings.database_url)
+    with TestClient(app=app_with(plugins=plugins, redis_url="redis://127.0.0.1:1/0")) as c:
         response = c.get("/health")
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "degraded" and body["redis"]["ok"] is False
     assert body["database"]["ok"] is True
+
+
+def test_app_starts_with_changed_policy_while_redis_is_down(app_with, settings):
+    from sqlalchemy import text
+
+    from xinfang.permissions.store import sync_policy
+    from xinfang.platform.db import make_engine, make_session_factory
+    from xinfang.tenants.scope import Scope
+
+    engine = make_engine(settings.database_url)
+    with engine.begin() as conn:  # as after an upgrade that changes a role template
+        deleted = conn.execute(text("DELETE FROM casbin_rules WHERE v0 = 'supervisor' AND v1 = 'audit' "
+                                    "AND v2 = 'export'")).rowcount
+    assert deleted == 1
+    try:
+        with TestClient(app=app_with(redis_url="redis://127.0.0.1:1/0")) as c:
+            response = c.get("/health")
+        assert response.status_code == 503 and response.json()["redis"]["ok"] is False
+    finally:  # the PostgreSQL database keeps its policy table between tests: put the rule back
+        with make_session_factory(engine)(scope=Scope.system()) as session:
+            sync_policy(session)
+            session.commit()
+        engine.dispose()
 
 
 def test_openapi_document_lists_our_paths(client):
