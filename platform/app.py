@@ -101,7 +101,7 @@ def _start_background(app: Litestar) -> None:
     state = app.state
     if state.settings.redis_url or not state.settings.run_background:
         return
-    state.periodic = EmbeddedRunner(state.session_factory)
+    state.periodic = EmbeddedRunner(state.session_factory, plugins=state.plugins)
     state.executor = EmbeddedExecutor(state.session_factory)
     state.periodic.start()
     state.executor.start()

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from litestar import Request, get, post, put
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy import Select, select
 
@@ -16,6 +16,7 @@ from xinfang.platform.audit.log import record
 from xinfang.platform.errors import BadRequest, Forbidden, NotFound
 from xinfang.platform.matters import service, views
 from xinfang.platform.matters.models import CountyRules, FollowUp, Matter, MatterPetitioner
+from xinfang.platform.matters.ownership import MatterOwnership
 from xinfang.platform.matters.rules import CHECKLISTS, rules_for
 from xinfang.platform.matters.service import MatterIn, PetitionerIn
 from xinfang.platform.matters.states import OPEN_STATES, STATES
@@ -23,7 +24,7 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
-from xinfang.tenants.scope import ScopedSession
+from xinfang.tenants.scope import ScopedSession, visible_count
 
 SORTS = {"received_on": Matter.received_on, "due_on": Matter.due_on, "number": Matter.number, "id": Matter.id}
 
@@ -54,6 +55,7 @@ class MatterFilters:
     q: str | None = None
     sort: str = "received_on"
     descending: bool = True
+    owned: bool | None = None  # a leader currently owns the matter (包案)
 
     def apply(self, db: ScopedSession, query: Select) -> Select:
         if self.node_id is not None:
@@ -74,6 +76,9 @@ class MatterFilters:
             query = query.where(Matter.repeat_of_id.is_not(None) if self.repeat else Matter.repeat_of_id.is_(None))
         if self.overreach is not None:
             query = query.where(Matter.overreach != "none" if self.overreach else Matter.overreach == "none")
+        if self.owned is not None:
+            owned = select(MatterOwnership.matter_id).where(MatterOwnership.ended_on.is_(None))
+            query = query.where(Matter.id.in_(owned) if self.owned else Matter.id.not_in(owned))
         if self.received_from is not None:
             query = query.where(Matter.received_on >= self.received_from)
         if self.received_to is not None:
@@ -86,20 +91,33 @@ class MatterFilters:
         return query.order_by(column.desc() if self.descending else column.asc(), Matter.id.desc())
 
 
-@get("/api/matters", opt={"permission": "matters:read"}, sync_to_thread=True, summary="信访事项列表")
-def list_matters(db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None,
-                 matter_state: Annotated[str | None, QueryParameter(name="state")] = None,
-                 open: FromQuery[bool | None] = None,
-                 deadline_state: FromQuery[str | None] = None, channel: FromQuery[str | None] = None,
-                 kind: FromQuery[str | None] = None, category: FromQuery[str | None] = None,
-                 repeat: FromQuery[bool | None] = None, overreach: FromQuery[bool | None] = None,
-                 needs_ownership: FromQuery[bool | None] = None,
-                 received_from: FromQuery[dt.date | None] = None, received_to: FromQuery[dt.date | None] = None,
-                 q: FromQuery[str | None] = None, sort: FromQuery[str] = "received_on",
-                 descending: FromQuery[bool] = True, page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> Page:
-    filters = MatterFilters(node_id, matter_state, open, deadline_state, channel, kind, category, repeat, overreach,
-                            needs_ownership, received_from, received_to, q, sort, descending)
-    return page_of(db, filters.apply(db, select(Matter)), page, per_page, views.summary)
+def matter_filters(node_id: FromQuery[int | None] = None,
+                   matter_state: Annotated[str | None, QueryParameter(name="state")] = None,
+                   open: FromQuery[bool | None] = None,
+                   deadline_state: FromQuery[str | None] = None, channel: FromQuery[str | None] = None,
+                   kind: FromQuery[str | None] = None, category: FromQuery[str | None] = None,
+                   repeat: FromQuery[bool | None] = None, overreach: FromQuery[bool | None] = None,
+                   needs_ownership: FromQuery[bool | None] = None,
+                   received_from: FromQuery[dt.date | None] = None, received_to: FromQuery[dt.date | None] = None,
+                   q: FromQuery[str | None] = None, sort: FromQuery[str] = "received_on",
+                   descending: FromQuery[bool] = True, owned: FromQuery[bool | None] = None) -> MatterFilters:
+    """The query parameters of ``MatterFilters``, declared once for every route that filters
+    matters (the list and its export): use ``dependencies=FILTERS`` and take ``filters``."""
+    return MatterFilters(node_id, matter_state, open, deadline_state, channel, kind, category, repeat, overreach,
+                         needs_ownership, received_from, received_to, q, sort, descending, owned=owned)
+
+
+FILTERS = {"filters": Provide(matter_filters, sync_to_thread=False)}
+
+
+@get("/api/matters", opt={"permission": "matters:read"}, dependencies=FILTERS, sync_to_thread=True,
+     summary="信访事项列表")
+def list_matters(db: NamedDependency[ScopedSession], filters: MatterFilters, page: FromQuery[int] = 1,
+                 per_page: FromQuery[int] = 50) -> Page:
+    query = filters.apply(db, select(Matter))
+    # unfiltered (the list as first opened): count the visible matters from the access index
+    count = visible_count(db, Matter) if query.whereclause is None else None
+    return page_of(db, query, page, per_page, views.summary, count=count)
 
 
 @dataclasses.dataclass

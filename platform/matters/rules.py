@@ -13,8 +13,8 @@ from xinfang.platform.matters.vocabulary import DEFAULT_CATEGORIES
 CHECKLISTS = {
     # seed 001: 包掌握情况、包思想教育、包解决化解、包息诉息访
     "four": ("包掌握情况", "包思想教育", "包解决化解", "包息诉息访"),
-    # seed 003: 五包 adds 包稳控
-    "five": ("包掌握情况", "包思想教育", "包解决化解", "包息诉息访", "包稳控"),
+    # seed 003: “五包”即包掌握情况、包思想转化、包解决问题、包劝返、包息诉罢访
+    "five": ("包掌握情况", "包思想转化", "包解决问题", "包劝返", "包息诉罢访"),
 }
 
 

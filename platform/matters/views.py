@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor, authorize
-from xinfang.platform.matters import clocks, vocabulary
+from xinfang.platform.matters import clocks, ownership, supervision, vocabulary
 from xinfang.platform.matters.models import (
     MATTER_FIELDS,
     PETITIONER_FIELDS,
@@ -92,11 +92,16 @@ def detail(session: Session, actor: Actor, matter: Matter, unmask: bool = False)
         "joint_signature": matter.joint_signature, "law_related": matter.law_related,
         "accused_node_id": None if viewer.accused else matter.accused_node_id,
         "repeat_of_id": matter.repeat_of_id, "lower_level_id": matter.lower_level_id,
+        # only the number of a linked matter: the viewer may not be allowed to see it
+        "repeat_of_number": _number(session, matter.repeat_of_id),
+        "lower_level_number": _number(session, matter.lower_level_id),
+        "ownership": ownership.view(session, matter, hide_notes=viewer.accused and accusation),
         "petitioners": [PETITIONER_FIELDS.redact(_petitioner(p), viewer, accusation) for p in petitioners],
         "units": [{"unit_id": u.unit_id, "unit_name": unit_names.get(u.unit_id), "role": u.role, "mode": u.mode,
                    "mode_label": vocabulary.label(vocabulary.JOINT_MODES, u.mode), "status": u.status,
                    "assigned_on": u.assigned_on.isoformat(), "contribution": u.contribution} for u in units],
         "clocks": [clocks.to_dict(c) for c in matter_clocks],
+        "supervision": supervision.listing(session, matter.id),
         "timeline": [_event(e, viewer.accused and accusation) for e in timeline],
         "follow_ups": [{"on": f.on.isoformat(), "by": f.by, "satisfaction": f.satisfaction,
                         "stopped_petitioning": f.stopped_petitioning, "note": f.note} for f in follow_ups],
@@ -111,8 +116,20 @@ def _petitioner(p: MatterPetitioner) -> dict:
             "address": p.address, "representative": p.representative}
 
 
+def _number(session: Session, matter_id: int | None) -> str | None:
+    if matter_id is None:
+        return None
+    return session.execute(select(Matter.number).where(Matter.id == matter_id),
+                           execution_options={"skip_scope": True}).scalar_one_or_none()
+
+
+# Entries whose notes may name or describe the accuser (the registration, 包案 work records).
+_ACCUSER_NOTES = frozenset({"register", "ownership_item"})
+
+
 def _event(e: MatterEvent, hide_actor_notes: bool) -> dict:
+    hidden = hide_actor_notes and e.action in _ACCUSER_NOTES
+    data = {k: v for k, v in e.data.items() if k != "evidence"} if hidden else e.data
     return {"id": e.id, "at": e.at.isoformat(), "on": e.on.isoformat(), "actor_name": e.actor_name,
             "node_id": e.node_id, "action": e.action, "label": e.label, "from_state": e.from_state,
-            "to_state": e.to_state, "note": "" if hide_actor_notes and e.action == "register" else e.note,
-            "data": e.data}
+            "to_state": e.to_state, "note": "" if hidden else e.note, "data": data}

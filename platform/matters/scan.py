@@ -1,0 +1,383 @@
+"""The periodic deadline scan: clock states, reminders, 督办 escalation and recomputation.
+
+For every open clock it stores the state on ``today`` (county's ``due_soon_days``),
+recomputes a due date made on an older or incomplete calendar (a year's holiday notice
+may have arrived since), reminds the responsible unit when a duty falls due soon or
+overdue, and escalates an overdue duty one level up the tree (条例第四十条), one more
+level every ``escalate_every_days`` it stays overdue, never above the county.
+
+It is idempotent: every change is derived from the stored data and ``today``, reminders
+carry a unique dedupe key and escalation steps a unique (clock, level) key, so running it
+twice for one day, or in two processes at once, changes nothing the second time. Each
+page of matters is first judged in a read-only transaction; only matters with something
+to change are written, each in its own short transaction with its rows locked, so an
+hourly scan that finds nothing to do never takes the SQLite write lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from xinfang.platform.calendar.service import WorkCalendar, load_calendar
+from xinfang.platform.db import read_only
+from xinfang.platform.jobs.periodic import periodic
+from xinfang.platform.matters import clocks
+from xinfang.platform.matters.models import Matter, MatterAccess, MatterClock, MatterEvent
+from xinfang.platform.matters.rules import Rules, rules_for
+from xinfang.platform.matters.supervision import BASIS, Supervision
+from xinfang.platform.notifications.models import Notification
+from xinfang.platform.notifications.service import notify
+from xinfang.platform.timeutil import CHINA
+from xinfang.tenants.levels import Level
+from xinfang.tenants.models import Node
+from xinfang.tenants.scope import Scope
+
+log = logging.getLogger(__name__)
+SCANNER = {"id": None, "name": "系统(期限巡检)", "address": "scan"}
+PAGE = 500
+_WORST_FIRST = ("overdue", "due_soon", "on_time")
+
+
+@dataclass
+class ScanReport:
+    today: dt.date
+    clocks: int = 0  # open clocks looked at
+    matters: int = 0  # matters written
+    states: int = 0  # clock states changed
+    recomputed: int = 0  # due dates moved by a newer calendar
+    notices: int = 0
+    escalations: int = 0
+    closed: int = 0  # supervisions ended because their clock stopped
+    retried: int = 0  # matters redone after another scan wrote them first
+    failed: list[int] = field(default_factory=list)  # matters that raised (logged; the rest go on)
+
+    def __str__(self) -> str:
+        failed = f",{len(self.failed)}件事项处理出错(见日志)" if self.failed else ""
+        return (f"{self.today.isoformat()}:检查期限{self.clocks}个,更新事项{self.matters}件,"
+                f"状态变化{self.states}个,重新计算期限{self.recomputed}个,发送提醒{self.notices}条,"
+                f"督办{self.escalations}次,结束督办{self.closed}项{failed}")
+
+
+@dataclass(frozen=True)
+class Tree:
+    """Every node's parent, level and name (a deployment's tree is small: read once a scan)."""
+
+    parent: dict[int, int | None]
+    level: dict[int, str]
+    name: dict[int, str]
+
+    @classmethod
+    def load(cls, session: Session) -> Tree:
+        rows = session.execute(select(Node.id, Node.parent_id, Node.level, Node.name)).all()
+        return cls({r.id: r.parent_id for r in rows}, {r.id: r.level for r in rows}, {r.id: r.name for r in rows})
+
+    def escalation_chain(self, node_id: int, accused_id: int | None) -> list[int]:
+        """Where a duty of ``node_id`` escalates to, nearest first, up to its county. An
+        accused unit and the units above it are skipped up to the accused unit's parent:
+        督办 must not put an accusation in the hands of the accused (条例第三十条)."""
+        chain: list[int] = []
+        current = self.parent.get(node_id)
+        while current is not None:
+            chain.append(current)
+            if self.level.get(current) == Level.COUNTY:
+                break
+            current = self.parent.get(current)
+        if accused_id is not None and accused_id in chain:
+            chain = chain[chain.index(accused_id) + 1:]
+        return chain
+
+
+@dataclass(frozen=True)
+class Escalation:
+    clock: MatterClock
+    level: int
+    from_node_id: int
+    to_node_id: int
+
+
+@dataclass
+class Plan:
+    """What one matter's clocks should hold on ``today`` and what must be sent."""
+
+    targets: list[tuple[MatterClock, MatterClock]] = field(default_factory=list)  # (stored, as it should be)
+    notices: list[dict] = field(default_factory=list)
+    escalations: list[Escalation] = field(default_factory=list)
+    summary: tuple[dt.date | None, str | None] = (None, None)
+
+    def changed(self) -> list[tuple[MatterClock, MatterClock]]:
+        return [(c, t) for c, t in self.targets if _values(c) != _values(t)]
+
+    def needs_write(self, matter: Matter) -> bool:
+        return bool(self.changed() or self.notices or self.escalations
+                    or self.summary != (matter.due_on, matter.deadline_state))
+
+
+def _values(clock: MatterClock) -> tuple:
+    return clock.due_on, clock.calendar_version, clock.provisional, clock.state
+
+
+def _copy(clock: MatterClock) -> MatterClock:
+    """A detached copy to work out the clock's new values on without touching the stored one."""
+    return MatterClock(**{a.key: getattr(clock, a.key) for a in MatterClock.__mapper__.column_attrs})
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def plan(matter: Matter, open_clocks: list[MatterClock], today: dt.date, rules: Rules, calendar: WorkCalendar,
+         tree: Tree, sent: set[str]) -> Plan:
+    """Judge one matter without changing anything (``sent``: dedupe keys already stored)."""
+    result = Plan()
+    duties: list[MatterClock] = []
+    for clock in open_clocks:
+        target = _copy(clock)
+        if target.provisional or target.calendar_version != calendar.version:
+            clocks.recompute(target, calendar)
+        target.state = clocks.state_on(target, today, rules.due_soon_days)
+        result.targets.append((clock, target))
+        if not clocks.RULES[clock.kind].escalates:
+            continue  # a window for the petitioner or the unit, not a duty that can be late
+        duties.append(target)
+        spec = clocks.RULES[clock.kind]
+        what = f"信访事项{matter.number}({matter.category})“{spec.label}”"
+        if target.state == "due_soon":
+            left = (target.due_on - today).days
+            when = "今天" if left == 0 else f"{_day(target.due_on)}(还有{left}天)"
+            result.notices.append({
+                "node_id": clock.node_id, "kind": "due_soon",
+                "dedupe_key": f"deadline:{clock.id}:due_soon:{target.due_on}", "title": f"期限临近:{matter.number}",
+                "text": f"{what}的期限将于{when}届满({spec.basis}),请抓紧办理。"})
+        elif target.state == "overdue":
+            late = (today - target.due_on).days
+            result.notices.append({
+                "node_id": clock.node_id, "kind": "overdue",
+                "dedupe_key": f"deadline:{clock.id}:overdue:{target.due_on}", "title": f"已超期:{matter.number}",
+                "text": f"{what}的期限已于{_day(target.due_on)}届满({spec.basis}),已超期{late}日,请立即办理。"})
+            step = _next_step(clock, today, rules, tree, matter.accused_node_id)
+            if step is not None:
+                result.escalations.append(step)
+    result.notices = [n for n in result.notices if n["dedupe_key"] not in sent]
+    if duties:
+        result.summary = (min(d.due_on for d in duties), min((d.state for d in duties), key=_WORST_FIRST.index))
+    return result
+
+
+def _next_step(clock: MatterClock, today: dt.date, rules: Rules, tree: Tree, accused_id: int | None) -> Escalation | None:
+    """The first step when a duty is overdue, then one more every ``escalate_every_days``."""
+    chain = tree.escalation_chain(clock.node_id, accused_id)
+    level = clock.escalation_level
+    if level >= len(chain):
+        return None  # at the county already (or nothing above the unit)
+    if level > 0 and (clock.escalated_on is None or (today - clock.escalated_on).days < rules.escalate_every_days):
+        return None
+    return Escalation(clock, level + 1, chain[level - 1] if level > 0 else clock.node_id, chain[level])
+
+
+def _apply(session: Session, matter: Matter, result: Plan, today: dt.date, rules: Rules, tree: Tree,
+           report: ScanReport) -> None:
+    """Write the plan in one flush (each flush appends to the audit chain)."""
+    with session.no_autoflush:
+        _apply_unflushed(session, matter, result, today, tree, report)
+    session.flush()
+    clocks.refresh_matter(session, matter, today, rules.due_soon_days)
+
+
+def _apply_unflushed(session: Session, matter: Matter, result: Plan, today: dt.date, tree: Tree,
+                     report: ScanReport) -> None:
+    for clock, target in result.changed():
+        if clock.due_on != target.due_on:
+            report.recomputed += 1
+            spec = clocks.RULES[clock.kind]
+            session.add(MatterEvent(
+                matter_id=matter.id, on=today, actor_id=None, actor_name=SCANNER["name"], node_id=clock.node_id,
+                action="deadline_recomputed", label="期限重新计算",
+                note=f"工作日历更新后重新计算“{spec.label}”期限:届满日由{_day(clock.due_on)}改为{_day(target.due_on)}",
+                data={"clock_id": clock.id, "kind": clock.kind, "from": clock.due_on.isoformat(),
+                      "to": target.due_on.isoformat(), "calendar_version": target.calendar_version,
+                      "provisional": target.provisional}))
+        if clock.state != target.state:
+            report.states += 1
+        clock.due_on, clock.calendar_version, clock.provisional, clock.state = _values(target)
+    seeing = set(session.scalars(select(MatterAccess.node_id).where(MatterAccess.subject_id == matter.id)))
+    for step in result.escalations:
+        if _escalate(session, matter, step, today, tree, seeing):
+            report.notices += 1
+        report.escalations += 1
+    for notice in result.notices:
+        if notify(session, matter_id=matter.id, **notice) is not None:
+            report.notices += 1
+
+
+def _escalate(session: Session, matter: Matter, step: Escalation, today: dt.date, tree: Tree,
+              seeing: set[int]) -> bool:
+    """Record the step on the matter, let the upper node see it (``seeing``: the nodes with
+    access already), tell it; True if it was told."""
+    clock = step.clock
+    spec = clocks.RULES[clock.kind]
+    late = (today - clock.due_on).days
+    responsible, upper = tree.name.get(clock.node_id, ""), tree.name.get(step.to_node_id, "")
+    text = (f"{responsible}承办的信访事项{matter.number}({matter.category})“{spec.label}”期限已于"
+            f"{_day(clock.due_on)}届满,已超期{late}日,依据{BASIS}提请{upper}督办(第{step.level}级督办)。")
+    clock.escalation_level, clock.escalated_on = step.level, today
+    session.add(Supervision(matter_id=matter.id, clock_id=clock.id, from_node_id=step.from_node_id,
+                            to_node_id=step.to_node_id, level=step.level, on=today, due_on=clock.due_on))
+    if step.to_node_id not in seeing:
+        session.add(MatterAccess(subject_id=matter.id, node_id=step.to_node_id, reason="supervise"))
+        seeing.add(step.to_node_id)
+    session.add(MatterEvent(matter_id=matter.id, on=today, actor_id=None, actor_name=SCANNER["name"],
+                            node_id=step.to_node_id, action="supervise", label="超期督办", note=text,
+                            data={"clock_id": clock.id, "kind": clock.kind, "level": step.level,
+                                  "from_node_id": step.from_node_id, "to_node_id": step.to_node_id,
+                                  "due_on": clock.due_on.isoformat(), "overdue_days": late}))
+    return notify(session, node_id=step.to_node_id, kind="supervise", matter_id=matter.id,
+                  dedupe_key=f"supervise:{clock.id}:{step.level}", title=f"督办:{matter.number}",
+                  text=text) is not None
+
+
+def _close_finished(session: Session, matter_id: int) -> int:
+    """End the supervisions whose clock has stopped (met late, or the matter ended)."""
+    rows = session.execute(select(Supervision, MatterClock.stopped_on)
+                           .join(MatterClock, MatterClock.id == Supervision.clock_id)
+                           .where(Supervision.matter_id == matter_id, Supervision.status == "open",
+                                  MatterClock.stopped_on.is_not(None))).all()
+    for supervision, stopped_on in rows:
+        supervision.status, supervision.closed_on = "closed", stopped_on
+    return len(rows)
+
+
+def _sent(session: Session, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(keys), PAGE):
+        found.update(session.scalars(select(Notification.dedupe_key)
+                                     .where(Notification.dedupe_key.in_(keys[i:i + PAGE]))))
+    return found
+
+
+def _candidate_keys(open_clocks: list[MatterClock]) -> list[str]:
+    """Every dedupe key a plan for these clocks could produce (for one bounded lookup)."""
+    keys = []
+    for c in open_clocks:
+        keys += [f"deadline:{c.id}:due_soon:{c.due_on}", f"deadline:{c.id}:overdue:{c.due_on}"]
+    return keys
+
+
+def _load(session: Session, matter_ids: list[int], lock: bool = False) -> dict[int, tuple[Matter, list[MatterClock]]]:
+    matters = select(Matter).where(Matter.id.in_(matter_ids)).order_by(Matter.id)
+    open_clocks = (select(MatterClock).where(MatterClock.matter_id.in_(matter_ids), MatterClock.stopped_on.is_(None))
+                   .order_by(MatterClock.id))
+    if lock:
+        matters, open_clocks = matters.with_for_update(), open_clocks.with_for_update()
+    found = {m.id: (m, []) for m in session.scalars(matters.execution_options(populate_existing=True))}
+    for clock in session.scalars(open_clocks.execution_options(populate_existing=True)):
+        found[clock.matter_id][1].append(clock)
+    return found
+
+
+def _recomputed_keys(found: dict[int, tuple[Matter, list[MatterClock]]], calendar: WorkCalendar) -> list[str]:
+    """Keys for the due dates the clocks will have after recomputation, too."""
+    keys = []
+    for _, open_clocks in found.values():
+        targets = []
+        for clock in open_clocks:
+            target = _copy(clock)
+            if target.provisional or target.calendar_version != calendar.version:
+                clocks.recompute(target, calendar)
+            targets.append(target)
+        keys += _candidate_keys(targets)
+    return keys
+
+
+def scan(session_factory: sessionmaker, today: dt.date) -> ScanReport:
+    """Bring every open clock up to ``today``; see the module docstring."""
+    report = ScanReport(today)
+    engine = session_factory.kw["bind"]
+    rules_cache: dict[int | None, Rules] = {}
+    with session_factory(scope=Scope.system(), bind=read_only(engine)) as reader:
+        calendar, tree = load_calendar(reader), Tree.load(reader)
+        reader.rollback()
+        last = 0
+        while True:
+            with_open = select(MatterClock.matter_id).where(MatterClock.stopped_on.is_(None))
+            finishing = (select(Supervision.matter_id).join(MatterClock, MatterClock.id == Supervision.clock_id)
+                         .where(Supervision.status == "open", MatterClock.stopped_on.is_not(None)))
+            ids = list(reader.scalars(select(Matter.id).where(Matter.id > last, Matter.id.in_(with_open)
+                                                              | Matter.id.in_(finishing))
+                                      .order_by(Matter.id).limit(PAGE)))
+            if not ids:
+                break
+            last = ids[-1]
+            closing = set(reader.scalars(finishing.where(Supervision.matter_id.in_(ids))))
+            found = _load(reader, ids)
+            sent = _sent(reader, _recomputed_keys(found, calendar))
+            todo = []
+            for matter_id, (matter, open_clocks) in found.items():
+                report.clocks += len(open_clocks)
+                if matter.county_id not in rules_cache:
+                    rules_cache[matter.county_id] = rules_for(reader, matter.county_id)
+                rules = rules_cache[matter.county_id]
+                if matter_id in closing or _judged_dirty(matter, open_clocks, today, rules, calendar, tree, sent):
+                    todo.append(matter_id)
+            reader.rollback()  # end the read snapshot before writing
+            for matter_id in todo:
+                try:
+                    _write(session_factory, matter_id, today, rules_cache, calendar, tree, report)
+                except Exception:  # one broken matter must not stop every other matter's reminders
+                    log.exception("deadline scan failed for matter %s", matter_id)
+                    report.failed.append(matter_id)
+    return report
+
+
+def _judged_dirty(matter: Matter, open_clocks: list[MatterClock], today: dt.date, rules: Rules,
+                  calendar: WorkCalendar, tree: Tree, sent: set[str]) -> bool:
+    try:
+        return plan(matter, open_clocks, today, rules, calendar, tree, sent).needs_write(matter)
+    except Exception:  # noqa: BLE001 - judged again, under lock, where a failure is logged
+        return True
+
+
+def _write(session_factory: sessionmaker, matter_id: int, today: dt.date, rules_cache: dict[int | None, Rules],
+           calendar: WorkCalendar, tree: Tree, report: ScanReport) -> None:
+    """Judge the matter again under lock and write what it needs; once more if another scan
+    wrote the same reminder or escalation step first (the retry then finds them stored)."""
+    for attempt in range(2):
+        partial = ScanReport(today)
+        with session_factory(scope=Scope.system()) as session:
+            session.info["actor"] = dict(SCANNER)
+            try:
+                found = _load(session, [matter_id], lock=True)
+                if matter_id not in found:
+                    return
+                matter, open_clocks = found[matter_id]
+                rules = rules_cache.get(matter.county_id) or rules_for(session, matter.county_id)
+                result = plan(matter, open_clocks, today, rules, calendar, tree,
+                              _sent(session, _recomputed_keys(found, calendar)))
+                partial.closed = _close_finished(session, matter_id)
+                if not result.needs_write(matter) and not partial.closed:
+                    session.rollback()
+                    return
+                _apply(session, matter, result, today, rules, tree, partial)
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                if attempt:
+                    raise
+                report.retried += 1
+                continue
+        report.matters += 1
+        for name in ("states", "recomputed", "notices", "escalations", "closed"):
+            setattr(report, name, getattr(report, name) + getattr(partial, name))
+        return
+
+
+@periodic("matter_deadlines", every=dt.timedelta(hours=1))
+def run(session_factory: sessionmaker, now: dt.datetime) -> str:
+    """The hourly task: today's date as the offices live it (Asia/Shanghai)."""
+    moment = now if now.tzinfo is not None else now.replace(tzinfo=dt.UTC)
+    return str(scan(session_factory, moment.astimezone(CHINA).date()))
