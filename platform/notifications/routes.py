@@ -1,0 +1,61 @@
+"""A user's notices over HTTP: list them, mark one read."""
+
+from __future__ import annotations
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from sqlalchemy import func, select
+
+from xinfang.platform.db import utcnow
+from xinfang.platform.errors import BadRequest, Forbidden, NotFound
+from xinfang.platform.notifications.models import KINDS, Notification
+from xinfang.platform.notifications.service import addressed_to, is_addressed_to, to_dict
+from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.paging import page_of
+from xinfang.tenants.scope import ScopedSession
+
+READ, WRITE = "notifications:read", "notifications:write"
+
+
+@get("/api/notifications", opt={"permission": READ}, sync_to_thread=True,
+     summary="我的提醒(期限临近、超期、督办),subtree=true 时含下级单位的提醒")
+def list_notifications(request: Request, db: NamedDependency[ScopedSession], unread: FromQuery[bool | None] = None,
+                       kind: FromQuery[str | None] = None, matter_id: FromQuery[int | None] = None,
+                       subtree: FromQuery[bool] = False, page: FromQuery[int] = 1,
+                       per_page: FromQuery[int] = 50) -> dict:
+    actor = current_actor(request)
+    if kind is not None and kind not in KINDS:
+        raise BadRequest(f"提醒类型应为:{'、'.join(f'{k}({v})' for k, v in KINDS.items())}")
+    # the session's scope already limits the rows to the subtrees of the caller's roles
+    mine = select(Notification) if subtree else select(Notification).where(addressed_to(actor, READ))
+    query = mine
+    if unread is not None:
+        query = query.where(Notification.read_at.is_(None) if unread else Notification.read_at.is_not(None))
+    if kind is not None:
+        query = query.where(Notification.kind == kind)
+    if matter_id is not None:
+        query = query.where(Notification.matter_id == matter_id)
+    listing = page_of(db, query.order_by(Notification.created_at.desc(), Notification.id.desc()), page, per_page,
+                      to_dict)
+    unread_total = db.scalar(select(func.count()).select_from(
+        mine.where(Notification.read_at.is_(None)).order_by(None).subquery()))
+    return {**listing, "unread": unread_total}
+
+
+@post("/api/notifications/{notification_id:int}/read", opt={"permission": WRITE}, sync_to_thread=True,
+      status_code=200, summary="将提醒标记为已读")
+def mark_read(request: Request, db: NamedDependency[ScopedSession], notification_id: FromPath[int]) -> dict:
+    actor = current_actor(request)
+    notice = db.get(Notification, notification_id)
+    if notice is None:
+        raise NotFound("提醒不存在或不在您的管辖范围内")
+    if not is_addressed_to(actor, WRITE, notice):
+        raise Forbidden("只能将发给本人或本单位的提醒标记为已读")
+    if notice.read_at is None:
+        notice.read_at, notice.read_by = utcnow(), actor.display_name or actor.username
+        db.commit()
+    return to_dict(notice)
+
+
+route_handlers = [list_notifications, mark_read]
