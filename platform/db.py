@@ -96,7 +96,10 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker:
+def make_session_factory(engine: Engine, storage_dir: Path | None = None) -> sessionmaker:
+    """``storage_dir`` (the settings' file store) travels in every session's ``info``, so a
+    background job handed only the factory knows where generated files go."""
     from xinfang.tenants.scope import ScopedSession
 
-    return sessionmaker(bind=engine, class_=ScopedSession, expire_on_commit=False)
+    info = {"storage_dir": Path(storage_dir)} if storage_dir is not None else {}
+    return sessionmaker(bind=engine, class_=ScopedSession, expire_on_commit=False, info=info)

@@ -1,0 +1,126 @@
+"""Documents over HTTP: ask for one (202 and a status URL), follow it, download it, and
+verify an uploaded file against the records."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+from sqlalchemy import select
+
+from xinfang.platform.audit.log import record
+from xinfang.platform.documents import service
+from xinfang.platform.documents.models import STATUSES, Document
+from xinfang.platform.documents.registry import registered_templates
+from xinfang.platform.errors import BadRequest, NotFound
+from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.paging import Page, page_of
+from xinfang.tenants.levels import COLUMN, Level
+from xinfang.tenants.models import Node
+from xinfang.tenants.scope import ScopedSession
+
+READ, CREATE, VERIFY = "documents:read", "documents:create", "documents:verify"
+MAX_UPLOAD = 20 * 1024 * 1024  # the app refuses larger bodies anyway
+
+
+def get_document(db: ScopedSession, document_id: int) -> Document:
+    document = db.get(Document, document_id)
+    if document is None:
+        raise NotFound("文书不存在或不在您的管辖范围内")
+    return document
+
+
+@get("/api/documents/templates", opt={"permission": READ}, sync_to_thread=False,
+     summary="可生成的文书类型及各自需要填写的内容")
+def list_templates() -> list[dict[str, Any]]:
+    return [spec.describe() for spec in registered_templates().values()]
+
+
+@get("/api/documents", opt={"permission": READ}, sync_to_thread=True, summary="文书列表(辖区内)")
+def list_documents(db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None,
+                   kind: FromQuery[str | None] = None, status: FromQuery[str | None] = None,
+                   page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> Page:
+    query = select(Document)
+    if node_id is not None:
+        node = db.get(Node, node_id)
+        if node is None:
+            raise NotFound("单位不存在或不在您的管辖范围内")
+        query = query.where(getattr(Document, COLUMN[Level(node.level)]) == node.id)
+    if kind is not None:
+        query = query.where(Document.kind == kind)
+    if status is not None:
+        if status not in STATUSES:
+            raise BadRequest(f"状态应为:{'、'.join(f'{k}({v})' for k, v in STATUSES.items())}")
+        query = query.where(Document.status == status)
+    return page_of(db, query.order_by(Document.created_at.desc(), Document.id.desc()), page, per_page,
+                   service.to_dict)
+
+
+@dataclasses.dataclass
+class DocumentRequest:
+    kind: str
+    node_id: int
+    inputs: dict[str, Any]
+
+
+@post("/api/documents", opt={"permission": CREATE}, sync_to_thread=True, status_code=202,
+      summary="申请生成文书:立即返回 202 和状态查询地址,文件由后台任务生成")
+def create_document(request: Request, db: NamedDependency[ScopedSession],
+                    data: JSONBody[DocumentRequest]) -> Response:
+    document = service.request_document(db, current_actor(request), data.kind, data.node_id, data.inputs)
+    db.commit()
+    executor = getattr(request.app.state, "executor", None)
+    if executor is not None:  # embedded mode: start now rather than at the next poll
+        executor.wake()
+    body = service.to_dict(document)
+    return Response(body, status_code=202, headers={"Location": body["status_url"]})
+
+
+@get("/api/documents/{document_id:int}", opt={"permission": READ}, sync_to_thread=True,
+     summary="文书状态、元数据、SHA-256 和生成时使用的全部内容")
+def read_document(db: NamedDependency[ScopedSession], document_id: FromPath[int]) -> dict:
+    return service.to_dict(get_document(db, document_id), detail=True)
+
+
+@get("/api/documents/{document_id:int}/file", opt={"permission": READ}, sync_to_thread=True,
+     summary="下载文书 PDF(下载前核对文件的 SHA-256)")
+def download_document(db: NamedDependency[ScopedSession], document_id: FromPath[int]) -> Response:
+    document = get_document(db, document_id)
+    data = service.read_file(db, document)
+    name = f"{document.title[:60]}.pdf"
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename=\"document-{document.id}.pdf\"; "
+                               f"filename*=UTF-8''{quote(name)}",
+        "X-Content-SHA256": document.sha256,
+    })
+
+
+@post("/api/documents/verify", opt={"permission": VERIFY, "writes": True}, sync_to_thread=True, status_code=200,
+      summary="核验文件:上传 PDF,比对其 SHA-256 是否与辖区内某份已生成文书一致(核验记入审计日志)")
+def verify_document(request: Request, db: NamedDependency[ScopedSession],
+                    data: MultipartBody[UploadFile]) -> dict:
+    actor = current_actor(request)
+    content = data.file.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        raise BadRequest("文件超过20MB,不是本平台生成的文书")
+    digest = hashlib.sha256(content).hexdigest()
+    document = service.find_by_sha256(db, digest)
+    record(db, action="document_verified", object_type="documents", object_id=document.id if document else "",
+           node_id=document.node_id if document else actor.home_node_id,
+           after={"sha256": digest, "size": len(content), "file": data.filename, "match": document is not None})
+    db.commit()
+    if document is None:
+        return {"match": False, "sha256": digest,
+                "message": "未找到与该文件一致的文书:文件不是本平台生成的,或已被改动,或不在您的管辖范围内"}
+    return {"match": True, "sha256": digest, "message": f"文件与文书“{document.title}”一致,未被改动",
+            "document": service.to_dict(document)}
+
+
+route_handlers = [list_templates, list_documents, create_document, read_document, download_document,
+                  verify_document]

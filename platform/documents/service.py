@@ -1,0 +1,174 @@
+"""Asking for a document, rendering it in a job, and recognising a file as one of ours.
+
+``request_document`` validates the inputs against the template, stores the row and adds
+the render job in the same transaction. The job (``documents.render``) renders outside any
+transaction, writes the file, and records ``document_generated`` in the audit log with
+the file's SHA-256 and a digest of the inputs. It is idempotent: a document already done
+is left alone, and a re-render after a crash produces the same bytes at the same path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from xinfang.permissions.actor import Actor, authorize
+from xinfang.platform.accounts.models import User
+from xinfang.platform.audit.log import record
+from xinfang.platform.db import utcnow
+from xinfang.platform.documents import storage
+from xinfang.platform.documents.models import DONE, FAILED, PENDING, RENDERING, STATUSES, Document
+from xinfang.platform.documents.registry import get_template, registered_templates
+from xinfang.platform.documents.rendering import RENDERER, render_pdf
+from xinfang.platform.errors import Conflict, Forbidden, NotFound
+from xinfang.platform.jobs.outbox import enqueue, job
+from xinfang.tenants.models import Node
+from xinfang.tenants.scope import Scope
+
+log = logging.getLogger(__name__)
+
+RENDER_JOB = "documents.render"
+
+
+def inputs_digest(inputs: dict[str, Any]) -> str:
+    """A digest of the stored inputs (canonical JSON), for the audit record."""
+    text = json.dumps(inputs, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def request_document(db: Session, actor: Actor, kind: str, node_id: int, inputs: Any) -> Document:
+    """Store a pending document and its render job (the caller commits both together)."""
+    spec = get_template(kind)
+    node = db.get(Node, node_id)
+    if node is None:
+        raise NotFound("单位不存在或不在您的管辖范围内")
+    if not authorize(actor, node, "documents", "create"):
+        raise Forbidden("您无权为该单位生成文书")
+    clean = spec.clean(inputs)
+    document = Document(node_id=node.id, kind=spec.key, title=clean.get("title") or spec.title,
+                        number=clean.get("number") or "", issuer=clean.get("issuer") or "", status=PENDING,
+                        inputs=clean, author_id=actor.user_id, author_name=actor.display_name or actor.username)
+    db.add(document)
+    db.flush()
+    enqueue(db, RENDER_JOB, {"document_id": document.id})
+    return document
+
+
+@job(RENDER_JOB)
+def render_job(session_factory: sessionmaker, payload: dict[str, Any]) -> str:
+    return render_document(session_factory, int(payload["document_id"]))
+
+
+def _as_author(session: Session, document: Document) -> None:
+    """The job acts for the clerk who asked for the document, named in the audit log as
+    their requests are (by username)."""
+    username = session.scalar(select(User.username).where(User.id == document.author_id))
+    session.info["actor"] = {"id": document.author_id, "name": username or document.author_name,
+                             "address": f"后台任务 {RENDER_JOB}", "node_id": document.node_id}
+
+
+def render_document(session_factory: sessionmaker, document_id: int) -> str:
+    """Render one document and store its file; a short report for the job row."""
+    with session_factory(scope=Scope.system()) as session:
+        document = session.get(Document, document_id)
+        if document is None:
+            return f"文书 {document_id} 不存在"
+        if document.status == DONE:
+            return f"文书 {document_id} 已生成,未重复生成"
+        spec = get_template(document.kind)
+        inputs, county_id = dict(document.inputs), document.county_id
+        root = storage.storage_root(session)
+        if document.status != RENDERING:
+            _as_author(session, document)
+            document.status = RENDERING
+            session.commit()
+    # no transaction is open while the PDF is laid out: this takes seconds for a long ledger
+    try:
+        rendered = render_pdf(spec, inputs, identifier=f"xinfang-document-{document_id}")
+        relative = storage.document_path(county_id, document_id)
+        storage.write_atomically(root, relative, rendered.pdf)
+    except Exception as exc:
+        _mark_failed(session_factory, document_id, exc)
+        raise
+    with session_factory(scope=Scope.system()) as session:
+        document = session.get(Document, document_id, with_for_update=True)
+        if document.status == DONE:  # another worker finished first, with the same bytes
+            return f"文书 {document_id} 已由其他进程生成"
+        _as_author(session, document)
+        document.status, document.error = DONE, ""
+        document.file_path, document.sha256 = relative, rendered.sha256
+        document.size, document.pages, document.rendered_at = len(rendered.pdf), rendered.pages, utcnow()
+        record(session, action="document_generated", object_type="documents", object_id=document.id,
+               node_id=document.node_id,
+               after={"kind": document.kind, "title": document.title, "number": document.number,
+                      "sha256": document.sha256, "size": document.size, "pages": document.pages,
+                      "file": relative, "inputs_sha256": inputs_digest(inputs), "renderer": RENDERER})
+        session.commit()
+        return f"文书 {document_id} 已生成:{rendered.pages}页,SHA-256 {rendered.sha256}"
+
+
+def _mark_failed(session_factory: sessionmaker, document_id: int, exc: Exception) -> None:
+    """Say why on the row; the job is retried, and a later success clears it."""
+    log.exception("rendering document %s failed", document_id)
+    with session_factory(scope=Scope.system()) as session:
+        document = session.get(Document, document_id)
+        if document is None or document.status == DONE:
+            return
+        _as_author(session, document)
+        document.status = FAILED
+        document.error = f"{type(exc).__name__}: {exc}"[:2000]
+        session.commit()
+
+
+def find_by_sha256(db: Session, digest: str) -> Document | None:
+    """The finished document whose file has this SHA-256, if the session's scope sees it."""
+    return db.scalars(select(Document).where(Document.sha256 == digest.lower(), Document.status == DONE)
+                      .order_by(Document.id).limit(1)).first()
+
+
+def read_file(db: Session, document: Document) -> bytes:
+    """The stored file, after checking it still has the hash recorded when it was made."""
+    if document.status != DONE:
+        raise Conflict(f"文书尚未生成完成(当前状态:{STATUSES.get(document.status, document.status)}),请稍后再下载")
+    path = storage.storage_root(db) / document.file_path
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        log.error("document %s: file %s is missing", document.id, path)
+        raise NotFound("文书文件已丢失,请联系管理员") from None
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        log.error("document %s: file %s does not match its recorded SHA-256", document.id, path)
+        raise Conflict("文书文件与生成时记录的校验值不符,可能已被改动,已拒绝下载;请联系管理员")
+    return data
+
+
+def to_dict(document: Document, detail: bool = False) -> dict[str, Any]:
+    spec = registered_templates().get(document.kind)
+    data = {
+        "id": document.id,
+        "node_id": document.node_id,
+        "kind": document.kind,
+        "kind_label": spec.title if spec else document.kind,
+        "title": document.title,
+        "number": document.number,
+        "issuer": document.issuer,
+        "status": document.status,
+        "status_label": STATUSES.get(document.status, document.status),
+        "author": {"id": document.author_id, "name": document.author_name},
+        "created_at": document.created_at.isoformat() if document.created_at else None,
+        "rendered_at": document.rendered_at.isoformat() if document.rendered_at else None,
+        "sha256": document.sha256 or None,
+        "size": document.size,
+        "pages": document.pages,
+        "error": document.error or None,
+        "status_url": f"/api/documents/{document.id}",
+        "file_url": f"/api/documents/{document.id}/file" if document.status == DONE else None,
+    }
+    if detail:
+        data["inputs"] = document.inputs
+    return data
