@@ -1,0 +1,55 @@
+"""The person a ledger row is about: checking what was entered, and the person's file
+(一人一档), found or opened by identity number at the row's node — the same rule the
+matters service follows, so a later matter at that node lands in the same file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinfang.platform.people.models import Person
+from xinfang.platform.privacy.identity import id_number_problem, normalize_id_number, phone_problem
+
+
+@dataclass
+class Party:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+
+    def cleaned(self) -> Party:
+        number = normalize_id_number(self.id_number) if self.id_number.strip() else ""
+        return Party(self.name.strip(), number, self.phone.strip(), self.address.strip())
+
+
+def party_problems(party: Party, who: str = "当事人") -> list[str]:
+    problems = []
+    if not party.name.strip():
+        problems.append(f"{who}姓名不能为空")
+    elif len(party.name.strip()) > 64:
+        problems.append(f"{who}姓名不能超过64个字")
+    if party.id_number.strip():
+        if "*" in party.id_number:
+            problems.append(f"{who}身份证号是脱敏后的号码,请填写完整号码或留空")
+        elif (problem := id_number_problem(party.id_number)) is not None:
+            problems.append(f"{who}{problem}")
+    if party.phone.strip() and (problem := phone_problem(party.phone)) is not None:
+        problems.append(f"{who}{problem}")
+    return problems
+
+
+def person_file(session: Session, node_id: int, party: Party) -> Person | None:
+    """The file at ``node_id`` for this identity number (opened if missing); None without a number."""
+    party = party.cleaned()
+    if not party.id_number:
+        return None
+    person = session.scalar(select(Person).where(Person.node_id == node_id, Person.id_number == party.id_number))
+    if person is None:
+        person = Person(node_id=node_id, name=party.name, id_number=party.id_number, phone=party.phone,
+                        address=party.address)
+        session.add(person)
+        session.flush()
+    return person

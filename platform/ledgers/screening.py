@@ -1,0 +1,194 @@
+"""The screening ledger (矛盾纠纷排查化解清单, annex 1): one row per issue found.
+
+``problems()`` checks an entry without writing anything, so the API and the spreadsheet
+import share one set of rules (an import checks every row first and writes none if any
+row is wrong).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinfang.permissions.actor import Actor
+from xinfang.platform.errors import BadRequest, NotFound
+from xinfang.platform.ledgers import vocabulary as v
+from xinfang.platform.ledgers.conversion import Options, Source, open_matter
+from xinfang.platform.ledgers.limits import too_long
+from xinfang.platform.ledgers.models import PARTY_FIELDS, ScreeningEntry
+from xinfang.platform.ledgers.parties import Party, party_problems, person_file
+from xinfang.platform.matters.models import Matter
+from xinfang.platform.matters.rules import rules_for
+from xinfang.platform.privacy.fields import Viewer
+from xinfang.tenants.levels import Level
+from xinfang.tenants.models import Node
+
+SCREENED_LEVELS = (Level.TOWNSHIP, Level.VILLAGE, Level.GRID)
+LABELS = {"party_name": "当事人姓名", "party_phone": "联系电话", "other_parties": "其他当事人", "category": "问题类别",
+          "responsible_unit": "责任单位", "responsible_leader": "责任领导", "responsible_person": "责任人"}
+
+
+@dataclasses.dataclass
+class ScreeningIn:
+    node_id: int
+    found_on: dt.date
+    party_name: str
+    category: str
+    summary: str
+    party_id_number: str = ""
+    party_phone: str = ""
+    other_parties: str = ""
+    headcount: int = 1
+    risks: list[str] = dataclasses.field(default_factory=list)
+    responsible_unit: str = ""
+    responsible_leader: str = ""
+    responsible_person: str = ""
+    measures: str = ""
+    plan: str = ""
+    deadline: dt.date | None = None
+    progress: str = ""
+    status: str = "pending"
+
+
+# Fields a later update may change (the party and the date found stay as recorded).
+UPDATABLE = ("category", "summary", "other_parties", "headcount", "risks", "responsible_unit", "responsible_leader",
+             "responsible_person", "measures", "plan", "deadline", "progress", "status")
+
+
+def node_of(session: Session, node_id: int | None) -> Node:
+    node = session.get(Node, node_id) if node_id is not None else None
+    if node is None:
+        raise NotFound("单位不存在或不在您的管辖范围内")
+    return node
+
+
+def problems(session: Session, node: Node, data: ScreeningIn, today: dt.date) -> list[str]:
+    found = party_problems(Party(data.party_name, data.party_id_number, data.party_phone))
+    if node.level not in SCREENED_LEVELS:
+        found.append("排查记录应登记在乡镇(街道)、村(社区)或网格")
+    found += _content_problems(session, node, data.category, data.summary, data.risks, data.headcount, data.status,
+                               data.found_on, data.deadline)
+    if data.found_on > today:
+        found.append("排查日期不能晚于今天")
+    found += too_long(ScreeningEntry, dataclasses.asdict(data), LABELS)
+    return found
+
+
+def _content_problems(session: Session, node: Node, category: str, summary: str, risks: list[str], headcount: int,
+                      status: str, found_on: dt.date, deadline: dt.date | None) -> list[str]:
+    found = []
+    categories = rules_for(session, node.county_id or node.id).categories
+    if category not in categories:
+        found.append(f"问题类别应为本县设置的分类之一:{'、'.join(categories)}")
+    if not summary.strip():
+        found.append("问题简要情况不能为空")
+    found += v.check_many(v.RISKS, risks, "可能引发的风险")
+    if headcount < 1:
+        found.append("涉及人数至少为1")
+    if status not in v.STATUSES:
+        found.append(f"化解状态应为:{'、'.join(v.STATUSES.values())}")
+    if deadline is not None and deadline < found_on:
+        found.append("化解时限不能早于排查日期")
+    return found
+
+
+def create(session: Session, actor: Actor, data: ScreeningIn, today: dt.date) -> ScreeningEntry:
+    node = node_of(session, data.node_id)
+    found = problems(session, node, data, today)
+    if found:
+        raise BadRequest(";".join(found), details=[{"message": p} for p in found])
+    return add(session, actor, node, data, today)
+
+
+def add(session: Session, actor: Actor, node: Node, data: ScreeningIn, today: dt.date) -> ScreeningEntry:
+    """Write an entry already checked by ``problems()``."""
+    party = Party(data.party_name, data.party_id_number, data.party_phone).cleaned()
+    person = person_file(session, node.id, party)
+    entry = ScreeningEntry(
+        node_id=node.id, found_on=data.found_on, person_id=person.id if person else None, party_name=party.name,
+        party_id_number=party.id_number, party_phone=party.phone, other_parties=data.other_parties.strip(),
+        headcount=data.headcount, category=data.category, summary=data.summary.strip(), risks=list(data.risks),
+        responsible_unit=data.responsible_unit.strip(), responsible_leader=data.responsible_leader.strip(),
+        responsible_person=data.responsible_person.strip(), measures=data.measures.strip(), plan=data.plan.strip(),
+        deadline=data.deadline, progress=data.progress.strip(), status=data.status,
+        resolved_on=today if data.status == "resolved" else None, created_by=actor.username)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def update(session: Session, entry: ScreeningEntry, changes: dict, today: dt.date) -> ScreeningEntry:
+    unknown = set(changes) - set(UPDATABLE)
+    if unknown:
+        raise BadRequest(f"不能修改的字段:{'、'.join(sorted(unknown))}")
+    merged = {k: getattr(entry, k) for k in UPDATABLE} | changes
+    node = node_of(session, entry.node_id)
+    found = _content_problems(session, node, merged["category"], merged["summary"], merged["risks"],
+                              merged["headcount"], merged["status"], entry.found_on, merged["deadline"])
+    found += too_long(ScreeningEntry, changes, LABELS)
+    if found:
+        raise BadRequest(";".join(found), details=[{"message": p} for p in found])
+    for key, value in changes.items():
+        setattr(entry, key, value.strip() if isinstance(value, str) and key != "status" else value)
+    if entry.status == "resolved" and entry.resolved_on is None:
+        entry.resolved_on = today
+    elif entry.status != "resolved":
+        entry.resolved_on = None
+    session.flush()
+    return entry
+
+
+def to_matter(session: Session, actor: Actor, entry: ScreeningEntry, options: Options) -> Matter:
+    """一步转为信访事项: register it and keep the link both ways."""
+    matter = open_matter(session, actor, Source(
+        kind="screening", id=entry.id, label="由矛盾纠纷排查化解清单转入", node_id=entry.node_id,
+        received_on=entry.found_on, category=entry.category, summary=entry.summary,
+        party=Party(entry.party_name, entry.party_id_number, entry.party_phone), headcount=entry.headcount,
+        existing_matter_id=entry.matter_id), options)
+    entry.matter_id = matter.id
+    if entry.status == "pending":
+        entry.status = "in_progress"
+    session.flush()
+    return matter
+
+
+def is_overdue(entry: ScreeningEntry, today: dt.date) -> bool:
+    return entry.status != "resolved" and entry.deadline is not None and entry.deadline < today
+
+
+def to_dict(entry: ScreeningEntry, node_names: dict[int, str], today: dt.date,
+            viewer: Viewer | None = None, matter_numbers: dict[int, str] | None = None) -> dict:
+    row = {
+        "id": entry.id, "node_id": entry.node_id, "node_name": node_names.get(entry.node_id, ""),
+        "found_on": entry.found_on.isoformat(), "person_id": entry.person_id, "party_name": entry.party_name,
+        "party_id_number": entry.party_id_number, "party_phone": entry.party_phone,
+        "other_parties": entry.other_parties, "headcount": entry.headcount, "category": entry.category,
+        "summary": entry.summary, "risks": list(entry.risks), "risk_labels": v.labels(v.RISKS, entry.risks),
+        "responsible_unit": entry.responsible_unit, "responsible_leader": entry.responsible_leader,
+        "responsible_person": entry.responsible_person, "measures": entry.measures, "plan": entry.plan,
+        "deadline": entry.deadline.isoformat() if entry.deadline else None, "progress": entry.progress,
+        "status": entry.status, "status_label": v.label(v.STATUSES, entry.status),
+        "resolved_on": entry.resolved_on.isoformat() if entry.resolved_on else None,
+        "overdue": is_overdue(entry, today), "matter_id": entry.matter_id,
+        "matter_number": (matter_numbers or {}).get(entry.matter_id or 0),
+        "created_by": entry.created_by, "created_at": entry.created_at.isoformat(),
+    }
+    return PARTY_FIELDS.redact(row, viewer or Viewer())
+
+
+def matter_numbers(session: Session, ids: list[int | None]) -> dict[int, str]:
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Matter.id, Matter.number).where(Matter.id.in_(wanted))).all())
+
+
+def node_names(session: Session, ids: list[int | None]) -> dict[int, str]:
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Node.id, Node.name).where(Node.id.in_(wanted)),
+                                execution_options={"skip_scope": True}).all())
