@@ -17,16 +17,19 @@ class Role:
     description: str
 
 
-ROLES: dict[str, Role] = {r.key: r for r in (
-    Role("operator", "平台运维", "创建县级租户及其管理员;不查看信访内容和个人信息"),
-    Role("county_admin", "县级管理员", "管理本县组织架构、账号和专项活动"),
-    Role("township_admin", "乡镇管理员", "管理本乡镇(街道)组织架构和账号"),
-    Role("officer", "信访干部", "登记、交办、转送、跟踪信访事项"),
-    Role("handler", "承办人", "办理交办给本单位的信访事项并答复"),
-    Role("leader", "领导", "接访值班、包案、审批延期"),
-    Role("grid_worker", "网格员", "在本网格排查矛盾纠纷、走访群众"),
-    Role("supervisor", "纪工委督查", "只读查看辖区内的全部数据、文书和审计日志"),
-)}
+ROLES: dict[str, Role] = {
+    r.key: r
+    for r in (
+        Role("operator", "平台运维", "创建县级租户及其管理员;不查看信访内容和个人信息"),
+        Role("county_admin", "县级管理员", "管理本县组织架构、账号和专项活动"),
+        Role("township_admin", "乡镇管理员", "管理本乡镇(街道)组织架构和账号"),
+        Role("officer", "信访干部", "登记、交办、转送、跟踪信访事项"),
+        Role("handler", "承办人", "办理交办给本单位的信访事项并答复"),
+        Role("leader", "领导", "接访值班、包案、审批延期"),
+        Role("grid_worker", "网格员", "在本网格排查矛盾纠纷、走访群众"),
+        Role("supervisor", "纪工委督查", "只读查看辖区内的全部数据、文书和审计日志"),
+    )
+}
 
 # Roles an admin holding the key may grant (always within the admin's own subtree).
 GRANTABLE: dict[str, frozenset[str]] = {
@@ -67,48 +70,6 @@ PERMISSION_LABELS: dict[str, str] = {
     "documents:read": "查看和下载文书",
     "documents:create": "生成文书",
     "documents:verify": "核验文书文件是否为本平台生成且未被改动",
-}
-
-# Everyone reads the tree around them and the national working-day calendar.
-_EVERYONE = {"tenants:read", "calendar:read"}
-_STAFF = _EVERYONE | {"users:read"}
-
-DEFAULT_POLICY: dict[str, set[str]] = {
-    # The operator runs the platform and enters each year's State Council holiday notice;
-    # never petition content or personal data.
-    "operator": _STAFF | {"platform:operate", "tenants:manage", "users:manage", "roles:grant", "calendar:manage"},
-    "county_admin": _STAFF | {"tenants:manage", "users:manage", "roles:grant", "audit:read", "people:read",
-                              "matters:read", "matters:configure",
-                              "matters:export"},
-    "township_admin": _STAFF | {"tenants:manage", "users:manage", "roles:grant", "people:read"},
-    "officer": _STAFF | {"people:read", "people:write", "pii:read", "matters:read", "matters:register", "matters:act",
-                         "matters:assign", "matters:handle", "matters:review", "matters:export",
-                         "matters:import"},
-    "handler": _EVERYONE | {"people:read", "matters:read", "matters:act", "matters:handle"},
-    "leader": _STAFF | {"people:read", "pii:read", "matters:read", "matters:register", "matters:act",
-                        "matters:approve", "matters:export"},
-    "grid_worker": _EVERYONE | {"people:read", "people:write"},
-    # 纪工委: read-only over its scope, the audit log and personal data included.
-    "supervisor": _STAFF | {"audit:read", "audit:export", "people:read", "pii:read", "matters:read", "matters:export"},
-}
-
-# Every role reads the reminders and 督办 notices addressed to it; marking one read is a
-# write, so the read-only supervisors may not.
-for _role, _granted in DEFAULT_POLICY.items():
-    _granted.add("notifications:read")
-    if _role != "supervisor":
-        _granted.add("notifications:write")
-
-# Documents: every tenant role reads and verifies the documents of its subtree; offices,
-# admins and leaders generate them; supervisors only read and verify.
-for _role, _granted in DEFAULT_POLICY.items():
-    if _role != "operator":
-        _granted |= {"documents:read", "documents:verify"}
-    if _role in {"county_admin", "township_admin", "officer", "leader"}:
-        _granted.add("documents:create")
-
-# Ledgers, leader reception, the Wednesday/Friday reporting and the intake room (seeds 001, 002).
-PERMISSION_LABELS.update({
     "ledgers:read": "查看矛盾纠纷排查化解清单和信访积案化解清单",
     "ledgers:write": "填报矛盾纠纷排查化解清单和信访积案化解清单",
     "reception:read": "查看领导接访安排和接访登记",
@@ -118,31 +79,142 @@ PERMISSION_LABELS.update({
     "intake:read": "查看矛盾纠纷受理室登记和分流指派通知单",
     "intake:write": "受理室登记、分流、归档",
     "intake:reply": "办理分流指派事项并回报",
-})
-for _role, _granted in {
-    "county_admin": {"ledgers:read", "reception:read", "reporting:read", "intake:read"},
-    "township_admin": {"ledgers:read", "reception:read", "reporting:read"},
-    "officer": {"ledgers:read", "ledgers:write", "reception:read", "reception:write", "reporting:read",
-                "reporting:submit", "intake:read", "intake:write", "intake:reply"},
-    "handler": {"intake:read", "intake:reply"},
-    "leader": {"ledgers:read", "reception:read", "reception:write", "reporting:read", "intake:read"},
-    "grid_worker": {"ledgers:read", "ledgers:write"},
-    "supervisor": {"ledgers:read", "reception:read", "reporting:read", "intake:read"},
-}.items():
-    DEFAULT_POLICY[_role] |= _granted
+}
 
-# Campaigns: admins switch them on for part of their tree; every node in scope sees its
-# duties; offices, leaders and grid workers tick them; supervisors read.
-for _role, _granted in {
-    "county_admin": {"campaigns:read", "campaigns:manage"},
-    "township_admin": {"campaigns:read", "campaigns:manage"},
-    "officer": {"campaigns:read", "campaigns:tick"},
-    "handler": {"campaigns:read"},
-    "leader": {"campaigns:read", "campaigns:tick"},
-    "grid_worker": {"campaigns:read", "campaigns:tick"},
-    "supervisor": {"campaigns:read"},
-}.items():
-    DEFAULT_POLICY[_role] |= _granted
+# Every tenant role reads the tree around it, the national working-day calendar, the notices
+# addressed to it, the documents and campaigns of its subtree.
+_EVERYONE = {
+    "calendar:read",
+    "campaigns:read",
+    "documents:read",
+    "documents:verify",
+    "notifications:read",
+    "tenants:read",
+}
+
+# One place for who may do what. Where is decided by the node each role is held at.
+DEFAULT_POLICY: dict[str, set[str]] = {
+    # The operator runs the platform and enters each year's State Council holiday notice;
+    # never petition content or personal data.
+    "operator": {
+        "calendar:manage",
+        "calendar:read",
+        "notifications:read",
+        "notifications:write",
+        "platform:operate",
+        "roles:grant",
+        "tenants:manage",
+        "tenants:read",
+        "users:manage",
+        "users:read",
+    },
+    "county_admin": _EVERYONE
+    | {
+        "audit:read",
+        "campaigns:manage",
+        "documents:create",
+        "intake:read",
+        "ledgers:read",
+        "matters:configure",
+        "matters:export",
+        "matters:read",
+        "notifications:write",
+        "people:read",
+        "reception:read",
+        "reporting:read",
+        "roles:grant",
+        "tenants:manage",
+        "users:manage",
+        "users:read",
+    },
+    "township_admin": _EVERYONE
+    | {
+        "campaigns:manage",
+        "documents:create",
+        "ledgers:read",
+        "notifications:write",
+        "people:read",
+        "reception:read",
+        "reporting:read",
+        "roles:grant",
+        "tenants:manage",
+        "users:manage",
+        "users:read",
+    },
+    "officer": _EVERYONE
+    | {
+        "campaigns:tick",
+        "documents:create",
+        "intake:read",
+        "intake:reply",
+        "intake:write",
+        "ledgers:read",
+        "ledgers:write",
+        "matters:act",
+        "matters:assign",
+        "matters:export",
+        "matters:handle",
+        "matters:import",
+        "matters:read",
+        "matters:register",
+        "matters:review",
+        "notifications:write",
+        "people:read",
+        "people:write",
+        "pii:read",
+        "reception:read",
+        "reception:write",
+        "reporting:read",
+        "reporting:submit",
+        "users:read",
+    },
+    "handler": _EVERYONE
+    | {
+        "intake:read",
+        "intake:reply",
+        "matters:act",
+        "matters:handle",
+        "matters:read",
+        "notifications:write",
+        "people:read",
+    },
+    "leader": _EVERYONE
+    | {
+        "campaigns:tick",
+        "documents:create",
+        "intake:read",
+        "ledgers:read",
+        "matters:act",
+        "matters:approve",
+        "matters:export",
+        "matters:read",
+        "matters:register",
+        "notifications:write",
+        "people:read",
+        "pii:read",
+        "reception:read",
+        "reception:write",
+        "reporting:read",
+        "users:read",
+    },
+    "grid_worker": _EVERYONE
+    | {"campaigns:tick", "ledgers:read", "ledgers:write", "notifications:write", "people:read", "people:write"},
+    # 纪工委: read-only over its scope, the audit log and personal data included.
+    "supervisor": _EVERYONE
+    | {
+        "audit:export",
+        "audit:read",
+        "intake:read",
+        "ledgers:read",
+        "matters:export",
+        "matters:read",
+        "people:read",
+        "pii:read",
+        "reception:read",
+        "reporting:read",
+        "users:read",
+    },
+}
 
 READ_ACTIONS = frozenset({"read", "export", "verify"})
 
