@@ -34,7 +34,7 @@ from xinfang.platform.errors import (
     Unauthorized,
 )
 from xinfang.platform.settings import Settings
-from xinfang.tenants.levels import Level
+from xinfang.tenants.levels import LABELS, Level
 from xinfang.tenants.models import Node
 
 
@@ -129,19 +129,24 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
 
 
+# Admin roles sit at the level they administer.
+_ROLE_LEVEL = {"county_admin": Level.COUNTY, "township_admin": Level.TOWNSHIP}
+
+
 def grant_role(session: Session, granter: Actor | None, user: User, role: str, node: Node | None) -> RoleAssignment:
     """Give ``user`` ``role`` at ``node``; an admin grants only roles they may grant, in their subtree."""
     if role not in ROLES:
         raise BadRequest(f"未知的角色“{role}”,可选:{'、'.join(ROLES)}")
     if (role == "operator") != (node is None):
         raise BadRequest("平台运维角色不属于任何节点;其他角色必须指定节点")
+    required = _ROLE_LEVEL.get(role)
+    if required is not None and node is not None and node.level != required:
+        raise BadRequest(f"{ROLES[role].label}只能在{LABELS[required]}节点授予")
     if granter is not None:
         allowed = [a for a in granter.holding("roles:grant")
                    if role in GRANTABLE.get(a.role, ()) and (node is None or a.covers(node))]
         if not allowed:
             raise Forbidden("您不能在该节点授予此角色")
-        if role == "county_admin" and node is not None and node.level != Level.COUNTY:
-            raise BadRequest("县级管理员只能在县级节点授予")
     existing = session.scalar(select(RoleAssignment).where(
         RoleAssignment.user_id == user.id, RoleAssignment.role == role,
         RoleAssignment.node_id == (node.id if node else None)))

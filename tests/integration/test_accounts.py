@@ -208,7 +208,8 @@ def test_grants_stay_within_subtree_and_grantable_roles(client, demo, app):
 
     assert_error(grant(client, demo, "xx_by_admin", user_id, "county_admin", XIXIA), 404)  # county out of reach
     assert_error(grant(client, demo, "xx_by_admin", user_id, "supervisor", BAIYU), 403)
-    assert_error(grant(client, demo, "xx_by_admin", user_id, "county_admin", BAIYU), 403)
+    assert_error(grant(client, demo, "xx_by_admin", user_id, "county_admin", BAIYU), 400)  # only at a county
+    assert_error(grant(client, demo, "xx_by_admin", user_id, "township_admin", "411323001001"), 400)
     assert_error(grant(client, demo, "xx_by_admin", user_id, "operator", None), 403)
     assert grant(client, demo, "xx_by_admin", user_id, "officer", DANSHUI).status_code in (403, 404)
     assert grant(client, demo, "xx_admin", user_id, "officer", JINJIANG).status_code in (403, 404)
