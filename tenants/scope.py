@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, event, false, func, inspect, or_, select
@@ -81,6 +82,14 @@ class Scope:
         return self.covers(node.ancestry_with_self(), True)
 
     def loader_options(self) -> list:
+        """The criteria for every statement of a session with this scope, built once per scope
+        (they are immutable SQL constructs; building them per query cost ~1.5 ms)."""
+        from xinfang.platform.db import Base
+
+        # keyed by the number of mapped classes too: a model imported later gets its criteria
+        return _loader_options(self, len(Base.registry.mappers))
+
+    def _build_loader_options(self) -> list:
         if self.mode == SYSTEM:
             return []
         if self.mode == PLATFORM:
@@ -146,6 +155,11 @@ def visible_count(session: Session, cls: type) -> Select | None:
         return None
     subjects = select(cls.__access_model__.subject_id).distinct().subquery()
     return select(func.count()).select_from(subjects)
+
+
+@lru_cache(maxsize=4096)
+def _loader_options(scope: Scope, _mapped_classes: int) -> tuple:
+    return tuple(scope._build_loader_options())
 
 
 def _access_scoped_classes() -> list[type]:
