@@ -197,11 +197,19 @@ def test_marking_read_supervisors_and_outsiders(app, client, demo, system_sessio
 
 
 def test_an_accused_unit_is_skipped_when_escalating(app, client, demo, system_session):
-    """An accusation against 白羽街道, handled by its 城东社区: 督办 goes straight to the county."""
+    """A matter handled by 城东社区 that turns out to accuse 白羽街道 (reclassified after it was
+    assigned; a new accusation can no longer be assigned there at all): 督办 skips the accused
+    街道 and goes straight to the county."""
+    from sqlalchemy import update
+
+    from xinfang.platform.matters.models import Matter
+
     baiyu, county = demo.node(BAIYU).id, demo.node("411323").id
-    m = _register(client, demo, user="xx_officer", node="411323", kind="accusation", accused_node_id=baiyu,
-                  accused_description="街道某干部")
+    m = _register(client, demo, user="xx_officer", node="411323")
     _act(client, demo, m["id"], "assign", user="xx_officer", on="2026-06-01", lead_unit_id=demo.node(CHENGDONG).id)
+    with app.state.engine.begin() as conn:
+        conn.execute(update(Matter.__table__).where(Matter.__table__.c.id == m["id"])
+                     .values(kind="accusation", accused_node_id=baiyu))
     scan(app.state.session_factory, D("2026-06-17"))
     system_session.rollback()
     step = system_session.scalars(select(Supervision).where(Supervision.matter_id == m["id"])).one()
