@@ -14,6 +14,8 @@ import io
 import pytest
 from sqlalchemy import select
 
+from tests.integration.campaign_samples import SAMPLE_PARAMETERS as CAMPAIGN_PARAMETERS
+from tests.integration.campaign_samples import petition_month_samples
 from tests.integration.ledger_samples import SAMPLE_PARAMETERS, ledger_bodies, ledger_samples
 from tests.routes import MUTATING, PUBLIC_ROUTES, Route, walk
 from xinfang.permissions.roles import is_read_only
@@ -39,7 +41,7 @@ def ids(app, demo, system_session):
     system_session.commit()
     officer = system_session.scalar(select(User).where(User.username == "xx_by_officer"))
     assignment = system_session.scalar(select(RoleAssignment).where(RoleAssignment.user_id == officer.id))
-    samples = ledger_samples(app, demo)  # ledgers, reception, reporting, intake
+    samples = ledger_samples(app, demo) | petition_month_samples(app, demo)  # ledgers …, the petition month
     return samples | {"node_id": village.id, "user_id": officer.id, "assignment_id": assignment.id, "person_id": person.id,
             "year": 2026, "matter_id": _matter(app, demo), "action": "accept", "county_id": demo.node("411323").id,
             "notification_id": notice.id, "document_id": _document(app, demo), "campaign_id": _campaign(app, demo)}
@@ -217,4 +219,4 @@ def test_unknown_id_parameters_get_a_sample(app):
     """A new route with an id kind this walk does not know must add a sample above."""
     known = {"node_id", "user_id", "assignment_id", "person_id", "year", "matter_id", "action", "county_id",
              "notification_id", "document_id", "campaign_id"}
-    assert {name for r in walk(app) for name, _ in r.params} <= known | SAMPLE_PARAMETERS
+    assert {name for r in walk(app) for name, _ in r.params} <= known | SAMPLE_PARAMETERS | CAMPAIGN_PARAMETERS

@@ -1,0 +1,24 @@
+"""The petition-month campaign type: seed 001's phases, duties, metrics and documents."""
+
+from __future__ import annotations
+
+from xinfang.platform.extensions.hookspecs import CampaignType, ChecklistItemSpec
+from xinfang.platform.ledgers.vocabulary import FIVE_ONES
+from xinfang.plugins.petition_month import documents, metrics
+from xinfang.plugins.petition_month.duties import ANNEXES, CHECKLISTS, KEY, NAME, PHASES, SOURCE
+
+PETITION_MONTH = CampaignType(
+    key=KEY,
+    name=NAME,
+    description="全面排查矛盾纠纷、领导干部定期接访、集中攻坚化解信访积案,为期一个月:"
+                "动员部署2天、活动实施28天、总结巩固1天。",
+    source=SOURCE,
+    phases=PHASES,
+    checklists=CHECKLISTS,
+    # 五个一 per backlog matter: kept on the backlog ledger's row (annex 2), checked by 应列尽列
+    matter_checklist=tuple(ChecklistItemSpec(key, text, evidence=True) for key, text in FIVE_ONES.items()),
+    metrics=metrics.SPECS,
+    documents=documents.SPECS,
+    ledgers=("screening", "backlog", "reception", "rota", "reporting"),
+    extra={"annexes": list(ANNEXES), "seed": "001"},
+)

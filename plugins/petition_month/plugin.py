@@ -1,0 +1,32 @@
+"""The entry-point module (``xinfang.campaigns``: ``petition_month``): the hooks only."""
+
+from __future__ import annotations
+
+from xinfang.platform.extensions.hookspecs import PermissionSpec, hookimpl
+from xinfang.plugins.petition_month import autoticks, routes
+from xinfang.plugins.petition_month.definition import PETITION_MONTH
+
+
+@hookimpl
+def xinfang_campaign_types():
+    return [PETITION_MONTH]
+
+
+@hookimpl
+def xinfang_permissions():
+    return [
+        PermissionSpec(routes.READ, "查看信访月专项活动汇总数据和文书",
+                       ("county_admin", "township_admin", "officer", "leader", "grid_worker", "supervisor")),
+        PermissionSpec(routes.GENERATE, "生成信访月专项活动文书(实施方案通知、附件1–4、接访公告、总结报告)",
+                       ("county_admin", "township_admin", "officer", "leader")),
+    ]
+
+
+@hookimpl
+def xinfang_route_handlers():
+    return list(routes.route_handlers)
+
+
+@hookimpl
+def xinfang_periodic_tasks():
+    return [autoticks.TASK]

@@ -1,0 +1,109 @@
+"""The plugin's routes: generate one of the campaign's documents (202 and the document's
+status URL, rendered by the documents job), and read the figures the closing report uses.
+
+Both answer only for a petition-month campaign the caller's scope sees and a node with a
+part in its scope; anything else is a 404, as for any record out of reach.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from sqlalchemy import select
+
+from xinfang.platform.campaigns.models import Campaign
+from xinfang.platform.documents import service as documents_service
+from xinfang.platform.documents.models import Document
+from xinfang.platform.errors import BadRequest, NotFound
+from xinfang.platform.web.clock import request_today
+from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.subtree import visible_node
+from xinfang.plugins.petition_month import documents
+from xinfang.plugins.petition_month.areas import areas
+from xinfang.plugins.petition_month.duties import KEY
+from xinfang.plugins.petition_month.references import KINDS, campaign_ref
+from xinfang.tenants.levels import COLUMN, Level
+from xinfang.tenants.models import Node
+from xinfang.tenants.scope import Scope, ScopedSession
+
+READ, GENERATE = "petition_month:read", "petition_month:generate"
+BASE = "/api/campaigns/{petition_month_id:int}/petition-month"
+
+
+def _campaign(db: ScopedSession, campaign_id: int) -> Campaign:
+    campaign = db.get(Campaign, campaign_id)
+    if campaign is None or campaign.type_key != KEY:
+        raise NotFound("信访月专项活动不存在或不在您的范围内")
+    return campaign
+
+
+def _node(request: Request, db: ScopedSession, campaign: Campaign, node_id: int | None) -> Node:
+    node = visible_node(db, node_id if node_id is not None else current_actor(request).home_node_id)
+    with _system(request) as system:
+        if not areas(system, campaign, node):
+            raise BadRequest(f"{node.name}不在本次活动范围内")
+    return node
+
+
+def _system(request: Request) -> ScopedSession:
+    state = request.app.state
+    return state.session_factory(scope=Scope.system(), bind=state.read_engine)
+
+
+@dataclasses.dataclass
+class GenerateBody:
+    node_id: int | None = None  # the unit the document is for (default: the caller's own)
+    number: str = ""  # 文号
+    issuer: str = ""  # default: the unit's office (e.g. 青阳街道办事处)
+    on: dt.date | None = None  # the document's date; for the reception notice, the day announced
+
+
+@post(BASE + "/documents/{document_key:str}", opt={"permission": GENERATE}, sync_to_thread=True, status_code=202,
+      summary="生成信访月专项活动文书(plan 实施方案通知、annex1–annex4 附件台账、reception_notice 接访公告、"
+              "summary 总结报告):立即返回 202 和状态查询地址")
+def generate(request: Request, db: NamedDependency[ScopedSession], petition_month_id: FromPath[int],
+             document_key: FromPath[str], data: JSONBody[GenerateBody]) -> Response:
+    campaign = _campaign(db, petition_month_id)
+    if document_key not in documents.BUILDERS:
+        raise NotFound(f"没有“{document_key}”这种文书,可选:"
+                       + "、".join(f"{k}({title})" for k, (title, _) in documents.BUILDERS.items()))
+    campaign_id, node_id = campaign.id, _node(request, db, campaign, data.node_id).id
+    db.rollback()  # SQLite: do not hold the write lock while a county's figures are read
+    actor = current_actor(request)
+    options = documents.Options(today=request_today(request), number=data.number.strip(), issuer=data.issuer.strip(),
+                                on=data.on, actor=actor)
+    with _system(request) as system:
+        kind, _title, inputs = documents.BUILDERS[document_key][1](system, system.get(Campaign, campaign_id),
+                                                                   system.get(Node, node_id), options)
+    document = documents_service.request_document(db, actor, kind, node_id, inputs)
+    db.commit()
+    executor = getattr(request.app.state, "executor", None)
+    if executor is not None:  # embedded mode: start now rather than at the next poll
+        executor.wake()
+    body = {**documents_service.to_dict(document), "document_key": document_key}
+    return Response(body, status_code=202, headers={"Location": body["status_url"]})
+
+
+@get(BASE + "/summary", opt={"permission": READ}, sync_to_thread=True,
+     summary="信访月专项活动汇总:排查、接访、积案、报送、指标与目标、各单位进度(总结报告所用数据)及已生成的文书")
+def read_summary(request: Request, db: NamedDependency[ScopedSession], petition_month_id: FromPath[int],
+                 node_id: FromQuery[int | None] = None, on: FromQuery[dt.date | None] = None) -> dict:
+    campaign = _campaign(db, petition_month_id)
+    node = _node(request, db, campaign, node_id)
+    with _system(request) as system:
+        found = documents.summary_figures(system, system.get(Campaign, campaign.id), system.get(Node, node.id),
+                                          on or request_today(request))
+    ref = campaign_ref(campaign.id)
+    made = [d for d in db.scalars(select(Document).where(
+        Document.kind.in_(KINDS), getattr(Document, COLUMN[Level(node.level)]) == node.id)
+        .order_by(Document.created_at.desc(), Document.id.desc()).limit(500)) if d.inputs.get("campaign_ref") == ref]
+    return {**found, "node_id": node.id, "node_name": node.name,
+            "document_keys": [{"key": k, "title": title} for k, (title, _) in documents.BUILDERS.items()],
+            "documents": [documents_service.to_dict(d) for d in made]}
+
+
+route_handlers = [generate, read_summary]
