@@ -9,21 +9,19 @@ for each and, last, ``ratio=<on/off>`` (goal ≥ 0.9).
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _benchdb import database  # noqa: E402
 from litestar.testing import TestClient  # noqa: E402
-from sqlalchemy import create_engine, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from xinfang.platform import demo as demo_data  # noqa: E402
 from xinfang.platform.accounts.models import AuthSession, User  # noqa: E402
@@ -74,26 +72,8 @@ def rate(client: TestClient, headers: dict) -> float:
     return REQUESTS / (time.perf_counter() - start)
 
 
-@contextmanager
-def database(postgres: bool):
-    if not postgres:
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite:///{tmp}/bench.db"
-        return
-    server = make_url(os.environ.get("XINFANG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
-    name = f"xinfang_bench_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
 def main() -> None:
-    with database("--postgres" in sys.argv) as url:
+    with database("--postgres" in sys.argv, "xinfang_bench_authz") as url:
         settings = replace(Settings(), database_url=url)
         headers = {"Authorization": f"Bearer {setup(settings)}"}
         on, off = create_app(settings), create_app(settings, authz_enabled=False)

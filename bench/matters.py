@@ -26,21 +26,19 @@ import datetime as dt
 import json
 import logging
 import math
-import os
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _benchdb import database  # noqa: E402
 from litestar.testing import TestClient
-from sqlalchemy import JSON, create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import JSON, func, insert, select, text
 
 from xinfang.platform import demo as demo_data
 from xinfang.platform.accounts.models import AuthSession, User
@@ -397,28 +395,6 @@ def measure(client: TestClient, tokens: dict[str, str], requests: int) -> tuple[
     return timings, totals
 
 
-@contextmanager
-def database(postgres: bool, keep: bool) -> Iterator[str]:
-    if not postgres:
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite:///{tmp}/bench.db"
-        return
-    server = make_url(os.environ.get("XINFANG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
-    name = f"xinfang_bench_matters_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        if keep:
-            print(f"kept database {name}")
-        else:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def _option(name: str, default: int) -> int:
     if name in sys.argv:
         return int(sys.argv[sys.argv.index(name) + 1])
@@ -430,7 +406,7 @@ def main() -> None:
     total = _option("--matters", PG_MATTERS if postgres else SQLITE_MATTERS)
     requests = _option("--requests", REQUESTS)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request otherwise
-    with database(postgres, "--keep" in sys.argv) as url:
+    with database(postgres, "xinfang_bench_matters", "--keep" in sys.argv) as url:
         settings = replace(Settings(), database_url=url, run_background=False)
         tokens, summary = load(settings, total)
         app = create_app(settings)

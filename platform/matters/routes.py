@@ -18,7 +18,7 @@ from xinfang.platform.matters import service, views
 from xinfang.platform.matters.models import CountyRules, FollowUp, Matter, MatterPetitioner
 from xinfang.platform.matters.ownership import MatterOwnership
 from xinfang.platform.matters.rules import CHECKLISTS, rules_for
-from xinfang.platform.matters.service import MatterIn, PetitionerIn
+from xinfang.platform.matters.service import MatterIn
 from xinfang.platform.matters.states import OPEN_STATES, STATES
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
@@ -120,41 +120,10 @@ def list_matters(db: NamedDependency[ScopedSession], filters: MatterFilters, pag
     return page_of(db, query, page, per_page, views.summary, count=count)
 
 
-@dataclasses.dataclass
-class PetitionerBody:
-    name: str
-    id_number: str
-    phone: str = ""
-    address: str = ""
-    representative: bool = False
-
-
-@dataclasses.dataclass
-class MatterBody:
-    node_id: int
-    channel: str
-    form: str
-    kind: str
-    category: str
-    summary: str
-    petitioners: list[PetitionerBody]
-    demands: str = ""
-    headcount: int = 1
-    overreach: str = "none"
-    joint_signature: bool = False
-    law_related: bool = False
-    received_on: dt.date | None = None
-    accused_node_id: int | None = None
-    accused_description: str = ""
-    attachments: list[str] = dataclasses.field(default_factory=list)
-
-
 @post("/api/matters", opt={"permission": "matters:register"}, sync_to_thread=True, summary="登记信访事项")
-def register(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[MatterBody]) -> dict:
+def register(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[MatterIn]) -> dict:
     actor = current_actor(request)
-    fields = dataclasses.asdict(data)
-    fields["petitioners"] = [PetitionerIn(**p) for p in fields["petitioners"]]
-    matter = service.register(db, actor, MatterIn(**fields))
+    matter = service.register(db, actor, data)
     db.commit()
     return views.detail(db, actor, matter)
 
