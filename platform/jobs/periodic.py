@@ -26,7 +26,8 @@ from sqlalchemy.orm import sessionmaker
 log = logging.getLogger(__name__)
 
 # Modules that define periodic tasks; each registers its own with @periodic.
-TASK_MODULES: list[str] = ["xinfang.platform.matters.scan", "xinfang.platform.reporting.reminders"]
+TASK_MODULES: list[str] = ["xinfang.platform.matters.scan", "xinfang.platform.reporting.reminders",
+                            "xinfang.platform.campaigns.phases"]
 
 
 @dataclass(frozen=True)
@@ -60,12 +61,12 @@ def registered(plugins: pluggy.PluginManager | None = None) -> dict[str, Periodi
 
 
 def plugin_tasks(plugins: pluggy.PluginManager | None = None) -> list[PeriodicTask]:
-    manager = plugins if plugins is not None else _installed_plugins()
+    manager = plugins if plugins is not None else installed_plugins()
     return [task for tasks in manager.hook.xinfang_periodic_tasks() for task in tasks]
 
 
 @functools.cache
-def _installed_plugins() -> pluggy.PluginManager:
+def installed_plugins() -> pluggy.PluginManager:
     from xinfang.platform.extensions.manager import build_plugin_manager
 
     return build_plugin_manager()

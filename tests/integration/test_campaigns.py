@@ -156,3 +156,26 @@ def test_moving_phase_dates(campaign_client, demo):
     bad = c.patch(f"/api/campaigns/{campaign['id']}/phases", headers=demo.headers("xx_admin"),
                   json={"assess": {"starts_on": "2026-12-25", "ends_on": "2026-12-10"}})
     assert bad.status_code == 400
+
+
+def test_phase_entered_fires_once_per_phase(app, demo, campaign_client):
+    import datetime as dt
+
+    from xinfang.platform.campaigns.phases import enter_phases
+    from xinfang.platform.extensions.hookspecs import hookimpl
+
+    seen = []
+
+    class Listener:
+        @hookimpl
+        def xinfang_on_phase_entered(self, campaign, phase, session):
+            seen.append((campaign.title, phase.key, phase.starts_on.isoformat()))
+
+    _enable(campaign_client, demo)
+    manager = build_plugin_manager([Listener()], load_entry_points=False)
+    factory = app.state.session_factory
+    assert enter_phases(factory, dt.date(2026, 11, 15), manager) == 0
+    assert enter_phases(factory, dt.date(2026, 11, 16), manager) == 1
+    assert enter_phases(factory, dt.date(2026, 11, 16), manager) == 0  # once
+    assert enter_phases(factory, dt.date(2026, 11, 30), manager) == 1
+    assert seen == [("2026年“无访村”争创", "declare", "2026-11-16"), ("2026年“无访村”争创", "assess", "2026-11-23")]
