@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test test-any-day test-busy bench clean
 
 $(STAMP): pyproject.toml setup.py deploy/system-packages.sh
 	bash deploy/system-packages.sh
@@ -20,6 +20,20 @@ run: $(STAMP)
 ## Run the whole test suite on SQLite and PostgreSQL (+ Redis)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
+
+## The suite with the whole process tree's clock moved forward (libfaketime): +400 days,
+## then to 2027-12-31 10:00 (Asia/Shanghai). Relative offsets keep every subprocess on one clock.
+test-any-day: $(STAMP)
+	bash deploy/system-packages.sh faketime
+	faketime -f +400d $(BIN)/python -m pytest -n 2 -q
+	faketime -f "$$(printf '%+ds' $$(( $$(date -d '2027-12-31 10:00 +0800' +%s) - $$(date +%s) )))" \
+		$(BIN)/python -m pytest -n 2 -q
+
+## The suite three times in a row with both cores kept busy beside it (stress-ng)
+test-busy: $(STAMP)
+	bash deploy/system-packages.sh stress-ng
+	stress-ng --cpu 2 --quiet & trap "kill $$!" EXIT; \
+		for run in 1 2 3; do $(BIN)/python -m pytest -n 2 -q || exit 1; done
 
 bench: $(STAMP)
 	for f in bench/[!_]*.py; do $(BIN)/python $$f || exit 1; done

@@ -23,12 +23,12 @@ from _benchdb import database  # noqa: E402
 from litestar.testing import TestClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from xinfang.platform import clock  # noqa: E402
 from xinfang.platform import demo as demo_data  # noqa: E402
 from xinfang.platform.accounts.models import AuthSession, User  # noqa: E402
 from xinfang.platform.accounts.service import token_hash  # noqa: E402
 from xinfang.platform.app import create_app  # noqa: E402
 from xinfang.platform.cli import upgrade_database  # noqa: E402
-from xinfang.platform.db import utcnow  # noqa: E402
 from xinfang.platform.people.models import Person  # noqa: E402
 from xinfang.platform.privacy.identity import check_digit  # noqa: E402
 from xinfang.platform.settings import Settings  # noqa: E402
@@ -58,7 +58,7 @@ def setup(settings: Settings) -> str:
             s.add(Person(node_id=rng.choice(villages).id, name=f"群众{n}", id_number=_id_number(n)))
         user = s.scalar(select(User).where(User.username == "xx_by_officer"))
         s.add(AuthSession(token_hash=token_hash("bench-token", settings.secret_key), user_id=user.id,
-                          expires_at=utcnow().replace(year=utcnow().year + 1)))
+                          expires_at=clock.now().replace(year=clock.now().year + 1)))
         s.commit()
     app.state.engine.dispose()
     return "bench-token"

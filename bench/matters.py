@@ -40,12 +40,13 @@ from _benchdb import database  # noqa: E402
 from litestar.testing import TestClient
 from sqlalchemy import JSON, func, insert, select, text
 
+from xinfang.platform import clock
 from xinfang.platform import demo as demo_data
 from xinfang.platform.accounts.models import AuthSession, User
 from xinfang.platform.accounts.service import token_hash
 from xinfang.platform.app import create_app
 from xinfang.platform.cli import upgrade_database
-from xinfang.platform.db import make_engine, make_session_factory, utcnow
+from xinfang.platform.db import make_engine, make_session_factory
 from xinfang.platform.matters import vocabulary
 from xinfang.platform.matters.models import (
     Matter,
@@ -56,7 +57,6 @@ from xinfang.platform.matters.models import (
 )
 from xinfang.platform.privacy.identity import check_digit
 from xinfang.platform.settings import Settings
-from xinfang.platform.timeutil import today
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope
 from xinfang.tenants.tree import create_node
@@ -321,10 +321,10 @@ def load(settings: Settings, total: int) -> tuple[dict[str, str], str]:
             user = s.scalar(select(User).where(User.username == username))
             tokens[username] = f"bench-{username}"
             s.add(AuthSession(token_hash=token_hash(tokens[username], settings.secret_key), user_id=user.id,
-                              expires_at=utcnow() + dt.timedelta(days=1)))
+                              expires_at=clock.now() + dt.timedelta(days=1)))
         s.commit()
 
-        generator = Generator(counties, total, today())
+        generator = Generator(counties, total, clock.today())
         batches: dict[type, list[dict]] = {Matter: [], MatterAccess: [], MatterUnit: [], MatterPetitioner: []}
         counts = dict.fromkeys(batches, 0)
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the project needs, once. Called by `make`.
+# Installs the Debian packages the project needs, once. Called by `make`; extra package
+# names given as arguments are installed too (e.g. faketime for `make test-any-day`).
 #   fonts-noto-cjk        Chinese fonts embedded in generated PDFs
 #   libharfbuzz-subset0   font subsetting (a 20-page table: 6 s instead of 25 s)
 #   libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint's text layout
 #   poppler-utils         pdftotext, used by tests to read PDFs back
 #   python3-venv          `python3 -m venv` on a bare Debian
 set -euo pipefail
-PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
+PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils "$@")
 python3 -c 'import ensurepip' 2>/dev/null || PACKAGES+=(python3-venv)
 
 missing=()

@@ -20,7 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from xinfang.permissions.roles import PERMISSION_LABELS, ROLES, is_read_only
-from xinfang.platform.db import Base, UTCDateTime, read_only, utcnow
+from xinfang.platform import clock
+from xinfang.platform.db import Base, UTCDateTime, read_only
 from xinfang.platform.extensions.hookspecs import PermissionSpec
 
 logging.getLogger("casbin").setLevel(logging.ERROR)  # it logs every denial at WARNING
@@ -46,7 +47,7 @@ class PolicyVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class TableAdapter(persist.Adapter):
@@ -90,7 +91,7 @@ def bump_version(session: Session) -> None:
         session.add(PolicyVersion(id=1, version=1))
     else:
         session.execute(update(PolicyVersion).where(PolicyVersion.id == 1)
-                        .values(version=PolicyVersion.version + 1, changed_at=utcnow()))
+                        .values(version=PolicyVersion.version + 1, changed_at=clock.now()))
 
 
 def current_version(engine: Engine) -> int:

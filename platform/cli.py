@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from xinfang.platform import clock
 from xinfang.platform.settings import Settings
 
 
@@ -246,10 +247,9 @@ def matters_scan(today) -> None:
     from xinfang.platform import models  # noqa: F401
     from xinfang.platform.db import make_engine, make_session_factory
     from xinfang.platform.matters.scan import scan
-    from xinfang.platform.timeutil import today as china_today
 
     factory = make_session_factory(make_engine(_settings().database_url))
-    click.echo(str(scan(factory, today.date() if today else china_today())))
+    click.echo(str(scan(factory, today.date() if today else clock.today())))
 
 
 @main.group()
@@ -261,7 +261,6 @@ def tasks() -> None:
 @click.option("--name", "names", multiple=True, help="Run only these tasks (default: all).")
 def tasks_run(names: tuple[str, ...]) -> None:
     """Run the periodic tasks once, now (they are idempotent)."""
-    import datetime as dt
 
     from xinfang.platform import models  # noqa: F401
     from xinfang.platform.db import make_engine, make_session_factory
@@ -269,7 +268,7 @@ def tasks_run(names: tuple[str, ...]) -> None:
 
     settings = _settings()
     factory = make_session_factory(make_engine(settings.database_url))
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     for task in registered().values():
         if not names or task.name in names:
             click.echo(f"{task.name}: {task.run(factory, now)}")

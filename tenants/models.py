@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, event, update
 from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship
 
-from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform import clock
+from xinfang.platform.db import Base, UTCDateTime
 from xinfang.tenants.levels import ANCESTOR_COLUMNS, COLUMN, LABELS, Level
 
 
@@ -66,7 +67,7 @@ class Node(Ancestry, Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("nodes.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     parent: Mapped[Node | None] = relationship(remote_side=[id], lazy="raise")
 

@@ -19,7 +19,9 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from xinfang.platform import models  # noqa: F401
+from xinfang.platform import (
+    models,  # noqa: F401
+)
 from xinfang.platform.settings import Settings
 
 PG_URL = os.environ.get("XINFANG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -87,6 +89,40 @@ def _fresh_pg(url: str) -> None:
         tables = [t.name for t in models.metadata.sorted_tables if t.name not in KEEP_TABLES]
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
+
+
+class TestClock:
+    """The clock a test sets; while installed, every "now" and "today" of the process is its."""
+
+    def __init__(self) -> None:
+        from xinfang.platform import clock
+
+        self.now = clock.now()
+
+    def __call__(self):
+        return self.now
+
+    def on(self, year: int, month: int, day: int, hour: int = 10, minute: int = 0, second: int = 0):
+        """Set the clock to a local (Asia/Shanghai) time; returns it."""
+        import datetime as dt
+
+        from xinfang.platform.clock import CHINA
+
+        self.now = dt.datetime(year, month, day, hour, minute, second, tzinfo=CHINA)
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Iterator[TestClock]:
+    """A clock the test controls (starting at the real time), installed for the whole process."""
+    from xinfang.platform import clock as process_clock
+
+    test_clock = TestClock()
+    with process_clock.use(test_clock):
+        yield test_clock
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -173,16 +209,16 @@ class Demo:
     def token(self, username: str) -> str:
         """A session token made directly (argon2 verification is covered by the login tests)."""
         if username not in self._tokens:
+            from xinfang.platform import clock
             from xinfang.platform.accounts.models import AuthSession, User
             from xinfang.platform.accounts.service import token_hash
-            from xinfang.platform.db import utcnow
             from xinfang.tenants.scope import Scope
 
             token = f"test-token-{username}"
             with self.app.state.session_factory(scope=Scope.system()) as s:
                 user = s.scalar(select(User).where(User.username == username))
                 s.add(AuthSession(token_hash=token_hash(token, self.app.state.settings.secret_key), user_id=user.id,
-                                  expires_at=utcnow() + timedelta(hours=1)))
+                                  expires_at=clock.now() + timedelta(days=3650)))  # outlives any clock a test sets
                 s.commit()
             self._tokens[username] = token
         return self._tokens[username]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from xinfang.permissions.actor import Actor, Assignment
 from xinfang.permissions.roles import GRANTABLE, ROLES
 from xinfang.permissions.store import PolicyStore
+from xinfang.platform import clock
 from xinfang.platform.accounts.models import (
     AuthSession,
     LoginFailure,
@@ -25,7 +26,6 @@ from xinfang.platform.accounts.passwords import (
     verify_password,
 )
 from xinfang.platform.audit.log import record
-from xinfang.platform.db import utcnow
 from xinfang.platform.errors import (
     BadRequest,
     Conflict,
@@ -45,7 +45,7 @@ def token_hash(token: str, secret: str) -> str:
 
 def login(session: Session, settings: Settings, username: str, password: str, address: str) -> tuple[str, User]:
     """Check the password (throttled per account and per address); return a new token."""
-    since = utcnow() - timedelta(minutes=settings.throttle_minutes)
+    since = clock.now() - timedelta(minutes=settings.throttle_minutes)
     by_account = session.scalar(select(func.count()).select_from(LoginFailure)
                                 .where(LoginFailure.username == username, LoginFailure.at >= since))
     by_address = session.scalar(select(func.count()).select_from(LoginFailure)
@@ -63,7 +63,7 @@ def login(session: Session, settings: Settings, username: str, password: str, ad
         raise Unauthorized("用户名或密码错误")
     token = secrets.token_urlsafe(32)
     session.add(AuthSession(token_hash=token_hash(token, settings.secret_key), user_id=user.id, address=address,
-                            expires_at=utcnow() + timedelta(hours=settings.session_hours)))
+                            expires_at=clock.now() + timedelta(hours=settings.session_hours)))
     session.execute(delete(LoginFailure).where(LoginFailure.username == username))
     session.info["actor"] = {"id": user.id, "name": user.username, "address": address}
     record(session, action="login", object_type="users", object_id=user.id, node_id=user.node_id)
@@ -76,7 +76,7 @@ def logout(session: Session, settings: Settings, token: str, address: str) -> bo
                                                     AuthSession.revoked_at.is_(None)))
     if auth is None:
         return False
-    auth.revoked_at = utcnow()
+    auth.revoked_at = clock.now()
     user = session.get(User, auth.user_id)
     session.info["actor"] = {"id": user.id, "name": user.username, "address": address}
     record(session, action="logout", object_type="users", object_id=user.id, node_id=user.node_id)
@@ -89,7 +89,7 @@ def authenticate(session: Session, policy: PolicyStore, token: str, secret: str)
     row = session.execute(
         select(User).join(AuthSession, AuthSession.user_id == User.id)
         .where(AuthSession.token_hash == token_hash(token, secret), AuthSession.revoked_at.is_(None),
-               AuthSession.expires_at > utcnow(), User.is_active.is_(True))
+               AuthSession.expires_at > clock.now(), User.is_active.is_(True))
     ).scalar_one_or_none()
     if row is None:
         return None

@@ -23,8 +23,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from xinfang.platform import clock
 from xinfang.platform.audit.models import PLATFORM_CHAIN, AuditChain, AuditRecord
-from xinfang.platform.db import utcnow
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.tenants.models import AccessScoped, AncestryColumns, Node
 from xinfang.tenants.scope import ScopedSession, ancestry_for
@@ -70,7 +70,7 @@ def record(session: Session, *, action: str, object_type: str, object_id: Any = 
     actor = actor_info(session)
     with session.no_autoflush:
         last_seq, last_hash = _lock_head(session, chain)
-        rec = AuditRecord(chain=chain, seq=last_seq + 1, prev_hash=last_hash, at=utcnow(),
+        rec = AuditRecord(chain=chain, seq=last_seq + 1, prev_hash=last_hash, at=clock.now(),
                           actor_id=actor["id"], actor_name=actor["name"], address=actor.get("address", ""),
                           node_id=node_id, object_type=object_type, object_id=str(object_id or ""),
                           action=action, before=_jsonable(before), after=_jsonable(after))

@@ -12,7 +12,8 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform import clock
+from xinfang.platform.db import Base, UTCDateTime
 
 HOLIDAY, WORKDAY = "holiday", "workday"
 KIND_LABELS = {HOLIDAY: "放假", WORKDAY: "调休上班"}
@@ -28,7 +29,7 @@ class CalendarYear(Base):
     document_number: Mapped[str] = mapped_column(String(64))
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     entered_by: Mapped[str] = mapped_column(String(64))  # the name at the time, kept if the account goes
-    entered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    entered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     days: Mapped[list[CalendarDay]] = relationship(back_populates="calendar_year", cascade="all, delete-orphan",
                                                    order_by="CalendarDay.day", lazy="raise")

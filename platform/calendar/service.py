@@ -22,8 +22,8 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from xinfang.platform import clock
 from xinfang.platform.calendar.models import HOLIDAY, KIND_LABELS, WORKDAY, CalendarDay, CalendarYear
-from xinfang.platform.db import utcnow
 from xinfang.platform.errors import BadRequest
 
 Unit = Literal["calendar_days", "working_days"]
@@ -260,7 +260,7 @@ def store_year(session: Session, year: int, notice: Notice, *, entered_by: str,
         row.days.clear()
         session.flush()  # free the dates' unique keys before the new rows go in
     row.title, row.document_number = data.title, data.document_number
-    row.entered_by, row.entered_by_id, row.entered_at = entered_by, entered_by_id, utcnow()
+    row.entered_by, row.entered_by_id, row.entered_at = entered_by, entered_by_id, clock.now()
     row.days.extend(CalendarDay(day=d, kind=kind, name=name) for d, kind, name in data.days())
     session.flush()
     return row

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform import clock
+from xinfang.platform.db import Base, UTCDateTime
 from xinfang.tenants.models import AccessScoped, AncestryColumns, NodeBound
 
 
@@ -46,7 +47,7 @@ class Campaign(AncestryColumns, AccessScoped, Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     closing_note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class CampaignScope(_OfCampaign, Base):
@@ -90,6 +91,6 @@ class DutyTick(NodeBound, Base):
     done_on: Mapped[dt.date] = mapped_column(Date)
     ticked_by_id: Mapped[int | None] = mapped_column(Integer)
     ticked_by: Mapped[str] = mapped_column(String(64))
-    ticked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ticked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     note: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

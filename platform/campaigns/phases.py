@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from xinfang.platform.campaigns.models import Campaign, CampaignPhase
+from xinfang.platform.clock import CHINA
 from xinfang.platform.jobs.periodic import installed_plugins, periodic
-from xinfang.platform.timeutil import CHINA
 from xinfang.tenants.scope import Scope
 
 

@@ -12,11 +12,11 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import select
 
 from xinfang.permissions.actor import authorize
+from xinfang.platform import clock
 from xinfang.platform.campaigns import service
 from xinfang.platform.campaigns.models import Campaign, CampaignPhase
 from xinfang.platform.campaigns.registry import campaign_type, campaign_types, describe
 from xinfang.platform.errors import BadRequest, Forbidden, NotFound
-from xinfang.platform.timeutil import today
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.models import Node
@@ -44,7 +44,7 @@ def _summary(db: ScopedSession, campaign: Campaign, request: Request) -> dict:
     ctype = campaign_types(request.app.state.plugins).get(campaign.type_key)
     phases = db.scalars(select(CampaignPhase).where(CampaignPhase.campaign_id == campaign.id)
                         .order_by(CampaignPhase.starts_on)).all()
-    day = today()
+    day = clock.today()
     return {"id": campaign.id, "type": campaign.type_key, "type_name": ctype.name if ctype else campaign.type_key,
             "title": campaign.title, "node_id": campaign.node_id, "starts_on": campaign.starts_on.isoformat(),
             "ends_on": campaign.ends_on.isoformat(), "status": campaign.status,
@@ -144,7 +144,7 @@ def close(request: Request, db: NamedDependency[ScopedSession], campaign_id: Fro
           data: JSONBody[CloseBody]) -> dict:
     campaign = get_campaign(db, campaign_id)
     _manage(request, db, campaign)
-    service.close(campaign, data.on or today(), data.note)
+    service.close(campaign, data.on or clock.today(), data.note)
     db.commit()
     return _summary(db, campaign, request)
 
@@ -159,7 +159,7 @@ def read_duties(request: Request, db: NamedDependency[ScopedSession], campaign_i
         return {"node_id": node.id, "node_name": node.name, "in_scope": False, "duties": []}
     ctype = campaign_type(request.app.state.plugins, campaign.type_key)
     return {"node_id": node.id, "node_name": node.name, "in_scope": True,
-            "duties": service.duties(db, ctype, campaign, node, on or today())}
+            "duties": service.duties(db, ctype, campaign, node, on or clock.today())}
 
 
 @dataclasses.dataclass
@@ -182,7 +182,7 @@ def tick(request: Request, db: NamedDependency[ScopedSession], campaign_id: From
     ctype = campaign_type(request.app.state.plugins, campaign.type_key)
     files = data.files if isinstance(data.files, list) else [data.files]
     evidence = [service.Evidence(f.filename, f.file.read(service.MAX_EVIDENCE_BYTES + 1)) for f in files if f]
-    row = service.tick(db, actor, ctype, campaign, node, data.checklist, data.item, data.done_on or today(),
+    row = service.tick(db, actor, ctype, campaign, node, data.checklist, data.item, data.done_on or clock.today(),
                        data.note, evidence, request.app.state.settings.storage_dir)
     request.app.state.plugins.hook.xinfang_on_duty_ticked(campaign=campaign, tick=row, session=db)
     db.commit()
@@ -197,7 +197,7 @@ def read_progress(request: Request, db: NamedDependency[ScopedSession], campaign
     campaign = get_campaign(db, campaign_id)
     node = _node(db, node_id, request)
     ctype = campaign_type(request.app.state.plugins, campaign.type_key)
-    return service.progress(db, ctype, campaign, node, on or today())
+    return service.progress(db, ctype, campaign, node, on or clock.today())
 
 
 @get("/api/campaigns/{campaign_id:int}/metrics", opt={"permission": "campaigns:read"}, sync_to_thread=True,

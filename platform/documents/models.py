@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform import clock
+from xinfang.platform.db import Base, UTCDateTime
 from xinfang.tenants.models import NodeBound
 
 PENDING, RENDERING, DONE, FAILED = "pending", "rendering", "done", "failed"
@@ -35,7 +36,7 @@ class Document(NodeBound, Base):
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     author_name: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     rendered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     file_path: Mapped[str] = mapped_column(String(300), default="")  # relative to the storage directory
     sha256: Mapped[str] = mapped_column(String(64), default="", index=True)

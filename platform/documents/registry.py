@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xinfang.platform import clock
 from xinfang.platform.errors import BadRequest
-from xinfang.platform.timeutil import today
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -204,7 +204,7 @@ NOTICE = register_template("notice", "通知", "notice.html", [
     Field("addressee", "主送机关", required=False, default="", max_length=500),
     Field("body", "正文", kind="paragraphs", max_length=5000, max_items=500),
     Field("attachments", "附件名称", kind="texts", required=False, max_length=200, max_items=50),
-    Field("date", "成文日期", kind="date", required=False, default=lambda: today().isoformat()),
+    Field("date", "成文日期", kind="date", required=False, default=lambda: clock.today().isoformat()),
     Field("printed_by", "印发机关", required=False, max_length=100),
     Field("printed_on", "印发日期", kind="date", required=False),
 ])
@@ -227,6 +227,6 @@ LEDGER = register_template("ledger", "表格(台账、清单)", "ledger.html", [
     Field("annex", "附件标注(如“附件1”)", required=False, max_length=20),
     Field("issuer", "填报单位", required=False, default="", max_length=100),
     Field("number", "编号", required=False, default="", max_length=64),
-    Field("date", "填报日期", kind="date", required=False, default=lambda: today().isoformat()),
+    Field("date", "填报日期", kind="date", required=False, default=lambda: clock.today().isoformat()),
     Field("notes", "表注", kind="texts", required=False, max_length=1000, max_items=20),
 ], check=_check_table)

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from xinfang.permissions.actor import Actor, authorize
+from xinfang.platform import clock
 from xinfang.platform.accounts.models import User
 from xinfang.platform.audit.log import record
-from xinfang.platform.db import utcnow
 from xinfang.platform.documents import storage
 from xinfang.platform.documents.models import DONE, FAILED, PENDING, RENDERING, STATUSES, Document
 from xinfang.platform.documents.registry import get_template, registered_templates
@@ -102,7 +102,7 @@ def render_document(session_factory: sessionmaker, document_id: int) -> str:
         _as_author(session, document)
         document.status, document.error = DONE, ""
         document.file_path, document.sha256 = relative, rendered.sha256
-        document.size, document.pages, document.rendered_at = len(rendered.pdf), rendered.pages, utcnow()
+        document.size, document.pages, document.rendered_at = len(rendered.pdf), rendered.pages, clock.now()
         record(session, action="document_generated", object_type="documents", object_id=document.id,
                node_id=document.node_id,
                after={"kind": document.kind, "title": document.title, "number": document.number,

@@ -10,12 +10,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 
+from xinfang.platform import clock
 from xinfang.platform.calendar.service import load_calendar
 from xinfang.platform.errors import BadRequest, NotFound
 from xinfang.platform.intake import service
 from xinfang.platform.intake.models import DispatchNotice, IntakeCase
 from xinfang.platform.ledgers.screening import matter_numbers, node_names
-from xinfang.platform.web.clock import request_today
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import within
@@ -48,13 +48,13 @@ def _case_rows(request: Request, db: ScopedSession, cases: list[IntakeCase]) -> 
     names = node_names(db, [c.node_id for c in cases] + [n.node_id for n in all_notices]
                        + [n.issuer_node_id for n in all_notices])
     numbers = matter_numbers(db, [c.matter_id for c in cases])
-    today = request_today(request)
+    today = clock.today()
     return [service.case_dict(c, notices.get(c.id, []), names, numbers.get(c.matter_id or 0), today) for c in cases]
 
 
 def _notice_row(request: Request, db: ScopedSession, notice: DispatchNotice) -> dict:
     names = node_names(db, [notice.node_id, notice.issuer_node_id])
-    return service.notice_dict(notice, names, request_today(request))
+    return service.notice_dict(notice, names, clock.today())
 
 
 @get("/api/intake/cases", opt={"permission": READ}, sync_to_thread=True, summary="矛盾纠纷受理室登记")
@@ -79,7 +79,7 @@ def list_cases(request: Request, db: NamedDependency[ScopedSession], node_id: Fr
 
 @post("/api/intake/cases", opt={"permission": WRITE}, sync_to_thread=True, summary="受理室登记来访")
 def register_case(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[service.CaseIn]) -> dict:
-    case = service.register(db, current_actor(request), data, request_today(request))
+    case = service.register(db, current_actor(request), data, clock.today())
     db.commit()
     return _case_rows(request, db, [case])[0]
 
@@ -94,7 +94,7 @@ def read_case(request: Request, db: NamedDependency[ScopedSession], case_id: Fro
 def triage_case(request: Request, db: NamedDependency[ScopedSession], case_id: FromPath[int],
                 data: JSONBody[service.TriageIn]) -> dict:
     case = _case(db, case_id)
-    service.triage(db, current_actor(request), case, data, request_today(request), load_calendar(db))
+    service.triage(db, current_actor(request), case, data, clock.today(), load_calendar(db))
     db.commit()
     return _case_rows(request, db, [case])[0]
 
@@ -103,7 +103,7 @@ def triage_case(request: Request, db: NamedDependency[ScopedSession], case_id: F
       summary="归档(交办事项须承办单位回报后)")
 def archive_case(request: Request, db: NamedDependency[ScopedSession], case_id: FromPath[int]) -> dict:
     case = _case(db, case_id)
-    service.archive(db, case, request_today(request))
+    service.archive(db, case, clock.today())
     db.commit()
     return _case_rows(request, db, [case])[0]
 
@@ -119,7 +119,7 @@ def list_notices(request: Request, db: NamedDependency[ScopedSession], status: F
             raise BadRequest(f"状态应为:{'、'.join(service.NOTICE_STATUSES)}")
         query = query.where(DispatchNotice.status == status)
     if overdue is not None:
-        late = (DispatchNotice.status != "returned") & (DispatchNotice.due_on < request_today(request))
+        late = (DispatchNotice.status != "returned") & (DispatchNotice.due_on < clock.today())
         query = query.where(late if overdue else ~late)
     listing = page_of(db, query.order_by(DispatchNotice.due_on, DispatchNotice.id), page, per_page, lambda n: n)
     listing["items"] = [_notice_row(request, db, n) for n in listing["items"]]
@@ -137,7 +137,7 @@ def read_notice(request: Request, db: NamedDependency[ScopedSession], notice_id:
 def return_notice(request: Request, db: NamedDependency[ScopedSession], notice_id: FromPath[int],
                   data: JSONBody[service.ReturnIn]) -> dict:
     notice = _notice(db, notice_id)
-    service.report_back(db, current_actor(request), notice, data, request_today(request))
+    service.report_back(db, current_actor(request), notice, data, clock.today())
     db.commit()
     return _notice_row(request, db, notice)
 

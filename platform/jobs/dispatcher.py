@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import sessionmaker
 
-from xinfang.platform.db import utcnow
+from xinfang.platform import clock
 from xinfang.platform.jobs import outbox
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def dispatch(session_factory: sessionmaker, send: Callable[[int], object], *, no
     time); returns the ids sent. ``sent`` is the caller's memory across calls."""
     from xinfang.tenants.scope import Scope
 
-    now = now or utcnow()
+    now = now or clock.now()
     sent = {} if sent is None else sent
     resend = dt.timedelta(seconds=claim_seconds if resend_seconds is None else resend_seconds)
     with session_factory(scope=Scope.system()) as session:

@@ -11,7 +11,7 @@ import threading
 
 from sqlalchemy.orm import sessionmaker
 
-from xinfang.platform.db import utcnow
+from xinfang.platform import clock
 from xinfang.platform.jobs import outbox
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ def run_pending(session_factory: sessionmaker, limit: int = 100) -> int:
     from xinfang.tenants.scope import Scope
 
     with session_factory(scope=Scope.system()) as session:
-        ids = outbox.runnable(session, utcnow(), limit)
+        ids = outbox.runnable(session, clock.now(), limit)
     done = 0
     for job_id in ids:
         try:

@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform import clock
+from xinfang.platform.db import Base, UTCDateTime
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class OutboxJob(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     status: Mapped[str] = mapped_column(String(16), index=True, default=PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     result: Mapped[str] = mapped_column(Text, default="")
@@ -84,7 +85,7 @@ def run(session_factory: sessionmaker, job_id: int, claim_seconds: float = CLAIM
     ``claim_seconds``, or another worker takes it over."""
     from xinfang.tenants.scope import Scope
 
-    now = utcnow()
+    now = clock.now()
     stale = now - dt.timedelta(seconds=claim_seconds)
     with session_factory(scope=Scope.system()) as session:
         claimed = session.execute(
@@ -118,7 +119,7 @@ def _finish(session_factory: sessionmaker, job_id: int, status: str, result: str
             status = FAILED
         row.status, row.last_error = status, error
         if status in (DONE, FAILED):
-            row.finished_at, row.result = utcnow(), result
+            row.finished_at, row.result = clock.now(), result
         session.commit()
 
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import pluggy
 from sqlalchemy.orm import sessionmaker
 
+from xinfang.platform import clock
+
 log = logging.getLogger(__name__)
 
 # Modules that define periodic tasks; each registers its own with @periodic.
@@ -108,5 +110,5 @@ class EmbeddedRunner:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            run_due(self.session_factory, dt.datetime.now(dt.timezone.utc), self._last, self.plugins)
+            run_due(self.session_factory, clock.now(), self._last, self.plugins)
             self._stop.wait(self.tick)

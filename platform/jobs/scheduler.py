@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import sessionmaker
 
+from xinfang.platform import clock
 from xinfang.platform.jobs.dispatcher import dispatch
 from xinfang.platform.jobs.periodic import run_due
 
@@ -40,7 +41,7 @@ def _periodic_loop(session_factory: sessionmaker, stop: threading.Event, tick: f
     last_run: dict[str, dt.datetime] = {}
     while not stop.is_set():
         try:
-            for report in run_due(session_factory, dt.datetime.now(dt.UTC), last_run):
+            for report in run_due(session_factory, clock.now(), last_run):
                 log.info("periodic task %s", report)
         except Exception:  # e.g. a task module fails to import: keep dispatching, try again
             log.exception("periodic tasks failed")

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform import clock
+from xinfang.platform.db import Base, UTCDateTime
 from xinfang.platform.privacy.fields import Category, FieldRules
 from xinfang.tenants.models import NodeBound
 
@@ -46,9 +47,9 @@ class ScreeningEntry(NodeBound, Base):
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     resolved_on: Mapped[dt.date | None] = mapped_column(Date)
     matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by: Mapped[str] = mapped_column(String(64), default="")
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
 
 class BacklogEntry(NodeBound, Base):
@@ -72,9 +73,9 @@ class BacklogEntry(NodeBound, Base):
     progress: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     resolved_on: Mapped[dt.date | None] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by: Mapped[str] = mapped_column(String(64), default="")
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
     def five_ones(self) -> dict[str, Any]:
         from xinfang.platform.ledgers.vocabulary import FIVE_ONES

@@ -13,6 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import and_, not_, select
 
+from xinfang.platform import clock
 from xinfang.platform.audit.log import record
 from xinfang.platform.errors import NotFound
 from xinfang.platform.ledgers import backlog, screening, sheets
@@ -25,7 +26,6 @@ from xinfang.platform.ledgers.web import coerce, export_viewer, upload_bytes
 from xinfang.platform.matters import views as matter_views
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.spreadsheets.writing import check_format
-from xinfang.platform.web.clock import request_today
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import within
@@ -74,7 +74,7 @@ def list_screening(request: Request, db: NamedDependency[ScopedSession], node_id
                    overdue: FromQuery[bool | None] = None, found_from: FromQuery[dt.date | None] = None,
                    found_to: FromQuery[dt.date | None] = None, q: FromQuery[str | None] = None,
                    page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> Page:
-    today = request_today(request)
+    today = clock.today()
     query = _screening_query(db, node_id, status, category, overdue, found_from, found_to, q, today)
     listing = page_of(db, query, page, per_page, lambda e: e)
     listing["items"] = _screening_rows(db, listing["items"], today)
@@ -83,7 +83,7 @@ def list_screening(request: Request, db: NamedDependency[ScopedSession], node_id
 
 @post("/api/ledgers/screening", opt={"permission": WRITE}, sync_to_thread=True, summary="登记排查发现的矛盾纠纷")
 def create_screening(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[ScreeningIn]) -> dict:
-    today = request_today(request)
+    today = clock.today()
     entry = screening.create(db, current_actor(request), data, today)
     db.commit()
     return _screening_rows(db, [entry], today)[0]
@@ -91,14 +91,14 @@ def create_screening(request: Request, db: NamedDependency[ScopedSession], data:
 
 @get("/api/ledgers/screening/{entry_id:int}", opt={"permission": READ}, sync_to_thread=True, summary="排查记录详情")
 def read_screening(request: Request, db: NamedDependency[ScopedSession], entry_id: FromPath[int]) -> dict:
-    return _screening_rows(db, [_entry(db, entry_id)], request_today(request))[0]
+    return _screening_rows(db, [_entry(db, entry_id)], clock.today())[0]
 
 
 @patch("/api/ledgers/screening/{entry_id:int}", opt={"permission": WRITE}, sync_to_thread=True,
        summary="更新排查记录(化解措施、方案、进展、状态等)")
 def update_screening(request: Request, db: NamedDependency[ScopedSession], entry_id: FromPath[int],
                      data: JSONBody[dict[str, Any]]) -> dict:
-    today = request_today(request)
+    today = clock.today()
     entry = _entry(db, entry_id)
     screening.update(db, entry, coerce(data, dates=("deadline",), ints=("headcount",), lists=("risks",)), today)
     db.commit()
@@ -121,7 +121,7 @@ def screening_to_matter(request: Request, db: NamedDependency[ScopedSession], en
     entry = _entry(db, entry_id)
     matter = screening.to_matter(db, actor, entry, Options(**dataclasses.asdict(data)))
     db.commit()
-    return {"entry": _screening_rows(db, [entry], request_today(request))[0],
+    return {"entry": _screening_rows(db, [entry], clock.today())[0],
             "matter": matter_views.detail(db, actor, matter)}
 
 
@@ -132,7 +132,7 @@ def export_screening(request: Request, db: NamedDependency[ScopedSession], node_
                      found_to: FromQuery[dt.date | None] = None, format: FromQuery[str] = "xlsx",
                      unmask: FromQuery[bool] = False) -> Response:
     check_format(format)
-    actor, today = current_actor(request), request_today(request)
+    actor, today = current_actor(request), clock.today()
     entries = db.scalars(_screening_query(db, node_id, status, None, None, found_from, found_to, None, today)).all()
     viewer = export_viewer(db, actor, {e.node_id for e in entries}, unmask)
     rows = _screening_rows(db, list(entries), today, viewer)
@@ -148,7 +148,7 @@ def import_screening(request: Request, db: NamedDependency[ScopedSession], data:
                      node_id: FromQuery[int | None] = None) -> dict:
     target = sheets.check_target(db, node_id)
     filename, content = upload_bytes(data)
-    count = sheets.import_screening(db, current_actor(request), target, filename, content, request_today(request))
+    count = sheets.import_screening(db, current_actor(request), target, filename, content, clock.today())
     db.commit()
     return {"imported": count}
 
@@ -164,7 +164,7 @@ def _backlog(db: ScopedSession, backlog_id: int) -> BacklogEntry:
 
 
 def _backlog_rows(request: Request, db: ScopedSession, entries: list[BacklogEntry]) -> list[dict]:
-    today, actor = request_today(request), current_actor(request)
+    today, actor = clock.today(), current_actor(request)
     matters = {m.id: m for m in db.scalars(select(Matter).where(Matter.id.in_([e.matter_id for e in entries])))}
     names = backlog.petitioner_names(db, actor, list(matters.values()))
     nodes = screening.node_names(db, [e.node_id for e in entries])
@@ -193,7 +193,7 @@ def list_backlog(request: Request, db: NamedDependency[ScopedSession], node_id: 
                  status: FromQuery[str | None] = None, overdue: FromQuery[bool | None] = None,
                  complete: FromQuery[bool | None] = None, page: FromQuery[int] = 1,
                  per_page: FromQuery[int] = 50) -> Page:
-    query = _backlog_query(db, node_id, status, overdue, complete, request_today(request))
+    query = _backlog_query(db, node_id, status, overdue, complete, clock.today())
     listing = page_of(db, query, page, per_page, lambda e: e)
     listing["items"] = _backlog_rows(request, db, listing["items"])
     return listing
@@ -208,7 +208,7 @@ def backlog_candidates(db: NamedDependency[ScopedSession]) -> dict:
 
 @post("/api/ledgers/backlog", opt={"permission": WRITE}, sync_to_thread=True, summary="将信访事项列入积案化解清单")
 def create_backlog(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[BacklogIn]) -> dict:
-    entry = backlog.create(db, current_actor(request), data, request_today(request))
+    entry = backlog.create(db, current_actor(request), data, clock.today())
     db.commit()
     return _backlog_rows(request, db, [entry])[0]
 
@@ -223,7 +223,7 @@ def read_backlog(request: Request, db: NamedDependency[ScopedSession], backlog_i
 def update_backlog(request: Request, db: NamedDependency[ScopedSession], backlog_id: FromPath[int],
                    data: JSONBody[dict[str, Any]]) -> dict:
     entry = _backlog(db, backlog_id)
-    backlog.update(db, entry, coerce(data, dates=("deadline",), lists=("reasons",)), request_today(request))
+    backlog.update(db, entry, coerce(data, dates=("deadline",), lists=("reasons",)), clock.today())
     db.commit()
     return _backlog_rows(request, db, [entry])[0]
 
@@ -234,7 +234,7 @@ def export_backlog(request: Request, db: NamedDependency[ScopedSession], node_id
                    status: FromQuery[str | None] = None, format: FromQuery[str] = "xlsx") -> Response:
     check_format(format)
     actor = current_actor(request)
-    entries = db.scalars(_backlog_query(db, node_id, status, None, None, request_today(request))).all()
+    entries = db.scalars(_backlog_query(db, node_id, status, None, None, clock.today())).all()
     rows = _backlog_rows(request, db, list(entries))
     record(db, action="export", object_type="backlog_entries", node_id=node_id or actor.home_node_id,
            after={"format": format, "rows": len(rows)})
@@ -248,7 +248,7 @@ def import_backlog(request: Request, db: NamedDependency[ScopedSession], data: M
                    node_id: FromQuery[int | None] = None) -> dict:
     target = sheets.check_target(db, node_id)
     filename, content = upload_bytes(data)
-    count = sheets.import_backlog(db, current_actor(request), target, filename, content, request_today(request))
+    count = sheets.import_backlog(db, current_actor(request), target, filename, content, clock.today())
     db.commit()
     return {"imported": count}
 

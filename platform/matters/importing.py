@@ -22,13 +22,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor, authorize
+from xinfang.platform import clock
 from xinfang.platform.errors import BadRequest, ClerkError
 from xinfang.platform.matters import clocks, service, vocabulary
 from xinfang.platform.matters.models import Matter, MatterEvent
 from xinfang.platform.matters.rules import Rules, rules_for
 from xinfang.platform.privacy.identity import id_number_problem, phone_problem
 from xinfang.platform.spreadsheets.reading import Row, read_table
-from xinfang.platform.timeutil import today
 from xinfang.tenants.models import Node
 
 MAX_IMPORT_ROWS = 1_000  # 30–40 ms of CPU a row (SQLite, PostgreSQL): a file must finish inside the proxy's 120 s
@@ -122,7 +122,7 @@ class _Rows:
         self.actor = actor
         self.nodes: dict[str, Node | str] = {}
         self.rules: dict[int, Rules] = {}
-        self.today = today()
+        self.today = clock.today()
 
     def node(self, code: str) -> Node | str:
         """The registering node, or why it cannot be used."""
@@ -244,8 +244,8 @@ def close_historical(session: Session, actor: Actor, matter: Matter, on: dt.date
 
     The steps between registration and closing were not recorded in this system, so the
     timeline says so instead of inventing them."""
-    for clock in clocks.open_clocks(session, matter):
-        clocks.stop(clock, on)
+    for running in clocks.open_clocks(session, matter):
+        clocks.stop(running, on)
     session.add(MatterEvent(matter_id=matter.id, on=on, actor_id=actor.user_id, actor_name=actor.display_name,
                             node_id=matter.node_id, action="close", label="办结(历史事项导入)",
                             from_state=matter.state, to_state="closed",
@@ -261,7 +261,7 @@ def template(session: Session, actor: Actor) -> bytes:
     node = _example_node(session, actor)
     categories = rules_for(session, (node.county_id or node.id) if node else None).categories
     category = "欠薪" if "欠薪" in categories else categories[0]
-    example = {"received_on": today().isoformat(), "node_code": node.code if node else "", "channel": "来访",
+    example = {"received_on": clock.today().isoformat(), "node_code": node.code if node else "", "channel": "来访",
                "form": "个访", "headcount": 1, "kind": "申诉求决", "category": category,
                "summary": "反映在某工地务工期间工资被拖欠三个月", "demands": "要求支付拖欠的工资", "overreach": "未越级",
                "name": "张三", "id_number": "11010519491231002X", "phone": "13800138000",

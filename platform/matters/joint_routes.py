@@ -11,10 +11,10 @@ from litestar import Request, delete, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
+from xinfang.platform import clock
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.matters import joint, ownership, repeats, views
 from xinfang.platform.matters.routes import get_matter
-from xinfang.platform.timeutil import today
 from xinfang.platform.web.guards import current_actor
 from xinfang.tenants.scope import ScopedSession
 
@@ -32,7 +32,7 @@ def unlink_repeat(request: Request, db: NamedDependency[ScopedSession], matter_i
     reason = data.reason.strip()
     if not reason:
         raise BadRequest("请填写撤销重信重访关联的理由")
-    matter = repeats.unlink(db, actor, get_matter(db, matter_id), reason, today())
+    matter = repeats.unlink(db, actor, get_matter(db, matter_id), reason, clock.today())
     db.commit()
     return views.detail(db, actor, matter)
 
@@ -49,7 +49,7 @@ def assign_ownership(request: Request, db: NamedDependency[ScopedSession], matte
                      data: JSONBody[OwnershipBody]) -> dict:
     actor = current_actor(request)
     matter = get_matter(db, matter_id)
-    ownership.assign(db, actor, matter, data.leader_user_id, data.note, today())
+    ownership.assign(db, actor, matter, data.leader_user_id, data.note, clock.today())
     db.commit()
     return views.detail(db, actor, matter)
 
@@ -68,7 +68,7 @@ def tick_ownership_item(request: Request, db: NamedDependency[ScopedSession], ma
                         data: JSONBody[OwnershipItemBody]) -> dict:
     actor = current_actor(request)
     matter = get_matter(db, matter_id)
-    ownership.tick(db, actor, matter, data.item, data.note, data.evidence, data.done, today())
+    ownership.tick(db, actor, matter, data.item, data.note, data.evidence, data.done, clock.today())
     db.commit()
     return views.detail(db, actor, matter)
 
@@ -85,7 +85,7 @@ def contribute(request: Request, db: NamedDependency[ScopedSession], matter_id: 
                data: JSONBody[ContributionBody]) -> dict:
     actor = current_actor(request)
     matter = get_matter(db, matter_id)
-    joint.contribute(db, actor, matter, data.unit_id, data.contribution, today())
+    joint.contribute(db, actor, matter, data.unit_id, data.contribution, clock.today())
     db.commit()
     return views.detail(db, actor, matter)
 

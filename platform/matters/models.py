@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform import clock
+from xinfang.platform.db import Base, UTCDateTime
 from xinfang.platform.privacy.fields import Category, FieldRules
 from xinfang.tenants.models import AccessScoped, AncestryColumns, NodeBound
 
@@ -83,7 +84,7 @@ class Matter(AncestryColumns, AccessScoped, Base):
     # Art. 19: registered above while a lower level still has the same matter in time.
     lower_level_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"))
 
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by: Mapped[str] = mapped_column(String(64), default="")
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
 
@@ -158,7 +159,7 @@ class MatterEvent(_OfMatter, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     on: Mapped[dt.date] = mapped_column(Date)  # the date the act took effect (e.g. letter received)
     actor_id: Mapped[int | None] = mapped_column(Integer)
     actor_name: Mapped[str] = mapped_column(String(64))

@@ -15,8 +15,9 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, Row, String, Text, Un
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from xinfang.permissions.actor import Actor, authorize
+from xinfang.platform import clock
 from xinfang.platform.accounts.models import RoleAssignment, User
-from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform.db import Base, UTCDateTime
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden
 from xinfang.platform.matters import timeline
 from xinfang.platform.matters.models import Matter, _OfMatter
@@ -46,7 +47,7 @@ class MatterOwnership(_OfMatter, Base):
     assigned_by: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class MatterOwnershipItem(_OfMatter, Base):
@@ -149,7 +150,7 @@ def tick(session: Session, actor: Actor, matter: Matter, label: str, note: str, 
     if done and (not note or not evidence):
         raise BadRequest("落实包案责任须填写落实情况说明和佐证材料")
     item.done, item.note, item.evidence = done, note, evidence
-    item.done_by_id, item.done_by, item.done_at = actor.user_id, actor.display_name, utcnow()
+    item.done_by_id, item.done_by, item.done_at = actor.user_id, actor.display_name, clock.now()
     timeline.add(session, actor, matter, "ownership_item", f"{'落实' if done else '撤销'}包案责任:{item.label}", on,
                  None, note, {"item": item.label, "done": done, "evidence": evidence,
                               "ownership_id": ownership.id})

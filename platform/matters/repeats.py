@@ -18,12 +18,12 @@ from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor, authorize
+from xinfang.platform import clock
 from xinfang.platform.errors import Conflict, Forbidden
 from xinfang.platform.matters import timeline
 from xinfang.platform.matters.clocks import RULES
 from xinfang.platform.matters.models import Matter, MatterClock, MatterPetitioner
 from xinfang.platform.matters.states import OPEN_STATES
-from xinfang.platform.timeutil import today
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 
@@ -98,7 +98,7 @@ def detect(session: Session, actor: Actor, matter: Matter, node: Node) -> None:
 def _lower_level(session: Session, actor: Actor, matter: Matter, node: Node, earlier: list[Row]) -> None:
     """Art. 19: a node strictly below the registering one has the matter open and in time."""
     column = COLUMN[Level(node.level)]
-    now = today()
+    now = clock.today()
     for row in earlier:
         below = row.node_id != node.id and getattr(row, column) == node.id
         if below and row.state in OPEN_STATES and in_time(session, row.id, now):

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from xinfang.platform.calendar.service import WorkCalendar, load_calendar
+from xinfang.platform.clock import CHINA
 from xinfang.platform.db import read_only
 from xinfang.platform.jobs.periodic import periodic
 from xinfang.platform.matters import clocks
@@ -33,7 +34,6 @@ from xinfang.platform.matters.rules import Rules, rules_for
 from xinfang.platform.matters.supervision import BASIS, Supervision
 from xinfang.platform.notifications.models import Notification
 from xinfang.platform.notifications.service import notify
-from xinfang.platform.timeutil import CHINA
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor, authorize
+from xinfang.platform import clock
 from xinfang.platform.calendar.service import WorkCalendar, load_calendar
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
 from xinfang.platform.matters import clocks, joint, repeats, vocabulary
@@ -33,7 +34,6 @@ from xinfang.platform.matters.rules import Rules, rules_for
 from xinfang.platform.matters.states import STATES, TRANSITIONS, refusal
 from xinfang.platform.people.models import Person
 from xinfang.platform.privacy.identity import id_number_problem, normalize_id_number, phone_problem
-from xinfang.platform.timeutil import today
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 
@@ -92,8 +92,8 @@ def _node(session: Session, node_id: int | None, what: str = "节点") -> Node:
 
 
 def _effective(on: dt.date | None) -> dt.date:
-    day = on or today()
-    if day > today():
+    day = on or clock.today()
+    if day > clock.today():
         raise BadRequest("日期不能晚于今天")
     return day
 
@@ -160,7 +160,7 @@ def register(session: Session, actor: Actor, data: MatterIn) -> Matter:
     _event(ctx, matter, "register", "登记", None, "registered", received, node.id)
     session.flush()
     repeats.detect(session, actor, matter, node)
-    clocks.refresh_matter(session, matter, today(), ctx.rules.due_soon_days)
+    clocks.refresh_matter(session, matter, clock.today(), ctx.rules.due_soon_days)
     return matter
 
 
@@ -251,7 +251,7 @@ def act(session: Session, actor: Actor, matter: Matter, action: str, payload: di
     for change in ctx.afterwards:
         change()
     session.flush()
-    clocks.refresh_matter(session, matter, today(), ctx.rules.due_soon_days)
+    clocks.refresh_matter(session, matter, clock.today(), ctx.rules.due_soon_days)
     return matter
 
 
@@ -274,8 +274,8 @@ def _text(payload: dict[str, Any], key: str, what: str) -> str:
 
 
 def _stop(ctx: Context, matter: Matter, on: dt.date, *kinds: str) -> None:
-    for clock in clocks.open_clocks(ctx.session, matter, *kinds):
-        clocks.stop(clock, on)
+    for running in clocks.open_clocks(ctx.session, matter, *kinds):
+        clocks.stop(running, on)
 
 
 def _open(ctx: Context, matter: Matter, kind: str) -> Any:
@@ -346,7 +346,7 @@ def _accept(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict
                                    execution_options={"skip_scope": True}).scalar_one_or_none()
         if root == "concluded" and not payload.get("new_facts"):
             raise Conflict("同一事实和理由的信访事项已复核终结,不再受理(条例第三十六条);如有新的事实和理由,请注明")
-    if repeats.lower_level_blocks(ctx.session, matter, today()):
+    if repeats.lower_level_blocks(ctx.session, matter, clock.today()):
         raise Conflict("下级机关正在规定期限内办理同一事项,上级不予受理(条例第十九条)")
     _stop(ctx, matter, on, "objection", "acknowledge", "dispose")
     unit = lead_unit(ctx.session, matter)

@@ -9,13 +9,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, MultipartBody
 from sqlalchemy import select
 
+from xinfang.platform import clock
 from xinfang.platform.audit.log import record
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.matters import exporting, importing
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.matters.routes import FILTERS, MatterFilters
 from xinfang.platform.spreadsheets.writing import XLSX_TYPE, check_format, spreadsheet_response
-from xinfang.platform.timeutil import today
 from xinfang.platform.web.guards import current_actor
 from xinfang.tenants.scope import ScopedSession
 
@@ -33,7 +33,7 @@ def export_matters(request: Request, db: NamedDependency[ScopedSession], filters
     record(db, action="export", object_type="matters", node_id=actor.home_node_id,
            after={"format": format, "rows": len(rows), "unmasked": bool(unmask), "filters": _filters(filters)})
     db.commit()
-    return spreadsheet_response(exporting.TITLE, exporting.COLUMNS, rows, format, f"matters-{today():%Y%m%d}")
+    return spreadsheet_response(exporting.TITLE, exporting.COLUMNS, rows, format, f"matters-{clock.today():%Y%m%d}")
 
 
 def _filters(filters: MatterFilters) -> dict:

@@ -12,7 +12,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform import clock
+from xinfang.platform.db import Base, UTCDateTime
 from xinfang.tenants.models import NodeBound
 
 KINDS = {"due_soon": "期限临近", "overdue": "已超期", "supervise": "督办"}
@@ -30,7 +31,7 @@ class Notification(NodeBound, Base):
     matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     read_by: Mapped[str] = mapped_column(String(64), default="")
     dedupe_key: Mapped[str] = mapped_column(String(128))

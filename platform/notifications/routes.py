@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from sqlalchemy import func, select
 
-from xinfang.platform.db import utcnow
+from xinfang.platform import clock
 from xinfang.platform.errors import BadRequest, Forbidden, NotFound
 from xinfang.platform.notifications.models import KINDS, Notification
 from xinfang.platform.notifications.service import addressed_to, is_addressed_to, to_dict
@@ -53,7 +53,7 @@ def mark_read(request: Request, db: NamedDependency[ScopedSession], notification
     if not is_addressed_to(actor, WRITE, notice):
         raise Forbidden("只能将发给本人或本单位的提醒标记为已读")
     if notice.read_at is None:
-        notice.read_at, notice.read_by = utcnow(), actor.display_name or actor.username
+        notice.read_at, notice.read_by = clock.now(), actor.display_name or actor.username
         db.commit()
     return to_dict(notice)
 

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform import clock
+from xinfang.platform.db import Base, UTCDateTime
 from xinfang.platform.privacy.fields import Category, FieldRules
 from xinfang.tenants.models import NodeBound
 
@@ -26,7 +27,7 @@ class Person(NodeBound, Base):
     id_number: Mapped[str] = mapped_column(String(18), index=True)
     phone: Mapped[str] = mapped_column(String(32), default="")
     address: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     def to_dict(self) -> dict:
         return {"id": self.id, "node_id": self.node_id, "name": self.name, "id_number": self.id_number,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from xinfang.platform import clock
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
@@ -29,7 +31,7 @@ def id_number_problem(value: str, today: date | None = None) -> str | None:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return "身份证号码中的出生日期不存在"
-    if born.year < 1900 or born > (today or date.today()):
+    if born.year < 1900 or born > (today or clock.today()):
         return "身份证号码中的出生日期不合理"
     if check_digit(number[:17]) != number[17]:
         return "身份证号码校验位不正确,请核对是否录入有误"

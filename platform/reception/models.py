@@ -14,7 +14,8 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform import clock
+from xinfang.platform.db import Base, UTCDateTime
 from xinfang.platform.privacy.fields import Category, FieldRules
 from xinfang.tenants.models import NodeBound
 
@@ -41,7 +42,7 @@ class RotaDuty(NodeBound, Base):
     note: Mapped[str] = mapped_column(String(200), default="")
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     published_by: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by: Mapped[str] = mapped_column(String(64), default="")
 
 
@@ -76,5 +77,5 @@ class ReceptionRecord(NodeBound, Base):
     # 包案 of a hard matter left unresolved: the owning leader (the 四包 checklist is the matter's own)
     ownership_leader: Mapped[str] = mapped_column(String(64), default="")
     ownership_on: Mapped[dt.date | None] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by: Mapped[str] = mapped_column(String(64), default="")

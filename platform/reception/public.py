@@ -11,9 +11,9 @@ from litestar import Request, Response, get
 from litestar.params import FromPath
 from sqlalchemy import select
 
+from xinfang.platform import clock
 from xinfang.platform.errors import NotFound
 from xinfang.platform.reception.rota import public_schedule
-from xinfang.platform.web.clock import request_today
 from xinfang.platform.web.guards import PUBLIC
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
@@ -33,7 +33,7 @@ def _schedule(request: Request, township_code: str) -> dict:
         raise NotFound("未找到该乡镇(街道)")
     with state.session_factory(scope=Scope.of_nodes([(Level.TOWNSHIP, township.id)]),
                                bind=state.read_engine) as session:
-        return public_schedule(session, township, request_today(request))
+        return public_schedule(session, township, clock.today())
 
 
 @get("/public/reception/{township_code:str}", opt={"permission": PUBLIC}, sync_to_thread=True,

@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import select
 
+from xinfang.platform import clock
 from xinfang.platform.audit.log import record as audit
 from xinfang.platform.calendar.service import load_calendar
 from xinfang.platform.errors import BadRequest, NotFound
@@ -23,7 +24,6 @@ from xinfang.platform.matters import views as matter_views
 from xinfang.platform.reception import register, rota, sheets
 from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
 from xinfang.platform.spreadsheets.writing import check_format
-from xinfang.platform.web.clock import request_now, request_today
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import visible_node, within
@@ -34,7 +34,7 @@ DEFAULT_DAYS = 13
 
 
 def _range(request: Request, start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
-    start = start or request_today(request)
+    start = start or clock.today()
     end = end or start + dt.timedelta(days=DEFAULT_DAYS)
     rota.check_range(start, end)
     return start, end
@@ -92,7 +92,7 @@ class PublishBody:
 def publish_rota(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[PublishBody]) -> dict:
     node = visible_node(db, data.node_id)
     count = rota.publish(db, current_actor(request), node, data.start, data.end, load_calendar(db),
-                         request_now(request))
+                         clock.now())
     db.commit()
     return {"published": count, "public_url": f"/public/reception/{node.code[:9]}"}
 
@@ -102,7 +102,7 @@ def publish_rota(request: Request, db: NamedDependency[ScopedSession], data: JSO
 def rota_rules(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[int],
                week_of: FromQuery[dt.date | None] = None, main_leaders: FromQuery[str | None] = None) -> dict:
     node = visible_node(db, node_id)
-    day = week_of or request_today(request)
+    day = week_of or clock.today()
     names = [n.strip() for n in (main_leaders or "").replace(",", ",").split(",") if n.strip()] or None
     found = rota.week_violations(db, node, day, load_calendar(db), names)
     monday = day - dt.timedelta(days=day.weekday())
@@ -183,7 +183,7 @@ def list_records(db: NamedDependency[ScopedSession], node_id: FromQuery[int | No
       summary="登记领导接访(open_matter=true 时同时登记为信访事项)")
 def create_record(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[register.ReceptionIn]) -> dict:
     actor = current_actor(request)
-    created, matter = register.create(db, actor, data, request_today(request))
+    created, matter = register.create(db, actor, data, clock.today())
     db.commit()
     row = _record_rows(db, [created])[0]
     return {**row, "matter": matter_views.detail(db, actor, matter) if matter is not None else None}
@@ -236,7 +236,7 @@ def record_ownership(request: Request, db: NamedDependency[ScopedSession], recep
                      data: JSONBody[OwnershipBody]) -> dict:
     found = _record(db, reception_id)
     register.hand_to_ownership(db, current_actor(request), found, data.leader_user_id, data.note,
-                               request_today(request), Options(kind=data.kind))
+                               clock.today(), Options(kind=data.kind))
     db.commit()
     return _record_rows(db, [found])[0]
 
@@ -263,7 +263,7 @@ def import_records(request: Request, db: NamedDependency[ScopedSession], data: M
                    node_id: FromQuery[int | None] = None) -> dict:
     target = check_target(db, node_id)
     filename, content = upload_bytes(data)
-    count = sheets.import_register(db, current_actor(request), target, filename, content, request_today(request))
+    count = sheets.import_register(db, current_actor(request), target, filename, content, clock.today())
     db.commit()
     return {"imported": count}
 

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
 from xinfang.platform.calendar.service import WEEKDAYS, WorkCalendar
+from xinfang.platform.clock import CHINA
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.ledgers.models import ScreeningEntry
 from xinfang.platform.reception.models import ReceptionRecord
 from xinfang.platform.reporting.models import Submission
-from xinfang.platform.timeutil import CHINA
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 

@@ -12,7 +12,8 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from xinfang.platform.db import Base, UTCDateTime, utcnow
+from xinfang.platform import clock
+from xinfang.platform.db import Base, UTCDateTime
 from xinfang.tenants.models import NodeBound
 
 
@@ -24,7 +25,7 @@ class Submission(NodeBound, Base):
     kind: Mapped[str] = mapped_column(String(16))  # screening | reception
     due_on: Mapped[dt.date] = mapped_column(Date, index=True)
     period_start: Mapped[dt.date] = mapped_column(Date)
-    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     submitted_by: Mapped[str] = mapped_column(String(64), default="")
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     revised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from xinfang.platform.calendar.service import WEEKDAYS, load_calendar
+from xinfang.platform.clock import CHINA
 from xinfang.platform.jobs.periodic import periodic
 from xinfang.platform.notifications.models import Notification
 from xinfang.platform.notifications.service import notify
 from xinfang.platform.reporting.cycle import DEADLINE, KINDS, REMIND_FROM, is_due_date
 from xinfang.platform.reporting.models import Submission
-from xinfang.platform.timeutil import CHINA
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 
+from xinfang.platform import clock
 from xinfang.platform.calendar.service import WEEKDAYS, load_calendar
 from xinfang.platform.errors import BadRequest, NotFound
 from xinfang.platform.ledgers import screening
@@ -19,7 +20,6 @@ from xinfang.platform.reception import register
 from xinfang.platform.reception.models import ReceptionRecord
 from xinfang.platform.reporting import cycle
 from xinfang.platform.reporting.models import Submission
-from xinfang.platform.web.clock import request_now, request_today
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import visible_node, within
@@ -41,7 +41,7 @@ class SubmitBody:
 def submit(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[SubmitBody]) -> dict:
     node = visible_node(db, data.node_id)
     submission = cycle.submit(db, current_actor(request), node, data.kind, data.due_on, data.note,
-                              request_now(request), load_calendar(db))
+                              clock.now(), load_calendar(db))
     db.commit()
     return cycle.to_dict(submission, node.name)
 
@@ -78,7 +78,7 @@ def read_submission(request: Request, db: NamedDependency[ScopedSession], submis
         entries = list(db.scalars(select(ScreeningEntry).where(ScreeningEntry.id.in_(ids)).order_by(ScreeningEntry.id)))
         names = node_names(db, [e.node_id for e in entries] + [submission.node_id])
         numbers = matter_numbers(db, [e.matter_id for e in entries])
-        items = [screening.to_dict(e, names, request_today(request), None, numbers) for e in entries]
+        items = [screening.to_dict(e, names, clock.today(), None, numbers) for e in entries]
     else:
         records = list(db.scalars(select(ReceptionRecord).where(ReceptionRecord.id.in_(ids))
                                   .order_by(ReceptionRecord.id)))
@@ -94,15 +94,15 @@ def overview(request: Request, db: NamedDependency[ScopedSession], node_id: From
              due_on: FromQuery[dt.date | None] = None) -> dict:
     node = visible_node(db, node_id)
     calendar = load_calendar(db)
-    due = due_on or cycle.next_due(calendar, request_today(request))
-    return cycle.overview(db, node, due, request_now(request), calendar)
+    due = due_on or cycle.next_due(calendar, clock.today())
+    return cycle.overview(db, node, due, clock.now(), calendar)
 
 
 @get("/api/reporting/due-dates", opt={"permission": READ}, sync_to_thread=True,
      summary="报送日(每周三、周五,遇节假日顺延)及截止时间")
 def due_dates(request: Request, db: NamedDependency[ScopedSession], start: FromQuery[dt.date | None] = None,
               end: FromQuery[dt.date | None] = None) -> dict:
-    start = start or request_today(request)
+    start = start or clock.today()
     end = end or start + dt.timedelta(days=27)
     if end < start or (end - start).days > 366:
         raise BadRequest("日期范围应在一年以内,且结束日期不早于开始日期")

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from xinfang.platform.calendar.service import WEEKDAYS, WorkCalendar, load_calendar
 from xinfang.platform.campaigns import service as campaigns
 from xinfang.platform.campaigns.models import Campaign, DutyTick
+from xinfang.platform.clock import CHINA
 from xinfang.platform.db import read_only
 from xinfang.platform.documents.models import DONE, Document
 from xinfang.platform.extensions.hookspecs import ChecklistItemSpec, ChecklistSpec
@@ -38,7 +39,6 @@ from xinfang.platform.reception.models import RotaDuty
 from xinfang.platform.reception.rota import LEADER_KINDS, week_violations
 from xinfang.platform.reporting import cycle
 from xinfang.platform.reporting.models import Submission
-from xinfang.platform.timeutil import CHINA
 from xinfang.plugins.petition_month import figures
 from xinfang.plugins.petition_month.areas import nodes_under, within
 from xinfang.plugins.petition_month.duties import AUTOMATIC, CHECKLISTS, KEY

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
+from xinfang.platform import clock
 from xinfang.platform.calendar.service import WEEKDAYS
 from xinfang.platform.campaigns import service as campaigns
 from xinfang.platform.campaigns.models import Campaign, CampaignPhase
@@ -41,7 +42,6 @@ from xinfang.platform.reception import register, rota
 from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
 from xinfang.platform.reception.sheets import REGISTER, ROTA
 from xinfang.platform.spreadsheets.layouts import Layout
-from xinfang.platform.timeutil import today as china_today
 from xinfang.plugins.petition_month import figures, metrics
 from xinfang.plugins.petition_month.areas import areas, name_of, window, within
 from xinfang.plugins.petition_month.duties import ANNEXES, CHECKLISTS, IMPLEMENT, PHASE_TEXT
@@ -90,7 +90,7 @@ PLAN = register_template(PLAN_KIND, "信访月专项活动实施方案通知", H
     Field("plan_title", "方案标题", max_length=300),
     Field("plan", "方案正文([样式, 文字])", kind="rows", max_length=5000, max_items=500),
     Field("attachments", "附件名称", kind="texts", required=False, max_length=200, max_items=20),
-    Field("date", "成文日期", kind="date", required=False, default=lambda: china_today().isoformat()),
+    Field("date", "成文日期", kind="date", required=False, default=lambda: clock.today().isoformat()),
     Field("printed_by", "印发机关", required=False, max_length=100),
     Field("printed_on", "印发日期", kind="date", required=False),
     _ref_field(),
@@ -104,7 +104,7 @@ ANNEX = register_template(ANNEX_KIND, "信访月专项活动附件台账", TEMPL
     Field("annex", "附件标注", required=False, max_length=20),
     Field("issuer", "填报单位", required=False, default="", max_length=100),
     Field("number", "编号", required=False, default="", max_length=64),
-    Field("date", "填报日期", kind="date", required=False, default=lambda: china_today().isoformat()),
+    Field("date", "填报日期", kind="date", required=False, default=lambda: clock.today().isoformat()),
     Field("notes", "表注", kind="texts", required=False, max_length=1000, max_items=20),
     _ref_field(),
 ], check=_check_rows("columns", "rows"))
@@ -116,7 +116,7 @@ NOTICE = register_template(NOTICE_KIND, "领导干部接访公告", HERE / "rece
     Field("columns", "列名", kind="columns", max_length=100, max_items=20),
     Field("rows", "接访安排", kind="rows", max_length=500, max_items=500),
     Field("notes", "说明", kind="texts", required=False, max_length=500, max_items=10),
-    Field("date", "发布日期", kind="date", required=False, default=lambda: china_today().isoformat()),
+    Field("date", "发布日期", kind="date", required=False, default=lambda: clock.today().isoformat()),
     _ref_field(),
 ], check=_check_rows("columns", "rows"))
 
@@ -130,7 +130,7 @@ SUMMARY = register_template(SUMMARY_KIND, "信访月专项活动总结报告", H
     Field("metrics", "指标完成情况", kind="rows", required=False, default=list, max_length=500, max_items=50),
     Field("unit_columns", "单位表列名", kind="columns", max_length=40, max_items=10),
     Field("units", "各单位任务完成情况", kind="rows", required=False, default=list, max_length=500, max_items=2000),
-    Field("date", "成文日期", kind="date", required=False, default=lambda: china_today().isoformat()),
+    Field("date", "成文日期", kind="date", required=False, default=lambda: clock.today().isoformat()),
     _ref_field(),
 ], check=_check_sections)
 
@@ -483,7 +483,7 @@ BUILDERS: dict[str, tuple[str, Callable[[Session, Campaign, Node, Options], tupl
 
 def _spec(key: str, title: str, build) -> DocumentSpec:
     return DocumentSpec(key, title, lambda session, campaign, node: build(session, campaign, node,
-                                                                          Options(today=china_today())))
+                                                                          Options(today=clock.today())))
 
 
 SPECS = tuple(_spec(key, title, build) for key, (title, build) in BUILDERS.items())

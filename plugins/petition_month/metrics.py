@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from xinfang.platform import clock
 from xinfang.platform.calendar.service import WorkCalendar, load_calendar
 from xinfang.platform.extensions.hookspecs import MetricSpec
-from xinfang.platform.timeutil import today as china_today
 from xinfang.plugins.petition_month import figures
 from xinfang.plugins.petition_month.areas import areas, window
 from xinfang.tenants.models import Node
@@ -134,7 +134,7 @@ def evaluate(session: Session, campaign: Any, node: Node, today: dt.date) -> lis
 
 def _spec(metric: Metric) -> MetricSpec:
     def compute(session: Session, campaign: Any, node: Node) -> tuple[float | None, dict[str, Any]]:
-        return metric.compute(span(session, campaign, node, china_today()))
+        return metric.compute(span(session, campaign, node, clock.today()))
     return MetricSpec(metric.key, metric.name, metric.target, metric.unit, compute, metric.higher_is_better)
 
 

@@ -15,11 +15,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 
+from xinfang.platform import clock
 from xinfang.platform.campaigns.models import Campaign
 from xinfang.platform.documents import service as documents_service
 from xinfang.platform.documents.models import Document
 from xinfang.platform.errors import BadRequest, NotFound
-from xinfang.platform.web.clock import request_today
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.subtree import visible_node
 from xinfang.plugins.petition_month import documents
@@ -74,7 +74,7 @@ def generate(request: Request, db: NamedDependency[ScopedSession], petition_mont
     campaign_id, node_id = campaign.id, _node(request, db, campaign, data.node_id).id
     db.rollback()  # SQLite: do not hold the write lock while a county's figures are read
     actor = current_actor(request)
-    options = documents.Options(today=request_today(request), number=data.number.strip(), issuer=data.issuer.strip(),
+    options = documents.Options(today=clock.today(), number=data.number.strip(), issuer=data.issuer.strip(),
                                 on=data.on, actor=actor)
     with _system(request) as system:
         kind, _title, inputs = documents.BUILDERS[document_key][1](system, system.get(Campaign, campaign_id),
@@ -96,7 +96,7 @@ def read_summary(request: Request, db: NamedDependency[ScopedSession], petition_
     node = _node(request, db, campaign, node_id)
     with _system(request) as system:
         found = documents.summary_figures(system, system.get(Campaign, campaign.id), system.get(Node, node.id),
-                                          on or request_today(request))
+                                          on or clock.today())
     ref = campaign_ref(campaign.id)
     made = [d for d in db.scalars(select(Document).where(
         Document.kind.in_(KINDS), getattr(Document, COLUMN[Level(node.level)]) == node.id)

@@ -3,7 +3,15 @@ and reports back on, archiving only after the report, and one-step conversion to
 
 from __future__ import annotations
 
+import pytest
+
 COUNTY, TOWNSHIP = "411323", "411323001"
+
+
+@pytest.fixture(autouse=True)
+def _the_week_of_the_cases(clock):
+    """The cases are dated Monday 2026-11-16 (a known working week): the clock says so too."""
+    clock.on(2026, 11, 16, 9)
 
 
 def _case(client, demo, user="xx_officer", code=COUNTY, **extra):

@@ -9,9 +9,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from xinfang.platform import clock
 from xinfang.platform.audit.models import AuditRecord
 from xinfang.platform.privacy.identity import check_digit
-from xinfang.platform.timeutil import today
 
 PERSON = {"name": "王五", "id_number": "11010519491231002X"}
 NEIGHBOUR = {"name": "李梅", "id_number": "11010519800315004" + check_digit("11010519800315004")}
@@ -110,7 +110,7 @@ def test_higher_level_does_not_accept_while_lower_level_is_in_time(client, demo)
 
 
 def test_no_art19_link_once_the_lower_level_is_overdue(client, demo):
-    late = (today() - dt.timedelta(days=40)).isoformat()  # its 15-day disposal period has long passed
+    late = (clock.today() - dt.timedelta(days=40)).isoformat()  # its 15-day disposal period has long passed
     lower = _register(client, demo, "xx_by_officer", "411323001", received_on=late)
     higher = _register(client, demo, "xx_officer", "411323")
     assert higher["lower_level_id"] is None and "lower_level" not in _actions(higher)

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from xinfang.platform import clock
 from xinfang.platform.audit.models import AuditRecord
 from xinfang.platform.calendar.service import WorkCalendar
 from xinfang.platform.matters import exporting, importing
@@ -19,7 +20,6 @@ from xinfang.platform.matters.models import Matter, MatterClock, MatterCounter, 
 from xinfang.platform.people.models import Person
 from xinfang.platform.privacy.fields import PROTECTED_NOTICE
 from xinfang.platform.privacy.identity import check_digit
-from xinfang.platform.timeutil import today
 
 ID = "11010519491231002X"
 MASKED_ID = "1101**********002X"
@@ -38,7 +38,7 @@ def _register(client, demo, user="xx_officer", node=COUNTY, received_on=None, **
     body = {"node_id": demo.node(node).id, "channel": "visit", "form": "individual", "kind": "claim",
             "category": "欠薪", "summary": "反映工地欠薪", "demands": "要求支付工资",
             "petitioners": [{"name": "王五", "id_number": ID, "phone": PHONE, "address": "城东社区2号"}],
-            "received_on": (received_on or today()).isoformat(), **extra}
+            "received_on": (received_on or clock.today()).isoformat(), **extra}
     resp = client.post("/api/matters", json=body, headers=demo.headers(user))
     assert resp.status_code == 201, resp.text
     return resp.json()
@@ -67,7 +67,7 @@ def _listed(client, demo, user="xx_officer", **params) -> list[str]:
 def matters(client, demo):
     """Matters of several units, categories, states and deadline states in 西峡县."""
     zjj = demo.node("411323-ZJJ").id
-    old = today() - dt.timedelta(days=40)  # its 15-day disposal deadline has passed
+    old = clock.today() - dt.timedelta(days=40)  # its 15-day disposal deadline has passed
     made = [
         _register(client, demo, received_on=old),
         _register(client, demo, category="征地", summary="反映征地补偿标准偏低"),
@@ -78,7 +78,7 @@ def matters(client, demo):
     ]
     for m in made[:2]:
         resp = client.post(f"/api/matters/{m['id']}/actions/assign", headers=demo.headers("xx_officer"),
-                           json={"lead_unit_id": zjj, "on": today().isoformat()})
+                           json={"lead_unit_id": zjj, "on": clock.today().isoformat()})
         assert resp.status_code == 200, resp.text
     return made
 
@@ -139,7 +139,7 @@ def test_unmasked_export_refused_where_the_owner_is_out_of_pii_reach(client, dem
     _register(client, demo, user="xx_by_officer", node=BAIYU)
     baiyu = demo.node(BAIYU).id
     client.post(f"/api/matters/{m['id']}/actions/assign", headers=demo.headers("xx_officer"),
-                json={"lead_unit_id": baiyu, "on": today().isoformat()})
+                json={"lead_unit_id": baiyu, "on": clock.today().isoformat()})
     assert len(_rows(_export(client, demo, "xx_by_officer"))) == 2
     refused = _export(client, demo, "xx_by_officer", unmask="true")
     assert refused.status_code == 403 and "西峡县" in refused.json()["message"]
@@ -291,7 +291,7 @@ def test_a_file_with_bad_rows_imports_nothing(client, demo, system_session):
 def test_rows_refused_by_registration_are_listed_too(client, demo, system_session):
     rows = _good_rows(4)
     rows[1][3], rows[1][4] = "集体访", 1  # row 3: a collective visit needs 2 or more people
-    rows[2][0] = (today() + dt.timedelta(days=3)).isoformat()  # row 4: registered in the future
+    rows[2][0] = (clock.today() + dt.timedelta(days=3)).isoformat()  # row 4: registered in the future
     rows[3][6] = "外星人入侵"  # row 5: not a category of the county
     before = _counts(system_session)
     resp = _import(client, demo, _workbook(rows))
@@ -340,4 +340,4 @@ def test_the_template_parses_and_its_example_row_imports(client, demo):
     assert imported.status_code == 200, imported.text
     assert imported.json()["imported"] == 1
     m = client.get(f"/api/matters/{imported.json()['matters'][0]['id']}", headers=demo.headers("xx_by_officer"))
-    assert m.json()["received_on"] == today().isoformat() and m.json()["deadline_state"] == "on_time"
+    assert m.json()["received_on"] == clock.today().isoformat() and m.json()["deadline_state"] == "on_time"

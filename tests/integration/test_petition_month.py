@@ -6,7 +6,7 @@ evidence and, from the records the offices enter (screening, the Wednesday/Frida
 the rota, 包案, the backlog ledger), by the plugin's periodic task; progress rolls up; the
 closing report's figures match what the test entered, counted here independently, and its
 hash verifies; the county's 纪工委 supervisor reads all of it and changes none of it.
-The request clock is the app's ``clock``; the auto-tick task is given its own ``now``.
+The test sets the process clock (the ``clock`` fixture); the auto-tick task is given its own ``now``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ import pytest
 from sqlalchemy import select
 
 from xinfang.platform.campaigns.models import DutyTick
+from xinfang.platform.clock import CHINA
 from xinfang.platform.jobs.embedded import run_pending
 from xinfang.platform.jobs.periodic import registered
-from xinfang.platform.timeutil import CHINA
+from xinfang.platform.matters.scan import scan
 from xinfang.tenants.scope import Scope
 
 COUNTY, QINGYANG, MEILING, XIYUAN = "350582", "350582001", "350582002", "350582003"
@@ -40,17 +41,6 @@ def id_number(seq: int, born: str = "19800101") -> str:
     body = f"350582{born}{seq:03d}"
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2024, 9, 14, 9, 0, tzinfo=CHINA)
-
-    def at(self, month: int, day: int, hour: int = 10, minute: int = 0) -> None:
-        self.now = dt.datetime(2024, month, day, hour, minute, tzinfo=CHINA)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 def _ok(resp, status=200):
@@ -135,12 +125,13 @@ def _matter(client, demo, code, received_on, name, seq, user="jj_qy_officer", ca
 
 
 def _resolve(client, demo, matter_id, received: dt.date):
-    """Assigned to 莲屿社区, accepted, answered and closed (the township acts for the unit it assigned)."""
+    """Assigned to 莲屿社区, accepted, answered and closed on the day it came in (the township acts
+    for the unit it assigned)."""
     steps = (("assign", {"lead_unit_id": demo.node(LIANYU).id}), ("accept", {}),
              ("reply", {"opinion": "经核查,已协调解决", "result": "support"}), ("close", {}))
-    for n, (action, body) in enumerate(steps):
+    for action, body in steps:
         _ok(client.post(f"/api/matters/{matter_id}/actions/{action}", headers=demo.headers("jj_qy_officer"),
-                        json={"on": (received + dt.timedelta(days=n)).isoformat(), **body}))
+                        json={"on": received.isoformat(), **body}))
 
 
 def _backlog(client, demo, matter_id, **five_ones) -> dict:
@@ -148,9 +139,8 @@ def _backlog(client, demo, matter_id, **five_ones) -> dict:
         "matter_id": matter_id, "deadline": "2024-10-31", "reasons": ["overdue"], **five_ones}), 201)
 
 
-def test_the_petition_month_end_to_end(app, client, demo, tmp_path):
-    clock = Clock()
-    app.state.clock = clock
+def test_the_petition_month_end_to_end(app, client, demo, tmp_path, clock):
+    clock.on(2024, 9, 14, 9)
     county = demo.node(COUNTY)
 
     # --- a third township, with an officer of its own ----------------------------------------
@@ -186,7 +176,7 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path):
     assert _ok(client.get("/api/campaigns", headers=demo.headers("jj_qy_officer")))["total"] == 1
 
     # --- 动员部署: ticked by hand, with evidence ----------------------------------------------
-    clock.at(9, 16)
+    clock.on(2024, 9, 16)
     ticks = f"/api/campaigns/{cid}/ticks"
     qingyang = demo.node(QINGYANG)
     form = {"node_id": str(qingyang.id), "checklist": "township_mobilize", "item": "plan", "done_on": "2024-09-15"}
@@ -204,7 +194,7 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path):
         "done_on": "2024-09-16"}, files={"note": (None, "社区两委会传达方案,明确网格责任")}), 201)
 
     # --- week 38 (Tue 9-17 – Sun 9-22; 9-16 and 9-17 are the Mid-Autumn holiday) -----------------
-    clock.at(9, 17)
+    clock.on(2024, 9, 17)
     rota = [_duty(client, demo, QINGYANG, "2024-09-18", "丁海峰", "党工委书记", "main"),
             _duty(client, demo, QINGYANG, "2024-09-19", "李明", "办事处副主任", "leader"),
             _duty(client, demo, QINGYANG, "2024-09-20", "王芳", "党工委委员", "leader"),
@@ -220,7 +210,7 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path):
                              party_id_number=id_number(101))
     m3 = _ok(client.post(f"/api/ledgers/screening/{first_entry['id']}/matter", headers=demo.headers("jj_qy_officer"),
                          json={"kind": "claim"}), 201)["matter"]
-    clock.at(9, 18)
+    clock.on(2024, 9, 18)
     _screening(client, demo, LIANYU, "2024-09-18", "许某")
     hongshan_entry = _screening(client, demo, HONGSHAN, "2024-09-18", "黄某")
     _ok(client.patch(f"/api/ledgers/screening/{hongshan_entry['id']}", headers=demo.headers("jj_qy_officer"),
@@ -242,11 +232,11 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path):
         _ok(client.post("/api/reporting/submissions", headers=demo.headers("jj_qy_officer"), json={
             "node_id": demo.node(LIANYU).id, "kind": kind, "due_on": "2024-09-18"}), 201)
     _resolve(client, demo, m1["id"], dt.date(2024, 9, 18))
-    clock.at(9, 19)
+    clock.on(2024, 9, 19)
     _screening(client, demo, QINGYANG, "2024-09-19", "曾某")
     _screening(client, demo, GUISHAN, "2024-09-19", "苏某", user="jj_ml_officer")
     m4 = _matter(client, demo, MEILING, "2024-09-19", "吕某", 301, user="jj_ml_officer", overreach="province")
-    clock.at(9, 20, 19, 30)  # after the 18:00 deadline: the Friday list is late
+    clock.on(2024, 9, 20, 19, 30)  # after the 18:00 deadline: the Friday list is late
     _screening(client, demo, LIANYU_GRID, "2024-09-20", "姚某", user="jj_grid")
     late = _ok(client.post("/api/reporting/submissions", headers=demo.headers("jj_qy_officer"), json={
         "node_id": demo.node(LIANYU).id, "kind": "screening", "due_on": "2024-09-20"}), 201)
@@ -263,7 +253,8 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path):
     assert township[("township_screening", "screening")] == {w38: 2}  # 9-17 and 9-19
     for item in ("main_leaders", "daily_leader", "daily_notice", "ownership"):
         assert township[("township_reception", item)] == {w38: 1}, item
-    assert township[("township_backlog", "listing")] == {w38: 0}  # M2 and M3 are not on the ledger
+    # 应列尽列: on 9-20 no matter of the township is overdue, a repeat or 进京到省, so the duty is met
+    assert township[("township_backlog", "listing")] == {w38: 1}
     lianyu = _done(client, demo, cid, LIANYU, "2024-09-20")
     assert lianyu[("village_screening", "screening")] == {w38: 2}  # 9-18 itself, 9-20 by its grid
     assert lianyu[("village_screening", "report_screening")] == {w38: 2}  # Wednesday on time, Friday late
@@ -284,14 +275,14 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path):
     assert "自动登记任务0项" in _run_task(app, 9, 20, 22) and _tick_count(app, cid) == count  # idempotent
 
     # --- week 39: a repeat, the backlog ledger, 应列尽列 ------------------------------------------
-    clock.at(9, 25)
+    clock.on(2024, 9, 25)
     m5 = _matter(client, demo, QINGYANG, "2024-09-25", "洪某", 202, category="欠薪")  # 洪某 again
     assert m5["is_first"] is False and m5["repeat_of_id"] == m1["id"]
     listed_m2 = _backlog(client, demo, m2_id, **FIVE_ONES)
     listed_m3 = _backlog(client, demo, m3["id"], leader="丁海峰")
     _run_task(app, 9, 25)
     assert _done(client, demo, cid, QINGYANG, "2024-09-25")[("township_backlog", "listing")]["2024-W39"] == 0
-    clock.at(9, 27)
+    clock.on(2024, 9, 27)
     _ok(client.patch(f"/api/ledgers/backlog/{listed_m3['id']}", headers=demo.headers("jj_qy_officer"),
                      json={k: v for k, v in FIVE_ONES.items() if k != "leader"}))
     listed_m5 = _backlog(client, demo, m5["id"], **FIVE_ONES)
@@ -301,7 +292,9 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path):
                    if d["item"] == "listing")
     week39 = next(p for p in listing["periods"] if p["period"] == "2024-W39")
     assert week39["done"] == 1
-    assert all(f"#{row['id']}" in week39["ticks"][0]["note"] for row in (listed_m2, listed_m3, listed_m5))
+    # the repeat M5 is the one matter that had to be listed; M2 and M3 were listed too, but are not due
+    assert f"#{listed_m5['id']}" in week39["ticks"][0]["note"]
+    assert all(f"#{row['id']}" not in week39["ticks"][0]["note"] for row in (listed_m2, listed_m3))
 
     # --- progress rolls up village → township → county --------------------------------------------
     progress = _ok(client.get(f"/api/campaigns/{cid}/progress", headers=demo.headers("jj_admin"),
@@ -329,7 +322,8 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path):
     assert metrics["listing"]["value"] == 1.0
 
     # --- the closing report: every figure from the records -----------------------------------------
-    clock.at(10, 15)
+    clock.on(2024, 10, 15)
+    scan(app.state.session_factory, clock.now.date())  # the daily deadline scan: M2 and M3 are overdue by now
     summary = _document(app, client, demo, cid, "summary", "jj_admin", number="晋信联办〔2024〕18号")
     assert summary["kind"] == "petition_month_summary" and summary["node_id"] == county.id
     content = _download(client, demo, summary, "jj_admin")
@@ -441,23 +435,22 @@ def _ticks(app, campaign_id: int) -> list[DutyTick]:
 
 
 @pytest.fixture
-def clocked(app, client, demo):
-    clock = Clock()
-    app.state.clock = clock
+def clocked(app, client, demo, clock):
+    clock.on(2024, 9, 14, 9)
     return clock
 
 
 def test_auto_ticks_are_idempotent_and_complete_a_period_ticked_by_hand(app, client, demo, clocked):
     cid = _ok(_enable(client, demo, townships=(QINGYANG,)), 201)["id"]
     lianyu = demo.node(LIANYU)
-    clocked.at(9, 18)
+    clocked.on(2024, 9, 18)
     # 莲屿 screened on Wednesday (by hand, before any record) and twice more in the week
     _ok(client.post(f"/api/campaigns/{cid}/ticks", headers=demo.headers("jj_qy_officer"), data={
         "node_id": str(lianyu.id), "checklist": "village_screening", "item": "screening", "done_on": "2024-09-18",
         }, files={"note": (None, "入户走访排查,未发现新问题")}), 201)
-    clocked.at(9, 19)
+    clocked.on(2024, 9, 19)
     _screening(client, demo, LIANYU, "2024-09-19", "许某")
-    clocked.at(9, 20)
+    clocked.on(2024, 9, 20)
     _screening(client, demo, LIANYU, "2024-09-20", "姚某")
     _screening(client, demo, LIANYU, "2024-09-20", "何某")
 
@@ -488,7 +481,7 @@ def test_nodes_outside_the_scope_get_no_auto_ticks(app, client, demo, clocked):
         "type": "no_petition_village", "title": "无访村争创", "starts_on": "2024-09-15",
         "scope_node_ids": [demo.node(MEILING).id]}), 201)["id"]
     for day in (18, 19):
-        clocked.at(9, day)
+        clocked.on(2024, 9, day)
         _screening(client, demo, GUISHAN, f"2024-09-{day}", "苏某", user="jj_ml_officer")
         _screening(client, demo, GUISHAN_GRID, f"2024-09-{day}", "吕某", user="jj_ml_officer")
         _screening(client, demo, LIANYU, f"2024-09-{day}", "许某")

@@ -4,12 +4,9 @@ public notice's escaping, and the 包案 hand-off of a reception left unresolved
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select
 
 from xinfang.platform.accounts.models import User
-from xinfang.platform.timeutil import CHINA
 
 TOWNSHIP, CHENGDONG, LIANHUA = "411323001", "411323001001", "411323001002"
 FOUR = ["包掌握情况", "包思想教育", "包解决化解", "包息诉息访"]
@@ -83,8 +80,8 @@ def test_week_rules_are_reported(client, demo):
     assert {v["node_name"] for v in village["violations"]} == {"莲花社区"} and len(village["violations"]) == 6
 
 
-def test_the_public_notice_escapes_what_clerks_typed(app, client, demo):
-    app.state.clock = lambda: dt.datetime(2026, 11, 16, 8, 0, tzinfo=CHINA)
+def test_the_public_notice_escapes_what_clerks_typed(app, client, demo, clock):
+    clock.on(2026, 11, 16, 8)
     _duty(client, demo, "2026-11-16", "<script>alert(1)</script>", place="<b>2楼</b>")
     for day in range(17, 21):
         _duty(client, demo, f"2026-11-{day}", "李明")

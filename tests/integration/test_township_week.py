@@ -4,31 +4,17 @@ The rota is planned (a clash and an empty day are flagged and block publication)
 published and read on the public page without login; two receptions are registered, one
 opening a petition matter; the reminder job runs on Wednesday morning; 城东社区 submits
 its screening list on Wednesday afternoon, 莲花社区 on Thursday (late); the township's
-overview for Wednesday shows exactly that. The request clock is the app's ``clock``.
+overview for Wednesday shows exactly that. The test sets the process clock (the ``clock`` fixture).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from xinfang.platform.reporting.reminders import run as remind
-from xinfang.platform.timeutil import CHINA
 
 TOWNSHIP, CHENGDONG, LIANHUA, GRID = "411323001", "411323001001", "411323001002", "411323001001-01"
 PLACE = "白羽街道基层治理中心2楼接访室"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 11, 16, 9, 0, tzinfo=CHINA)
-
-    def at(self, day: int, hour: int, minute: int = 0) -> dt.datetime:
-        self.now = dt.datetime(2026, 11, day, hour, minute, tzinfo=CHINA)
-        return self.now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 def _community_officer(client, demo, username, name, code):
@@ -48,9 +34,8 @@ def _duty(client, demo, day, name, position, kind="leader", slot="day", code=TOW
         "leader_position": position, "duties": "分管信访、综治工作", "place": place, "leader_kind": kind})
 
 
-def test_one_week_of_a_township(app, client, demo):
-    clock = Clock()
-    app.state.clock = clock
+def test_one_week_of_a_township(app, client, demo, clock):
+    clock.on(2026, 11, 16, 9)
     township = demo.node(TOWNSHIP)
 
     # --- Monday: the rota is planned; a clash and an empty day are flagged ---------------
@@ -109,7 +94,7 @@ def test_one_week_of_a_township(app, client, demo):
     assert first.json()["leader_name"] == "周涛" and first.json()["place"] == PLACE
     assert first.json()["matter_id"] is None and first.json()["visitor_id_number"] == "1101**********002X"
 
-    clock.at(17, 10)
+    clock.on(2026, 11, 17, 10)
     second = client.post("/api/reception/records", headers=demo.headers("xx_by_leader"), json={
         "node_id": township.id, "received_on": "2026-11-17", "leader_name": "李明", "leader_position": "办事处副主任",
         "place": PLACE, "visitor_name": "赵建军", "visitor_id_number": "110105198001010016", "headcount": 1,
@@ -141,13 +126,13 @@ def test_one_week_of_a_township(app, client, demo):
     _community_officer(client, demo, "lh_officer", "林峰", LIANHUA)
 
     # --- Wednesday: the reminder job, then 城东社区 submits in time ----------------------------
-    assert remind(app.state.session_factory, clock.at(18, 8, 0)) == "0条报送提醒"  # before 09:00
-    assert remind(app.state.session_factory, clock.at(18, 10, 0)).startswith("14条")  # 7 communities × 2
-    assert remind(app.state.session_factory, clock.at(18, 11, 0)) == "0条报送提醒"  # sent once
+    assert remind(app.state.session_factory, clock.on(2026, 11, 18, 8, 0)) == "0条报送提醒"  # before 09:00
+    assert remind(app.state.session_factory, clock.on(2026, 11, 18, 10, 0)).startswith("14条")  # 7 communities × 2
+    assert remind(app.state.session_factory, clock.on(2026, 11, 18, 11, 0)) == "0条报送提醒"  # sent once
     notices = client.get("/api/notifications", headers=demo.headers("cd_officer")).json()["items"]
     assert sorted(n["title"] for n in notices) == ["请于今日18:00前报送矛盾纠纷排查清单", "请于今日18:00前报送领导接访情况"]
 
-    clock.at(18, 15, 30)
+    clock.on(2026, 11, 18, 15, 30)
     on_time = client.post("/api/reporting/submissions", headers=demo.headers("cd_officer"),
                           json={"node_id": demo.node(CHENGDONG).id, "kind": "screening"})
     assert on_time.status_code == 201, on_time.text
@@ -158,7 +143,7 @@ def test_one_week_of_a_township(app, client, demo):
     assert sibling.status_code == 404  # a community cannot report for its neighbour
 
     # --- Thursday: 莲花社区 submits Wednesday's list late ---------------------------------------
-    clock.at(19, 9, 30)
+    clock.on(2026, 11, 19, 9, 30)
     late = client.post("/api/reporting/submissions", headers=demo.headers("lh_officer"),
                        json={"node_id": demo.node(LIANHUA).id, "kind": "screening", "due_on": "2026-11-18"})
     assert late.status_code == 201 and late.json()["late"] is True and late.json()["item_count"] == 1
@@ -183,7 +168,7 @@ def test_one_week_of_a_township(app, client, demo):
     assert [i["summary"] for i in content.json()["items"]] == ["小区业主对物业费上涨不满,酝酿集体上访"]
 
     # --- Friday morning: the next period is open, nobody has submitted yet --------------------
-    clock.at(20, 10, 0)
+    clock.on(2026, 11, 20, 10, 0)
     friday = client.get(f"/api/reporting/nodes/{township.id}/overview", headers=demo.headers("xx_by_officer")).json()
     assert friday["due_on"] == "2026-11-20" and friday["deadline_passed"] is False
     assert {c["screening"]["status"] for c in friday["communities"]} == {"pending"}

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from xinfang.platform.extensions.hookspecs import (CampaignType, ChecklistItemSpec, ChecklistSpec, MetricSpec,
-                                                   PermissionSpec, PhaseSpec, hookimpl)
+from xinfang.platform.extensions.hookspecs import (
+    CampaignType,
+    ChecklistItemSpec,
+    ChecklistSpec,
+    MetricSpec,
+    PermissionSpec,
+    PhaseSpec,
+    hookimpl,
+)
 
 
 def _villages_without_petitions(session, campaign, node):
