@@ -125,6 +125,15 @@ def clock() -> Iterator[TestClock]:
         yield test_clock
 
 
+@pytest.fixture(autouse=True)
+def _pinned_day(request) -> None:
+    """``@pytest.mark.today(2026, 11, 16, 9)`` (on a test or a module's ``pytestmark``) sets the
+    clock for tests whose records carry fixed dates: a week whose calendar data is known."""
+    marker = request.node.get_closest_marker("today")
+    if marker is not None:
+        request.getfixturevalue("clock").on(*marker.args, **marker.kwargs)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path, sqlite_template) -> str:
     if request.param == "sqlite":

@@ -14,6 +14,7 @@ import pytest
 from dramatiq.middleware.time_limit import TimeLimitExceeded
 from sqlalchemy import select
 
+from xinfang.platform import clock
 from xinfang.platform.jobs import outbox
 from xinfang.platform.jobs.dispatcher import dispatch
 from xinfang.tenants.scope import Scope
@@ -94,7 +95,7 @@ def test_a_failed_send_is_tried_again_next_tick(app):
 
 def test_run_takes_over_a_claim_older_than_its_claim_seconds(app):
     (job_id,) = _add(app, name="test.interrupted")
-    _set(app, job_id, status=outbox.RUNNING, claimed_at=outbox.utcnow() - dt.timedelta(seconds=10), attempts=1)
+    _set(app, job_id, status=outbox.RUNNING, claimed_at=clock.now() - dt.timedelta(seconds=10), attempts=1)
     assert outbox.run(app.state.session_factory, job_id) is None  # the default claim (300 s) holds
     with pytest.raises(TimeLimitExceeded):
         outbox.run(app.state.session_factory, job_id, claim_seconds=5)

@@ -7,11 +7,7 @@ import pytest
 
 COUNTY, TOWNSHIP = "411323", "411323001"
 
-
-@pytest.fixture(autouse=True)
-def _the_week_of_the_cases(clock):
-    """The cases are dated Monday 2026-11-16 (a known working week): the clock says so too."""
-    clock.on(2026, 11, 16, 9)
+pytestmark = pytest.mark.today(2026, 11, 16, 9)  # the cases are dated that Monday
 
 
 def _case(client, demo, user="xx_officer", code=COUNTY, **extra):

@@ -106,7 +106,8 @@ def world(database_url, namespace, tmp_path) -> Iterator[tuple[Processes, object
     metadata.create_all(engine)
     env = {**os.environ, "XINFANG_DATABASE_URL": database_url, "XINFANG_REDIS_URL": REDIS_URL,
            "XINFANG_QUEUE_NAMESPACE": namespace, "XINFANG_JOB_CLAIM_SECONDS": str(CLAIM_SECONDS),
-           "XINFANG_SECRET_KEY": "test-secret", "PYTHONPATH": str(ROOT)}
+           "XINFANG_SECRET_KEY": "test-secret",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     procs = Processes(env, tmp_path)
     try:
         yield procs, engine
@@ -195,6 +196,7 @@ def test_the_scheduler_runs_a_periodic_task_once_per_interval(world):
     found = procs.wait_for("four runs of the periodic task", moments, timeout=WAIT)
     gaps = [b - a for a, b in itertools.pairwise(found)]
     every = HEARTBEAT_EVERY.total_seconds()
-    # Behaviour, not punctuality: never twice within an interval, and it keeps coming back.
-    # The upper bound only catches a scheduler that stopped (a busy machine delays it by seconds).
-    assert all(every <= gap < every + WAIT / 4 for gap in gaps), gaps
+    # Behaviour, not punctuality: never twice within an interval; that it keeps coming back is the
+    # four runs above. No upper bound: on a busy machine the first pass (every task's first run,
+    # imports) has taken over 50 s.
+    assert all(gap >= every for gap in gaps), gaps

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
@@ -13,6 +14,8 @@ from xinfang.platform.intake.models import IntakeCase
 from xinfang.platform.ledgers.models import BacklogEntry, ScreeningEntry
 from xinfang.platform.people.models import Person
 from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
+
+pytestmark = pytest.mark.today(2026, 11, 20)  # the records are dated in the week of 2026-11-16
 
 TOWNSHIP, CHENGDONG, LIANHUA, GRID = "411323001", "411323001001", "411323001002", "411323001001-01"
 ID_A, ID_B = "110105198001010016", "411323196803020036"

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
+from xinfang.platform import clock
 from xinfang.platform.jobs import outbox
 from xinfang.platform.jobs.embedded import run_pending
 from xinfang.platform.people.models import Person
@@ -62,7 +63,7 @@ def test_an_expired_claim_is_taken_over(app):
     RUNS.clear()
     with app.state.session_factory(scope=Scope.system()) as s:
         row = outbox.enqueue(s, "test.count", {"n": 4})
-        row.status, row.claimed_at, row.attempts = "running", outbox.utcnow() - dt.timedelta(hours=1), 1
+        row.status, row.claimed_at, row.attempts = "running", clock.now() - dt.timedelta(hours=1), 1
         s.commit()
         job_id = row.id
     assert outbox.run(app.state.session_factory, job_id) == "counted 4"
