@@ -23,7 +23,7 @@ def _system_session(settings: Settings, engine=None):
     from xinfang.tenants.scope import Scope
 
     engine = engine or make_engine(settings.database_url)
-    session = make_session_factory(engine)(scope=Scope.system())
+    session = make_session_factory(engine, settings)(scope=Scope.system())
     session.info["actor"] = {"id": None, "name": "命令行", "address": "cli"}
     return session
 
@@ -46,8 +46,10 @@ def db() -> None:
 
 
 def upgrade_database(settings: Settings) -> None:
-    """Migrate to head, then store the role templates and plugin grants (idempotent)."""
+    """Migrate to head, store the role templates and plugin grants, and seal audit chains
+    that end in unkeyed records with a keyed one (idempotent)."""
     from xinfang.permissions.store import announce_change, sync_policy
+    from xinfang.platform.audit.log import seal_legacy_chains
     from xinfang.platform.extensions.manager import build_plugin_manager, plugin_permissions
     from xinfang.platform.migrate import upgrade
 
@@ -55,6 +57,9 @@ def upgrade_database(settings: Settings) -> None:
     with _system_session(settings) as session:
         changed = sync_policy(session, plugin_permissions(build_plugin_manager()))
         session.commit()
+        if sealed := seal_legacy_chains(session):
+            session.commit()
+            click.echo(f"已为{len(sealed)}条旧审计链加封密钥记录", err=True)
     if changed and settings.redis_url:
         import redis
 
@@ -157,7 +162,8 @@ def audit() -> None:
 
 @audit.command("verify")
 def audit_verify() -> None:
-    """Check every county's hash chain; exit 1 and list problems if any record was tampered with."""
+    """Check every county's chain with the audit key and the signed checkpoints; exit 1 and
+    list the problems if any record was edited, deleted, re-ordered or cut off."""
     from sqlalchemy import select
 
     from xinfang.platform.audit.log import verify
@@ -166,16 +172,52 @@ def audit_verify() -> None:
     bad = 0
     with _system_session(_settings()) as session:
         for chain in session.scalars(select(AuditChain.chain).order_by(AuditChain.chain)):
-            problems = verify(session, chain)
+            report = verify(session, chain)
             label = "平台" if chain == 0 else f"县 {chain}"
-            if problems:
-                bad += len(problems)
-                for p in problems:
-                    click.echo(f"[{label}] {p.message}")
-            else:
-                click.echo(f"[{label}] 完整")
+            bad += len(report.problems)
+            for p in report.problems:
+                click.echo(f"[{label}] {p.message}")
+            if report.erased:
+                click.echo(f"[{label}] 明细已清除(匿名化,非篡改):序号 {', '.join(map(str, report.erased))}")
+            if report.ok:
+                click.echo(f"[{label}] 完整(已核对签名检查点{report.checkpoints}个)")
     if bad:
         _fail(f"发现{bad}处问题")
+
+
+@audit.command("verify-checkpoints")
+@click.option("--public-key", "public_key_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The checkpoint public key (PEM), from GET /api/audit/public-key.")
+@click.option("--checkpoints", "checkpoints_file", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The checkpoints (JSON), from GET /api/audit/checkpoints.")
+def audit_verify_checkpoints(public_key_file: Path, checkpoints_file: Path) -> None:
+    """Check downloaded checkpoints offline, with the public key alone (no database, no settings)."""
+    from xinfang.platform.audit.checkpoints import check_offline
+    from xinfang.platform.audit.keys import load_public_key
+
+    try:
+        public_key = load_public_key(public_key_file.read_bytes())
+        data = json.loads(checkpoints_file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        _fail(f"无法读取公钥或检查点文件:{exc}")
+    checkpoints = data.get("checkpoints", []) if isinstance(data, dict) else data
+    if not isinstance(checkpoints, list) or not all(isinstance(c, dict) for c in checkpoints):
+        _fail("检查点文件格式不对:应为 GET /api/audit/checkpoints 下载的 JSON")
+    valid, problems = check_offline(public_key, checkpoints)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        _fail(f"{len(checkpoints)}个检查点中发现{len(problems)}处问题")
+    click.echo(f"{valid}个检查点签名有效,各链只增不减")
+
+
+@audit.command("public-key")
+def audit_public_key() -> None:
+    """Print the checkpoint public key (PEM) to hand to the supervisors."""
+    from xinfang.platform.audit.keys import AuditKeys, public_key_pem
+
+    click.echo(public_key_pem(AuditKeys.from_settings(_settings()).public_key()), nl=False)
 
 
 @main.command()
@@ -229,7 +271,7 @@ def scheduler(tick: float, modules: tuple[str, ...]) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     click.echo("调度进程已启动", err=True)
-    run_scheduler(make_session_factory(make_engine(settings.database_url)), run_outbox_job.send, stop,
+    run_scheduler(make_session_factory(make_engine(settings.database_url), settings), run_outbox_job.send, stop,
                   tick=tick, claim_seconds=settings.job_claim_seconds)
     click.echo("调度进程已停止", err=True)
 
@@ -248,7 +290,8 @@ def matters_scan(today) -> None:
     from xinfang.platform.db import make_engine, make_session_factory
     from xinfang.platform.matters.scan import scan
 
-    factory = make_session_factory(make_engine(_settings().database_url))
+    settings = _settings()
+    factory = make_session_factory(make_engine(settings.database_url), settings)
     click.echo(str(scan(factory, today.date() if today else clock.today())))
 
 
@@ -267,7 +310,7 @@ def tasks_run(names: tuple[str, ...]) -> None:
     from xinfang.platform.jobs.periodic import registered
 
     settings = _settings()
-    factory = make_session_factory(make_engine(settings.database_url))
+    factory = make_session_factory(make_engine(settings.database_url), settings)
     now = clock.now()
     for task in registered().values():
         if not names or task.name in names:

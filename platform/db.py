@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from xinfang.platform.settings import Settings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -92,10 +95,13 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine, storage_dir: Path | None = None) -> sessionmaker:
-    """``storage_dir`` (the settings' file store) travels in every session's ``info``, so a
-    background job handed only the factory knows where generated files go."""
+def make_session_factory(engine: Engine, settings: Settings | None = None) -> sessionmaker:
+    """The settings' file store and audit keys travel in every session's ``info``, so a
+    background job handed only the factory knows where generated files go, and every
+    session can append to the audit chain (without keys a write fails rather than going
+    unkeyed into the log)."""
+    from xinfang.platform.audit.keys import AuditKeys
     from xinfang.tenants.scope import ScopedSession
 
-    info = {"storage_dir": Path(storage_dir)} if storage_dir is not None else {}
+    info = {"storage_dir": Path(settings.storage_dir), "audit": AuditKeys.from_settings(settings)} if settings else {}
     return sessionmaker(bind=engine, class_=ScopedSession, expire_on_commit=False, info=info)

@@ -20,6 +20,10 @@ class Settings:
     redis_url: str | None = None
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     storage_dir: Path = DEFAULT_VAR_DIR / "files"
+    # The audit chain's HMAC key is derived from this (or from secret_key when unset);
+    # the daily checkpoints are signed with the Ed25519 key in this file (made once).
+    audit_key: str | None = None
+    audit_signing_key_file: Path = DEFAULT_VAR_DIR / "audit_signing_key.pem"
     session_hours: int = 12
     # Failed logins tolerated in `throttle_minutes` before the account or address is locked out.
     throttle_per_account: int = 5
@@ -47,6 +51,8 @@ class Settings:
             redis_url=env.get("XINFANG_REDIS_URL") or None,
             secret_key=env.get("XINFANG_SECRET_KEY") or _local_secret(DEFAULT_VAR_DIR / "secret_key"),
             storage_dir=Path(env.get("XINFANG_STORAGE_DIR", str(base.storage_dir))),
+            audit_key=env.get("XINFANG_AUDIT_KEY") or None,
+            audit_signing_key_file=Path(env.get("XINFANG_AUDIT_SIGNING_KEY_FILE") or base.audit_signing_key_file),
             session_hours=int(env.get("XINFANG_SESSION_HOURS", base.session_hours)),
             policy_check_seconds=float(env.get("XINFANG_POLICY_CHECK_SECONDS", base.policy_check_seconds)),
             queue_namespace=env.get("XINFANG_QUEUE_NAMESPACE") or base.queue_namespace,

@@ -27,6 +27,7 @@ from xinfang.platform.settings import Settings
 PG_URL = os.environ.get("XINFANG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("XINFANG_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+TEST_SECRET = "test-secret"
 KEEP_TABLES = {"alembic_version", "casbin_rules", "policy_version"}
 
 
@@ -49,7 +50,7 @@ def _migrate(url: str) -> None:
 
     upgrade(url)
     engine = make_engine(url)
-    with make_session_factory(engine)(scope=Scope.system()) as session:
+    with make_session_factory(engine, replace(Settings(), secret_key=TEST_SECRET))(scope=Scope.system()) as session:
         sync_policy(session)
         session.commit()
     engine.dispose()
@@ -149,8 +150,8 @@ def database_url(request, tmp_path, sqlite_template) -> str:
 
 @pytest.fixture
 def settings(database_url, tmp_path) -> Settings:
-    return replace(Settings(), database_url=database_url, storage_dir=tmp_path / "files", secret_key="test-secret",
-                   run_background=False)
+    return replace(Settings(), database_url=database_url, storage_dir=tmp_path / "files", secret_key=TEST_SECRET,
+                   audit_signing_key_file=tmp_path / "audit_signing_key.pem", run_background=False)
 
 
 @pytest.fixture

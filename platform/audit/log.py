@@ -3,36 +3,53 @@
 Every ORM write is recorded automatically (``after_flush``): create, update and delete,
 with the changed columns before and after. Bulk UPDATE/DELETE statements are recorded
 with their row count. Logins, exports, document generation and other events that are not
-row changes call ``record()`` directly. A record is hashed over its fields and the
-previous record's hash, one chain per county, so an edited, deleted or re-ordered record
-shows up in ``verify()`` by its position.
+row changes call ``record()`` directly. A record holds who did what to which object and
+the names of the changed fields; the values (personal data among them) go to a detail
+row whose salted hash the record holds. Each record is an HMAC over its fields and the
+previous record's hash with the chain key (kept outside the database), one chain per
+county, so an edited, deleted, re-ordered or recomputed record shows up in ``verify()``
+by its position, and signed daily checkpoints show a cut tail (docs/audit.md).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from xinfang.platform import clock
-from xinfang.platform.audit.models import PLATFORM_CHAIN, AuditChain, AuditRecord
+from xinfang.platform.audit.checkpoints import signature_valid
+from xinfang.platform.audit.keys import AuditKeys
+from xinfang.platform.audit.models import (
+    KEYED_SCHEME,
+    LEGACY_SCHEME,
+    PLATFORM_CHAIN,
+    AuditChain,
+    AuditCheckpoint,
+    AuditDetail,
+    AuditRecord,
+)
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.tenants.models import AccessScoped, AncestryColumns, Node
 from xinfang.tenants.scope import ScopedSession, ancestry_for
 
 # Rows whose changes are not audited as such: the log itself, login bookkeeping that is
 # recorded as login / login_failed / logout events instead, and job bookkeeping.
-_NOT_AUDITED = {"audit_records", "audit_chains", "auth_sessions", "login_failures", "outbox_jobs"}
+_NOT_AUDITED = {"audit_records", "audit_chains", "audit_details", "audit_checkpoints", "auth_sessions",
+                "login_failures", "outbox_jobs"}
 REDACTED = "(已隐去)"
+ERASE_ACTION = "erase_detail"  # one record per erased detail; its object_id is the erased seq
 
 
 def _jsonable(value: Any) -> Any:
@@ -51,9 +68,38 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def canonical(value: Any) -> bytes:
+    return json.dumps(_jsonable(value), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
 def digest(fields: list[Any]) -> str:
-    text = json.dumps(_jsonable(fields), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The unkeyed hash of the records written before keyed chains (scheme 1)."""
+    return hashlib.sha256(canonical(fields)).hexdigest()
+
+
+def record_hash(rec: AuditRecord, chain_key: bytes) -> str:
+    if rec.hash_scheme == LEGACY_SCHEME:
+        return digest(rec.hashed_fields())
+    return hmac.new(chain_key, canonical(rec.hashed_fields()), hashlib.sha256).hexdigest()
+
+
+def detail_hash(salt: str, before: Any, after: Any) -> str:
+    return hashlib.sha256(salt.encode("ascii") + canonical([before, after])).hexdigest()
+
+
+def audit_keys(session: Session) -> AuditKeys:
+    keys = session.info.get("audit")
+    if keys is None:
+        raise RuntimeError("session without audit keys: build its factory with make_session_factory(engine, settings)")
+    return keys
+
+
+def _field_names(before: Any, after: Any) -> list[str]:
+    names: set[str] = set()
+    for values in (before, after):
+        if isinstance(values, dict):
+            names.update(values)
+    return sorted(names)
 
 
 def actor_info(session: Session) -> dict[str, Any]:
@@ -68,18 +114,47 @@ def record(session: Session, *, action: str, object_type: str, object_id: Any = 
         probe = AuditRecord(node_id=node_id)
         chain = (ancestry_for(session, probe) or {}).get("county_id") or PLATFORM_CHAIN
     actor = actor_info(session)
+    key = audit_keys(session).chain_key
+    before, after = _jsonable(before), _jsonable(after)
+    has_detail = before is not None or after is not None
+    salt = secrets.token_hex(16) if has_detail else ""
     with session.no_autoflush:
         last_seq, last_hash = _lock_head(session, chain)
-        rec = AuditRecord(chain=chain, seq=last_seq + 1, prev_hash=last_hash, at=clock.now(),
+        rec = AuditRecord(chain=chain, seq=last_seq + 1, prev_hash=last_hash, hash_scheme=KEYED_SCHEME, at=clock.now(),
                           actor_id=actor["id"], actor_name=actor["name"], address=actor.get("address", ""),
                           node_id=node_id, object_type=object_type, object_id=str(object_id or ""),
-                          action=action, before=_jsonable(before), after=_jsonable(after))
-        rec.hash = digest(rec.hashed_fields())
+                          action=action, fields=_field_names(before, after),
+                          detail_hash=detail_hash(salt, before, after) if has_detail else None)
+        rec.hash = record_hash(rec, key)
         heads = AuditChain.__table__
         session.connection().execute(update(heads).where(heads.c.chain == chain)
                                      .values(last_seq=rec.seq, last_hash=rec.hash))
         session.add(rec)
+        if has_detail:
+            session.add(AuditDetail(chain=chain, seq=rec.seq, salt=salt, before=before, after=after))
     return rec
+
+
+def chain_node(chain: int) -> int | None:
+    """The node to pass to ``record()`` so that a record lands in ``chain`` (a county's id is its chain)."""
+    return None if chain == PLATFORM_CHAIN else chain
+
+
+def seal_legacy_chains(session: Session) -> list[int]:
+    """Append a keyed record to every chain that ends in unkeyed (scheme 1) records.
+
+    Its HMAC covers the last unkeyed hash, so the old records keep verifying and can no
+    longer be rewritten; ``verify()`` accepts unkeyed records only before a keyed one."""
+    last = (select(AuditRecord.chain, func.max(AuditRecord.seq).label("seq"))
+            .group_by(AuditRecord.chain).subquery())
+    query = (select(AuditRecord.chain, AuditRecord.seq)
+             .join(last, (AuditRecord.chain == last.c.chain) & (AuditRecord.seq == last.c.seq))
+             .where(AuditRecord.hash_scheme == LEGACY_SCHEME))
+    sealed = []
+    for chain, seq in session.execute(query).all():
+        record(session, action="chain_keyed", object_type="audit_records", object_id=seq, node_id=chain_node(chain))
+        sealed.append(chain)
+    return sealed
 
 
 def _lock_head(session: Session, chain: int) -> tuple[int, str]:
@@ -212,22 +287,50 @@ def session_actor_node(session: Session) -> int | None:
 class Problem:
     position: int  # 1-based position in the chain as stored
     seq: int
-    kind: str  # modified | missing | out_of_order | truncated
+    kind: str  # modified | missing | out_of_order | truncated | downgraded | unsealed | checkpoint
     message: str
 
     def to_dict(self) -> dict[str, Any]:
         return {"position": self.position, "seq": self.seq, "kind": self.kind, "message": self.message}
 
 
-def verify(session: Session, chain: int) -> list[Problem]:
+@dataclass
+class ChainReport:
+    """One chain's verdict: problems (tampering), and details erased by an audited erasure."""
+
+    chain: int
+    problems: list[Problem]
+    erased: list[int]  # seqs whose detail was erased (anonymised): not tampering
+    checkpoints: int  # signed checkpoints checked
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        notes = [f"序号{seq}的明细已按规定清除(匿名化),记录本身完整" for seq in self.erased]
+        return {"chain": self.chain, "ok": self.ok, "status": "完整" if self.ok else "被篡改",
+                "problems": [p.to_dict() for p in self.problems], "detail_erased": self.erased,
+                "notes": notes, "checkpoints": self.checkpoints}
+
+
+def verify(session: Session, chain: int) -> ChainReport:
     """Walk one chain in stored order and report every record that breaks it."""
+    keys = audit_keys(session)
     records = session.scalars(select(AuditRecord).where(AuditRecord.chain == chain)
                               .order_by(AuditRecord.id)).all()
     present = {rec.seq for rec in records}
     problems: list[Problem] = []
     prev: AuditRecord | None = None
+    keyed_seen = False
     for pos, rec in enumerate(records, start=1):
-        if digest(rec.hashed_fields()) != rec.hash:
+        if rec.hash_scheme == LEGACY_SCHEME and keyed_seen:
+            problems.append(Problem(pos, rec.seq, "downgraded",
+                                    f"第{pos}条记录(序号{rec.seq})使用无密钥的旧哈希,却位于有密钥的记录之后"))
+        keyed_seen = keyed_seen or rec.hash_scheme == KEYED_SCHEME
+        if (rec.hash_scheme not in (LEGACY_SCHEME, KEYED_SCHEME)
+                or not hmac.compare_digest(record_hash(rec, keys.chain_key), rec.hash)
+                or (rec.hash_scheme == KEYED_SCHEME and (rec.before is not None or rec.after is not None))):
             problems.append(Problem(pos, rec.seq, "modified", f"第{pos}条记录(序号{rec.seq})的内容被修改"))
         expected = prev.seq + 1 if prev else 1
         if rec.seq != expected:
@@ -240,9 +343,60 @@ def verify(session: Session, chain: int) -> list[Problem]:
         elif rec.prev_hash != (prev.hash if prev else ""):
             problems.append(Problem(pos, rec.seq, "modified", f"第{pos}条记录(序号{rec.seq})与前一条记录的链接不符"))
         prev = rec
+    if records and not keyed_seen:
+        problems.append(Problem(len(records), records[-1].seq, "unsealed",
+                                "整条链只有无密钥的旧记录,无法排除被整体改写(请运行 xinfang db upgrade 加封)"))
+    erased = _check_details(session, chain, records, problems)
+    checkpoints = _check_checkpoints(session, keys, chain, records, problems)
+    return ChainReport(chain, problems, erased, checkpoints)
+
+
+def _check_details(session: Session, chain: int, records: list[AuditRecord], problems: list[Problem]) -> list[int]:
+    details = {d.seq: d for d in session.scalars(select(AuditDetail).where(AuditDetail.chain == chain))}
+    erasures = {rec.object_id for rec in records if rec.action == ERASE_ACTION}
+    erased = []
+    for pos, rec in enumerate(records, start=1):
+        if rec.hash_scheme != KEYED_SCHEME or rec.detail_hash is None:
+            continue
+        detail = details.get(rec.seq)
+        if detail is None:
+            problems.append(Problem(pos, rec.seq, "modified", f"第{pos}条记录(序号{rec.seq})的明细被删除"))
+        elif detail.erased_at is not None:
+            if str(rec.seq) in erasures:
+                erased.append(rec.seq)
+            else:
+                problems.append(Problem(pos, rec.seq, "modified",
+                                        f"第{pos}条记录(序号{rec.seq})的明细被清除,但链中没有清除记录"))
+        elif not hmac.compare_digest(detail_hash(detail.salt, detail.before, detail.after), rec.detail_hash):
+            problems.append(Problem(pos, rec.seq, "modified", f"第{pos}条记录(序号{rec.seq})的明细被修改"))
+    return erased
+
+
+def _check_checkpoints(session: Session, keys: AuditKeys, chain: int, records: list[AuditRecord],
+                       problems: list[Problem]) -> int:
+    """A signed head must still be in the chain, with the same hash; the chain may not end before it."""
+    public_key = keys.public_key()
+    by_seq = {rec.seq: (pos, rec) for pos, rec in enumerate(records, start=1)}
+    last = max(by_seq, default=0)
+    claimed, evidence = 0, ""
+    checked = 0
+    for cp in session.scalars(select(AuditCheckpoint).where(AuditCheckpoint.chain == chain)
+                              .order_by(AuditCheckpoint.day)):
+        day = cp.day.isoformat()
+        if not signature_valid(public_key, cp.to_dict()):
+            problems.append(Problem(0, cp.seq, "checkpoint", f"{day}的检查点签名无效(检查点被伪造或改动)"))
+            continue
+        checked += 1
+        if cp.seq > claimed:
+            claimed, evidence = cp.seq, f"{day}的签名检查点"
+        pos, rec = by_seq.get(cp.seq, (0, None))
+        if rec is not None and not hmac.compare_digest(rec.hash, cp.hash):
+            problems.append(Problem(pos, rec.seq, "checkpoint",
+                                    f"第{pos}条记录(序号{rec.seq})与{day}的签名检查点不符:记录被改写"))
     head = session.get(AuditChain, chain)
-    last = max(present, default=0)
-    if head is not None and head.last_seq > last:
-        problems.append(Problem(len(records) + 1, head.last_seq, "truncated",
-                                f"链尾序号{last + 1}至{head.last_seq}的记录被删除"))
-    return problems
+    if head is not None and head.last_seq > claimed:
+        claimed, evidence = head.last_seq, "链头"
+    if claimed > last:
+        problems.append(Problem(len(records) + 1, claimed, "truncated",
+                                f"链尾序号{last + 1}至{claimed}的记录被删除(依据:{evidence})"))
+    return checked

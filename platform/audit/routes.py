@@ -8,22 +8,24 @@ from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
-from xinfang.platform.audit.log import record, verify
-from xinfang.platform.audit.models import AuditRecord
+from xinfang.platform.audit.keys import fingerprint, public_key_pem
+from xinfang.platform.audit.log import audit_keys, record, verify
+from xinfang.platform.audit.models import AuditCheckpoint, AuditRecord
 from xinfang.platform.spreadsheets.writing import check_format, spreadsheet_response
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.scope import Scope, ScopedSession
 
 EXPORT_COLUMNS = [("seq", "序号"), ("at", "时间"), ("actor_name", "操作人"), ("address", "来源地址"),
                   ("node_id", "节点"), ("object_type", "对象"), ("object_id", "对象编号"), ("action", "操作"),
-                  ("before", "修改前"), ("after", "修改后"), ("hash", "哈希")]
+                  ("fields", "字段"), ("before", "修改前"), ("after", "修改后"), ("hash", "哈希")]
 EXPORT_LIMIT = 100_000
 
 
 def _filtered(action: str | None, object_type: str | None, actor_id: int | None, node_id: int | None,
               since: datetime | None, until: datetime | None) -> Select:
-    query = select(AuditRecord).order_by(AuditRecord.id.desc())
+    query = select(AuditRecord).options(selectinload(AuditRecord.detail)).order_by(AuditRecord.id.desc())
     for column, value in ((AuditRecord.action, action), (AuditRecord.object_type, object_type),
                           (AuditRecord.actor_id, actor_id), (AuditRecord.node_id, node_id)):
         if value is not None:
@@ -60,13 +62,32 @@ def export_audit(request: Request, db: NamedDependency[ScopedSession], format: F
 def verify_audit(request: Request, db: NamedDependency[ScopedSession]) -> dict:
     """Each county chain the caller can see is verified whole (a township's records alone
     would look like gaps); only positions and kinds of problems are reported."""
-    chains = sorted(set(db.scalars(select(AuditRecord.chain).distinct())))
-    report = []
     with request.app.state.session_factory(scope=Scope.system(), bind=request.app.state.read_engine) as system:
-        problems_by_chain = {chain: verify(system, chain) for chain in chains}
-    for chain, problems in problems_by_chain.items():
-        report.append({"chain": chain, "ok": not problems, "problems": [p.to_dict() for p in problems]})
+        report = [verify(system, chain).to_dict() for chain in _visible_chains(db)]
     return {"ok": all(r["ok"] for r in report), "chains": report}
 
 
-route_handlers = [list_audit, export_audit, verify_audit]
+def _visible_chains(db: ScopedSession) -> list[int]:
+    return sorted(set(db.scalars(select(AuditRecord.chain).distinct())))
+
+
+@get("/api/audit/checkpoints", opt={"permission": "audit:read"}, sync_to_thread=True, summary="下载审计日志签名检查点")
+def list_checkpoints(db: NamedDependency[ScopedSession]) -> dict:
+    """Every signed daily head of the chains the caller sees, with the public key, for
+    ``xinfang audit verify-checkpoints`` on a machine without the database."""
+    public_key = audit_keys(db).public_key()
+    rows = db.scalars(select(AuditCheckpoint).where(AuditCheckpoint.chain.in_(_visible_chains(db)))
+                      .order_by(AuditCheckpoint.chain, AuditCheckpoint.day)).all()
+    return {"key_id": fingerprint(public_key), "public_key": public_key_pem(public_key),
+            "checkpoints": [cp.to_dict() for cp in rows]}
+
+
+@get("/api/audit/public-key", opt={"permission": "audit:read"}, sync_to_thread=True, summary="审计检查点公钥",
+     media_type="application/x-pem-file")
+def checkpoint_public_key(db: NamedDependency[ScopedSession]) -> Response:
+    pem = public_key_pem(audit_keys(db).public_key())
+    return Response(pem, media_type="application/x-pem-file",
+                    headers={"Content-Disposition": 'attachment; filename="audit_public_key.pem"'})
+
+
+route_handlers = [list_audit, export_audit, verify_audit, list_checkpoints, checkpoint_public_key]

@@ -73,7 +73,7 @@ def session_factory() -> sessionmaker:
             from xinfang.platform import models  # noqa: F401  (every mapper, the audit listeners)
             from xinfang.platform.db import make_engine, make_session_factory
 
-            _factory = make_session_factory(make_engine(settings.database_url), storage_dir=settings.storage_dir)
+            _factory = make_session_factory(make_engine(settings.database_url), settings)
         return _factory
 
 

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 # Modules that define periodic tasks; each registers its own with @periodic.
 TASK_MODULES: list[str] = ["xinfang.platform.matters.scan", "xinfang.platform.reporting.reminders",
-                            "xinfang.platform.campaigns.phases"]
+                            "xinfang.platform.campaigns.phases", "xinfang.platform.audit.checkpoints"]
 
 
 @dataclass(frozen=True)

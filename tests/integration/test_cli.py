@@ -17,6 +17,7 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy import func, select, text
 
+from tests.conftest import TEST_SECRET
 from xinfang.permissions.roles import ROLES
 from xinfang.platform.accounts.models import User
 from xinfang.platform.app import create_app
@@ -30,7 +31,7 @@ XINFANG = str(Path(sys.executable).with_name("xinfang"))
 
 
 def run(db_url: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "XINFANG_DATABASE_URL": db_url}
+    env = {**os.environ, "XINFANG_DATABASE_URL": db_url, "XINFANG_SECRET_KEY": TEST_SECRET}
     env.pop("XINFANG_REDIS_URL", None)
     workdir = Path(db_url.split("///", 1)[1]).parent  # anything the CLI writes (var/) stays in tmp
     return subprocess.run([XINFANG, *args], env=env, cwd=workdir, check=False, capture_output=True, text=True,
@@ -50,7 +51,7 @@ def with_demo(migrated) -> str:
     from xinfang.platform import demo
 
     engine = make_engine(migrated)
-    with make_session_factory(engine)(scope=Scope.system()) as s:
+    with make_session_factory(engine, replace(Settings(), secret_key=TEST_SECRET))(scope=Scope.system()) as s:
         s.info["actor"] = {"id": None, "name": "测试", "address": "test"}
         demo.load(s)
         s.commit()

@@ -101,11 +101,11 @@ def test_a_notice_is_rendered_by_a_job_with_a_real_text_layer(app, client, demo,
     assert doc["size"] == stored.stat().st_size and doc["pages"] == _page_count(path) == 1
 
     generated = system_session.scalars(select(AuditRecord).where(AuditRecord.action == "document_generated")).all()
-    assert [(r.object_id, r.after["sha256"], r.actor_name) for r in generated] == [(str(doc["id"]), doc["sha256"],
+    assert [(r.object_id, r.detail.after["sha256"], r.actor_name) for r in generated] == [(str(doc["id"]), doc["sha256"],
                                                                                      "jj_qy_officer")]
     created = system_session.scalars(select(AuditRecord).where(AuditRecord.object_type == "documents",
                                                               AuditRecord.action == "create")).one()
-    assert created.after["inputs"] == "(已隐去)" and created.after["title"] == TITLE
+    assert created.detail.after["inputs"] == "(已隐去)" and created.detail.after["title"] == TITLE
 
 
 def test_a_three_page_table_repeats_its_header_and_never_splits_a_row(app, client, demo, tmp_path):
@@ -145,7 +145,7 @@ def test_verify_recognises_the_file_and_refuses_a_changed_byte(app, client, demo
     assert _verify(client, demo, content, user="xx_supervisor").json()["match"] is False
     verified = system_session.scalars(select(AuditRecord).where(AuditRecord.action == "document_verified")
                                       .order_by(AuditRecord.id)).all()
-    assert [(r.actor_name, r.after["match"]) for r in verified] == [("jj_supervisor", True), ("jj_supervisor", False),
+    assert [(r.actor_name, r.detail.after["match"]) for r in verified] == [("jj_supervisor", True), ("jj_supervisor", False),
                                                                 ("xx_supervisor", False)]
 
 

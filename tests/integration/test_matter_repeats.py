@@ -154,7 +154,7 @@ def test_unlinking_a_wrong_repeat(client, demo, system_session):
     audited = system_session.scalars(select(AuditRecord).where(AuditRecord.object_type == "matters",
                                                                AuditRecord.object_id == str(second["id"]),
                                                                AuditRecord.action == "update")).all()
-    assert any(r.after.get("repeat_of_id", "absent") is None and r.before.get("repeat_of_id") == first["id"]
+    assert any(r.detail.after.get("repeat_of_id", "absent") is None and r.detail.before.get("repeat_of_id") == first["id"]
                for r in audited)
 
     # the chain goes on from the first matter, without the unlinked one

@@ -128,9 +128,9 @@ def test_unmasked_only_for_a_pii_reader_who_asks(client, demo, matters, system_s
     records = system_session.scalars(select(AuditRecord).where(AuditRecord.action == "export",
                                                                AuditRecord.object_type == "matters")
                                      .order_by(AuditRecord.id)).all()
-    assert [(r.actor_name, r.after["unmasked"], r.after["rows"]) for r in records] == [
+    assert [(r.actor_name, r.detail.after["unmasked"], r.detail.after["rows"]) for r in records] == [
         ("xx_officer", True, 6), ("xx_supervisor", True, 6), ("xx_admin", False, 6)]
-    assert records[0].after["format"] == "xlsx" and ID not in str([r.after for r in records])
+    assert records[0].detail.after["format"] == "xlsx" and ID not in str([r.detail.after for r in records])
 
 
 def test_unmasked_export_refused_where_the_owner_is_out_of_pii_reach(client, demo):
@@ -255,7 +255,7 @@ def test_import_round_trip(client, demo, system_session):
     system_session.rollback()
     assert system_session.scalar(select(func.count()).select_from(Person)) == 20
     record = system_session.scalars(select(AuditRecord).where(AuditRecord.action == "import")).one()
-    assert record.after["rows"] == 20 and record.after["closed"] == 5 and len(record.after["matter_ids"]) == 20
+    assert record.detail.after["rows"] == 20 and record.detail.after["closed"] == 5 and len(record.detail.after["matter_ids"]) == 20
     # what was imported exports as it was given
     exported = _rows(_export(client, demo, sort="received_on", descending="false"))
     assert [r["摘要"] for r in exported] == [f"历史事项{i + 1}:反映问题" for i in range(20)]

@@ -29,7 +29,7 @@ def test_registration_validates_and_answers_masked(client, demo, system_session)
     again = _create(client, demo)
     assert again.status_code == 409
     created = system_session.scalars(select(AuditRecord).where(AuditRecord.object_type == "people")).one()
-    assert created.after["id_number"] == MASKED, "the audit log never stores the full number"
+    assert created.detail.after["id_number"] == MASKED, "the audit log never stores the full number"
 
 
 def test_lists_and_details_are_masked_for_everyone(client, demo):
@@ -50,7 +50,7 @@ def test_opening_the_full_value_needs_pii_read_and_is_audited(client, demo, syst
     assert full.status_code == 200 and full.json()["id_number"] == ID and full.json()["phone"] == "13812345678"
     reads = system_session.scalars(select(AuditRecord).where(AuditRecord.action == "pii_read")).all()
     assert len(reads) == 1 and reads[0].actor_name == "xx_by_officer" and reads[0].object_id == str(person["id"])
-    assert ID not in str(reads[0].after)
+    assert ID not in str(reads[0].detail.after)
     admin = client.get(f"/api/people/{person['id']}/pii", headers=demo.headers("xx_admin"))
     assert admin.status_code == 403 and "权限" in admin.json()["message"]
     assert client.get(f"/api/people/{person['id']}", headers=demo.headers("xx_admin")).json()["may_reveal"] is False
@@ -73,7 +73,7 @@ def test_exports_are_masked_unless_a_pii_reader_asks(client, demo, system_sessio
                       headers=demo.headers("xx_officer"))
     assert full.status_code == 200 and ID in full.content.decode("utf-8-sig")
     exports = system_session.scalars(select(AuditRecord).where(AuditRecord.action == "export")).all()
-    assert [e.after["unmasked"] for e in exports] == [False, True]
+    assert [e.detail.after["unmasked"] for e in exports] == [False, True]
 
 
 def test_one_file_per_person_across_visible_nodes(client, demo):
