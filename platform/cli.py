@@ -199,7 +199,7 @@ def audit_verify_checkpoints(public_key_file: Path, checkpoints_file: Path) -> N
     try:
         public_key = load_public_key(public_key_file.read_bytes())
         data = json.loads(checkpoints_file.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, TypeError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         _fail(f"无法读取公钥或检查点文件:{exc}")
     checkpoints = data.get("checkpoints", []) if isinstance(data, dict) else data
     if not isinstance(checkpoints, list) or not all(isinstance(c, dict) for c in checkpoints):

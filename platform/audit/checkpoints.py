@@ -22,8 +22,8 @@ from sqlalchemy.orm import sessionmaker
 
 from xinfang.platform.audit.keys import AuditKeys, fingerprint
 from xinfang.platform.audit.models import AuditChain, AuditCheckpoint
-from xinfang.platform.jobs.periodic import periodic
 from xinfang.platform.clock import CHINA
+from xinfang.platform.jobs.periodic import periodic
 from xinfang.tenants.scope import Scope
 
 SIGNED_FIELDS = ("chain", "day", "seq", "hash", "at")

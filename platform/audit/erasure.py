@@ -11,9 +11,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinfang.platform import clock
 from xinfang.platform.audit.log import ERASE_ACTION, chain_node, record
 from xinfang.platform.audit.models import AuditDetail, AuditRecord
-from xinfang.platform import clock
 
 
 def erase_details(session: Session, object_type: str, object_id: object, reason: str) -> int:

@@ -45,7 +45,7 @@ def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
         return key
     key = serialization.load_pem_private_key(data, password=None)
     if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"{path} 不是 Ed25519 私钥")
+        raise TypeError(f"{path} 不是 Ed25519 私钥")
     return key
 
 
@@ -56,7 +56,7 @@ def public_key_pem(key: Ed25519PublicKey) -> str:
 def load_public_key(pem: bytes) -> Ed25519PublicKey:
     key = serialization.load_pem_public_key(pem)
     if not isinstance(key, Ed25519PublicKey):
-        raise ValueError("不是 Ed25519 公钥")
+        raise TypeError("不是 Ed25519 公钥")
     return key
 
 

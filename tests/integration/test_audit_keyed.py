@@ -17,7 +17,7 @@ from xinfang.platform.audit.checkpoints import checkpoint_heads, sign
 from xinfang.platform.audit.checkpoints import run as run_checkpoints
 from xinfang.platform.audit.erasure import erase_details
 from xinfang.platform.audit.log import digest, seal_legacy_chains, verify
-from xinfang.platform.audit.models import ERASED, LEGACY_SCHEME, AuditDetail, AuditRecord
+from xinfang.platform.audit.models import ERASED, LEGACY_SCHEME, AuditRecord
 
 XIXIA = "411323"
 VILLAGE = "411323001001"
