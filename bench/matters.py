@@ -309,7 +309,7 @@ def load(settings: Settings, total: int) -> tuple[dict[str, str], str]:
     """Migrate, load the demo and the matters; returns a bearer token per user and a summary."""
     upgrade_database(settings)
     engine = make_engine(settings.database_url)
-    factory = make_session_factory(engine)
+    factory = make_session_factory(engine, settings)
     started = time.perf_counter()
     with factory(scope=Scope.system()) as s:
         s.info["actor"] = {"id": None, "name": "基准测试", "address": ""}

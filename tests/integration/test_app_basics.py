@@ -67,7 +67,7 @@ def test_health_reports_redis(app_with):
     assert response.json()["redis"] == {"ok": True}
 
 
-def synced_plugins(database_url: str):
+def synced_plugins(settings):
     """A plugin manager, with the policy table already holding exactly what it grants: start-up
     then has no change to announce over Redis (the test below covers when it has)."""
     from xinfang.permissions.store import sync_policy
@@ -76,8 +76,8 @@ def synced_plugins(database_url: str):
     from xinfang.tenants.scope import Scope
 
     plugins = build_plugin_manager()
-    engine = make_engine(database_url)
-    with make_session_factory(engine)(scope=Scope.system()) as session:
+    engine = make_engine(settings.database_url)
+    with make_session_factory(engine, settings)(scope=Scope.system()) as session:
         sync_policy(session, plugin_permissions(plugins))
         session.commit()
     engine.dispose()
@@ -85,7 +85,7 @@ def synced_plugins(database_url: str):
 
 
 def test_health_is_degraded_when_redis_is_unreachable(app_with, settings):
-    plugins = synced_plugins(settings.database_url)
+    plugins = synced_plugins(settings)
     with TestClient(app=app_with(plugins=plugins, redis_url="redis://127.0.0.1:1/0")) as c:
         response = c.get("/health")
     assert response.status_code == 503
@@ -111,7 +111,7 @@ def test_app_starts_with_changed_policy_while_redis_is_down(app_with, settings):
             response = c.get("/health")
         assert response.status_code == 503 and response.json()["redis"]["ok"] is False
     finally:  # the PostgreSQL database keeps its policy table between tests: put the rule back
-        with make_session_factory(engine)(scope=Scope.system()) as session:
+        with make_session_factory(engine, settings)(scope=Scope.system()) as session:
             sync_policy(session)
             session.commit()
         engine.dispose()
