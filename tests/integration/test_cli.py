@@ -125,15 +125,15 @@ def scalar_codes(db_url: str) -> list[str]:
 
 
 def test_users_create_then_log_in_over_http(with_demo):
-    done = run(with_demo, "users", "create", "--username", "u1", "--password", "abc12345x", "--name", "张三",
+    done = run(with_demo, "users", "create", "--username", "by_clerk1", "--password", "abc12345xy", "--name", "张三",
                "--node", "411323001", "--role", "officer")
     assert done.returncode == 0, done.stderr
-    assert "u1" in done.stdout
+    assert "by_clerk1" in done.stdout
 
     app = create_app(replace(Settings(), database_url=with_demo))
     try:
         with TestClient(app=app) as c:
-            logged_in = c.post("/api/auth/login", json={"username": "u1", "password": "abc12345x"})
+            logged_in = c.post("/api/auth/login", json={"username": "by_clerk1", "password": "abc12345xy"})
             assert logged_in.status_code == 201, logged_in.text
             me = c.get("/api/auth/me", headers={"Authorization": f"Bearer {logged_in.json()['token']}"}).json()
     finally:
@@ -141,13 +141,13 @@ def test_users_create_then_log_in_over_http(with_demo):
     assert me["user"]["display_name"] == "张三"
     assert [(a["role"], a["node"]) for a in me["assignments"]] == [("officer", "411323001")]
 
-    duplicate = run(with_demo, "users", "create", "--username", "u1", "--password", "abc12345x",
+    duplicate = run(with_demo, "users", "create", "--username", "by_clerk1", "--password", "abc12345xy",
                     "--node", "411323001")
-    assert duplicate.returncode == 1 and "u1" in duplicate.stderr
-    unknown_node = run(with_demo, "users", "create", "--username", "u2", "--password", "abc12345x",
+    assert duplicate.returncode == 1 and "by_clerk1" in duplicate.stderr
+    unknown_node = run(with_demo, "users", "create", "--username", "by_clerk2", "--password", "abc12345xy",
                        "--node", "999999")
     assert unknown_node.returncode == 1 and "999999" in unknown_node.stderr
-    assert scalar(with_demo, select(User.id).where(User.username == "u2")) is None
+    assert scalar(with_demo, select(User.id).where(User.username == "by_clerk2")) is None
 
 
 def test_audit_verify_finds_a_tampered_record(with_demo):
