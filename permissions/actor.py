@@ -39,6 +39,7 @@ class Actor:
     home_node_id: int | None
     assignments: tuple[Assignment, ...]
     policy: PolicyStore
+    must_change_password: bool = False
 
     def holding(self, permission: str) -> list[Assignment]:
         return [a for a in self.assignments if permission in self.policy.permissions_of(a.role)]

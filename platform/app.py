@@ -16,8 +16,8 @@ from xinfang.permissions.store import PolicyStore, announce_change, sync_policy
 from xinfang.platform import models  # noqa: F401  (registers every table and the audit listeners)
 from xinfang.platform.accounts.routes import route_handlers as accounts_routes
 from xinfang.platform.audit.routes import route_handlers as audit_routes
-from xinfang.platform.campaigns.routes import route_handlers as campaign_routes
 from xinfang.platform.calendar.routes import route_handlers as calendar_routes
+from xinfang.platform.campaigns.routes import route_handlers as campaign_routes
 from xinfang.platform.db import make_engine, make_session_factory, read_only
 from xinfang.platform.documents.routes import route_handlers as document_routes
 from xinfang.platform.errors import EXCEPTION_HANDLERS
@@ -35,7 +35,9 @@ from xinfang.platform.reception.public import route_handlers as reception_public
 from xinfang.platform.reception.routes import route_handlers as reception_routes
 from xinfang.platform.reporting.routes import route_handlers as reporting_routes
 from xinfang.platform.settings import Settings
+from xinfang.platform.web.addresses import check_trusted_proxies
 from xinfang.platform.web.guards import permission_guard, provide_db
+from xinfang.platform.web.headers import add_security_headers
 from xinfang.platform.web.health import health
 from xinfang.tenants.routes import route_handlers as tenants_routes
 from xinfang.tenants.scope import Scope
@@ -46,6 +48,7 @@ log = logging.getLogger("xinfang")
 def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
                plugins: pluggy.PluginManager | None = None) -> Litestar:
     settings = settings or Settings.from_env()
+    check_trusted_proxies(settings.trusted_proxies)
     plugins = plugins or build_plugin_manager()
     engine = make_engine(settings.database_url)
     redis_client = _redis(settings)
@@ -68,6 +71,7 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
                         *intake_routes,
                         *plugin_route_handlers(plugins)],
         guards=[permission_guard],
+        before_send=[add_security_headers],
         dependencies={"db": Provide(provide_db)},
         exception_handlers=EXCEPTION_HANDLERS,
         state=state,

@@ -25,10 +25,17 @@ class Settings:
     audit_key: str | None = None
     audit_signing_key_file: Path = DEFAULT_VAR_DIR / "audit_signing_key.pem"
     session_hours: int = 12
-    # Failed logins tolerated in `throttle_minutes` before the account or address is locked out.
+    # Wrong passwords within `throttle_minutes` tolerated for one account from one address,
+    # and from one address over all accounts, before each further attempt from there must
+    # wait (1 s, 2 s, 4 s … up to `throttle_minutes`). Nothing locks an account itself: a
+    # login from another address never waits for an attacker's failures.
     throttle_per_account: int = 5
     throttle_per_address: int = 20
     throttle_minutes: int = 15
+    # Proxies (addresses or networks) whose X-Forwarded-For names the client; none by default.
+    trusted_proxies: tuple[str, ...] = ()
+    # Behind TLS: the session and CSRF cookies get `Secure`.
+    cookie_secure: bool = False
     # How often each process re-reads the policy version (a change without Redis reaches
     # every process within this time; with Redis it is announced at once).
     policy_check_seconds: float = 2.0
@@ -57,6 +64,8 @@ class Settings:
             policy_check_seconds=float(env.get("XINFANG_POLICY_CHECK_SECONDS", base.policy_check_seconds)),
             queue_namespace=env.get("XINFANG_QUEUE_NAMESPACE") or base.queue_namespace,
             job_claim_seconds=int(env.get("XINFANG_JOB_CLAIM_SECONDS") or base.job_claim_seconds),
+            trusted_proxies=tuple(p.strip() for p in env.get("XINFANG_TRUSTED_PROXIES", "").split(",") if p.strip()),
+            cookie_secure=env.get("XINFANG_COOKIE_SECURE", "").strip().lower() in ("1", "true", "yes", "on"),
         )
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from xinfang.platform import clock
@@ -25,13 +25,17 @@ class User(NodeBound, Base):
     position: Mapped[str] = mapped_column(String(64), default="")  # 职务, e.g. 党委书记
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when the operator chose the password (a new or reset county admin): until the user
+    # picks their own, only changing it and logging out are allowed.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     assignments: Mapped[list[RoleAssignment]] = relationship(back_populates="user", lazy="raise")
 
     def to_dict(self) -> dict:
         return {"id": self.id, "username": self.username, "display_name": self.display_name,
-                "position": self.position, "node_id": self.node_id, "is_active": self.is_active}
+                "position": self.position, "node_id": self.node_id, "is_active": self.is_active,
+                "must_change_password": self.must_change_password}
 
 
 class RoleAssignment(NodeBound, Base):

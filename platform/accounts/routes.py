@@ -14,17 +14,20 @@ from xinfang.permissions.actor import authorize
 from xinfang.permissions.roles import GRANTABLE, PERMISSION_LABELS, ROLES
 from xinfang.platform.accounts import service
 from xinfang.platform.accounts.models import RoleAssignment, User
-from xinfang.platform.errors import BadRequest, NotFound
+from xinfang.platform.errors import BadRequest, Forbidden, NotFound
 from xinfang.platform.extensions.manager import plugin_permissions
+from xinfang.platform.web.addresses import client_address
+from xinfang.platform.web.csrf import CSRF_COOKIE, csrf_token
 from xinfang.platform.web.guards import (
     AUTHENTICATED,
+    BEFORE_PASSWORD_CHANGE,
     PUBLIC,
     SESSION_COOKIE,
-    client_address,
     current_actor,
     request_token,
 )
 from xinfang.platform.web.paging import Page, page_of
+from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope, ScopedSession
 
@@ -35,15 +38,24 @@ class LoginIn:
     password: str
 
 
-@post("/api/auth/login", opt={"permission": PUBLIC}, sync_to_thread=True, summary="登录")
+def _session_cookies(request: Request, token: str | None) -> list[Cookie]:
+    """The HttpOnly session cookie and the script-readable CSRF cookie (cleared when ``token`` is None)."""
+    settings = request.app.state.settings
+    max_age = settings.session_hours * 3600 if token else 0
+    csrf = csrf_token(token, settings.secret_key) if token else ""
+    common = {"samesite": "strict", "path": "/", "max_age": max_age, "secure": settings.cookie_secure}
+    return [Cookie(key=SESSION_COOKIE, value=token or "", httponly=True, **common),
+            Cookie(key=CSRF_COOKIE, value=csrf, httponly=False, **common)]
+
+
+@post("/api/auth/login", opt={"permission": PUBLIC, "csrf": False}, sync_to_thread=True, summary="登录")
 def login(request: Request, data: JSONBody[LoginIn]) -> Response:
     state = request.app.state
     with state.session_factory(scope=Scope.system()) as session:
         token, user = service.login(session, state.settings, data.username.strip(), data.password,
                                     client_address(request))
-    cookie = Cookie(key=SESSION_COOKIE, value=token, httponly=True, samesite="strict", path="/",
-                    max_age=state.settings.session_hours * 3600)
-    return Response({"token": token, "user": user.to_dict()}, cookies=[cookie])
+        body = {"token": token, "csrf_token": csrf_token(token, state.settings.secret_key), "user": user.to_dict()}
+    return Response(body, cookies=_session_cookies(request, token))
 
 
 @post("/api/auth/logout", opt={"permission": PUBLIC}, sync_to_thread=True, summary="退出登录", status_code=200)
@@ -52,7 +64,27 @@ def logout(request: Request) -> Response:
     if token:
         with request.app.state.session_factory(scope=Scope.system()) as session:
             service.logout(session, request.app.state.settings, token, client_address(request))
-    return Response({"message": "已退出登录"}, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")])
+    return Response({"message": "已退出登录"}, cookies=_session_cookies(request, None))
+
+
+@dataclass
+class PasswordChangeIn:
+    current_password: str
+    new_password: str
+
+
+@post("/api/auth/password", opt={"permission": AUTHENTICATED, BEFORE_PASSWORD_CHANGE: True}, sync_to_thread=True,
+      summary="修改本人密码(其他登录随之失效)", status_code=200)
+def change_password(request: Request, data: JSONBody[PasswordChangeIn]) -> dict:
+    actor = current_actor(request)
+    with request.app.state.session_factory(scope=Scope.system()) as session:
+        session.info["actor"] = {"id": actor.user_id, "name": actor.username, "address": client_address(request),
+                                 "node_id": actor.home_node_id}
+        user = session.get(User, actor.user_id)
+        service.change_own_password(session, request.app.state.settings, user, data.current_password,
+                                    data.new_password, request_token(request))
+        session.commit()
+    return {"message": "密码已修改,其他设备上的登录已失效"}
 
 
 @get("/api/auth/me", opt={"permission": AUTHENTICATED}, sync_to_thread=True, summary="当前用户")
@@ -111,6 +143,20 @@ def _user(db: NamedDependency[ScopedSession], user_id: FromPath[int]) -> User:
     return user
 
 
+def _as_operator(actor, node: Node | None) -> bool:
+    """Whether the actor manages accounts at ``node`` only through a platform-wide (operator) role."""
+    return not any(a.node_id is not None and node is not None and a.covers(node)
+                   for a in actor.holding("users:manage"))
+
+
+def _operator_may_manage(db: ScopedSession, user: User) -> bool:
+    """The operator administers platform accounts and county admins, no one else in a county."""
+    if user.node_id is None:
+        return True
+    roles = set(db.scalars(select(RoleAssignment.role).where(RoleAssignment.user_id == user.id)))
+    return roles == {"county_admin"}
+
+
 @get("/api/users", opt={"permission": "users:read"}, sync_to_thread=True, summary="用户列表")
 def list_users(db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None, q: FromQuery[str | None] = None,
                page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> Page:
@@ -130,8 +176,12 @@ def create_user(request: Request, db: NamedDependency[ScopedSession], data: JSON
         raise BadRequest("请指定用户所属节点")
     if node is not None and not authorize(actor, node, "users", "manage"):
         raise NotFound("节点不存在或不在您的管辖范围内")
+    by_operator = _as_operator(actor, node)
+    if by_operator and node is not None and node.level != Level.COUNTY.value:
+        raise Forbidden("平台运维只能在县级节点建立账号(县级管理员),县内账号由县级管理员建立")
     user = service.create_user(db, username=data.username, display_name=data.display_name,
-                               password=data.password, node=node, position=data.position)
+                               password=data.password, node=node, position=data.position,
+                               must_change_password=by_operator and node is not None)
     db.commit()
     return user.to_dict()
 
@@ -144,16 +194,21 @@ def get_user(db: NamedDependency[ScopedSession], user_id: FromPath[int]) -> dict
 
 
 @patch("/api/users/{user_id:int}", opt={"permission": "users:manage"}, sync_to_thread=True, summary="修改用户")
-def update_user(db: NamedDependency[ScopedSession], user_id: FromPath[int], data: JSONBody[UserPatch]) -> dict:
+def update_user(request: Request, db: NamedDependency[ScopedSession], user_id: FromPath[int],
+                data: JSONBody[UserPatch]) -> dict:
     user = _user(db, user_id)
+    node = db.get(Node, user.node_id) if user.node_id is not None else None
+    by_operator = _as_operator(current_actor(request), node)
+    if by_operator and not _operator_may_manage(db, user):
+        raise Forbidden("平台运维只能管理县级管理员账号,县内其他账号由县级管理员管理")
     if data.display_name is not None:
         user.display_name = data.display_name.strip() or user.display_name
     if data.position is not None:
         user.position = data.position.strip()
     if data.is_active is not None:
-        user.is_active = data.is_active
+        service.set_active(db, user, data.is_active)
     if data.password is not None:
-        service.set_password(user, data.password)
+        service.set_password(db, user, data.password, must_change=by_operator and node is not None)
     db.commit()
     return user.to_dict()
 
@@ -188,5 +243,5 @@ def revoke(request: Request, db: NamedDependency[ScopedSession], user_id: FromPa
     return {"message": "已撤销", "id": assignment_id}
 
 
-route_handlers = [login, logout, me, roles, list_users, create_user, get_user, update_user,
+route_handlers = [login, logout, change_password, me, roles, list_users, create_user, get_user, update_user,
                                           grant, revoke]

@@ -7,13 +7,12 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor, Assignment
 from xinfang.permissions.roles import GRANTABLE, ROLES
 from xinfang.permissions.store import PolicyStore
-from xinfang.platform import clock
 from xinfang.platform.accounts.models import (
     AuthSession,
     LoginFailure,
@@ -23,8 +22,11 @@ from xinfang.platform.accounts.models import (
 from xinfang.platform.accounts.passwords import (
     hash_password,
     password_problem,
+    username_problem,
     verify_password,
 )
+from xinfang.platform.accounts.throttle import seconds_to_wait, wait_message
+from xinfang.platform import clock
 from xinfang.platform.audit.log import record
 from xinfang.platform.errors import (
     BadRequest,
@@ -44,18 +46,15 @@ def token_hash(token: str, secret: str) -> str:
 
 
 def login(session: Session, settings: Settings, username: str, password: str, address: str) -> tuple[str, User]:
-    """Check the password (throttled per account and per address); return a new token."""
-    since = clock.now() - timedelta(minutes=settings.throttle_minutes)
-    by_account = session.scalar(select(func.count()).select_from(LoginFailure)
-                                .where(LoginFailure.username == username, LoginFailure.at >= since))
-    by_address = session.scalar(select(func.count()).select_from(LoginFailure)
-                                .where(LoginFailure.address == address, LoginFailure.at >= since))
-    if by_account >= settings.throttle_per_account or by_address >= settings.throttle_per_address:
-        raise TooManyRequests(f"密码错误次数过多,请{settings.throttle_minutes}分钟后再试",
-                              retry_after=settings.throttle_minutes * 60)
+    """Check the password (throttled per account+address and per address); return a new token."""
+    now = clock.now()
+    username = username[:64]  # longer names do not exist; the failure record keeps its column size
+    wait = seconds_to_wait(session, settings, username, address, now)
+    if wait:
+        raise TooManyRequests(wait_message(wait), retry_after=wait)
     user = session.scalar(select(User).where(User.username == username))
     if not verify_password(user.password_hash if user else None, password) or not user.is_active:
-        session.add(LoginFailure(username=username, address=address))
+        session.add(LoginFailure(username=username, address=address, at=now))
         session.info["actor"] = {"id": user.id if user else None, "name": username, "address": address}
         record(session, action="login_failed", object_type="users", object_id=user.id if user else "",
                node_id=user.node_id if user else None, after={"username": username})
@@ -63,8 +62,9 @@ def login(session: Session, settings: Settings, username: str, password: str, ad
         raise Unauthorized("用户名或密码错误")
     token = secrets.token_urlsafe(32)
     session.add(AuthSession(token_hash=token_hash(token, settings.secret_key), user_id=user.id, address=address,
-                            expires_at=clock.now() + timedelta(hours=settings.session_hours)))
-    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+                            created_at=now, expires_at=now + timedelta(hours=settings.session_hours)))
+    # only this address's failures on this account: the attacker's elsewhere keep counting
+    session.execute(delete(LoginFailure).where(LoginFailure.username == username, LoginFailure.address == address))
     session.info["actor"] = {"id": user.id, "name": user.username, "address": address}
     record(session, action="login", object_type="users", object_id=user.id, node_id=user.node_id)
     session.commit()
@@ -99,16 +99,17 @@ def authenticate(session: Session, policy: PolicyStore, token: str, secret: str)
         .where(RoleAssignment.user_id == row.id).order_by(RoleAssignment.id)
     ).all()
     return Actor(user_id=row.id, username=row.username, display_name=row.display_name, home_node_id=row.node_id,
-                 assignments=tuple(Assignment(*a) for a in assignments), policy=policy)
+                 assignments=tuple(Assignment(*a) for a in assignments), policy=policy,
+                 must_change_password=row.must_change_password)
 
 
 def create_user(session: Session, *, username: str, display_name: str, password: str,
-                node: Node | None, position: str = "", password_hash: str | None = None) -> User:
-    """``password_hash`` may be given instead of hashing ``password`` again (bulk demo loads)."""
+                node: Node | None, position: str = "", password_hash: str | None = None,
+                must_change_password: bool = False) -> User:
+    """``password_hash`` may be given instead of a password (bulk demo loads): then the
+    password policy, which only a plain password can be checked against, does not apply."""
     username = username.strip()
-    if not username or len(username) > 64:
-        raise BadRequest("用户名不能为空,且不超过64个字符")
-    problem = password_problem(password)
+    problem = username_problem(username) or (None if password_hash else password_problem(password, username))
     if problem:
         raise BadRequest(problem)
     exists = session.execute(select(User.id).where(User.username == username),
@@ -116,17 +117,46 @@ def create_user(session: Session, *, username: str, display_name: str, password:
     if exists:
         raise Conflict(f"用户名“{username}”已被使用")
     user = User(username=username, display_name=display_name.strip() or username, position=position,
-                password_hash=password_hash or hash_password(password), node_id=node.id if node else None)
+                password_hash=password_hash or hash_password(password), node_id=node.id if node else None,
+                must_change_password=must_change_password)
     session.add(user)
     session.flush()
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    problem = password_problem(password)
+def set_password(session: Session, user: User, password: str, *, must_change: bool = False,
+                 keep_token_hash: str | None = None) -> None:
+    """A new password ends every session of the user except ``keep_token_hash`` (the one
+    changing it). ``must_change``: chosen by someone else who should not keep knowing it."""
+    problem = password_problem(password, user.username)
     if problem:
         raise BadRequest(problem)
     user.password_hash = hash_password(password)
+    user.must_change_password = must_change
+    end_sessions(session, user.id, keep_token_hash=keep_token_hash)
+
+
+def change_own_password(session: Session, settings: Settings, user: User, current: str, new: str,
+                        token: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise BadRequest("当前密码不正确")
+    if current == new:
+        raise BadRequest("新密码不能与当前密码相同")
+    set_password(session, user, new, keep_token_hash=token_hash(token, settings.secret_key))
+
+
+def set_active(session: Session, user: User, active: bool) -> None:
+    """Deactivation ends every session; reactivating does not bring them back."""
+    user.is_active = active
+    if not active:
+        end_sessions(session, user.id)
+
+
+def end_sessions(session: Session, user_id: int, keep_token_hash: str | None = None) -> None:
+    query = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+    if keep_token_hash is not None:
+        query = query.where(AuthSession.token_hash != keep_token_hash)
+    session.execute(query.values(revoked_at=clock.now()), execution_options={"synchronize_session": False})
 
 
 # Admin roles sit at the level they administer.
@@ -143,10 +173,15 @@ def grant_role(session: Session, granter: Actor | None, user: User, role: str, n
     if required is not None and node is not None and node.level != required:
         raise BadRequest(f"{ROLES[role].label}只能在{LABELS[required]}节点授予")
     if granter is not None:
+        if user.id == granter.user_id:
+            raise Forbidden("不能给自己授予角色,请由上级管理员操作")
         allowed = [a for a in granter.holding("roles:grant")
                    if role in GRANTABLE.get(a.role, ()) and (node is None or a.covers(node))]
         if not allowed:
             raise Forbidden("您不能在该节点授予此角色")
+        if all(a.node_id is None for a in allowed) and (node is None or user.node_id != node.id):
+            # the operator: a county's county_admin, to an account of that county's own node
+            raise Forbidden("平台运维只能为本县县级节点上的账号授予县级管理员角色")
     existing = session.scalar(select(RoleAssignment).where(
         RoleAssignment.user_id == user.id, RoleAssignment.role == role,
         RoleAssignment.node_id == (node.id if node else None)))

@@ -3,8 +3,9 @@
 Every route declares ``opt={"permission": ...}``: ``PUBLIC``, ``AUTHENTICATED`` (any
 logged-in user, for their own account only) or an ``object:action`` permission. The one
 app-level guard resolves the bearer token or session cookie to an ``Actor``, checks the
-permission, and stores the scope the permission reaches (the union of the subtrees of the
-assignments that grant it) for the session the handler gets.
+CSRF token of cookie-authenticated writes, holds back a user who must first change an
+operator-set password, checks the permission, and stores the scope the permission reaches
+(the union of the subtrees of the assignments that grant it) for the session the handler gets.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from litestar.handlers.base import BaseRouteHandler
 from xinfang.permissions.actor import Actor
 from xinfang.platform.accounts.service import authenticate
 from xinfang.platform.errors import Forbidden, Unauthorized
+from xinfang.platform.web.addresses import client_address
+from xinfang.platform.web.csrf import check_csrf
 from xinfang.tenants.scope import Scope, ScopedSession
 
 PUBLIC = "public"
@@ -25,17 +28,23 @@ AUTHENTICATED = "authenticated"
 SESSION_COOKIE = "xinfang_session"
 # Framework routes that cannot carry an ``opt``: the OpenAPI documents.
 PUBLIC_PATH_PREFIXES = ("/schema",)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+# Routes a user whose password must be changed may still call (``opt={"before_password_change": True}``).
+BEFORE_PASSWORD_CHANGE = "before_password_change"
+
+
+def request_credentials(connection: ASGIConnection) -> tuple[str | None, bool]:
+    """The session token and whether it came from the cookie (so CSRF applies)."""
+    header = connection.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None, False
+    return connection.cookies.get(SESSION_COOKIE) or None, True
 
 
 def request_token(connection: ASGIConnection) -> str | None:
-    header = connection.headers.get("authorization", "")
-    if header[:7].lower() == "bearer ":
-        return header[7:].strip() or None
-    return connection.cookies.get(SESSION_COOKIE) or None
-
-
-def client_address(connection: ASGIConnection) -> str:
-    return connection.client.host if connection.client else ""
+    return request_credentials(connection)[0]
 
 
 async def permission_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
@@ -47,7 +56,9 @@ async def permission_guard(connection: ASGIConnection, handler: BaseRouteHandler
         if connection.url.path.startswith(PUBLIC_PATH_PREFIXES):
             return
         raise Forbidden("该接口未声明所需权限,已拒绝访问")
-    token = request_token(connection)
+    token, from_cookie = request_credentials(connection)
+    if token and from_cookie and connection.method not in SAFE_METHODS and handler.opt.get("csrf", True):
+        await check_csrf(connection, token)
     if token:
         state.actor = await to_thread.run_sync(_authenticate, connection, token)
     if permission == PUBLIC:
@@ -55,6 +66,8 @@ async def permission_guard(connection: ASGIConnection, handler: BaseRouteHandler
     actor: Actor | None = state.actor
     if actor is None:
         raise Unauthorized("请先登录(登录已过期或凭证无效)")
+    if actor.must_change_password and not handler.opt.get(BEFORE_PASSWORD_CHANGE):
+        raise Forbidden("您的密码由平台运维设置或重置,请先修改密码(POST /api/auth/password)后再继续使用")
     if permission == AUTHENTICATED:
         return
     if not connection.app.state.authz_enabled:  # only bench/authz.py switches this off
@@ -70,9 +83,6 @@ def _authenticate(connection: ASGIConnection, token: str) -> Actor | None:
     app_state = connection.app.state
     with app_state.session_factory(scope=Scope.system(), bind=app_state.read_engine) as session:
         return authenticate(session, app_state.policy, token, app_state.settings.secret_key)
-
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def provide_db(request: ASGIConnection) -> Iterator[ScopedSession]:

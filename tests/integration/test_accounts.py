@@ -130,13 +130,14 @@ def test_an_inactive_user_cannot_log_in_and_loses_open_sessions(client, demo):
 # --- throttling ------------------------------------------------------------------------------
 
 
-def test_sixth_attempt_after_five_failures_is_throttled_even_with_the_right_password(client, demo):
+def test_sixth_attempt_after_five_failures_waits_even_with_the_right_password(client, demo):
+    """Growing delays are covered by test_login_throttle.py (on a clock the test moves)."""
     for _ in range(5):
         assert login(client, "xx_leader", "Wrong-password-1").status_code == 401
     throttled = login(client, "xx_leader")
     body = assert_error(throttled, 429)
-    assert int(throttled.headers["retry-after"]) == 15 * 60
-    assert "15" in body["message"]
+    assert 1 <= int(throttled.headers["retry-after"]) <= 15 * 60
+    assert "秒后再试" in body["message"]
     # another account from the same address is not affected (the address limit is 20)
     assert login(client, "jj_leader").status_code == 201
 
@@ -157,14 +158,14 @@ def test_address_limit_applies_across_usernames(strict_client):
         assert login(strict_client, username, "Wrong-password-1").status_code == 401
     throttled = login(strict_client, "xx_officer")  # the right password, a fresh account
     assert_error(throttled, 429)
-    assert throttled.headers["retry-after"] == "900"
+    assert int(throttled.headers["retry-after"]) >= 1
 
 
 # --- accounts and role grants ----------------------------------------------------------------
 
 
 def create_user(client, demo, who: str, username: str, node_code: str | None):
-    body = {"username": username, "display_name": "新用户", "password": "Abc-12345",
+    body = {"username": username, "display_name": "新用户", "password": "Abc-123456x",
             "node_id": demo.node(node_code).id if node_code else None}
     return client.post("/api/users", json=body, headers=demo.headers(who))
 
