@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from xinfang.permissions.actor import Actor, Assignment
 from xinfang.permissions.roles import GRANTABLE, ROLES
 from xinfang.permissions.store import PolicyStore
+from xinfang.platform import clock
 from xinfang.platform.accounts.models import (
     AuthSession,
     LoginFailure,
@@ -26,7 +27,6 @@ from xinfang.platform.accounts.passwords import (
     verify_password,
 )
 from xinfang.platform.accounts.throttle import seconds_to_wait, wait_message
-from xinfang.platform import clock
 from xinfang.platform.audit.log import record
 from xinfang.platform.errors import (
     BadRequest,
