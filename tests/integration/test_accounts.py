@@ -130,8 +130,9 @@ def test_an_inactive_user_cannot_log_in_and_loses_open_sessions(client, demo):
 # --- throttling ------------------------------------------------------------------------------
 
 
-def test_sixth_attempt_after_five_failures_waits_even_with_the_right_password(client, demo):
-    """Growing delays are covered by test_login_throttle.py (on a clock the test moves)."""
+def test_sixth_attempt_after_five_failures_waits_even_with_the_right_password(client, demo, clock):
+    """Growing delays are covered by test_login_throttle.py. The clock stands still: the first
+    wait is one second, which a busy machine could otherwise spend between two attempts."""
     for _ in range(5):
         assert login(client, "xx_leader", "Wrong-password-1").status_code == 401
     throttled = login(client, "xx_leader")
@@ -153,7 +154,7 @@ def strict_client(settings, demo):
     app.state.engine.dispose()
 
 
-def test_address_limit_applies_across_usernames(strict_client):
+def test_address_limit_applies_across_usernames(strict_client, clock):
     for username in ("xx_admin", "jj_admin", "nobody_here"):
         assert login(strict_client, username, "Wrong-password-1").status_code == 401
     throttled = login(strict_client, "xx_officer")  # the right password, a fresh account

@@ -93,7 +93,7 @@ def test_failures_across_accounts_slow_the_address(settings, demo, peers, clock)
         assert attempt(client, "jj_officer", DEMO_PASSWORD, USER).status_code == 201
 
 
-def test_forwarded_for_counts_only_from_a_trusted_proxy(settings, demo, peers, app):
+def test_forwarded_for_counts_only_from_a_trusted_proxy(settings, demo, peers, app, clock):
     # no trusted proxies (the default): a forged header changes nothing
     with served(settings, throttle_per_address=2) as client:
         for fake in ("192.0.2.1", "192.0.2.2"):
