@@ -82,7 +82,7 @@ def change_password(request: Request, data: JSONBody[PasswordChangeIn]) -> dict:
                                  "node_id": actor.home_node_id}
         user = session.get(User, actor.user_id)
         service.change_own_password(session, request.app.state.settings, user, data.current_password,
-                                    data.new_password, request_token(request))
+                                    data.new_password, request_token(request), client_address(request))
         session.commit()
     return {"message": "密码已修改,其他设备上的登录已失效"}
 

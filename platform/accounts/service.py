@@ -137,8 +137,16 @@ def set_password(session: Session, user: User, password: str, *, must_change: bo
 
 
 def change_own_password(session: Session, settings: Settings, user: User, current: str, new: str,
-                        token: str) -> None:
+                        token: str, address: str) -> None:
+    """Throttled like a login: a stolen session must not become a way to guess the password."""
+    wait = seconds_to_wait(session, settings, user.username, address, clock.now())
+    if wait:
+        raise TooManyRequests(wait_message(wait), retry_after=wait)
     if not verify_password(user.password_hash, current):
+        session.add(LoginFailure(username=user.username, address=address, at=clock.now()))
+        record(session, action="password_change_failed", object_type="users", object_id=user.id,
+               node_id=user.node_id)
+        session.commit()
         raise BadRequest("当前密码不正确")
     if current == new:
         raise BadRequest("新密码不能与当前密码相同")

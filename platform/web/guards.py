@@ -57,10 +57,10 @@ async def permission_guard(connection: ASGIConnection, handler: BaseRouteHandler
             return
         raise Forbidden("该接口未声明所需权限,已拒绝访问")
     token, from_cookie = request_credentials(connection)
-    if token and from_cookie and connection.method not in SAFE_METHODS and handler.opt.get("csrf", True):
-        await check_csrf(connection, token)
     if token:
         state.actor = await to_thread.run_sync(_authenticate, connection, token)
+    if state.actor and from_cookie and connection.method not in SAFE_METHODS and handler.opt.get("csrf", True):
+        await check_csrf(connection, token)
     if permission == PUBLIC:
         return
     actor: Actor | None = state.actor

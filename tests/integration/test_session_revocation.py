@@ -53,3 +53,13 @@ def test_reactivation_does_not_revive_old_sessions(client, demo):
     assert not _alive(client, old)
     fresh = _tokens(client, "xx_by_officer", 1)[0]
     assert _alive(client, fresh)
+
+
+def test_guessing_the_current_password_with_a_stolen_session_is_throttled(client, demo, clock):
+    stolen = _tokens(client, "xx_officer", 1)[0]
+    guess = {"current_password": "Guess-Number-1", "new_password": "Xin-Mima-2026a"}
+    for _ in range(5):
+        assert_error(client.post("/api/auth/password", headers=stolen, json=guess), 400)
+    assert_error(client.post("/api/auth/password", headers=stolen, json=guess), 429)
+    audited = client.get("/api/audit", params={"object_type": "users"}, headers=demo.headers("xx_supervisor")).json()
+    assert sum(r["action"] == "password_change_failed" for r in audited["items"]) == 5
