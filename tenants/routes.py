@@ -19,6 +19,7 @@ from xinfang.tenants.importer import import_tree
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
+from xinfang.platform.web.inputs import Code, Id, Name, OptionalId, PageNumber, PerPage
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -31,8 +32,8 @@ def get_node(db: NamedDependency[ScopedSession], node_id: int | None) -> Node:
 
 
 @get("/api/nodes", opt={"permission": "tenants:read"}, sync_to_thread=True, summary="组织架构节点列表")
-def list_nodes(db: NamedDependency[ScopedSession], level: FromQuery[str | None] = None, parent_id: FromQuery[int | None] = None, q: FromQuery[str | None] = None,
-               page: FromQuery[int] = 1, per_page: FromQuery[int] = 100) -> Page:
+def list_nodes(db: NamedDependency[ScopedSession], level: FromQuery[str | None] = None, parent_id: FromQuery[OptionalId] = None, q: FromQuery[str | None] = None,
+               page: FromQuery[PageNumber] = 1, per_page: FromQuery[PerPage] = 100) -> Page:
     query = select(Node).order_by(Node.code)
     if level:
         try:
@@ -47,7 +48,7 @@ def list_nodes(db: NamedDependency[ScopedSession], level: FromQuery[str | None] 
 
 
 @get("/api/nodes/{node_id:int}", opt={"permission": "tenants:read"}, sync_to_thread=True, summary="节点详情")
-def read_node(db: NamedDependency[ScopedSession], node_id: FromPath[int]) -> dict:
+def read_node(db: NamedDependency[ScopedSession], node_id: FromPath[Id]) -> dict:
     node = get_node(db, node_id)
     children = db.scalars(select(Node).where(Node.parent_id == node.id).order_by(Node.code)).all()
     return {**node.to_dict(), "children": [c.to_dict() for c in children]}
@@ -55,10 +56,10 @@ def read_node(db: NamedDependency[ScopedSession], node_id: FromPath[int]) -> dic
 
 @dataclass
 class NodeIn:
-    level: str
-    code: str
-    name: str
-    parent_id: int | None = None
+    level: Code
+    code: Code
+    name: Name
+    parent_id: Id | None = None
 
 
 @post("/api/nodes", opt={"permission": "tenants:manage"}, sync_to_thread=True, summary="新建节点")
@@ -78,11 +79,11 @@ def create(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[
 
 @dataclass
 class NodePatch:
-    name: str
+    name: Name
 
 
 @patch("/api/nodes/{node_id:int}", opt={"permission": "tenants:manage"}, sync_to_thread=True, summary="重命名节点")
-def rename(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[int], data: JSONBody[NodePatch]) -> dict:
+def rename(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[Id], data: JSONBody[NodePatch]) -> dict:
     node = get_node(db, node_id)
     _must_manage_from_above(request, db, node)
     tree.rename_node(node, data.name)
@@ -92,13 +93,13 @@ def rename(request: Request, db: NamedDependency[ScopedSession], node_id: FromPa
 
 @dataclass
 class MoveIn:
-    parent_id: int
-    code: str | None = None
+    parent_id: Id
+    code: Code | None = None
 
 
 @post("/api/nodes/{node_id:int}/move", opt={"permission": "tenants:manage"}, sync_to_thread=True,
       summary="迁移节点(其下记录随之迁移)", status_code=200)
-def move(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[int], data: JSONBody[MoveIn]) -> dict:
+def move(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[Id], data: JSONBody[MoveIn]) -> dict:
     node = get_node(db, node_id)
     _must_manage_from_above(request, db, node)
     new_parent = get_node(db, data.parent_id)

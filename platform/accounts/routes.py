@@ -30,12 +30,13 @@ from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope, ScopedSession
+from xinfang.platform.web.inputs import Code, Id, Name, OptionalId, PageNumber, PerPage, Secret
 
 
 @dataclass
 class LoginIn:
-    username: str
-    password: str
+    username: Name
+    password: Secret
 
 
 def _session_cookies(request: Request, token: str | None) -> list[Cookie]:
@@ -112,19 +113,19 @@ def roles(request: Request) -> dict:
 
 @dataclass
 class UserIn:
-    username: str
-    display_name: str
-    password: str
-    node_id: int | None = None
-    position: str = ""
+    username: Name
+    display_name: Name
+    password: Secret
+    node_id: Id | None = None
+    position: Name = ""
 
 
 @dataclass
 class UserPatch:
-    display_name: str | None = None
-    position: str | None = None
+    display_name: Name | None = None
+    position: Name | None = None
     is_active: bool | None = None
-    password: str | None = None
+    password: Secret | None = None
 
 
 def _node(db: NamedDependency[ScopedSession], node_id: int | None) -> Node | None:
@@ -136,7 +137,7 @@ def _node(db: NamedDependency[ScopedSession], node_id: int | None) -> Node | Non
     return node
 
 
-def _user(db: NamedDependency[ScopedSession], user_id: FromPath[int]) -> User:
+def _user(db: NamedDependency[ScopedSession], user_id: FromPath[Id]) -> User:
     user = db.get(User, user_id)
     if user is None:
         raise NotFound("用户不存在或不在您的管辖范围内")
@@ -158,8 +159,8 @@ def _operator_may_manage(db: ScopedSession, user: User) -> bool:
 
 
 @get("/api/users", opt={"permission": "users:read"}, sync_to_thread=True, summary="用户列表")
-def list_users(db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None, q: FromQuery[str | None] = None,
-               page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> Page:
+def list_users(db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None, q: FromQuery[str | None] = None,
+               page: FromQuery[PageNumber] = 1, per_page: FromQuery[PerPage] = 50) -> Page:
     query = select(User).order_by(User.id)
     if node_id is not None:
         query = query.where(User.node_id == node_id)
@@ -187,14 +188,14 @@ def create_user(request: Request, db: NamedDependency[ScopedSession], data: JSON
 
 
 @get("/api/users/{user_id:int}", opt={"permission": "users:read"}, sync_to_thread=True, summary="用户详情")
-def get_user(db: NamedDependency[ScopedSession], user_id: FromPath[int]) -> dict:
+def get_user(db: NamedDependency[ScopedSession], user_id: FromPath[Id]) -> dict:
     user = _user(db, user_id)
     assignments = db.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id)).all()
     return {**user.to_dict(), "assignments": [_assignment_dict(a) for a in assignments]}
 
 
 @patch("/api/users/{user_id:int}", opt={"permission": "users:manage"}, sync_to_thread=True, summary="修改用户")
-def update_user(request: Request, db: NamedDependency[ScopedSession], user_id: FromPath[int],
+def update_user(request: Request, db: NamedDependency[ScopedSession], user_id: FromPath[Id],
                 data: JSONBody[UserPatch]) -> dict:
     user = _user(db, user_id)
     node = db.get(Node, user.node_id) if user.node_id is not None else None
@@ -215,8 +216,8 @@ def update_user(request: Request, db: NamedDependency[ScopedSession], user_id: F
 
 @dataclass
 class GrantIn:
-    role: str
-    node_id: int | None = None
+    role: Code
+    node_id: Id | None = None
 
 
 def _assignment_dict(a: RoleAssignment) -> dict:
@@ -225,7 +226,7 @@ def _assignment_dict(a: RoleAssignment) -> dict:
 
 
 @post("/api/users/{user_id:int}/roles", opt={"permission": "roles:grant"}, sync_to_thread=True, summary="授予角色")
-def grant(request: Request, db: NamedDependency[ScopedSession], user_id: FromPath[int], data: JSONBody[GrantIn]) -> dict:
+def grant(request: Request, db: NamedDependency[ScopedSession], user_id: FromPath[Id], data: JSONBody[GrantIn]) -> dict:
     user = _user(db, user_id)
     assignment = service.grant_role(db, current_actor(request), user, data.role, _node(db, data.node_id))
     db.commit()
@@ -234,7 +235,7 @@ def grant(request: Request, db: NamedDependency[ScopedSession], user_id: FromPat
 
 @delete("/api/users/{user_id:int}/roles/{assignment_id:int}", opt={"permission": "roles:grant"},
         sync_to_thread=True, summary="撤销角色", status_code=200)
-def revoke(request: Request, db: NamedDependency[ScopedSession], user_id: FromPath[int], assignment_id: FromPath[int]) -> dict:
+def revoke(request: Request, db: NamedDependency[ScopedSession], user_id: FromPath[Id], assignment_id: FromPath[Id]) -> dict:
     assignment = db.get(RoleAssignment, assignment_id)
     if assignment is None or assignment.user_id != user_id:
         raise NotFound("角色授予记录不存在或不在您的管辖范围内")

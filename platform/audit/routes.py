@@ -16,6 +16,7 @@ from xinfang.platform.audit.models import AuditCheckpoint, AuditRecord
 from xinfang.platform.spreadsheets.writing import check_format, spreadsheet_response
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.scope import Scope, ScopedSession
+from xinfang.platform.web.inputs import OptionalId, PageNumber, PerPage
 
 EXPORT_COLUMNS = [("seq", "序号"), ("at", "时间"), ("actor_name", "操作人"), ("address", "来源地址"),
                   ("node_id", "节点"), ("object_type", "对象"), ("object_id", "对象编号"), ("action", "操作"),
@@ -39,15 +40,15 @@ def _filtered(action: str | None, object_type: str | None, actor_id: int | None,
 
 @get("/api/audit", opt={"permission": "audit:read"}, sync_to_thread=True, summary="审计日志")
 def list_audit(db: NamedDependency[ScopedSession], action: FromQuery[str | None] = None, object_type: FromQuery[str | None] = None,
-               actor_id: FromQuery[int | None] = None, node_id: FromQuery[int | None] = None, since: FromQuery[datetime | None] = None,
-               until: FromQuery[datetime | None] = None, page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> Page:
+               actor_id: FromQuery[OptionalId] = None, node_id: FromQuery[OptionalId] = None, since: FromQuery[datetime | None] = None,
+               until: FromQuery[datetime | None] = None, page: FromQuery[PageNumber] = 1, per_page: FromQuery[PerPage] = 50) -> Page:
     return page_of(db, _filtered(action, object_type, actor_id, node_id, since, until), page, per_page,
                    AuditRecord.to_dict)
 
 
 @get("/api/audit/export", opt={"permission": "audit:export", "writes": True}, sync_to_thread=True, summary="导出审计日志")
 def export_audit(request: Request, db: NamedDependency[ScopedSession], format: FromQuery[str] = "xlsx", action: FromQuery[str | None] = None,
-                 object_type: FromQuery[str | None] = None, actor_id: FromQuery[int | None] = None, node_id: FromQuery[int | None] = None,
+                 object_type: FromQuery[str | None] = None, actor_id: FromQuery[OptionalId] = None, node_id: FromQuery[OptionalId] = None,
                  since: FromQuery[datetime | None] = None, until: FromQuery[datetime | None] = None) -> Response:
     check_format(format)
     rows = db.scalars(_filtered(action, object_type, actor_id, node_id, since, until).limit(EXPORT_LIMIT)).all()

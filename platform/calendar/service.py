@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from xinfang.platform import clock
 from xinfang.platform.calendar.models import HOLIDAY, KIND_LABELS, WORKDAY, CalendarDay, CalendarYear
 from xinfang.platform.errors import BadRequest
+from xinfang.platform.web.inputs import Bounded, Line, Name
 
 Unit = Literal["calendar_days", "working_days"]
 Rule = Literal["civil_code", "working_days_only"]
@@ -193,17 +194,17 @@ def _version(pkg: str, stored: list[YearData]) -> str:
 
 
 @dataclass(frozen=True)
-class NoticeDay:
+class NoticeDay(Bounded):
     date: dt.date
-    name: str
+    name: Name
 
 
 @dataclass(frozen=True)
 class Notice:
     """What the admin types in from 国务院办公厅关于XXXX年部分节假日安排的通知."""
 
-    title: str
-    document_number: str
+    title: Line
+    document_number: Line
     holidays: list[NoticeDay]
     workdays: list[NoticeDay] = field(default_factory=list)
 

@@ -21,6 +21,7 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope, ScopedSession
+from xinfang.platform.web.inputs import Bounded, Code, Id, Line, Name, Note, OptionalId, PageNumber, PerPage
 
 
 def get_campaign(db: ScopedSession, campaign_id: int) -> Campaign:
@@ -62,16 +63,16 @@ def list_types(request: Request) -> list[dict]:
 
 
 @dataclasses.dataclass
-class PhaseDates:
+class PhaseDates(Bounded):
     starts_on: dt.date
     ends_on: dt.date
 
 
 @dataclasses.dataclass
-class EnableBody:
-    type: str
-    title: str
-    scope_node_ids: list[int]
+class EnableBody(Bounded):
+    type: Code
+    title: Line
+    scope_node_ids: list[Id]
     starts_on: dt.date
     ends_on: dt.date | None = None
     phases: dict[str, PhaseDates] = dataclasses.field(default_factory=dict)
@@ -93,7 +94,7 @@ def enable(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[
 
 @get("/api/campaigns", opt={"permission": "campaigns:read"}, sync_to_thread=True, summary="专项活动列表")
 def list_campaigns(request: Request, db: NamedDependency[ScopedSession], active: FromQuery[bool | None] = None,
-                   page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> Page:
+                   page: FromQuery[PageNumber] = 1, per_page: FromQuery[PerPage] = 50) -> Page:
     query = select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc())
     if active is not None:
         query = query.where(Campaign.status == ("active" if active else "closed"))
@@ -102,7 +103,7 @@ def list_campaigns(request: Request, db: NamedDependency[ScopedSession], active:
 
 @get("/api/campaigns/{campaign_id:int}", opt={"permission": "campaigns:read"}, sync_to_thread=True,
      summary="专项活动详情")
-def read_campaign(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[int]) -> dict:
+def read_campaign(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id]) -> dict:
     campaign = get_campaign(db, campaign_id)
     ctype = campaign_type(request.app.state.plugins, campaign.type_key)
     return {**_summary(db, campaign, request), "definition": describe(ctype)}
@@ -117,7 +118,7 @@ def _manage(request: Request, db: ScopedSession, campaign: Campaign) -> None:
 
 @patch("/api/campaigns/{campaign_id:int}/phases", opt={"permission": "campaigns:manage"}, sync_to_thread=True,
        summary="调整阶段日期")
-def move_phases(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[int],
+def move_phases(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id],
                 data: JSONBody[dict[str, PhaseDates]]) -> dict:
     campaign = get_campaign(db, campaign_id)
     _manage(request, db, campaign)
@@ -133,14 +134,14 @@ def move_phases(request: Request, db: NamedDependency[ScopedSession], campaign_i
 
 
 @dataclasses.dataclass
-class CloseBody:
-    note: str = ""
+class CloseBody(Bounded):
+    note: Note = ""
     on: dt.date | None = None
 
 
 @post("/api/campaigns/{campaign_id:int}/close", opt={"permission": "campaigns:manage"}, sync_to_thread=True,
       summary="提前结束活动", status_code=200)
-def close(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[int],
+def close(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id],
           data: JSONBody[CloseBody]) -> dict:
     campaign = get_campaign(db, campaign_id)
     _manage(request, db, campaign)
@@ -151,8 +152,8 @@ def close(request: Request, db: NamedDependency[ScopedSession], campaign_id: Fro
 
 @get("/api/campaigns/{campaign_id:int}/duties", opt={"permission": "campaigns:read"}, sync_to_thread=True,
      summary="本单位的活动任务及完成情况")
-def read_duties(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[int],
-                node_id: FromQuery[int | None] = None, on: FromQuery[dt.date | None] = None) -> dict:
+def read_duties(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id],
+                node_id: FromQuery[OptionalId] = None, on: FromQuery[dt.date | None] = None) -> dict:
     campaign = get_campaign(db, campaign_id)
     node = _node(db, node_id, request)
     if not service.in_scope(db, campaign, node):  # e.g. the county office of a township campaign
@@ -163,18 +164,18 @@ def read_duties(request: Request, db: NamedDependency[ScopedSession], campaign_i
 
 
 @dataclasses.dataclass
-class TickForm:
-    node_id: int
-    checklist: str
-    item: str
+class TickForm(Bounded):
+    node_id: Id
+    checklist: Name
+    item: Name
     done_on: dt.date | None = None
-    note: str = ""
+    note: Note = ""
     files: list[UploadFile] = dataclasses.field(default_factory=list)
 
 
 @post("/api/campaigns/{campaign_id:int}/ticks", opt={"permission": "campaigns:tick"}, sync_to_thread=True,
       summary="登记完成一项任务(可上传佐证材料)")
-def tick(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[int],
+def tick(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id],
          data: MultipartBody[TickForm]) -> dict:
     actor = current_actor(request)
     campaign = get_campaign(db, campaign_id)
@@ -192,8 +193,8 @@ def tick(request: Request, db: NamedDependency[ScopedSession], campaign_id: From
 
 @get("/api/campaigns/{campaign_id:int}/progress", opt={"permission": "campaigns:read"}, sync_to_thread=True,
      summary="活动进度(逐级汇总,列出滞后单位)")
-def read_progress(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[int],
-                  node_id: FromQuery[int | None] = None, on: FromQuery[dt.date | None] = None) -> dict:
+def read_progress(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id],
+                  node_id: FromQuery[OptionalId] = None, on: FromQuery[dt.date | None] = None) -> dict:
     campaign = get_campaign(db, campaign_id)
     node = _node(db, node_id, request)
     ctype = campaign_type(request.app.state.plugins, campaign.type_key)
@@ -202,8 +203,8 @@ def read_progress(request: Request, db: NamedDependency[ScopedSession], campaign
 
 @get("/api/campaigns/{campaign_id:int}/metrics", opt={"permission": "campaigns:read"}, sync_to_thread=True,
      summary="活动指标与目标")
-def read_metrics(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[int],
-                 node_id: FromQuery[int | None] = None) -> list[dict]:
+def read_metrics(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id],
+                 node_id: FromQuery[OptionalId] = None) -> list[dict]:
     campaign = get_campaign(db, campaign_id)
     node = _node(db, node_id, request)
     ctype = campaign_type(request.app.state.plugins, campaign.type_key)

@@ -24,6 +24,7 @@ from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
+from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage
 
 READ, CREATE, VERIFY = "documents:read", "documents:create", "documents:verify"
 MAX_UPLOAD = 20 * 1024 * 1024  # the app refuses larger bodies anyway
@@ -43,9 +44,9 @@ def list_templates() -> list[dict[str, Any]]:
 
 
 @get("/api/documents", opt={"permission": READ}, sync_to_thread=True, summary="文书列表(辖区内)")
-def list_documents(db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None,
+def list_documents(db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                    kind: FromQuery[str | None] = None, status: FromQuery[str | None] = None,
-                   page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> Page:
+                   page: FromQuery[PageNumber] = 1, per_page: FromQuery[PerPage] = 50) -> Page:
     query = select(Document)
     if node_id is not None:
         node = db.get(Node, node_id)
@@ -64,8 +65,8 @@ def list_documents(db: NamedDependency[ScopedSession], node_id: FromQuery[int | 
 
 @dataclasses.dataclass
 class DocumentRequest:
-    kind: str
-    node_id: int
+    kind: Code
+    node_id: Id
     inputs: dict[str, Any]
 
 
@@ -84,13 +85,13 @@ def create_document(request: Request, db: NamedDependency[ScopedSession],
 
 @get("/api/documents/{document_id:int}", opt={"permission": READ}, sync_to_thread=True,
      summary="文书状态、元数据、SHA-256 和生成时使用的全部内容")
-def read_document(db: NamedDependency[ScopedSession], document_id: FromPath[int]) -> dict:
+def read_document(db: NamedDependency[ScopedSession], document_id: FromPath[Id]) -> dict:
     return service.to_dict(get_document(db, document_id), detail=True)
 
 
 @get("/api/documents/{document_id:int}/file", opt={"permission": READ}, sync_to_thread=True,
      summary="下载文书 PDF(下载前核对文件的 SHA-256)")
-def download_document(db: NamedDependency[ScopedSession], document_id: FromPath[int]) -> Response:
+def download_document(db: NamedDependency[ScopedSession], document_id: FromPath[Id]) -> Response:
     document = get_document(db, document_id)
     data = service.read_file(db, document)
     name = f"{document.title[:60]}.pdf"

@@ -20,6 +20,7 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import within
 from xinfang.tenants.scope import ScopedSession
+from xinfang.platform.web.inputs import Id, OptionalId, PageNumber, PerPage
 
 READ, WRITE, REPLY = "intake:read", "intake:write", "intake:reply"
 
@@ -58,10 +59,10 @@ def _notice_row(request: Request, db: ScopedSession, notice: DispatchNotice) -> 
 
 
 @get("/api/intake/cases", opt={"permission": READ}, sync_to_thread=True, summary="矛盾纠纷受理室登记")
-def list_cases(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None,
+def list_cases(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                status: FromQuery[str | None] = None, received_from: FromQuery[dt.date | None] = None,
-               received_to: FromQuery[dt.date | None] = None, page: FromQuery[int] = 1,
-               per_page: FromQuery[int] = 50) -> Page:
+               received_to: FromQuery[dt.date | None] = None, page: FromQuery[PageNumber] = 1,
+               per_page: FromQuery[PerPage] = 50) -> Page:
     query = within(db, IntakeCase, node_id, select(IntakeCase))
     if status is not None:
         if status not in service.STATUSES:
@@ -85,13 +86,13 @@ def register_case(request: Request, db: NamedDependency[ScopedSession], data: JS
 
 
 @get("/api/intake/cases/{case_id:int}", opt={"permission": READ}, sync_to_thread=True, summary="受理登记详情")
-def read_case(request: Request, db: NamedDependency[ScopedSession], case_id: FromPath[int]) -> dict:
+def read_case(request: Request, db: NamedDependency[ScopedSession], case_id: FromPath[Id]) -> dict:
     return _case_rows(request, db, [_case(db, case_id)])[0]
 
 
 @post("/api/intake/cases/{case_id:int}/triage", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
       summary="分流:交办承办单位(出具受理分流指派通知单)、当场化解、登记为信访事项或引导至法定途径")
-def triage_case(request: Request, db: NamedDependency[ScopedSession], case_id: FromPath[int],
+def triage_case(request: Request, db: NamedDependency[ScopedSession], case_id: FromPath[Id],
                 data: JSONBody[service.TriageIn]) -> dict:
     case = _case(db, case_id)
     service.triage(db, current_actor(request), case, data, clock.today(), load_calendar(db))
@@ -101,7 +102,7 @@ def triage_case(request: Request, db: NamedDependency[ScopedSession], case_id: F
 
 @post("/api/intake/cases/{case_id:int}/archive", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
       summary="归档(交办事项须承办单位回报后)")
-def archive_case(request: Request, db: NamedDependency[ScopedSession], case_id: FromPath[int]) -> dict:
+def archive_case(request: Request, db: NamedDependency[ScopedSession], case_id: FromPath[Id]) -> dict:
     case = _case(db, case_id)
     service.archive(db, case, clock.today())
     db.commit()
@@ -111,8 +112,8 @@ def archive_case(request: Request, db: NamedDependency[ScopedSession], case_id: 
 @get("/api/intake/notices", opt={"permission": READ}, sync_to_thread=True,
      summary="受理分流指派通知单(承办单位收到的、受理室发出的)")
 def list_notices(request: Request, db: NamedDependency[ScopedSession], status: FromQuery[str | None] = None,
-                 overdue: FromQuery[bool | None] = None, page: FromQuery[int] = 1,
-                 per_page: FromQuery[int] = 50) -> Page:
+                 overdue: FromQuery[bool | None] = None, page: FromQuery[PageNumber] = 1,
+                 per_page: FromQuery[PerPage] = 50) -> Page:
     query = select(DispatchNotice)
     if status is not None:
         if status not in service.NOTICE_STATUSES:
@@ -128,13 +129,13 @@ def list_notices(request: Request, db: NamedDependency[ScopedSession], status: F
 
 @get("/api/intake/notices/{notice_id:int}", opt={"permission": READ}, sync_to_thread=True,
      summary="受理分流指派通知单详情")
-def read_notice(request: Request, db: NamedDependency[ScopedSession], notice_id: FromPath[int]) -> dict:
+def read_notice(request: Request, db: NamedDependency[ScopedSession], notice_id: FromPath[Id]) -> dict:
     return _notice_row(request, db, _notice(db, notice_id))
 
 
 @post("/api/intake/notices/{notice_id:int}/return", opt={"permission": REPLY}, sync_to_thread=True, status_code=200,
       summary="承办单位办理回报")
-def return_notice(request: Request, db: NamedDependency[ScopedSession], notice_id: FromPath[int],
+def return_notice(request: Request, db: NamedDependency[ScopedSession], notice_id: FromPath[Id],
                   data: JSONBody[service.ReturnIn]) -> dict:
     notice = _notice(db, notice_id)
     service.report_back(db, current_actor(request), notice, data, clock.today())

@@ -27,6 +27,7 @@ from xinfang.platform.matters.rules import rules_for
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
+from xinfang.platform.web.inputs import Bounded, Code, Count, Days, Id, IdNumber, Line, LongText, Name, Note, Phone
 
 TRIAGE = {"dispatch": "分流交办", "on_spot": "当场调处化解", "matter": "登记为信访事项",
           "guide": "引导通过法定途径解决"}
@@ -40,35 +41,35 @@ DEFAULT_DAYS = 15
 
 
 @dataclasses.dataclass
-class CaseIn:
-    node_id: int
-    visitor_name: str
-    category: str
-    summary: str
+class CaseIn(Bounded):
+    node_id: Id
+    visitor_name: Name
+    category: Code
+    summary: LongText
     received_on: dt.date | None = None
-    visitor_id_number: str = ""
-    visitor_phone: str = ""
-    visitor_address: str = ""
-    headcount: int = 1
-    demands: str = ""
+    visitor_id_number: IdNumber = ""
+    visitor_phone: Phone = ""
+    visitor_address: Line = ""
+    headcount: Count = 1
+    demands: LongText = ""
 
 
 @dataclasses.dataclass
-class TriageIn:
-    decision: str
-    note: str = ""
-    unit_id: int | None = None  # dispatch: the competent unit
+class TriageIn(Bounded):
+    decision: Note
+    note: Note = ""
+    unit_id: Id | None = None  # dispatch: the competent unit
     due_on: dt.date | None = None  # dispatch: by when the unit reports back
-    days: int = DEFAULT_DAYS  # dispatch: or within this many days
-    requirements: str = ""
-    kind: str = "claim"  # matter: its kind
+    days: Days = DEFAULT_DAYS  # dispatch: or within this many days
+    requirements: Note = ""
+    kind: Code = "claim"  # matter: its kind
     on: dt.date | None = None
 
 
 @dataclasses.dataclass
-class ReturnIn:
-    outcome: str
-    result: str
+class ReturnIn(Bounded):
+    outcome: Code
+    result: Note
     on: dt.date | None = None
 
 

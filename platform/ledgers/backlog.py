@@ -24,24 +24,25 @@ from xinfang.platform.matters.models import Matter, MatterPetitioner
 from xinfang.platform.matters.states import OPEN_STATES, STATES
 from xinfang.platform.privacy.fields import PROTECTED_NOTICE
 from xinfang.tenants.models import Node
+from xinfang.platform.web.inputs import Bounded, Code, Id, Name, Note
 
 MAX_CANDIDATES = 500
 
 
 @dataclasses.dataclass
-class BacklogIn:
-    matter_id: int
+class BacklogIn(Bounded):
+    matter_id: Id
     deadline: dt.date
-    node_id: int | None = None
-    reasons: list[str] = dataclasses.field(default_factory=list)
-    cause: str = ""
-    leader: str = ""
-    task_team: str = ""
-    plan: str = ""
-    minutes: str = ""
-    stabilising: str = ""
-    progress: str = ""
-    status: str = "pending"
+    node_id: Id | None = None
+    reasons: list[Code] = dataclasses.field(default_factory=list)
+    cause: Note = ""
+    leader: Name = ""
+    task_team: Note = ""
+    plan: Note = ""
+    minutes: Note = ""
+    stabilising: Note = ""
+    progress: Note = ""
+    status: Code = "pending"
 
 
 UPDATABLE = ("reasons", "cause", "leader", "task_team", "plan", "minutes", "stabilising", "deadline", "progress",

@@ -30,6 +30,7 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import within
 from xinfang.tenants.scope import ScopedSession
+from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage
 
 READ, WRITE = "ledgers:read", "ledgers:write"
 
@@ -69,11 +70,11 @@ def _screening_query(db: ScopedSession, node_id: int | None, status: str | None,
 
 
 @get("/api/ledgers/screening", opt={"permission": READ}, sync_to_thread=True, summary="矛盾纠纷排查化解清单")
-def list_screening(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None,
+def list_screening(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                    status: FromQuery[str | None] = None, category: FromQuery[str | None] = None,
                    overdue: FromQuery[bool | None] = None, found_from: FromQuery[dt.date | None] = None,
                    found_to: FromQuery[dt.date | None] = None, q: FromQuery[str | None] = None,
-                   page: FromQuery[int] = 1, per_page: FromQuery[int] = 50) -> Page:
+                   page: FromQuery[PageNumber] = 1, per_page: FromQuery[PerPage] = 50) -> Page:
     today = clock.today()
     query = _screening_query(db, node_id, status, category, overdue, found_from, found_to, q, today)
     listing = page_of(db, query, page, per_page, lambda e: e)
@@ -90,13 +91,13 @@ def create_screening(request: Request, db: NamedDependency[ScopedSession], data:
 
 
 @get("/api/ledgers/screening/{entry_id:int}", opt={"permission": READ}, sync_to_thread=True, summary="排查记录详情")
-def read_screening(request: Request, db: NamedDependency[ScopedSession], entry_id: FromPath[int]) -> dict:
+def read_screening(request: Request, db: NamedDependency[ScopedSession], entry_id: FromPath[Id]) -> dict:
     return _screening_rows(db, [_entry(db, entry_id)], clock.today())[0]
 
 
 @patch("/api/ledgers/screening/{entry_id:int}", opt={"permission": WRITE}, sync_to_thread=True,
        summary="更新排查记录(化解措施、方案、进展、状态等)")
-def update_screening(request: Request, db: NamedDependency[ScopedSession], entry_id: FromPath[int],
+def update_screening(request: Request, db: NamedDependency[ScopedSession], entry_id: FromPath[Id],
                      data: JSONBody[dict[str, Any]]) -> dict:
     today = clock.today()
     entry = _entry(db, entry_id)
@@ -107,15 +108,15 @@ def update_screening(request: Request, db: NamedDependency[ScopedSession], entry
 
 @dataclasses.dataclass
 class ConvertBody:
-    kind: str = "claim"
-    channel: str = "visit"
-    form: str | None = None
-    node_id: int | None = None
+    kind: Code = "claim"
+    channel: Code = "visit"
+    form: Code | None = None
+    node_id: Id | None = None
 
 
 @post("/api/ledgers/screening/{entry_id:int}/matter", opt={"permission": WRITE}, sync_to_thread=True,
       summary="一步转为信访事项(登记事项并互相关联)")
-def screening_to_matter(request: Request, db: NamedDependency[ScopedSession], entry_id: FromPath[int],
+def screening_to_matter(request: Request, db: NamedDependency[ScopedSession], entry_id: FromPath[Id],
                         data: JSONBody[ConvertBody]) -> dict:
     actor = current_actor(request)
     entry = _entry(db, entry_id)
@@ -127,7 +128,7 @@ def screening_to_matter(request: Request, db: NamedDependency[ScopedSession], en
 
 @get("/api/ledgers/screening/export", opt={"permission": READ, "writes": True}, sync_to_thread=True,
      summary="导出矛盾纠纷排查化解清单(附件1格式;默认脱敏,完整导出记入审计日志)")
-def export_screening(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None,
+def export_screening(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                      status: FromQuery[str | None] = None, found_from: FromQuery[dt.date | None] = None,
                      found_to: FromQuery[dt.date | None] = None, format: FromQuery[str] = "xlsx",
                      unmask: FromQuery[bool] = False) -> Response:
@@ -145,7 +146,7 @@ def export_screening(request: Request, db: NamedDependency[ScopedSession], node_
 @post("/api/ledgers/screening/import", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
       summary="从 XLSX/CSV 导入矛盾纠纷排查化解清单(有任何错误则全部不导入)")
 def import_screening(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[UploadFile],
-                     node_id: FromQuery[int | None] = None) -> dict:
+                     node_id: FromQuery[OptionalId] = None) -> dict:
     target = sheets.check_target(db, node_id)
     filename, content = upload_bytes(data)
     count = sheets.import_screening(db, current_actor(request), target, filename, content, clock.today())
@@ -189,10 +190,10 @@ def _backlog_query(db: ScopedSession, node_id: int | None, status: str | None, o
 
 @get("/api/ledgers/backlog", opt={"permission": READ}, sync_to_thread=True,
      summary="信访积案和突出问题化解清单(含“五个一”落实情况)")
-def list_backlog(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None,
+def list_backlog(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                  status: FromQuery[str | None] = None, overdue: FromQuery[bool | None] = None,
-                 complete: FromQuery[bool | None] = None, page: FromQuery[int] = 1,
-                 per_page: FromQuery[int] = 50) -> Page:
+                 complete: FromQuery[bool | None] = None, page: FromQuery[PageNumber] = 1,
+                 per_page: FromQuery[PerPage] = 50) -> Page:
     query = _backlog_query(db, node_id, status, overdue, complete, clock.today())
     listing = page_of(db, query, page, per_page, lambda e: e)
     listing["items"] = _backlog_rows(request, db, listing["items"])
@@ -214,13 +215,13 @@ def create_backlog(request: Request, db: NamedDependency[ScopedSession], data: J
 
 
 @get("/api/ledgers/backlog/{backlog_id:int}", opt={"permission": READ}, sync_to_thread=True, summary="积案化解记录详情")
-def read_backlog(request: Request, db: NamedDependency[ScopedSession], backlog_id: FromPath[int]) -> dict:
+def read_backlog(request: Request, db: NamedDependency[ScopedSession], backlog_id: FromPath[Id]) -> dict:
     return _backlog_rows(request, db, [_backlog(db, backlog_id)])[0]
 
 
 @patch("/api/ledgers/backlog/{backlog_id:int}", opt={"permission": WRITE}, sync_to_thread=True,
        summary="更新积案化解记录(“五个一”、进展、状态)")
-def update_backlog(request: Request, db: NamedDependency[ScopedSession], backlog_id: FromPath[int],
+def update_backlog(request: Request, db: NamedDependency[ScopedSession], backlog_id: FromPath[Id],
                    data: JSONBody[dict[str, Any]]) -> dict:
     entry = _backlog(db, backlog_id)
     backlog.update(db, entry, coerce(data, dates=("deadline",), lists=("reasons",)), clock.today())
@@ -230,7 +231,7 @@ def update_backlog(request: Request, db: NamedDependency[ScopedSession], backlog
 
 @get("/api/ledgers/backlog/export", opt={"permission": READ, "writes": True}, sync_to_thread=True,
      summary="导出信访积案和突出问题化解清单(附件2格式)")
-def export_backlog(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None,
+def export_backlog(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                    status: FromQuery[str | None] = None, format: FromQuery[str] = "xlsx") -> Response:
     check_format(format)
     actor = current_actor(request)
@@ -245,7 +246,7 @@ def export_backlog(request: Request, db: NamedDependency[ScopedSession], node_id
 @post("/api/ledgers/backlog/import", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
       summary="从 XLSX/CSV 导入信访积案和突出问题化解清单(有任何错误则全部不导入)")
 def import_backlog(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[UploadFile],
-                   node_id: FromQuery[int | None] = None) -> dict:
+                   node_id: FromQuery[OptionalId] = None) -> dict:
     target = sheets.check_target(db, node_id)
     filename, content = upload_bytes(data)
     count = sheets.import_backlog(db, current_actor(request), target, filename, content, clock.today())

@@ -25,6 +25,7 @@ from xinfang.platform.matters.rules import rules_for
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
+from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Note, Phone
 
 SCREENED_LEVELS = (Level.TOWNSHIP, Level.VILLAGE, Level.GRID)
 LABELS = {"party_name": "当事人姓名", "party_phone": "联系电话", "other_parties": "其他当事人", "category": "问题类别",
@@ -32,25 +33,25 @@ LABELS = {"party_name": "当事人姓名", "party_phone": "联系电话", "other
 
 
 @dataclasses.dataclass
-class ScreeningIn:
-    node_id: int
+class ScreeningIn(Bounded):
+    node_id: Id
     found_on: dt.date
-    party_name: str
-    category: str
-    summary: str
-    party_id_number: str = ""
-    party_phone: str = ""
-    other_parties: str = ""
-    headcount: int = 1
-    risks: list[str] = dataclasses.field(default_factory=list)
-    responsible_unit: str = ""
-    responsible_leader: str = ""
-    responsible_person: str = ""
-    measures: str = ""
-    plan: str = ""
+    party_name: Name
+    category: Code
+    summary: LongText
+    party_id_number: IdNumber = ""
+    party_phone: Phone = ""
+    other_parties: Line = ""
+    headcount: Count = 1
+    risks: list[Code] = dataclasses.field(default_factory=list)
+    responsible_unit: Line = ""
+    responsible_leader: Name = ""
+    responsible_person: Name = ""
+    measures: Note = ""
+    plan: Note = ""
     deadline: dt.date | None = None
-    progress: str = ""
-    status: str = "pending"
+    progress: Note = ""
+    status: Code = "pending"
 
 
 # Fields a later update may change (the party and the date found stay as recorded).

@@ -17,16 +17,17 @@ from xinfang.platform.matters import joint, ownership, repeats, views
 from xinfang.platform.matters.routes import get_matter
 from xinfang.platform.web.guards import current_actor
 from xinfang.tenants.scope import ScopedSession
+from xinfang.platform.web.inputs import Id, Line, LongText, Name, Note
 
 
 @dataclasses.dataclass
 class UnlinkBody:
-    reason: str
+    reason: Line
 
 
 @delete("/api/matters/{matter_id:int}/repeat", opt={"permission": "matters:act"}, sync_to_thread=True,
         status_code=200, summary="撤销错误的重信重访关联(记入时间线和审计日志)")
-def unlink_repeat(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[int],
+def unlink_repeat(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id],
                   data: JSONBody[UnlinkBody]) -> dict:
     actor = current_actor(request)
     reason = data.reason.strip()
@@ -39,13 +40,13 @@ def unlink_repeat(request: Request, db: NamedDependency[ScopedSession], matter_i
 
 @dataclasses.dataclass
 class OwnershipBody:
-    leader_user_id: int
-    note: str = ""
+    leader_user_id: Id
+    note: Note = ""
 
 
 @put("/api/matters/{matter_id:int}/ownership", opt={"permission": "matters:act"}, sync_to_thread=True,
      summary="确定或更换包案领导(按本县设置落实四包或五包责任)")
-def assign_ownership(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[int],
+def assign_ownership(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id],
                      data: JSONBody[OwnershipBody]) -> dict:
     actor = current_actor(request)
     matter = get_matter(db, matter_id)
@@ -56,15 +57,15 @@ def assign_ownership(request: Request, db: NamedDependency[ScopedSession], matte
 
 @dataclasses.dataclass
 class OwnershipItemBody:
-    item: str
-    note: str = ""
-    evidence: str = ""
+    item: Name
+    note: Note = ""
+    evidence: Note = ""
     done: bool = True
 
 
 @post("/api/matters/{matter_id:int}/ownership/items", opt={"permission": "matters:act"}, sync_to_thread=True,
       status_code=200, summary="包案领导落实包案责任清单中的一项(附说明和佐证材料)")
-def tick_ownership_item(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[int],
+def tick_ownership_item(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id],
                         data: JSONBody[OwnershipItemBody]) -> dict:
     actor = current_actor(request)
     matter = get_matter(db, matter_id)
@@ -75,13 +76,13 @@ def tick_ownership_item(request: Request, db: NamedDependency[ScopedSession], ma
 
 @dataclasses.dataclass
 class ContributionBody:
-    contribution: str
-    unit_id: int | None = None
+    contribution: LongText
+    unit_id: Id | None = None
 
 
 @post("/api/matters/{matter_id:int}/contributions", opt={"permission": "matters:act"}, sync_to_thread=True,
       status_code=200, summary="协办单位提交联办(联核、联复)意见,纳入牵头单位的联合答复")
-def contribute(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[int],
+def contribute(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id],
                data: JSONBody[ContributionBody]) -> dict:
     actor = current_actor(request)
     matter = get_matter(db, matter_id)

@@ -25,6 +25,7 @@ from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession, visible_count
+from xinfang.platform.web.inputs import Bounded, Code, Days, Id, Note, OptionalId, PageNumber, PerPage
 
 SORTS = {"received_on": Matter.received_on, "due_on": Matter.due_on, "number": Matter.number, "id": Matter.id}
 
@@ -40,20 +41,20 @@ def get_matter(db: ScopedSession, matter_id: int) -> Matter:
 class MatterFilters:
     """Every filter of the matters list (and its export), in one place."""
 
-    node_id: int | None = None
-    state: str | None = None
+    node_id: Id | None = None
+    state: Code | None = None
     open: bool | None = None
-    deadline_state: str | None = None
-    channel: str | None = None
-    kind: str | None = None
-    category: str | None = None
+    deadline_state: Code | None = None
+    channel: Code | None = None
+    kind: Code | None = None
+    category: Code | None = None
     repeat: bool | None = None
     overreach: bool | None = None
     needs_ownership: bool | None = None
     received_from: dt.date | None = None
     received_to: dt.date | None = None
-    q: str | None = None
-    sort: str = "received_on"
+    q: Code | None = None
+    sort: Code = "received_on"
     descending: bool = True
     owned: bool | None = None  # a leader currently owns the matter (包案)
 
@@ -91,7 +92,7 @@ class MatterFilters:
         return query.order_by(column.desc() if self.descending else column.asc(), Matter.id.desc())
 
 
-def matter_filters(node_id: FromQuery[int | None] = None,
+def matter_filters(node_id: FromQuery[OptionalId] = None,
                    matter_state: Annotated[str | None, QueryParameter(name="state")] = None,
                    open: FromQuery[bool | None] = None,
                    deadline_state: FromQuery[str | None] = None, channel: FromQuery[str | None] = None,
@@ -112,8 +113,8 @@ FILTERS = {"filters": Provide(matter_filters, sync_to_thread=False)}
 
 @get("/api/matters", opt={"permission": "matters:read"}, dependencies=FILTERS, sync_to_thread=True,
      summary="信访事项列表")
-def list_matters(db: NamedDependency[ScopedSession], filters: MatterFilters, page: FromQuery[int] = 1,
-                 per_page: FromQuery[int] = 50) -> Page:
+def list_matters(db: NamedDependency[ScopedSession], filters: MatterFilters, page: FromQuery[PageNumber] = 1,
+                 per_page: FromQuery[PerPage] = 50) -> Page:
     query = filters.apply(db, select(Matter))
     # unfiltered (the list as first opened): count the visible matters from the access index
     count = visible_count(db, Matter) if query.whereclause is None else None
@@ -130,13 +131,13 @@ def register(request: Request, db: NamedDependency[ScopedSession], data: JSONBod
 
 @get("/api/matters/{matter_id:int}", opt={"permission": "matters:read"}, sync_to_thread=True,
      summary="信访事项详情(含全过程时间线)")
-def read_matter(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[int]) -> dict:
+def read_matter(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id]) -> dict:
     return views.detail(db, current_actor(request), get_matter(db, matter_id))
 
 
 @get("/api/matters/{matter_id:int}/pii", opt={"permission": "matters:read", "writes": True}, sync_to_thread=True,
      summary="查看信访人完整个人信息(记入审计日志)")
-def reveal(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[int]) -> dict:
+def reveal(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id]) -> dict:
     actor = current_actor(request)
     matter = get_matter(db, matter_id)
     viewer = views.viewer_for(db, actor, matter, unmask=True)
@@ -151,7 +152,7 @@ def reveal(request: Request, db: NamedDependency[ScopedSession], matter_id: From
 
 @post("/api/matters/{matter_id:int}/actions/{action:str}", opt={"permission": "matters:act"}, sync_to_thread=True,
       summary="对信访事项执行操作(转送交办、受理、延期、出具意见、复查复核、办结等)", status_code=200)
-def act(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[int], action: FromPath[str],
+def act(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id], action: FromPath[str],
         data: JSONBody[dict[str, Any]]) -> dict:
     actor = current_actor(request)
     matter = service.act(db, actor, get_matter(db, matter_id), action, data)
@@ -163,11 +164,11 @@ def act(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPat
 
 
 @dataclasses.dataclass
-class FollowUpBody:
-    satisfaction: str
+class FollowUpBody(Bounded):
+    satisfaction: Code
     stopped_petitioning: bool
     on: dt.date | None = None
-    note: str = ""
+    note: Note = ""
 
 
 SATISFACTION = {"satisfied": "满意", "basically": "基本满意", "dissatisfied": "不满意"}
@@ -175,7 +176,7 @@ SATISFACTION = {"satisfied": "满意", "basically": "基本满意", "dissatisfie
 
 @post("/api/matters/{matter_id:int}/follow-ups", opt={"permission": "matters:act"}, sync_to_thread=True,
       summary="登记回访(满意度、是否息诉罢访)")
-def follow_up(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[int],
+def follow_up(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id],
               data: JSONBody[FollowUpBody]) -> dict:
     actor = current_actor(request)
     matter = get_matter(db, matter_id)
@@ -195,7 +196,7 @@ def follow_up(request: Request, db: NamedDependency[ScopedSession], matter_id: F
 
 @get("/api/counties/{county_id:int}/matter-rules", opt={"permission": "matters:read"}, sync_to_thread=True,
      summary="本县信访事项设置(计期规则、临期提醒天数、包案清单、问题分类)")
-def read_rules(db: NamedDependency[ScopedSession], county_id: FromPath[int]) -> dict:
+def read_rules(db: NamedDependency[ScopedSession], county_id: FromPath[Id]) -> dict:
     node = db.get(Node, county_id)
     if node is None or node.level != Level.COUNTY:
         raise NotFound("县级节点不存在或不在您的管辖范围内")
@@ -204,16 +205,16 @@ def read_rules(db: NamedDependency[ScopedSession], county_id: FromPath[int]) -> 
 
 @dataclasses.dataclass
 class RulesBody:
-    counting_rule: str = "civil_code"
-    due_soon_days: int = 3
-    escalate_every_days: int = 5
-    ownership_checklist: str = "four"
-    categories: list[str] = dataclasses.field(default_factory=list)
+    counting_rule: Code = "civil_code"
+    due_soon_days: Days = 3
+    escalate_every_days: Days = 5
+    ownership_checklist: Code = "four"
+    categories: list[Code] = dataclasses.field(default_factory=list)
 
 
 @put("/api/counties/{county_id:int}/matter-rules", opt={"permission": "matters:configure"}, sync_to_thread=True,
      summary="修改本县信访事项设置")
-def write_rules(db: NamedDependency[ScopedSession], county_id: FromPath[int], data: JSONBody[RulesBody]) -> dict:
+def write_rules(db: NamedDependency[ScopedSession], county_id: FromPath[Id], data: JSONBody[RulesBody]) -> dict:
     node = db.get(Node, county_id)
     if node is None or node.level != Level.COUNTY:
         raise NotFound("县级节点不存在或不在您的管辖范围内")

@@ -36,35 +36,36 @@ from xinfang.platform.people.models import Person
 from xinfang.platform.privacy.identity import id_number_problem, normalize_id_number, phone_problem
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
+from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Phone
 
 
 @dataclass
 class PetitionerIn:
-    name: str
-    id_number: str
-    phone: str = ""
-    address: str = ""
+    name: Name
+    id_number: IdNumber
+    phone: Phone = ""
+    address: Line = ""
     representative: bool = False
 
 
 @dataclass
-class MatterIn:
-    node_id: int
-    channel: str
-    form: str
-    kind: str
-    category: str
-    summary: str
+class MatterIn(Bounded):
+    node_id: Id
+    channel: Code
+    form: Code
+    kind: Code
+    category: Code
+    summary: LongText
     petitioners: list[PetitionerIn]
-    demands: str = ""
-    headcount: int = 1
-    overreach: str = "none"
+    demands: LongText = ""
+    headcount: Count = 1
+    overreach: Code = "none"
     joint_signature: bool = False
     law_related: bool = False
     received_on: dt.date | None = None
-    accused_node_id: int | None = None
-    accused_description: str = ""
-    attachments: list[str] = field(default_factory=list)
+    accused_node_id: Id | None = None
+    accused_description: Line = ""
+    attachments: list[Line] = field(default_factory=list)
 
 
 @dataclass

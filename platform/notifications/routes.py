@@ -14,6 +14,7 @@ from xinfang.platform.notifications.service import addressed_to, is_addressed_to
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import page_of
 from xinfang.tenants.scope import ScopedSession
+from xinfang.platform.web.inputs import Id, OptionalId, PageNumber, PerPage
 
 READ, WRITE = "notifications:read", "notifications:write"
 
@@ -21,9 +22,9 @@ READ, WRITE = "notifications:read", "notifications:write"
 @get("/api/notifications", opt={"permission": READ}, sync_to_thread=True,
      summary="我的提醒(期限临近、超期、督办),subtree=true 时含下级单位的提醒")
 def list_notifications(request: Request, db: NamedDependency[ScopedSession], unread: FromQuery[bool | None] = None,
-                       kind: FromQuery[str | None] = None, matter_id: FromQuery[int | None] = None,
-                       subtree: FromQuery[bool] = False, page: FromQuery[int] = 1,
-                       per_page: FromQuery[int] = 50) -> dict:
+                       kind: FromQuery[str | None] = None, matter_id: FromQuery[OptionalId] = None,
+                       subtree: FromQuery[bool] = False, page: FromQuery[PageNumber] = 1,
+                       per_page: FromQuery[PerPage] = 50) -> dict:
     actor = current_actor(request)
     if kind is not None and kind not in KINDS:
         raise BadRequest(f"提醒类型应为:{'、'.join(f'{k}({v})' for k, v in KINDS.items())}")
@@ -45,7 +46,7 @@ def list_notifications(request: Request, db: NamedDependency[ScopedSession], unr
 
 @post("/api/notifications/{notification_id:int}/read", opt={"permission": WRITE}, sync_to_thread=True,
       status_code=200, summary="将提醒标记为已读")
-def mark_read(request: Request, db: NamedDependency[ScopedSession], notification_id: FromPath[int]) -> dict:
+def mark_read(request: Request, db: NamedDependency[ScopedSession], notification_id: FromPath[Id]) -> dict:
     actor = current_actor(request)
     notice = db.get(Notification, notification_id)
     if notice is None:

@@ -25,6 +25,7 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
+from xinfang.platform.web.inputs import Id, IdNumber, Line, Name, PageNumber, PerPage, Phone
 
 EXPORT_COLUMNS = [("name", "姓名"), ("id_number", "身份证号"), ("phone", "联系电话"), ("address", "住址"),
                   ("node_id", "建档单位")]
@@ -32,11 +33,11 @@ EXPORT_COLUMNS = [("name", "姓名"), ("id_number", "身份证号"), ("phone", "
 
 @dataclass
 class PersonIn:
-    node_id: int
-    name: str
-    id_number: str
-    phone: str = ""
-    address: str = ""
+    node_id: Id
+    name: Name
+    id_number: IdNumber
+    phone: Phone = ""
+    address: Line = ""
 
 
 def _viewer(request: Request, node_id: int | None, db: ScopedSession, unmask: bool = False) -> Viewer:
@@ -54,8 +55,8 @@ def _person(db: ScopedSession, person_id: int) -> Person:
 
 @get("/api/people", opt={"permission": "people:read"}, sync_to_thread=True, summary="信访人档案列表(个人信息已脱敏)")
 def list_people(request: Request, db: NamedDependency[ScopedSession], q: FromQuery[str | None] = None,
-                id_number: FromQuery[str | None] = None, page: FromQuery[int] = 1,
-                per_page: FromQuery[int] = 50) -> Page:
+                id_number: FromQuery[str | None] = None, page: FromQuery[PageNumber] = 1,
+                per_page: FromQuery[PerPage] = 50) -> Page:
     query = select(Person).order_by(Person.id)
     if q:
         query = query.where(Person.name.contains(q.strip()))
@@ -88,7 +89,7 @@ def create_person(db: NamedDependency[ScopedSession], data: JSONBody[PersonIn]) 
 
 @get("/api/people/{person_id:int}", opt={"permission": "people:read"}, sync_to_thread=True,
      summary="信访人档案(一人一档:同一身份证号在您可见范围内的全部档案)")
-def read_person(request: Request, db: NamedDependency[ScopedSession], person_id: FromPath[int]) -> dict:
+def read_person(request: Request, db: NamedDependency[ScopedSession], person_id: FromPath[Id]) -> dict:
     person = _person(db, person_id)
     files = db.scalars(select(Person).where(Person.id_number == person.id_number).order_by(Person.id)).all()
     viewer = _viewer(request, person.node_id, db)
@@ -98,7 +99,7 @@ def read_person(request: Request, db: NamedDependency[ScopedSession], person_id:
 
 @get("/api/people/{person_id:int}/pii", opt={"permission": "people:read", "writes": True}, sync_to_thread=True,
      summary="查看完整个人信息(记入审计日志)")
-def reveal_person(request: Request, db: NamedDependency[ScopedSession], person_id: FromPath[int]) -> dict:
+def reveal_person(request: Request, db: NamedDependency[ScopedSession], person_id: FromPath[Id]) -> dict:
     person = _person(db, person_id)
     viewer = _viewer(request, person.node_id, db, unmask=True)
     if not viewer.sees_full_pii:

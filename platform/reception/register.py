@@ -29,34 +29,35 @@ from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.reception.models import VISITOR_FIELDS, ReceptionRecord, RotaDuty
 from xinfang.platform.reception.rota import ROTA_LEVELS
 from xinfang.tenants.models import Node
+from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Note, Phone
 
 STATUSES = {"resolved": "已化解", "handling": "已交办办理中", "ownership": "领导包案化解中"}
 
 
 @dataclasses.dataclass
-class ReceptionIn:
-    node_id: int
+class ReceptionIn(Bounded):
+    node_id: Id
     received_on: dt.date
-    visitor_name: str
-    category: str
-    summary: str
-    leader_name: str = ""
-    leader_position: str = ""
-    leader_user_id: int | None = None
-    duty_id: int | None = None
-    place: str = ""
-    visitor_id_number: str = ""
-    visitor_phone: str = ""
-    visitor_address: str = ""
-    headcount: int = 1
-    demands: str = ""
-    decision: str = ""
-    assigned_unit: str = ""
-    result: str = ""
-    status: str = "handling"
+    visitor_name: Name
+    category: Code
+    summary: LongText
+    leader_name: Name = ""
+    leader_position: Name = ""
+    leader_user_id: Id | None = None
+    duty_id: Id | None = None
+    place: Line = ""
+    visitor_id_number: IdNumber = ""
+    visitor_phone: Phone = ""
+    visitor_address: Line = ""
+    headcount: Count = 1
+    demands: LongText = ""
+    decision: Note = ""
+    assigned_unit: Line = ""
+    result: Note = ""
+    status: Code = "handling"
     # open a petition matter in the same step (申诉求决 by default)
     open_matter: bool = False
-    matter_kind: str = "claim"
+    matter_kind: Code = "claim"
 
 
 LABELS = {"place": "接访地点", "leader_name": "接访领导", "leader_position": "职务", "visitor_name": "来访人姓名",

@@ -25,6 +25,7 @@ from xinfang.platform.errors import BadRequest, Conflict, NotFound
 from xinfang.platform.reception.models import RotaDuty
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
+from xinfang.platform.web.inputs import Bounded, Code, Id, Line, Name, Note
 
 SLOTS = {"day": "全天", "am": "上午", "pm": "下午"}
 LEADER_KINDS = {"main": "党政主要领导", "leader": "班子领导", "first_grid_head": "第一网格长",
@@ -42,17 +43,17 @@ RULES = {
 
 
 @dataclasses.dataclass
-class DutyIn:
-    node_id: int
+class DutyIn(Bounded):
+    node_id: Id
     on: dt.date
-    leader_name: str
-    place: str
-    slot: str = "day"
-    leader_position: str = ""
-    duties: str = ""
-    leader_kind: str = "leader"
-    leader_user_id: int | None = None
-    note: str = ""
+    leader_name: Name
+    place: Line
+    slot: Code = "day"
+    leader_position: Name = ""
+    duties: Line = ""
+    leader_kind: Code = "leader"
+    leader_user_id: Id | None = None
+    note: Note = ""
 
 
 def rota_node(session: Session, node_id: int | None) -> Node:

@@ -28,6 +28,7 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import visible_node, within
 from xinfang.tenants.scope import ScopedSession
+from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, PageNumber, PerPage
 
 READ, WRITE = "reception:read", "reception:write"
 DEFAULT_DAYS = 13
@@ -47,7 +48,7 @@ def _duty_rows(db: ScopedSession, duties: list[RotaDuty]) -> list[dict]:
 
 @get("/api/reception/rota", opt={"permission": READ}, sync_to_thread=True,
      summary="领导接访安排(指定单位时同时列出冲突:同一领导重复安排、工作日无人接访)")
-def list_rota(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None,
+def list_rota(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
               start: FromQuery[dt.date | None] = None, end: FromQuery[dt.date | None] = None) -> dict:
     start, end = _range(request, start, end)
     if node_id is None:
@@ -71,7 +72,7 @@ def create_duty(request: Request, db: NamedDependency[ScopedSession], data: JSON
 
 @delete("/api/reception/rota/{duty_id:int}", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
         summary="删除接访安排")
-def delete_duty(db: NamedDependency[ScopedSession], duty_id: FromPath[int]) -> dict:
+def delete_duty(db: NamedDependency[ScopedSession], duty_id: FromPath[Id]) -> dict:
     duty = db.get(RotaDuty, duty_id)
     if duty is None:
         raise NotFound("接访安排不存在或不在您的管辖范围内")
@@ -81,8 +82,8 @@ def delete_duty(db: NamedDependency[ScopedSession], duty_id: FromPath[int]) -> d
 
 
 @dataclasses.dataclass
-class PublishBody:
-    node_id: int
+class PublishBody(Bounded):
+    node_id: Id
     start: dt.date
     end: dt.date
 
@@ -99,7 +100,7 @@ def publish_rota(request: Request, db: NamedDependency[ScopedSession], data: JSO
 
 @get("/api/reception/nodes/{node_id:int}/rota-rules", opt={"permission": READ}, sync_to_thread=True,
      summary="检查一周接访安排是否符合要求(主要领导每周接访、每日有领导接访、第一网格长每周接访)")
-def rota_rules(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[int],
+def rota_rules(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[Id],
                week_of: FromQuery[dt.date | None] = None, main_leaders: FromQuery[str | None] = None) -> dict:
     node = visible_node(db, node_id)
     day = week_of or clock.today()
@@ -112,7 +113,7 @@ def rota_rules(request: Request, db: NamedDependency[ScopedSession], node_id: Fr
 
 @get("/api/reception/rota/export", opt={"permission": READ, "writes": True}, sync_to_thread=True,
      summary="导出领导接访安排表(附件4格式)")
-def export_rota(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None,
+def export_rota(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                 start: FromQuery[dt.date | None] = None, end: FromQuery[dt.date | None] = None,
                 format: FromQuery[str] = "xlsx") -> Response:
     check_format(format)
@@ -129,7 +130,7 @@ def export_rota(request: Request, db: NamedDependency[ScopedSession], node_id: F
 @post("/api/reception/rota/import", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
       summary="从 XLSX/CSV 导入领导接访安排(有任何错误则全部不导入;导入后需发布)")
 def import_rota(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[UploadFile],
-                node_id: FromQuery[int | None] = None) -> dict:
+                node_id: FromQuery[OptionalId] = None) -> dict:
     target = check_target(db, node_id)
     filename, content = upload_bytes(data)
     count = sheets.import_rota(db, current_actor(request), target, filename, content)
@@ -169,10 +170,10 @@ def _records_query(db: ScopedSession, node_id: int | None, status: str | None, r
 
 
 @get("/api/reception/records", opt={"permission": READ}, sync_to_thread=True, summary="领导干部接待群众来访登记")
-def list_records(db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None,
+def list_records(db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                  status: FromQuery[str | None] = None, received_from: FromQuery[dt.date | None] = None,
-                 received_to: FromQuery[dt.date | None] = None, page: FromQuery[int] = 1,
-                 per_page: FromQuery[int] = 50) -> Page:
+                 received_to: FromQuery[dt.date | None] = None, page: FromQuery[PageNumber] = 1,
+                 per_page: FromQuery[PerPage] = 50) -> Page:
     listing = page_of(db, _records_query(db, node_id, status, received_from, received_to), page, per_page,
                       lambda r: r)
     listing["items"] = _record_rows(db, listing["items"])
@@ -191,13 +192,13 @@ def create_record(request: Request, db: NamedDependency[ScopedSession], data: JS
 
 @get("/api/reception/records/{reception_id:int}", opt={"permission": READ}, sync_to_thread=True,
      summary="接访登记详情")
-def read_record(db: NamedDependency[ScopedSession], reception_id: FromPath[int]) -> dict:
+def read_record(db: NamedDependency[ScopedSession], reception_id: FromPath[Id]) -> dict:
     return _record_rows(db, [_record(db, reception_id)])[0]
 
 
 @patch("/api/reception/records/{reception_id:int}", opt={"permission": WRITE}, sync_to_thread=True,
        summary="更新接访登记(处理意见、交办单位、办理结果、状态)")
-def update_record(db: NamedDependency[ScopedSession], reception_id: FromPath[int],
+def update_record(db: NamedDependency[ScopedSession], reception_id: FromPath[Id],
                   data: JSONBody[dict[str, Any]]) -> dict:
     found = _record(db, reception_id)
     register.update(db, found, coerce(data, ints=("headcount",)))
@@ -207,14 +208,14 @@ def update_record(db: NamedDependency[ScopedSession], reception_id: FromPath[int
 
 @dataclasses.dataclass
 class MatterBody:
-    kind: str = "claim"
-    form: str | None = None
-    node_id: int | None = None
+    kind: Code = "claim"
+    form: Code | None = None
+    node_id: Id | None = None
 
 
 @post("/api/reception/records/{reception_id:int}/matter", opt={"permission": WRITE}, sync_to_thread=True,
       summary="一步登记为信访事项(来访;互相关联)")
-def record_to_matter(request: Request, db: NamedDependency[ScopedSession], reception_id: FromPath[int],
+def record_to_matter(request: Request, db: NamedDependency[ScopedSession], reception_id: FromPath[Id],
                      data: JSONBody[MatterBody]) -> dict:
     actor = current_actor(request)
     found = _record(db, reception_id)
@@ -225,14 +226,14 @@ def record_to_matter(request: Request, db: NamedDependency[ScopedSession], recep
 
 @dataclasses.dataclass
 class OwnershipBody:
-    leader_user_id: int
-    note: str = ""
-    kind: str = "claim"  # if the reception is not a matter yet, it is registered as one of this kind
+    leader_user_id: Id
+    note: Note = ""
+    kind: Code = "claim"  # if the reception is not a matter yet, it is registered as one of this kind
 
 
 @post("/api/reception/records/{reception_id:int}/ownership", opt={"permission": WRITE}, sync_to_thread=True,
       status_code=200, summary="当场不能解决的疑难事项确定包案领导,落实“四包”责任(尚未登记为信访事项的同时登记)")
-def record_ownership(request: Request, db: NamedDependency[ScopedSession], reception_id: FromPath[int],
+def record_ownership(request: Request, db: NamedDependency[ScopedSession], reception_id: FromPath[Id],
                      data: JSONBody[OwnershipBody]) -> dict:
     found = _record(db, reception_id)
     register.hand_to_ownership(db, current_actor(request), found, data.leader_user_id, data.note,
@@ -243,7 +244,7 @@ def record_ownership(request: Request, db: NamedDependency[ScopedSession], recep
 
 @get("/api/reception/records/export", opt={"permission": READ, "writes": True}, sync_to_thread=True,
      summary="导出领导干部接待群众来访登记表(附件3格式;默认脱敏,完整导出记入审计日志)")
-def export_records(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None,
+def export_records(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                    received_from: FromQuery[dt.date | None] = None, received_to: FromQuery[dt.date | None] = None,
                    format: FromQuery[str] = "xlsx", unmask: FromQuery[bool] = False) -> Response:
     check_format(format)
@@ -260,7 +261,7 @@ def export_records(request: Request, db: NamedDependency[ScopedSession], node_id
 @post("/api/reception/records/import", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
       summary="从 XLSX/CSV 导入领导干部接待群众来访登记(有任何错误则全部不导入)")
 def import_records(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[UploadFile],
-                   node_id: FromQuery[int | None] = None) -> dict:
+                   node_id: FromQuery[OptionalId] = None) -> dict:
     target = check_target(db, node_id)
     filename, content = upload_bytes(data)
     count = sheets.import_register(db, current_actor(request), target, filename, content, clock.today())

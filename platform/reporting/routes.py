@@ -24,16 +24,17 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import visible_node, within
 from xinfang.tenants.scope import ScopedSession
+from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, PageNumber, PerPage
 
 READ, SUBMIT = "reporting:read", "reporting:submit"
 
 
 @dataclasses.dataclass
-class SubmitBody:
-    node_id: int
-    kind: str
+class SubmitBody(Bounded):
+    node_id: Id
+    kind: Code
     due_on: dt.date | None = None
-    note: str = ""
+    note: Note = ""
 
 
 @post("/api/reporting/submissions", opt={"permission": SUBMIT}, sync_to_thread=True,
@@ -47,10 +48,10 @@ def submit(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[
 
 
 @get("/api/reporting/submissions", opt={"permission": READ}, sync_to_thread=True, summary="报送记录")
-def list_submissions(db: NamedDependency[ScopedSession], node_id: FromQuery[int | None] = None,
+def list_submissions(db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                      due_on: FromQuery[dt.date | None] = None, kind: FromQuery[str | None] = None,
-                     late: FromQuery[bool | None] = None, page: FromQuery[int] = 1,
-                     per_page: FromQuery[int] = 50) -> Page:
+                     late: FromQuery[bool | None] = None, page: FromQuery[PageNumber] = 1,
+                     per_page: FromQuery[PerPage] = 50) -> Page:
     query = within(db, Submission, node_id, select(Submission))
     if due_on is not None:
         query = query.where(Submission.due_on == due_on)
@@ -69,7 +70,7 @@ def list_submissions(db: NamedDependency[ScopedSession], node_id: FromQuery[int 
 
 @get("/api/reporting/submissions/{submission_id:int}", opt={"permission": READ}, sync_to_thread=True,
      summary="报送详情(所报送的清单或接访登记)")
-def read_submission(request: Request, db: NamedDependency[ScopedSession], submission_id: FromPath[int]) -> dict:
+def read_submission(request: Request, db: NamedDependency[ScopedSession], submission_id: FromPath[Id]) -> dict:
     submission = db.get(Submission, submission_id)
     if submission is None:
         raise NotFound("报送记录不存在或不在您的管辖范围内")
@@ -90,7 +91,7 @@ def read_submission(request: Request, db: NamedDependency[ScopedSession], submis
 
 @get("/api/reporting/nodes/{node_id:int}/overview", opt={"permission": READ}, sync_to_thread=True,
      summary="报送情况一览:下辖各村(社区)某报送日按时报送、逾期报送、未报送情况")
-def overview(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[int],
+def overview(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[Id],
              due_on: FromQuery[dt.date | None] = None) -> dict:
     node = visible_node(db, node_id)
     calendar = load_calendar(db)

@@ -29,6 +29,7 @@ from xinfang.plugins.petition_month.references import KINDS, campaign_ref
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope, ScopedSession
+from xinfang.platform.web.inputs import Bounded, Id, Line, Name, OptionalId
 
 READ, GENERATE = "petition_month:read", "petition_month:generate"
 BASE = "/api/campaigns/{petition_month_id:int}/petition-month"
@@ -55,17 +56,17 @@ def _system(request: Request) -> ScopedSession:
 
 
 @dataclasses.dataclass
-class GenerateBody:
-    node_id: int | None = None  # the unit the document is for (default: the caller's own)
-    number: str = ""  # 文号
-    issuer: str = ""  # default: the unit's office (e.g. 青阳街道办事处)
+class GenerateBody(Bounded):
+    node_id: Id | None = None  # the unit the document is for (default: the caller's own)
+    number: Line = ""  # 文号
+    issuer: Name = ""  # default: the unit's office (e.g. 青阳街道办事处)
     on: dt.date | None = None  # the document's date; for the reception notice, the day announced
 
 
 @post(BASE + "/documents/{document_key:str}", opt={"permission": GENERATE}, sync_to_thread=True, status_code=202,
       summary="生成信访月专项活动文书(plan 实施方案通知、annex1–annex4 附件台账、reception_notice 接访公告、"
               "summary 总结报告):立即返回 202 和状态查询地址")
-def generate(request: Request, db: NamedDependency[ScopedSession], petition_month_id: FromPath[int],
+def generate(request: Request, db: NamedDependency[ScopedSession], petition_month_id: FromPath[Id],
              document_key: FromPath[str], data: JSONBody[GenerateBody]) -> Response:
     campaign = _campaign(db, petition_month_id)
     if document_key not in documents.BUILDERS:
@@ -90,8 +91,8 @@ def generate(request: Request, db: NamedDependency[ScopedSession], petition_mont
 
 @get(BASE + "/summary", opt={"permission": READ}, sync_to_thread=True,
      summary="信访月专项活动汇总:排查、接访、积案、报送、指标与目标、各单位进度(总结报告所用数据)及已生成的文书")
-def read_summary(request: Request, db: NamedDependency[ScopedSession], petition_month_id: FromPath[int],
-                 node_id: FromQuery[int | None] = None, on: FromQuery[dt.date | None] = None) -> dict:
+def read_summary(request: Request, db: NamedDependency[ScopedSession], petition_month_id: FromPath[Id],
+                 node_id: FromQuery[OptionalId] = None, on: FromQuery[dt.date | None] = None) -> dict:
     campaign = _campaign(db, petition_month_id)
     node = _node(request, db, campaign, node_id)
     with _system(request) as system:

@@ -1,0 +1,83 @@
+"""The constrained types every request DTO and parameter uses: one place for input bounds.
+
+Each type carries its bound twice, in the two vocabularies the stack reads: ``msgspec.Meta``
+(checked when Litestar decodes a body into a dataclass) and ``annotated_types`` (checked on
+path and query parameters, and published in the OpenAPI schema). A value outside the bound
+is a 400 naming the field (``errors.handle_validation``), never a database error.
+
+Lengths follow the columns they are stored in; texts without a column limit get one here.
+Dates are checked by ``Bounded`` (msgspec has no date bounds).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Annotated
+
+import annotated_types as at
+from msgspec import Meta
+
+from xinfang.platform.errors import BadRequest
+
+INT4_MAX = 2**31 - 1  # PostgreSQL ``integer``: every id and count column
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2100, 12, 31)
+
+
+def bounded_int(low: int, high: int) -> type[int]:
+    return Annotated[int, Meta(ge=low, le=high), at.Interval(ge=low, le=high)]  # type: ignore[return-value]
+
+
+def text(max_length: int, min_length: int = 0) -> type[str]:
+    return Annotated[str, Meta(min_length=min_length, max_length=max_length),  # type: ignore[return-value]
+                     at.Len(min_length, max_length)]
+
+
+Id = bounded_int(1, INT4_MAX)
+PageNumber = bounded_int(1, 100_000)
+PerPage = bounded_int(1, 200)
+Count = bounded_int(0, 100_000)  # head counts, numbers of people or rows
+Days = bounded_int(0, 3_660)  # a period in days
+
+Code = text(32)  # node codes, vocabulary keys
+Name = text(64)  # people's and users' names, usernames, positions
+Title = text(100)  # node names, titles
+Phone = text(32)
+IdNumber = text(32)  # normalised to 18 characters before it is checked and stored
+Line = text(200)  # addresses, short descriptions, one line of text
+Note = text(2_000)  # remarks, opinions, replies
+LongText = text(10_000)  # matter summaries and demands
+Secret = text(256)  # passwords: long enough for any passphrase, short enough to hash cheaply
+
+
+class DateOutOfRange(BadRequest, ValueError):
+    """A 400 when a handler builds the DTO itself; a ValueError, so msgspec reports it as invalid input."""
+
+
+class Bounded:
+    """Mixin for request dataclasses: every date field lies within 1900..2100.
+
+    msgspec calls ``__post_init__`` while decoding, so a refusal is a validation error
+    (400) naming the field, like the length and number bounds above."""
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, field.name)
+            if isinstance(value, dt.date) and not EARLIEST_DAY <= _day(value) <= LATEST_DAY:
+                raise DateOutOfRange(f"“{field.name}”的日期应在{EARLIEST_DAY.year}年至{LATEST_DAY.year}年之间")
+
+
+def _day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def check_day(name: str, value: dt.date | None) -> dt.date | None:
+    """The same date bound for query parameters (Litestar checks no date bounds there)."""
+    if value is not None and not EARLIEST_DAY <= _day(value) <= LATEST_DAY:
+        raise DateOutOfRange(f"“{name}”的日期应在{EARLIEST_DAY.year}年至{LATEST_DAY.year}年之间")
+    return value
+
+
+# An optional query parameter: Litestar checks the bound only when it wraps the whole union.
+OptionalId = Annotated[int | None, at.Interval(ge=1, le=INT4_MAX)]
