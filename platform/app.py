@@ -36,6 +36,7 @@ from xinfang.platform.reception.routes import route_handlers as reception_routes
 from xinfang.platform.reporting.routes import route_handlers as reporting_routes
 from xinfang.platform.settings import Settings
 from xinfang.platform.web.addresses import check_trusted_proxies
+from xinfang.platform.web.body_policy import body_policy
 from xinfang.platform.web.guards import permission_guard, provide_db
 from xinfang.platform.web.headers import add_security_headers
 from xinfang.platform.web.health import health
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
                         *plugin_route_handlers(plugins)],
         guards=[permission_guard],
         before_send=[add_security_headers],
+        middleware=[body_policy],
         dependencies={"db": Provide(provide_db)},
         exception_handlers=EXCEPTION_HANDLERS,
         state=state,

@@ -99,9 +99,12 @@ def make_session_factory(engine: Engine, settings: Settings | None = None) -> se
     """The settings' file store and audit keys travel in every session's ``info``, so a
     background job handed only the factory knows where generated files go, and every
     session can append to the audit chain (without keys a write fails rather than going
-    unkeyed into the log)."""
+    unkeyed into the log). Every flush checks text against its columns (``column_checks``)."""
     from xinfang.platform.audit.keys import AuditKeys
+    from xinfang.platform.column_checks import check_text_columns
     from xinfang.tenants.scope import ScopedSession
 
     info = {"storage_dir": Path(settings.storage_dir), "audit": AuditKeys.from_settings(settings)} if settings else {}
-    return sessionmaker(bind=engine, class_=ScopedSession, expire_on_commit=False, info=info)
+    factory = sessionmaker(bind=engine, class_=ScopedSession, expire_on_commit=False, info=info)
+    event.listen(factory, "before_flush", check_text_columns)
+    return factory

@@ -12,7 +12,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from xinfang.tenants.scope import ScopeViolation
 
@@ -90,21 +90,46 @@ def handle_scope_violation(_: Request, exc: ScopeViolation) -> Response:
 
 
 _MISSING = re.compile(r"missing required field `([^`]+)`")
-_AT = re.compile(r"at `\$\.([^`]+)`")
+_AT = re.compile(r" - at `\$\.?([^`]*)`")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# msgspec's English reasons (see ``web.inputs``), said the way a clerk reads them
+_REASONS = (
+    (re.compile(r"Expected `str` of length <= (\d+)"), "不能超过{0}个字"),
+    (re.compile(r"Expected `str` of length >= (\d+)"), "至少应有{0}个字"),
+    (re.compile(r"Expected `array` of length <= (\d+)"), "最多{0}项"),
+    (re.compile(r"Expected `(?:int|float|number)` <= (-?[\d.]+)"), "不能大于{0}"),
+    (re.compile(r"Expected `(?:int|float|number)` >= (-?[\d.]+)"), "不能小于{0}"),
+    (re.compile(r"Expected `int`"), "应为整数"),
+    (re.compile(r"Expected `bool`"), "应为是或否(true/false)"),
+    (re.compile(r"Expected `str`"), "应为文字"),
+    (re.compile(r"Expected `(?:array|object)`"), "的结构不正确"),
+    (re.compile(r"Invalid (?:RFC3339 encoded )?date\b|Expected `date`"), "应为日期,如 2025-03-18"),
+    (re.compile(r"Invalid (?:RFC3339 encoded )?datetime|Expected `datetime`"), "应为日期时间,如 2025-03-18T09:30:00+08:00"),
+)
+
+
+def _reason(english: str) -> str:
+    for pattern, chinese in _REASONS:
+        if match := pattern.search(english):
+            return chinese.format(*(g.rstrip("0").rstrip(".") if "." in g else g for g in match.groups()))
+    return "缺失或格式不正确"
 
 
 def _field_problem(item: dict) -> dict:
     """Name the field a clerk must fix, from Litestar's (msgspec's) English message."""
     reason = str(item.get("message", ""))
     key = str(item.get("key") or "")
+    if _CJK.search(reason):  # already said in Chinese (e.g. ``web.inputs.Bounded``)
+        field = key if key and key != "data" else "请求体"
+        return {"field": field, "message": reason, "reason": reason}
     if match := _MISSING.search(reason):
         field = match.group(1)
         return {"field": field, "message": f"缺少必填项“{field}”", "reason": reason}
     if match := _AT.search(reason):
-        field = match.group(1)
-        return {"field": field, "message": f"“{field}”的格式不正确", "reason": reason}
+        field = match.group(1) or "请求体"
+        return {"field": field, "message": f"“{field}”{_reason(reason)}", "reason": reason}
     field = key if key and key != "data" else "请求体"
-    return {"field": field, "message": f"“{field}”缺失或格式不正确", "reason": reason}
+    return {"field": field, "message": f"“{field}”{_reason(reason)}", "reason": reason}
 
 
 def handle_validation(_: Request, exc: ValidationException) -> Response:
@@ -125,6 +150,14 @@ def handle_integrity(_: Request, exc: IntegrityError) -> Response:
     return _json(409, "duplicate", "数据与已有记录冲突(可能是编号或名称重复),未作任何修改")
 
 
+def handle_data_error(_: Request, exc: DataError) -> Response:
+    """Last wall behind ``web.inputs`` and ``web.body_policy``: a value the database refuses
+    (out of range, too long, NUL) is the clerk's input, not a server fault. Logged so the
+    missing bound can be added where the value came in."""
+    log.warning("database refused a value: %s", exc)
+    return _json(400, "invalid_value", "提交的数据超出允许范围(过长、过大或含有不允许的字符),未作任何修改")
+
+
 def handle_operational(_: Request, exc: OperationalError) -> Response:
     log.error("database error: %s", exc)
     return _json(503, "database_unavailable", "数据库暂时不可用,请稍后再试")
@@ -142,5 +175,6 @@ EXCEPTION_HANDLERS = {
     HTTPException: handle_http,
     IntegrityError: handle_integrity,
     OperationalError: handle_operational,
+    DataError: handle_data_error,
     Exception: handle_unexpected,
 }

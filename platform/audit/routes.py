@@ -15,8 +15,8 @@ from xinfang.platform.audit.log import audit_keys, record, verify
 from xinfang.platform.audit.models import AuditCheckpoint, AuditRecord
 from xinfang.platform.spreadsheets.writing import check_format, spreadsheet_response
 from xinfang.platform.web.paging import Page, page_of
+from xinfang.platform.web.inputs import OptionalId, PageNumber, PerPage, check_moment
 from xinfang.tenants.scope import Scope, ScopedSession
-from xinfang.platform.web.inputs import OptionalId, PageNumber, PerPage
 
 EXPORT_COLUMNS = [("seq", "序号"), ("at", "时间"), ("actor_name", "操作人"), ("address", "来源地址"),
                   ("node_id", "节点"), ("object_type", "对象"), ("object_id", "对象编号"), ("action", "操作"),
@@ -27,6 +27,7 @@ EXPORT_LIMIT = 100_000
 def _filtered(action: str | None, object_type: str | None, actor_id: int | None, node_id: int | None,
               since: datetime | None, until: datetime | None) -> Select:
     query = select(AuditRecord).options(selectinload(AuditRecord.detail)).order_by(AuditRecord.id.desc())
+    since, until = check_moment("since", since), check_moment("until", until)
     for column, value in ((AuditRecord.action, action), (AuditRecord.object_type, object_type),
                           (AuditRecord.actor_id, actor_id), (AuditRecord.node_id, node_id)):
         if value is not None:

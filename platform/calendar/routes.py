@@ -20,7 +20,7 @@ from xinfang.platform.calendar.service import (
 from xinfang.platform.errors import NotFound
 from xinfang.platform.web.guards import current_actor
 from xinfang.tenants.scope import ScopedSession
-from xinfang.platform.web.inputs import Id
+from xinfang.platform.web.inputs import Days, Year
 
 
 @get("/api/calendar/years", opt={"permission": "calendar:read"}, sync_to_thread=True, summary="工作日历已覆盖的年份")
@@ -32,7 +32,7 @@ def list_years(db: NamedDependency[ScopedSession]) -> dict:
 
 @get("/api/calendar/years/{year:int}", opt={"permission": "calendar:read"}, sync_to_thread=True,
      summary="某年的放假和调休上班日期")
-def read_year(db: NamedDependency[ScopedSession], year: FromPath[Id]) -> dict:
+def read_year(db: NamedDependency[ScopedSession], year: FromPath[Year]) -> dict:
     calendar = load_calendar(db)
     data = calendar.year(year)
     if data is None:
@@ -42,7 +42,7 @@ def read_year(db: NamedDependency[ScopedSession], year: FromPath[Id]) -> dict:
 
 @put("/api/calendar/years/{year:int}", opt={"permission": "calendar:manage"}, sync_to_thread=True,
      summary="录入国务院办公厅节假日安排通知(替换该年已录入的数据)")
-def put_year(request: Request, db: NamedDependency[ScopedSession], year: FromPath[Id],
+def put_year(request: Request, db: NamedDependency[ScopedSession], year: FromPath[Year],
              data: JSONBody[Notice]) -> dict:
     actor = current_actor(request)
     row = store_year(db, year, data, entered_by=actor.display_name or actor.username, entered_by_id=actor.user_id)
@@ -52,7 +52,7 @@ def put_year(request: Request, db: NamedDependency[ScopedSession], year: FromPat
 
 
 @get("/api/calendar/deadline", opt={"permission": "calendar:read"}, sync_to_thread=True, summary="计算期限届满日")
-def compute_deadline(db: NamedDependency[ScopedSession], start: FromQuery[dt.date], amount: FromQuery[int],
+def compute_deadline(db: NamedDependency[ScopedSession], start: FromQuery[dt.date], amount: FromQuery[Days],
                      unit: FromQuery[str] = CALENDAR_DAYS, rule: FromQuery[str] = CIVIL_CODE) -> dict:
     return load_calendar(db).deadline(start, amount, unit, rule).to_dict()  # type: ignore[arg-type]
 

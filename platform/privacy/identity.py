@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from xinfang.platform import clock
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
@@ -19,7 +20,9 @@ def check_digit(first17: str) -> str:
 
 
 def normalize_id_number(value: str) -> str:
-    return (value or "").strip().upper().replace(" ", "")
+    """The one spelling stored and matched (一人一档): full-width digits and letters as ASCII
+    (NFKC), no spaces of any width, upper-case X."""
+    return "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
 
 
 def id_number_problem(value: str, today: date | None = None) -> str | None:

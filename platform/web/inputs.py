@@ -19,6 +19,7 @@ import annotated_types as at
 from msgspec import Meta
 
 from xinfang.platform.errors import BadRequest
+from xinfang.platform.timeutil import CHINA
 
 INT4_MAX = 2**31 - 1  # PostgreSQL ``integer``: every id and count column
 EARLIEST_DAY = dt.date(1900, 1, 1)
@@ -39,6 +40,7 @@ PageNumber = bounded_int(1, 100_000)
 PerPage = bounded_int(1, 200)
 Count = bounded_int(0, 100_000)  # head counts, numbers of people or rows
 Days = bounded_int(0, 3_660)  # a period in days
+Year = bounded_int(EARLIEST_DAY.year, LATEST_DAY.year)
 
 Code = text(32)  # node codes, vocabulary keys
 Name = text(64)  # people's and users' names, usernames, positions
@@ -81,3 +83,12 @@ def check_day(name: str, value: dt.date | None) -> dt.date | None:
 
 # An optional query parameter: Litestar checks the bound only when it wraps the whole union.
 OptionalId = Annotated[int | None, at.Interval(ge=1, le=INT4_MAX)]
+
+
+def check_moment(name: str, value: dt.datetime | None) -> dt.datetime | None:
+    """A query parameter's point in time: within the date bounds, and Beijing time when the
+    clerk gave no offset (a naive time cannot be compared with the stored UTC times)."""
+    check_day(name, value)
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=CHINA)
+    return value
