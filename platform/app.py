@@ -40,6 +40,7 @@ from xinfang.platform.web.body_policy import body_policy
 from xinfang.platform.web.guards import permission_guard, provide_db
 from xinfang.platform.web.headers import add_security_headers
 from xinfang.platform.web.health import health
+from xinfang.platform.web.openapi import declare_responses
 from xinfang.tenants.routes import route_handlers as tenants_routes
 from xinfang.tenants.scope import Scope
 
@@ -63,14 +64,13 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         "redis": redis_client,
         "plugins": plugins,
     })
+    handlers = [health, *accounts_routes, *tenants_routes, *audit_routes, *people_routes, *matter_routes,
+                *matter_joint_routes, *matter_spreadsheet_routes, *calendar_routes, *notification_routes,
+                *document_routes, *campaign_routes, *ledger_routes, *reception_routes, *reception_public_routes,
+                *reporting_routes, *intake_routes, *plugin_route_handlers(plugins)]
+    declare_responses(handlers)
     return Litestar(
-        route_handlers=[health, *accounts_routes, *tenants_routes, *audit_routes, *people_routes, *matter_routes,
-                        *matter_joint_routes,
-                        *matter_spreadsheet_routes, *calendar_routes, *notification_routes,
-                        *document_routes, *campaign_routes,
-                        *ledger_routes, *reception_routes, *reception_public_routes, *reporting_routes,
-                        *intake_routes,
-                        *plugin_route_handlers(plugins)],
+        route_handlers=handlers,
         guards=[permission_guard],
         before_send=[add_security_headers],
         middleware=[body_policy],

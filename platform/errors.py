@@ -136,7 +136,7 @@ def handle_validation(request: Request, exc: ValidationException) -> Response:
     details = [_field_problem(item) for item in exc.extra or [] if isinstance(item, dict)]
     if request.headers.get("content-type", "").startswith("multipart/"):
         for detail in details:
-            if detail["field"] == "请求体":  # the upload itself is what is missing
+            if detail["field"] in ("请求体", "data"):  # the upload itself is what is missing (web.inputs.Upload)
                 detail.update(field="data", message="请选择要上传的文件(表单字段 data)")
     fields = "、".join(d["message"] for d in details[:5])
     message = "提交的数据不完整或格式不正确" + (f":{fields}" if fields else ",请检查后重新提交")

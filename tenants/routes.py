@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litestar import Request, get, patch, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import select
@@ -19,7 +18,7 @@ from xinfang.tenants.importer import import_tree
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
-from xinfang.platform.web.inputs import Code, Id, Name, OptionalId, PageNumber, PerPage
+from xinfang.platform.web.inputs import Code, Id, Name, OptionalId, PageNumber, PerPage, Upload
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -122,11 +121,11 @@ def _must_manage_from_above(request: Request, db: NamedDependency[ScopedSession]
 @post("/api/nodes/import", opt={"permission": "tenants:manage"}, sync_to_thread=True,
       summary="从 CSV 或 XLSX 导入组织架构(有任何错误则全部不导入)", status_code=200)
 def import_nodes(db: NamedDependency[ScopedSession],
-                 data: MultipartBody[UploadFile]) -> dict:
-    content = data.file.read(MAX_UPLOAD + 1)
+                 data: MultipartBody[Upload]) -> dict:
+    content = data.data.file.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
         raise BadRequest("文件超过10MB")
-    result = import_tree(db, data.filename, content)
+    result = import_tree(db, data.data.filename, content)
     db.commit()
     return result.to_dict()
 

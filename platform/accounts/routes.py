@@ -49,7 +49,7 @@ def _session_cookies(request: Request, token: str | None) -> list[Cookie]:
             Cookie(key=CSRF_COOKIE, value=csrf, httponly=False, **common)]
 
 
-@post("/api/auth/login", opt={"permission": PUBLIC, "csrf": False}, sync_to_thread=True, summary="登录")
+@post("/api/auth/login", opt={"permission": PUBLIC, "csrf": False, "statuses": (401, 429)}, sync_to_thread=True, summary="登录")
 def login(request: Request, data: JSONBody[LoginIn]) -> Response:
     state = request.app.state
     with state.session_factory(scope=Scope.system()) as session:

@@ -16,6 +16,7 @@ from xinfang.platform.audit.models import AuditCheckpoint, AuditRecord
 from xinfang.platform.spreadsheets.writing import check_format, spreadsheet_response
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.inputs import OptionalId, PageNumber, PerPage, check_moment
+from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.tenants.scope import Scope, ScopedSession
 
 EXPORT_COLUMNS = [("seq", "序号"), ("at", "时间"), ("actor_name", "操作人"), ("address", "来源地址"),
@@ -47,7 +48,7 @@ def list_audit(db: NamedDependency[ScopedSession], action: FromQuery[str | None]
                    AuditRecord.to_dict)
 
 
-@get("/api/audit/export", opt={"permission": "audit:export", "writes": True}, sync_to_thread=True, summary="导出审计日志")
+@get("/api/audit/export", opt={"permission": "audit:export", "writes": True, "produces": SPREADSHEET}, sync_to_thread=True, summary="导出审计日志")
 def export_audit(request: Request, db: NamedDependency[ScopedSession], format: FromQuery[str] = "xlsx", action: FromQuery[str | None] = None,
                  object_type: FromQuery[str | None] = None, actor_id: FromQuery[OptionalId] = None, node_id: FromQuery[OptionalId] = None,
                  since: FromQuery[datetime | None] = None, until: FromQuery[datetime | None] = None) -> Response:

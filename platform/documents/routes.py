@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import Request, Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import select
@@ -24,7 +23,7 @@ from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
-from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage
+from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage, Upload
 
 READ, CREATE, VERIFY = "documents:read", "documents:create", "documents:verify"
 MAX_UPLOAD = 20 * 1024 * 1024  # the app refuses larger bodies anyway
@@ -89,7 +88,7 @@ def read_document(db: NamedDependency[ScopedSession], document_id: FromPath[Id])
     return service.to_dict(get_document(db, document_id), detail=True)
 
 
-@get("/api/documents/{document_id:int}/file", opt={"permission": READ}, sync_to_thread=True,
+@get("/api/documents/{document_id:int}/file", opt={"permission": READ, "produces": "application/pdf"}, sync_to_thread=True,
      summary="下载文书 PDF(下载前核对文件的 SHA-256)")
 def download_document(db: NamedDependency[ScopedSession], document_id: FromPath[Id]) -> Response:
     document = get_document(db, document_id)
@@ -105,16 +104,16 @@ def download_document(db: NamedDependency[ScopedSession], document_id: FromPath[
 @post("/api/documents/verify", opt={"permission": VERIFY, "writes": True}, sync_to_thread=True, status_code=200,
       summary="核验文件:上传 PDF,比对其 SHA-256 是否与辖区内某份已生成文书一致(核验记入审计日志)")
 def verify_document(request: Request, db: NamedDependency[ScopedSession],
-                    data: MultipartBody[UploadFile]) -> dict:
+                    data: MultipartBody[Upload]) -> dict:
     actor = current_actor(request)
-    content = data.file.read(MAX_UPLOAD + 1)
+    content = data.data.file.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
         raise BadRequest("文件超过20MB,不是本平台生成的文书")
     digest = hashlib.sha256(content).hexdigest()
     document = service.find_by_sha256(db, digest)
     record(db, action="document_verified", object_type="documents", object_id=document.id if document else "",
            node_id=document.node_id if document else actor.home_node_id,
-           after={"sha256": digest, "size": len(content), "file": data.filename, "match": document is not None})
+           after={"sha256": digest, "size": len(content), "file": data.data.filename, "match": document is not None})
     db.commit()
     if document is None:
         return {"match": False, "sha256": digest,

@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 from litestar import Request, Response, get, patch, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import and_, not_, select
@@ -30,7 +29,8 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import within
 from xinfang.tenants.scope import ScopedSession
-from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage
+from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage, Upload
+from xinfang.platform.web.openapi import SPREADSHEET
 
 READ, WRITE = "ledgers:read", "ledgers:write"
 
@@ -126,7 +126,7 @@ def screening_to_matter(request: Request, db: NamedDependency[ScopedSession], en
             "matter": matter_views.detail(db, actor, matter)}
 
 
-@get("/api/ledgers/screening/export", opt={"permission": READ, "writes": True}, sync_to_thread=True,
+@get("/api/ledgers/screening/export", opt={"permission": READ, "writes": True, "produces": SPREADSHEET}, sync_to_thread=True,
      summary="导出矛盾纠纷排查化解清单(附件1格式;默认脱敏,完整导出记入审计日志)")
 def export_screening(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                      status: FromQuery[str | None] = None, found_from: FromQuery[dt.date | None] = None,
@@ -145,10 +145,10 @@ def export_screening(request: Request, db: NamedDependency[ScopedSession], node_
 
 @post("/api/ledgers/screening/import", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
       summary="从 XLSX/CSV 导入矛盾纠纷排查化解清单(有任何错误则全部不导入)")
-def import_screening(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[UploadFile],
+def import_screening(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[Upload],
                      node_id: FromQuery[OptionalId] = None) -> dict:
     target = sheets.check_target(db, node_id)
-    filename, content = upload_bytes(data)
+    filename, content = upload_bytes(data.data)
     count = sheets.import_screening(db, current_actor(request), target, filename, content, clock.today())
     db.commit()
     return {"imported": count}
@@ -229,7 +229,7 @@ def update_backlog(request: Request, db: NamedDependency[ScopedSession], backlog
     return _backlog_rows(request, db, [entry])[0]
 
 
-@get("/api/ledgers/backlog/export", opt={"permission": READ, "writes": True}, sync_to_thread=True,
+@get("/api/ledgers/backlog/export", opt={"permission": READ, "writes": True, "produces": SPREADSHEET}, sync_to_thread=True,
      summary="导出信访积案和突出问题化解清单(附件2格式)")
 def export_backlog(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                    status: FromQuery[str | None] = None, format: FromQuery[str] = "xlsx") -> Response:
@@ -245,10 +245,10 @@ def export_backlog(request: Request, db: NamedDependency[ScopedSession], node_id
 
 @post("/api/ledgers/backlog/import", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
       summary="从 XLSX/CSV 导入信访积案和突出问题化解清单(有任何错误则全部不导入)")
-def import_backlog(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[UploadFile],
+def import_backlog(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[Upload],
                    node_id: FromQuery[OptionalId] = None) -> dict:
     target = sheets.check_target(db, node_id)
-    filename, content = upload_bytes(data)
+    filename, content = upload_bytes(data.data)
     count = sheets.import_backlog(db, current_actor(request), target, filename, content, clock.today())
     db.commit()
     return {"imported": count}

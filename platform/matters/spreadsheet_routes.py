@@ -4,7 +4,6 @@ download the import template."""
 from __future__ import annotations
 
 from litestar import Request, Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, MultipartBody
 from sqlalchemy import select
@@ -17,12 +16,14 @@ from xinfang.platform.matters.models import Matter
 from xinfang.platform.matters.routes import FILTERS, MatterFilters
 from xinfang.platform.spreadsheets.writing import XLSX_TYPE, check_format, spreadsheet_response
 from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.inputs import Upload
+from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.tenants.scope import ScopedSession
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
-@get("/api/matters/export", opt={"permission": "matters:export", "writes": True}, dependencies=FILTERS,
+@get("/api/matters/export", opt={"permission": "matters:export", "writes": True, "produces": SPREADSHEET}, dependencies=FILTERS,
      sync_to_thread=True,
      summary="导出信访事项(筛选条件同事项列表;默认脱敏,有权限者可选择完整导出,记入审计日志)")
 def export_matters(request: Request, db: NamedDependency[ScopedSession], filters: MatterFilters,
@@ -45,24 +46,24 @@ def _filters(filters: MatterFilters) -> dict:
 @post("/api/matters/import", opt={"permission": "matters:import"}, sync_to_thread=True, status_code=200,
       summary="从 Excel 导入历史信访事项(任何一行有误则全部不导入,并列出每个错误行)")
 def import_matters(request: Request, db: NamedDependency[ScopedSession],
-                   data: MultipartBody[UploadFile]) -> dict:
+                   data: MultipartBody[Upload]) -> dict:
     actor = current_actor(request)
-    content = data.file.read(MAX_UPLOAD + 1)
+    content = data.data.file.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
         raise BadRequest("文件超过10MB,请拆分后分批导入")
     try:
-        result = importing.import_matters(db, actor, data.filename, content)
+        result = importing.import_matters(db, actor, data.data.filename, content)
     except Exception:
         db.rollback()
         raise
     record(db, action="import", object_type="matters", node_id=actor.home_node_id,
-           after={"file": data.filename, "rows": len(result.imported), "closed": result.closed,
+           after={"file": data.data.filename, "rows": len(result.imported), "closed": result.closed,
                   "matter_ids": [m.id for _, m in result.imported]})
     db.commit()
     return result.to_dict()
 
 
-@get("/api/matters/import/template", opt={"permission": "matters:read"}, sync_to_thread=True,
+@get("/api/matters/import/template", opt={"permission": "matters:read", "produces": XLSX_TYPE}, sync_to_thread=True,
      summary="下载历史信访事项导入模板(表头、示例行和填写说明)")
 def import_template(request: Request, db: NamedDependency[ScopedSession]) -> Response:
     return Response(importing.template(db, current_actor(request)), media_type=XLSX_TYPE,

@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 
 from xinfang.permissions.actor import authorize
+from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.audit.log import record
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
 from xinfang.platform.people.models import PERSON_FIELDS, Person
@@ -111,7 +112,7 @@ def reveal_person(request: Request, db: NamedDependency[ScopedSession], person_i
     return PERSON_FIELDS.redact(row, viewer)
 
 
-@get("/api/people/export", opt={"permission": "people:read", "writes": True}, sync_to_thread=True,
+@get("/api/people/export", opt={"permission": "people:read", "writes": True, "produces": SPREADSHEET}, sync_to_thread=True,
      summary="导出信访人档案(默认脱敏;有权限者可选择完整导出,记入审计日志)")
 def export_people(request: Request, db: NamedDependency[ScopedSession], format: FromQuery[str] = "xlsx",
                   unmask: FromQuery[bool] = False) -> Response:

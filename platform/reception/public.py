@@ -36,7 +36,7 @@ def _schedule(request: Request, township_code: str) -> dict:
         return public_schedule(session, township, clock.today())
 
 
-@get("/public/reception/{township_code:str}", opt={"permission": PUBLIC}, sync_to_thread=True,
+@get("/public/reception/{township_code:str}", opt={"permission": PUBLIC, "produces": "text/html"}, sync_to_thread=True,
      summary="领导接访公告(公开页面,无需登录)", include_in_schema=False)
 def public_page(request: Request, township_code: FromPath[str]) -> Response:
     schedule = _schedule(request, township_code)

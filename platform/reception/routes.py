@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from litestar import Request, Response, delete, get, patch, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import select
@@ -28,7 +27,8 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import visible_node, within
 from xinfang.tenants.scope import ScopedSession
-from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, PageNumber, PerPage
+from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, PageNumber, PerPage, Upload
+from xinfang.platform.web.openapi import SPREADSHEET
 
 READ, WRITE = "reception:read", "reception:write"
 DEFAULT_DAYS = 13
@@ -111,7 +111,7 @@ def rota_rules(request: Request, db: NamedDependency[ScopedSession], node_id: Fr
             "violations": found, "ok": not found}
 
 
-@get("/api/reception/rota/export", opt={"permission": READ, "writes": True}, sync_to_thread=True,
+@get("/api/reception/rota/export", opt={"permission": READ, "writes": True, "produces": SPREADSHEET}, sync_to_thread=True,
      summary="导出领导接访安排表(附件4格式)")
 def export_rota(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                 start: FromQuery[dt.date | None] = None, end: FromQuery[dt.date | None] = None,
@@ -129,10 +129,10 @@ def export_rota(request: Request, db: NamedDependency[ScopedSession], node_id: F
 
 @post("/api/reception/rota/import", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
       summary="从 XLSX/CSV 导入领导接访安排(有任何错误则全部不导入;导入后需发布)")
-def import_rota(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[UploadFile],
+def import_rota(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[Upload],
                 node_id: FromQuery[OptionalId] = None) -> dict:
     target = check_target(db, node_id)
-    filename, content = upload_bytes(data)
+    filename, content = upload_bytes(data.data)
     count = sheets.import_rota(db, current_actor(request), target, filename, content)
     db.commit()
     return {"imported": count}
@@ -242,7 +242,7 @@ def record_ownership(request: Request, db: NamedDependency[ScopedSession], recep
     return _record_rows(db, [found])[0]
 
 
-@get("/api/reception/records/export", opt={"permission": READ, "writes": True}, sync_to_thread=True,
+@get("/api/reception/records/export", opt={"permission": READ, "writes": True, "produces": SPREADSHEET}, sync_to_thread=True,
      summary="导出领导干部接待群众来访登记表(附件3格式;默认脱敏,完整导出记入审计日志)")
 def export_records(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                    received_from: FromQuery[dt.date | None] = None, received_to: FromQuery[dt.date | None] = None,
@@ -260,10 +260,10 @@ def export_records(request: Request, db: NamedDependency[ScopedSession], node_id
 
 @post("/api/reception/records/import", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
       summary="从 XLSX/CSV 导入领导干部接待群众来访登记(有任何错误则全部不导入)")
-def import_records(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[UploadFile],
+def import_records(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[Upload],
                    node_id: FromQuery[OptionalId] = None) -> dict:
     target = check_target(db, node_id)
-    filename, content = upload_bytes(data)
+    filename, content = upload_bytes(data.data)
     count = sheets.import_register(db, current_actor(request), target, filename, content, clock.today())
     db.commit()
     return {"imported": count}

@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Annotated
 
 import annotated_types as at
+from litestar.datastructures import UploadFile
 from msgspec import Meta
 
 from xinfang.platform.errors import BadRequest
@@ -92,3 +93,11 @@ def check_moment(name: str, value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=CHINA)
     return value
+
+
+@dataclasses.dataclass
+class Upload:
+    """A one-file upload, the file in the form field ``data``: a form without it is a 400
+    naming the field (a bare ``UploadFile`` body makes Litestar fail with a 500)."""
+
+    data: UploadFile

@@ -103,15 +103,16 @@ def test_audit_since_without_an_offset_is_beijing_time(client, demo):
     assert_json_error(client.get("/api/audit?since=0001-01-01T00:00:00", headers=demo.headers("xx_supervisor")), 400)
 
 
-def test_multipart_without_its_file_part(client, demo):
-    for data in ({"data": "不是文件"}, {"other": "x"}):
-        response = client.post("/api/matters/import", data=data, files={"unrelated": ("a.txt", b"x")} if "other" in data
-                               else None, headers=demo.headers("xx_officer"))
-        assert 400 <= response.status_code < 500, response.text
-        assert_json_error(response, response.status_code)
-    empty = client.post("/api/matters/import", content=b"--b--\r\n",
-                        headers={**demo.headers("xx_officer"), "content-type": "multipart/form-data; boundary=b"})
-    assert "上传的文件" in assert_json_error(empty, 400)["message"]
+@pytest.mark.parametrize("form", [
+    b'--B\r\nContent-Disposition: form-data; name="data"\r\n\r\nnot a file\r\n--B--\r\n',
+    b'--B\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--B--\r\n',
+    b"--B--\r\n"])
+def test_multipart_without_its_file_part(client, demo, form):
+    for url, user in (("/api/matters/import", "xx_officer"), ("/api/ledgers/screening/import", "xx_by_officer"),
+                      ("/api/documents/verify", "xx_officer")):
+        response = client.post(url, content=form, headers={**demo.headers(user),
+                                                           "content-type": "multipart/form-data; boundary=B"})
+        assert "上传的文件" in assert_json_error(response, 400)["message"], url
 
 
 def test_full_width_id_numbers_land_in_the_same_file(client, demo, matter_body, system_session):
