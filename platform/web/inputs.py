@@ -20,7 +20,7 @@ from litestar.datastructures import UploadFile
 from msgspec import Meta
 
 from xinfang.platform.errors import BadRequest
-from xinfang.platform.timeutil import CHINA
+from xinfang.platform.clock import CHINA
 
 INT4_MAX = 2**31 - 1  # PostgreSQL ``integer``: every id and count column
 EARLIEST_DAY = dt.date(1900, 1, 1)
