@@ -12,13 +12,13 @@ from sqlalchemy import select
 from xinfang.permissions.actor import authorize
 from xinfang.platform.errors import BadRequest, Forbidden, NotFound
 from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.inputs import Code, Id, Name, OptionalId, PageNumber, PerPage, Upload
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants import tree
 from xinfang.tenants.importer import import_tree
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
-from xinfang.platform.web.inputs import Code, Id, Name, OptionalId, PageNumber, PerPage, Upload
 
 MAX_UPLOAD = 10 * 1024 * 1024
 

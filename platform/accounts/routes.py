@@ -26,11 +26,11 @@ from xinfang.platform.web.guards import (
     current_actor,
     request_token,
 )
+from xinfang.platform.web.inputs import Code, Id, Name, OptionalId, PageNumber, PerPage, Secret
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope, ScopedSession
-from xinfang.platform.web.inputs import Code, Id, Name, OptionalId, PageNumber, PerPage, Secret
 
 
 @dataclass

@@ -14,9 +14,9 @@ from xinfang.platform.audit.keys import fingerprint, public_key_pem
 from xinfang.platform.audit.log import audit_keys, record, verify
 from xinfang.platform.audit.models import AuditCheckpoint, AuditRecord
 from xinfang.platform.spreadsheets.writing import check_format, spreadsheet_response
-from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.inputs import OptionalId, PageNumber, PerPage, check_moment
 from xinfang.platform.web.openapi import SPREADSHEET
+from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.scope import Scope, ScopedSession
 
 EXPORT_COLUMNS = [("seq", "序号"), ("at", "时间"), ("actor_name", "操作人"), ("address", "来源地址"),

@@ -19,8 +19,8 @@ from xinfang.platform.calendar.service import (
 )
 from xinfang.platform.errors import NotFound
 from xinfang.platform.web.guards import current_actor
-from xinfang.tenants.scope import ScopedSession
 from xinfang.platform.web.inputs import Days, Year
+from xinfang.tenants.scope import ScopedSession
 
 
 @get("/api/calendar/years", opt={"permission": "calendar:read"}, sync_to_thread=True, summary="工作日历已覆盖的年份")

@@ -18,10 +18,10 @@ from xinfang.platform.campaigns.models import Campaign, CampaignPhase
 from xinfang.platform.campaigns.registry import campaign_type, campaign_types, describe
 from xinfang.platform.errors import BadRequest, Forbidden, NotFound
 from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.inputs import Bounded, Code, Id, Line, Name, Note, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope, ScopedSession
-from xinfang.platform.web.inputs import Bounded, Code, Id, Line, Name, Note, OptionalId, PageNumber, PerPage
 
 
 def get_campaign(db: ScopedSession, campaign_id: int) -> Campaign:

@@ -19,11 +19,11 @@ from xinfang.platform.documents.models import STATUSES, Document
 from xinfang.platform.documents.registry import registered_templates
 from xinfang.platform.errors import BadRequest, NotFound
 from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage, Upload
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
-from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage, Upload
 
 READ, CREATE, VERIFY = "documents:read", "documents:create", "documents:verify"
 MAX_UPLOAD = 20 * 1024 * 1024  # the app refuses larger bodies anyway

@@ -17,10 +17,10 @@ from xinfang.platform.intake import service
 from xinfang.platform.intake.models import DispatchNotice, IntakeCase
 from xinfang.platform.ledgers.screening import matter_numbers, node_names
 from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.inputs import Id, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import within
 from xinfang.tenants.scope import ScopedSession
-from xinfang.platform.web.inputs import Id, OptionalId, PageNumber, PerPage
 
 READ, WRITE, REPLY = "intake:read", "intake:write", "intake:reply"
 

@@ -25,9 +25,9 @@ from xinfang.platform.ledgers.limits import too_long
 from xinfang.platform.ledgers.parties import Party, party_problems, person_file
 from xinfang.platform.matters.rules import rules_for
 from xinfang.platform.privacy.fields import Viewer
+from xinfang.platform.web.inputs import Bounded, Code, Count, Days, Id, IdNumber, Line, LongText, Name, Note, Phone
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
-from xinfang.platform.web.inputs import Bounded, Code, Count, Days, Id, IdNumber, Line, LongText, Name, Note, Phone
 
 TRIAGE = {"dispatch": "分流交办", "on_spot": "当场调处化解", "matter": "登记为信访事项",
           "guide": "引导通过法定途径解决"}

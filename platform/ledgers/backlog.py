@@ -23,8 +23,8 @@ from xinfang.platform.matters import views as matter_views
 from xinfang.platform.matters.models import Matter, MatterPetitioner
 from xinfang.platform.matters.states import OPEN_STATES, STATES
 from xinfang.platform.privacy.fields import PROTECTED_NOTICE
-from xinfang.tenants.models import Node
 from xinfang.platform.web.inputs import Bounded, Code, Id, Name, Note
+from xinfang.tenants.models import Node
 
 MAX_CANDIDATES = 500
 

@@ -26,11 +26,11 @@ from xinfang.platform.matters import views as matter_views
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.spreadsheets.writing import check_format
 from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage, Upload
+from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import within
 from xinfang.tenants.scope import ScopedSession
-from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage, Upload
-from xinfang.platform.web.openapi import SPREADSHEET
 
 READ, WRITE = "ledgers:read", "ledgers:write"
 

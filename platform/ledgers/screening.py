@@ -23,9 +23,9 @@ from xinfang.platform.ledgers.parties import Party, party_problems, person_file
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.matters.rules import rules_for
 from xinfang.platform.privacy.fields import Viewer
+from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Note, Phone
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
-from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Note, Phone
 
 SCREENED_LEVELS = (Level.TOWNSHIP, Level.VILLAGE, Level.GRID)
 LABELS = {"party_name": "当事人姓名", "party_phone": "联系电话", "other_parties": "其他当事人", "category": "问题类别",

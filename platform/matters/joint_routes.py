@@ -16,8 +16,8 @@ from xinfang.platform.errors import BadRequest
 from xinfang.platform.matters import joint, ownership, repeats, views
 from xinfang.platform.matters.routes import get_matter
 from xinfang.platform.web.guards import current_actor
-from xinfang.tenants.scope import ScopedSession
 from xinfang.platform.web.inputs import Id, Line, LongText, Name, Note
+from xinfang.tenants.scope import ScopedSession
 
 
 @dataclasses.dataclass

@@ -21,11 +21,11 @@ from xinfang.platform.matters.rules import CHECKLISTS, rules_for
 from xinfang.platform.matters.service import MatterIn
 from xinfang.platform.matters.states import OPEN_STATES, STATES
 from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.inputs import Bounded, Code, Days, Id, Note, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession, visible_count
-from xinfang.platform.web.inputs import Bounded, Code, Days, Id, Note, OptionalId, PageNumber, PerPage
 
 SORTS = {"received_on": Matter.received_on, "due_on": Matter.due_on, "number": Matter.number, "id": Matter.id}
 

@@ -34,9 +34,9 @@ from xinfang.platform.matters.rules import Rules, rules_for
 from xinfang.platform.matters.states import STATES, TRANSITIONS, refusal
 from xinfang.platform.people.models import Person
 from xinfang.platform.privacy.identity import id_number_problem, normalize_id_number, phone_problem
+from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Phone
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
-from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Phone
 
 
 @dataclass

@@ -12,9 +12,9 @@ from xinfang.platform.errors import BadRequest, Forbidden, NotFound
 from xinfang.platform.notifications.models import KINDS, Notification
 from xinfang.platform.notifications.service import addressed_to, is_addressed_to, to_dict
 from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.inputs import Id, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import page_of
 from xinfang.tenants.scope import ScopedSession
-from xinfang.platform.web.inputs import Id, OptionalId, PageNumber, PerPage
 
 READ, WRITE = "notifications:read", "notifications:write"
 

@@ -11,7 +11,6 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 
 from xinfang.permissions.actor import authorize
-from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.audit.log import record
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
 from xinfang.platform.people.models import PERSON_FIELDS, Person
@@ -23,10 +22,11 @@ from xinfang.platform.privacy.identity import (
 )
 from xinfang.platform.spreadsheets.writing import check_format, spreadsheet_response
 from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.inputs import Id, IdNumber, Line, Name, PageNumber, PerPage, Phone
+from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
-from xinfang.platform.web.inputs import Id, IdNumber, Line, Name, PageNumber, PerPage, Phone
 
 EXPORT_COLUMNS = [("name", "姓名"), ("id_number", "身份证号"), ("phone", "联系电话"), ("address", "住址"),
                   ("node_id", "建档单位")]

@@ -28,8 +28,8 @@ from xinfang.platform.matters.rules import rules_for
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.reception.models import VISITOR_FIELDS, ReceptionRecord, RotaDuty
 from xinfang.platform.reception.rota import ROTA_LEVELS
-from xinfang.tenants.models import Node
 from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Note, Phone
+from xinfang.tenants.models import Node
 
 STATUSES = {"resolved": "已化解", "handling": "已交办办理中", "ownership": "领导包案化解中"}
 

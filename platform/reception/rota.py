@@ -23,9 +23,9 @@ from xinfang.platform.accounts.models import User
 from xinfang.platform.calendar.service import WEEKDAYS, WorkCalendar
 from xinfang.platform.errors import BadRequest, Conflict, NotFound
 from xinfang.platform.reception.models import RotaDuty
+from xinfang.platform.web.inputs import Bounded, Code, Id, Line, Name, Note
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
-from xinfang.platform.web.inputs import Bounded, Code, Id, Line, Name, Note
 
 SLOTS = {"day": "全天", "am": "上午", "pm": "下午"}
 LEADER_KINDS = {"main": "党政主要领导", "leader": "班子领导", "first_grid_head": "第一网格长",

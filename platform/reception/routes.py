@@ -24,11 +24,11 @@ from xinfang.platform.reception import register, rota, sheets
 from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
 from xinfang.platform.spreadsheets.writing import check_format
 from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, PageNumber, PerPage, Upload
+from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import visible_node, within
 from xinfang.tenants.scope import ScopedSession
-from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, PageNumber, PerPage, Upload
-from xinfang.platform.web.openapi import SPREADSHEET
 
 READ, WRITE = "reception:read", "reception:write"
 DEFAULT_DAYS = 13

@@ -21,10 +21,10 @@ from xinfang.platform.reception.models import ReceptionRecord
 from xinfang.platform.reporting import cycle
 from xinfang.platform.reporting.models import Submission
 from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import visible_node, within
 from xinfang.tenants.scope import ScopedSession
-from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, PageNumber, PerPage
 
 READ, SUBMIT = "reporting:read", "reporting:submit"
 

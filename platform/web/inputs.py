@@ -19,8 +19,8 @@ import annotated_types as at
 from litestar.datastructures import UploadFile
 from msgspec import Meta
 
-from xinfang.platform.errors import BadRequest
 from xinfang.platform.clock import CHINA
+from xinfang.platform.errors import BadRequest
 
 INT4_MAX = 2**31 - 1  # PostgreSQL ``integer``: every id and count column
 EARLIEST_DAY = dt.date(1900, 1, 1)

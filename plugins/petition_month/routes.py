@@ -21,6 +21,7 @@ from xinfang.platform.documents import service as documents_service
 from xinfang.platform.documents.models import Document
 from xinfang.platform.errors import BadRequest, NotFound
 from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.inputs import Bounded, Id, Line, Name, OptionalId
 from xinfang.platform.web.subtree import visible_node
 from xinfang.plugins.petition_month import documents
 from xinfang.plugins.petition_month.areas import areas
@@ -29,7 +30,6 @@ from xinfang.plugins.petition_month.references import KINDS, campaign_ref
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope, ScopedSession
-from xinfang.platform.web.inputs import Bounded, Id, Line, Name, OptionalId
 
 READ, GENERATE = "petition_month:read", "petition_month:generate"
 BASE = "/api/campaigns/{petition_month_id:int}/petition-month"
