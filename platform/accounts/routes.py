@@ -70,8 +70,8 @@ def logout(request: Request) -> Response:
 
 @dataclass
 class PasswordChangeIn:
-    current_password: str
-    new_password: str
+    current_password: Secret
+    new_password: Secret
 
 
 @post("/api/auth/password", opt={"permission": AUTHENTICATED, BEFORE_PASSWORD_CHANGE: True}, sync_to_thread=True,
