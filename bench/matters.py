@@ -46,7 +46,8 @@ from xinfang.platform.accounts.models import AuthSession, User
 from xinfang.platform.accounts.service import token_hash
 from xinfang.platform.app import create_app
 from xinfang.platform.cli import upgrade_database
-from xinfang.platform.db import make_engine, make_session_factory
+from xinfang.platform.db import make_engine
+from xinfang.platform.sessions import make_session_factory
 from xinfang.platform.matters import vocabulary
 from xinfang.platform.matters.models import (
     Matter,

@@ -1,13 +1,17 @@
 """The role catalogue and the default role → permission templates.
 
 Permissions are ``object:action`` strings. Templates are shared by every tenant (roles
-are not per node); where a role applies is decided by the node it is held at. Plugins
-add permissions and grant them to roles through the ``register_permissions`` hook.
+are not per node); where a role applies is decided by the node it is held at. The core
+declares them through the plugin hooks like any plugin (``xinfang_roles`` in
+permissions/plugin.py, ``xinfang_permissions`` in each domain's plugin.py), and plugins add
+roles and permissions the same way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from xinfang.platform.extensions.hookspecs import PermissionSpec, RoleSpec
 
 
 @dataclass(frozen=True)
@@ -221,3 +225,18 @@ READ_ACTIONS = frozenset({"read", "export", "verify"})
 
 def is_read_only(permission: str) -> bool:
     return permission.split(":", 1)[1] in READ_ACTIONS
+
+
+def permission_specs(*objects: str) -> list[PermissionSpec]:
+    """The core's permissions on ``objects`` (``matters`` …) with the roles holding them:
+    what a domain declares through ``xinfang_permissions``."""
+    return [PermissionSpec(permission, label,
+                           tuple(sorted(role for role, perms in DEFAULT_POLICY.items() if permission in perms)))
+            for permission, label in PERMISSION_LABELS.items() if permission.split(":", 1)[0] in objects]
+
+
+def role_specs() -> list[RoleSpec]:
+    """The core's roles (their permissions come with each domain's permission specs)."""
+    return [RoleSpec(r.key, r.label, r.description, read_only=r.key == "supervisor",
+                     granted_by=tuple(sorted(g for g, keys in GRANTABLE.items() if r.key in keys)))
+            for r in ROLES.values()]

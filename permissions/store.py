@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -19,10 +18,11 @@ from sqlalchemy import Integer, String, UniqueConstraint, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from xinfang.permissions.roles import PERMISSION_LABELS, ROLES, is_read_only
+from xinfang.permissions.roles import PERMISSION_LABELS, is_read_only
 from xinfang.platform import clock
 from xinfang.platform.db import Base, UTCDateTime, read_only
-from xinfang.platform.extensions.hookspecs import PermissionSpec
+from xinfang.platform.extensions.hookspecs import RoleSpec
+from xinfang.platform.extensions.manager import plugin_permissions, plugin_roles, plugins_of
 
 logging.getLogger("casbin").setLevel(logging.ERROR)  # it logs every denial at WARNING
 log = logging.getLogger(__name__)
@@ -60,19 +60,23 @@ class TableAdapter(persist.Adapter):
                 persist.load_policy_line(", ".join((rule.ptype, rule.v0, rule.v1, rule.v2)), model)
 
 
-def check_role_permission(role: str, permission: str) -> None:
-    if role not in ROLES:
+def check_role_permission(roles: dict[str, RoleSpec], role: str, permission: str) -> None:
+    """Refuse a grant to an undeclared role, or a write permission to a read-only role
+    (the 纪工委 supervisor, or a plugin's role declared ``read_only``)."""
+    if role not in roles:
         raise ValueError(f"unknown role {role!r}")
-    if role == "supervisor" and not is_read_only(permission):
-        raise ValueError(f"supervisors are read-only; cannot grant {permission!r}")
+    if roles[role].read_only and not is_read_only(permission):
+        raise ValueError(f"{role} is a read-only role; cannot grant {permission!r}")
 
 
-def replace_rules(session: Session, grants: dict[str, set[str]]) -> bool:
+def replace_rules(session: Session, grants: dict[str, set[str]], roles: dict[str, RoleSpec] | None = None) -> bool:
     """Make the table hold exactly these role → permission rules; bump the version and
-    return True if anything changed."""
+    return True if anything changed. ``roles``: the declared roles (default: those of the
+    plugin manager the session carries)."""
+    roles = plugin_roles(plugins_of(session)) if roles is None else roles
     for role, perms in grants.items():
         for perm in perms:
-            check_role_permission(role, perm)
+            check_role_permission(roles, role, perm)
     wanted = {(role, *perm.split(":", 1)) for role, perms in grants.items() for perm in perms}
     have = {(r.v0, r.v1, r.v2): r for r in session.scalars(select(CasbinRule).where(CasbinRule.ptype == "p"))}
     if set(have) == wanted:
@@ -176,15 +180,16 @@ class PolicyStore:
         enforcer = casbin.Enforcer(str(MODEL_PATH), TableAdapter(self.engine))
         catalogue = set(PERMISSION_LABELS) | {f"{obj}:{act}" for _, obj, act in enforcer.get_policy()}
         return {role: frozenset(p for p in catalogue if enforcer.enforce(role, *p.split(":", 1)))
-                for role in ROLES}
+                for role in {sub for sub, _, _ in enforcer.get_policy()}}
 
 
-def sync_policy(session: Session, plugin_specs: Iterable[PermissionSpec] = ()) -> bool:
-    """Store the core role templates plus the plugins' grants in the table, if different."""
-    from xinfang.permissions.roles import DEFAULT_POLICY
-
-    grants = {role: set(perms) for role, perms in DEFAULT_POLICY.items()}
-    for spec in plugin_specs:
+def sync_policy(session: Session, plugins) -> bool:
+    """Store the grants the plugins declare (the core's included: its roles and each domain's
+    permissions) in the table, if different. Start-up fails on a grant to an unknown role
+    or a write permission for a read-only role."""
+    roles = plugin_roles(plugins)
+    grants = {key: set(role.permissions) for key, role in roles.items()}
+    for spec in plugin_permissions(plugins):
         for role in spec.roles:
             grants.setdefault(role, set()).add(spec.permission)
-    return replace_rules(session, grants)
+    return replace_rules(session, grants, roles)

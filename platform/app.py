@@ -13,35 +13,20 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from xinfang.permissions.store import PolicyStore, announce_change, sync_policy
+from xinfang.platform.accounts.service import authenticate
 from xinfang.platform import models  # noqa: F401  (registers every table and the audit listeners)
-from xinfang.platform.accounts.routes import route_handlers as accounts_routes
-from xinfang.platform.audit.routes import route_handlers as audit_routes
-from xinfang.platform.calendar.routes import route_handlers as calendar_routes
-from xinfang.platform.campaigns.routes import route_handlers as campaign_routes
-from xinfang.platform.db import make_engine, make_session_factory, read_only
-from xinfang.platform.documents.routes import route_handlers as document_routes
+from xinfang.platform.db import make_engine, read_only
+from xinfang.platform.sessions import make_session_factory
 from xinfang.platform.errors import EXCEPTION_HANDLERS
-from xinfang.platform.extensions.manager import build_plugin_manager, plugin_permissions, plugin_route_handlers
-from xinfang.platform.intake.routes import route_handlers as intake_routes
+from xinfang.platform.extensions.manager import build_plugin_manager, plugin_route_handlers
 from xinfang.platform.jobs.embedded import EmbeddedExecutor
 from xinfang.platform.jobs.periodic import EmbeddedRunner
-from xinfang.platform.ledgers.routes import route_handlers as ledger_routes
-from xinfang.platform.matters.joint_routes import route_handlers as matter_joint_routes
-from xinfang.platform.matters.routes import route_handlers as matter_routes
-from xinfang.platform.matters.spreadsheet_routes import route_handlers as matter_spreadsheet_routes
-from xinfang.platform.notifications.routes import route_handlers as notification_routes
-from xinfang.platform.people.routes import route_handlers as people_routes
-from xinfang.platform.reception.public import route_handlers as reception_public_routes
-from xinfang.platform.reception.routes import route_handlers as reception_routes
-from xinfang.platform.reporting.routes import route_handlers as reporting_routes
 from xinfang.platform.settings import Settings
 from xinfang.platform.web.addresses import check_trusted_proxies
 from xinfang.platform.web.body_policy import body_policy
 from xinfang.platform.web.guards import permission_guard, provide_db
 from xinfang.platform.web.headers import add_security_headers
-from xinfang.platform.web.health import health
 from xinfang.platform.web.openapi import declare_responses
-from xinfang.tenants.routes import route_handlers as tenants_routes
 from xinfang.tenants.scope import Scope
 
 log = logging.getLogger("xinfang")
@@ -58,16 +43,14 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         "settings": settings,
         "engine": engine,
         "read_engine": read_only(engine),
-        "session_factory": make_session_factory(engine, settings),
+        "session_factory": make_session_factory(engine, settings, plugins=plugins),
         "policy": PolicyStore(engine, check_seconds=settings.policy_check_seconds, redis_client=redis_client),
         "authz_enabled": authz_enabled,
         "redis": redis_client,
         "plugins": plugins,
+        "authenticate": authenticate,
     })
-    handlers = [health, *accounts_routes, *tenants_routes, *audit_routes, *people_routes, *matter_routes,
-                *matter_joint_routes, *matter_spreadsheet_routes, *calendar_routes, *notification_routes,
-                *document_routes, *campaign_routes, *ledger_routes, *reception_routes, *reception_public_routes,
-                *reporting_routes, *intake_routes, *plugin_route_handlers(plugins)]
+    handlers = plugin_route_handlers(plugins)  # the core's domains are plugins too
     declare_responses(handlers)
     return Litestar(
         route_handlers=handlers,
@@ -87,12 +70,13 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
 
 
 def _sync_policy(app: Litestar) -> None:
-    """Store the plugins' permission grants; another process starting at once may win the race."""
+    """Store the roles' permissions the plugins declare (the core's included); another
+    process starting at once may win the race."""
     state = app.state
     try:
         with state.session_factory(scope=Scope.system()) as session:
             session.info["actor"] = {"id": None, "name": "系统启动", "address": ""}
-            changed = sync_policy(session, plugin_permissions(state.plugins))
+            changed = sync_policy(session, state.plugins)
             session.commit()
         if changed:
             announce_change(state.redis)
@@ -107,7 +91,7 @@ def _start_background(app: Litestar) -> None:
     state = app.state
     if state.settings.redis_url or not state.settings.run_background:
         return
-    state.periodic = EmbeddedRunner(state.session_factory, plugins=state.plugins)
+    state.periodic = EmbeddedRunner(state.session_factory)
     state.executor = EmbeddedExecutor(state.session_factory)
     state.periodic.start()
     state.executor.start()

@@ -17,13 +17,25 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
-def _system_session(settings: Settings, engine=None):
+def _plugins():
+    """This command's one plugin manager: the core's domains and the installed plugins."""
+    from xinfang.platform.extensions.manager import build_plugin_manager
+
+    return build_plugin_manager()
+
+
+def _session_factory(settings: Settings, plugins=None):
     from xinfang.platform import models  # noqa: F401
-    from xinfang.platform.db import make_engine, make_session_factory
+    from xinfang.platform.db import make_engine
+    from xinfang.platform.sessions import make_session_factory
+
+    return make_session_factory(make_engine(settings.database_url), settings, plugins=plugins or _plugins())
+
+
+def _system_session(settings: Settings, plugins=None):
     from xinfang.tenants.scope import Scope
 
-    engine = engine or make_engine(settings.database_url)
-    session = make_session_factory(engine, settings)(scope=Scope.system())
+    session = _session_factory(settings, plugins)(scope=Scope.system())
     session.info["actor"] = {"id": None, "name": "命令行", "address": "cli"}
     return session
 
@@ -45,17 +57,18 @@ def db() -> None:
     """Database schema."""
 
 
-def upgrade_database(settings: Settings) -> None:
-    """Migrate to head, store the role templates and plugin grants, and seal audit chains
-    that end in unkeyed records with a keyed one (idempotent)."""
+def upgrade_database(settings: Settings, plugins=None) -> None:
+    """Migrate the core and every installed plugin's branch to head, store the roles'
+    permissions, and seal audit chains that end in unkeyed records with a keyed one
+    (idempotent)."""
     from xinfang.permissions.store import announce_change, sync_policy
     from xinfang.platform.audit.log import seal_legacy_chains
-    from xinfang.platform.extensions.manager import build_plugin_manager, plugin_permissions
     from xinfang.platform.migrate import upgrade
 
-    upgrade(settings.database_url)
-    with _system_session(settings) as session:
-        changed = sync_policy(session, plugin_permissions(build_plugin_manager()))
+    plugins = plugins or _plugins()
+    upgrade(settings.database_url, plugins)
+    with _system_session(settings, plugins) as session:
+        changed = sync_policy(session, plugins)
         session.commit()
         if sealed := seal_legacy_chains(session):
             session.commit()
@@ -79,9 +92,9 @@ def demo(as_json: bool) -> None:
     """Load the demo counties and users (once)."""
     from xinfang.platform import demo as demo_data
 
-    settings = _settings()
-    upgrade_database(settings)
-    with _system_session(settings) as session:
+    settings, plugins = _settings(), _plugins()
+    upgrade_database(settings, plugins)
+    with _system_session(settings, plugins) as session:
         if demo_data.is_loaded(session):
             click.echo("演示数据已存在,未重复导入", err=True)
         else:
@@ -232,12 +245,12 @@ def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
     from xinfang.platform import demo as demo_data
     from xinfang.tenants.models import Node
 
-    settings = _settings()
-    upgrade_database(settings)
+    settings, plugins = _settings(), _plugins()
+    upgrade_database(settings, plugins)
     if with_demo:
         from sqlalchemy import select
 
-        with _system_session(settings) as session:
+        with _system_session(settings, plugins) as session:
             if session.scalar(select(Node.id).limit(1)) is None:
                 demo_data.load(session)
                 session.commit()
@@ -248,30 +261,24 @@ def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
 
 @main.command()
 @click.option("--tick", default=1.0, show_default=True, type=float, help="Seconds between dispatch passes.")
-@click.option("--module", "modules", multiple=True,
-              help="Also import this module (it may register periodic tasks); repeatable.")
-def scheduler(tick: float, modules: tuple[str, ...]) -> None:
-    """Run the one scheduler process (Redis mode): hand jobs to the dramatiq workers, run periodic tasks."""
-    import importlib
+def scheduler(tick: float) -> None:
+    """Run the one scheduler process (Redis mode): hand jobs to the dramatiq workers, run the
+    periodic tasks the plugins (the core's included) declare."""
     import signal
     import threading
 
-    from xinfang.platform import models  # noqa: F401
-    from xinfang.platform.db import make_engine, make_session_factory
     from xinfang.platform.jobs.scheduler import run_scheduler
 
     settings = _settings()
     if not settings.redis_url:
         _fail("未配置 XINFANG_REDIS_URL。未使用 Redis 时,后台任务由网站进程自行运行,无需启动调度进程")
-    for module in modules:
-        importlib.import_module(module)
     from xinfang.platform.jobs.dramatiq_worker import run_outbox_job
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     click.echo("调度进程已启动", err=True)
-    run_scheduler(make_session_factory(make_engine(settings.database_url), settings), run_outbox_job.send, stop,
+    run_scheduler(_session_factory(settings), run_outbox_job.send, stop,
                   tick=tick, claim_seconds=settings.job_claim_seconds)
     click.echo("调度进程已停止", err=True)
 
@@ -286,13 +293,9 @@ def matters() -> None:
               help="The day to judge deadlines on, YYYY-MM-DD (default: today in Asia/Shanghai).")
 def matters_scan(today) -> None:
     """Run the deadline scan once: states, reminders, 督办 (idempotent)."""
-    from xinfang.platform import models  # noqa: F401
-    from xinfang.platform.db import make_engine, make_session_factory
     from xinfang.platform.matters.scan import scan
 
-    settings = _settings()
-    factory = make_session_factory(make_engine(settings.database_url), settings)
-    click.echo(str(scan(factory, today.date() if today else clock.today())))
+    click.echo(str(scan(_session_factory(_settings()), today.date() if today else clock.today())))
 
 
 @main.group()
@@ -304,14 +307,10 @@ def tasks() -> None:
 @click.option("--name", "names", multiple=True, help="Run only these tasks (default: all).")
 def tasks_run(names: tuple[str, ...]) -> None:
     """Run the periodic tasks once, now (they are idempotent)."""
-
-    from xinfang.platform import models  # noqa: F401
-    from xinfang.platform.db import make_engine, make_session_factory
     from xinfang.platform.jobs.periodic import registered
 
-    settings = _settings()
-    factory = make_session_factory(make_engine(settings.database_url), settings)
+    factory = _session_factory(_settings())
     now = clock.now()
-    for task in registered().values():
+    for task in registered(factory).values():
         if not names or task.name in names:
             click.echo(f"{task.name}: {task.run(factory, now)}")

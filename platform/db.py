@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 if TYPE_CHECKING:
-    from xinfang.platform.settings import Settings
+    pass
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -93,18 +93,3 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         read_only = conn.get_execution_options().get(READ_ONLY_OPTION)
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
-
-
-def make_session_factory(engine: Engine, settings: Settings | None = None) -> sessionmaker:
-    """The settings' file store and audit keys travel in every session's ``info``, so a
-    background job handed only the factory knows where generated files go, and every
-    session can append to the audit chain (without keys a write fails rather than going
-    unkeyed into the log). Every flush checks text against its columns (``column_checks``)."""
-    from xinfang.platform.audit.keys import AuditKeys
-    from xinfang.platform.column_checks import check_text_columns
-    from xinfang.tenants.scope import ScopedSession
-
-    info = {"storage_dir": Path(settings.storage_dir), "audit": AuditKeys.from_settings(settings)} if settings else {}
-    factory = sessionmaker(bind=engine, class_=ScopedSession, expire_on_commit=False, info=info)
-    event.listen(factory, "before_flush", check_text_columns)
-    return factory

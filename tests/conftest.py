@@ -42,16 +42,30 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+def test_plugins(*extra: object):
+    """A plugin manager as the tests' deployment has it: the core, the installed plugins and
+    the example outside campaign (tests/example_campaign), plus ``extra``."""
+    from xinfang.platform.extensions.manager import build_plugin_manager
+
+    return build_plugin_manager([example_campaign(), *extra])
+
+
+test_plugins.__test__ = False  # a helper, not a test
+
+
 def _migrate(url: str) -> None:
     from xinfang.permissions.store import sync_policy
-    from xinfang.platform.db import make_engine, make_session_factory
+    from xinfang.platform.db import make_engine
+    from xinfang.platform.sessions import make_session_factory
     from xinfang.platform.migrate import upgrade
     from xinfang.tenants.scope import Scope
 
-    upgrade(url)
+    plugins = test_plugins()
+    upgrade(url, plugins)
     engine = make_engine(url)
-    with make_session_factory(engine, replace(Settings(), secret_key=TEST_SECRET))(scope=Scope.system()) as session:
-        sync_policy(session)
+    with make_session_factory(engine, replace(Settings(), secret_key=TEST_SECRET),
+                              plugins=plugins)(scope=Scope.system()) as session:
+        sync_policy(session, plugins)
         session.commit()
     engine.dispose()
 
@@ -159,9 +173,8 @@ def app(settings):
     """The app with the installed plugins plus the example outside campaign (tests/example_campaign),
     so route walks and campaign tests cover plugin routes and a real campaign type."""
     from xinfang.platform.app import create_app
-    from xinfang.platform.extensions.manager import build_plugin_manager
 
-    application = create_app(settings, plugins=build_plugin_manager([example_campaign()]))
+    application = create_app(settings, plugins=test_plugins())
     yield application
     application.state.engine.dispose()
 

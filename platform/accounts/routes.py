@@ -11,11 +11,10 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 
 from xinfang.permissions.actor import authorize
-from xinfang.permissions.roles import GRANTABLE, PERMISSION_LABELS, ROLES
 from xinfang.platform.accounts import service
 from xinfang.platform.accounts.models import RoleAssignment, User
 from xinfang.platform.errors import BadRequest, Forbidden, NotFound
-from xinfang.platform.extensions.manager import plugin_permissions
+from xinfang.platform.extensions.manager import plugin_permissions, plugin_roles, plugins_of
 from xinfang.platform.web.addresses import client_address
 from xinfang.platform.web.csrf import CSRF_COOKIE, csrf_token
 from xinfang.platform.web.guards import (
@@ -94,7 +93,8 @@ def me(request: Request) -> dict:
     return {
         "user": {"id": actor.user_id, "username": actor.username, "display_name": actor.display_name,
                  "node_id": actor.home_node_id},
-        "assignments": [{**a.to_dict(), "role_label": ROLES[a.role].label} for a in actor.assignments],
+        "assignments": [{**a.to_dict(), "role_label": _role_label(request.app.state.plugins, a.role)}
+                        for a in actor.assignments],
         "permissions": sorted(actor.permissions()),
         "scope": [{**a.to_dict(), "covers": "整个平台" if a.node_id is None else f"{a.name}及其下级"}
                   for a in actor.assignments],
@@ -104,11 +104,19 @@ def me(request: Request) -> dict:
 @get("/api/roles", opt={"permission": AUTHENTICATED}, sync_to_thread=False, summary="角色目录")
 def roles(request: Request) -> dict:
     policy = request.app.state.policy
-    labels = {**PERMISSION_LABELS, **{p.permission: p.label for p in plugin_permissions(request.app.state.plugins)}}
+    plugins = request.app.state.plugins
+    labels = {p.permission: p.label for p in plugin_permissions(plugins)}
+    roles = plugin_roles(plugins)
     return {"roles": [{"key": r.key, "label": r.label, "description": r.description,
                        "permissions": sorted(policy.permissions_of(r.key)),
-                       "may_grant": sorted(GRANTABLE.get(r.key, ()))} for r in ROLES.values()],
+                       "may_grant": sorted(k for k, other in roles.items() if r.key in other.granted_by)}
+                      for r in roles.values()],
             "permissions": labels}
+
+
+def _role_label(plugins, key: str) -> str:
+    role = plugin_roles(plugins).get(key)
+    return role.label if role else key
 
 
 @dataclass
@@ -191,7 +199,7 @@ def create_user(request: Request, db: NamedDependency[ScopedSession], data: JSON
 def get_user(db: NamedDependency[ScopedSession], user_id: FromPath[Id]) -> dict:
     user = _user(db, user_id)
     assignments = db.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id)).all()
-    return {**user.to_dict(), "assignments": [_assignment_dict(a) for a in assignments]}
+    return {**user.to_dict(), "assignments": [_assignment_dict(db, a) for a in assignments]}
 
 
 @patch("/api/users/{user_id:int}", opt={"permission": "users:manage"}, sync_to_thread=True, summary="修改用户")
@@ -220,9 +228,9 @@ class GrantIn:
     node_id: Id | None = None
 
 
-def _assignment_dict(a: RoleAssignment) -> dict:
-    return {"id": a.id, "user_id": a.user_id, "role": a.role, "role_label": ROLES[a.role].label
-            if a.role in ROLES else a.role, "node_id": a.node_id}
+def _assignment_dict(db: ScopedSession, a: RoleAssignment) -> dict:
+    return {"id": a.id, "user_id": a.user_id, "role": a.role, "role_label": _role_label(plugins_of(db), a.role),
+            "node_id": a.node_id}
 
 
 @post("/api/users/{user_id:int}/roles", opt={"permission": "roles:grant"}, sync_to_thread=True, summary="授予角色")
@@ -230,7 +238,7 @@ def grant(request: Request, db: NamedDependency[ScopedSession], user_id: FromPat
     user = _user(db, user_id)
     assignment = service.grant_role(db, current_actor(request), user, data.role, _node(db, data.node_id))
     db.commit()
-    return _assignment_dict(assignment)
+    return _assignment_dict(db, assignment)
 
 
 @delete("/api/users/{user_id:int}/roles/{assignment_id:int}", opt={"permission": "roles:grant"},

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor, Assignment
-from xinfang.permissions.roles import GRANTABLE, ROLES
+from xinfang.permissions.roles import GRANTABLE
 from xinfang.permissions.store import PolicyStore
 from xinfang.platform import clock
 from xinfang.platform.accounts.models import (
@@ -35,6 +35,7 @@ from xinfang.platform.errors import (
     TooManyRequests,
     Unauthorized,
 )
+from xinfang.platform.extensions.manager import plugin_roles, plugins_of
 from xinfang.platform.settings import Settings
 from xinfang.tenants.levels import LABELS, Level
 from xinfang.tenants.models import Node
@@ -173,18 +174,19 @@ _ROLE_LEVEL = {"county_admin": Level.COUNTY, "township_admin": Level.TOWNSHIP}
 
 def grant_role(session: Session, granter: Actor | None, user: User, role: str, node: Node | None) -> RoleAssignment:
     """Give ``user`` ``role`` at ``node``; an admin grants only roles they may grant, in their subtree."""
-    if role not in ROLES:
-        raise BadRequest(f"未知的角色“{role}”,可选:{'、'.join(ROLES)}")
+    roles = plugin_roles(plugins_of(session))
+    if role not in roles:
+        raise BadRequest(f"未知的角色“{role}”,可选:{'、'.join(roles)}")
     if (role == "operator") != (node is None):
         raise BadRequest("平台运维角色不属于任何节点;其他角色必须指定节点")
     required = _ROLE_LEVEL.get(role)
     if required is not None and node is not None and node.level != required:
-        raise BadRequest(f"{ROLES[role].label}只能在{LABELS[required]}节点授予")
+        raise BadRequest(f"{roles[role].label}只能在{LABELS[required]}节点授予")
     if granter is not None:
         if user.id == granter.user_id:
             raise Forbidden("不能给自己授予角色,请由上级管理员操作")
         allowed = [a for a in granter.holding("roles:grant")
-                   if role in GRANTABLE.get(a.role, ()) and (node is None or a.covers(node))]
+                   if a.role in roles[role].granted_by and (node is None or a.covers(node))]
         if not allowed:
             raise Forbidden("您不能在该节点授予此角色")
         if all(a.node_id is None for a in allowed) and (node is None or user.node_id != node.id):
@@ -202,8 +204,9 @@ def grant_role(session: Session, granter: Actor | None, user: User, role: str, n
 
 
 def revoke_role(session: Session, granter: Actor, assignment: RoleAssignment, node: Node | None) -> None:
+    role = plugin_roles(plugins_of(session)).get(assignment.role)
     allowed = [a for a in granter.holding("roles:grant")
-               if assignment.role in GRANTABLE.get(a.role, ()) and (node is None or a.covers(node))]
+               if role is not None and a.role in role.granted_by and (node is None or a.covers(node))]
     if not allowed:
         raise Forbidden("您不能撤销该角色")
     if assignment.user_id == granter.user_id and assignment.role in GRANTABLE:

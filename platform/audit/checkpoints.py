@@ -23,7 +23,7 @@ from sqlalchemy.orm import sessionmaker
 from xinfang.platform.audit.keys import AuditKeys, fingerprint
 from xinfang.platform.audit.models import AuditChain, AuditCheckpoint
 from xinfang.platform.clock import CHINA
-from xinfang.platform.jobs.periodic import periodic
+from xinfang.platform.jobs.periodic import PeriodicTask
 from xinfang.tenants.scope import Scope
 
 SIGNED_FIELDS = ("chain", "day", "seq", "hash", "at")
@@ -64,7 +64,6 @@ def checkpoint_heads(session, keys: AuditKeys, now: dt.datetime) -> int:
     return made
 
 
-@periodic("audit_checkpoints", every=dt.timedelta(hours=1))
 def run(session_factory: sessionmaker, now: dt.datetime) -> str:
     """Hourly, so a restart never skips a day; a chain gets one checkpoint per day."""
     keys: AuditKeys = session_factory.kw["info"]["audit"]
@@ -76,6 +75,9 @@ def run(session_factory: sessionmaker, now: dt.datetime) -> str:
             session.rollback()
             return "已由其他进程签署"
     return f"签署检查点{made}个"
+
+
+TASK = PeriodicTask("audit_checkpoints", dt.timedelta(hours=1), run)
 
 
 def check_offline(public_key: Ed25519PublicKey, checkpoints: list[dict[str, Any]]) -> tuple[int, list[str]]:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import sessionmaker
 
 from xinfang.platform.campaigns.models import Campaign, CampaignPhase
 from xinfang.platform.clock import CHINA
-from xinfang.platform.jobs.periodic import installed_plugins, periodic
+from xinfang.platform.extensions.manager import plugins_of
+from xinfang.platform.jobs.periodic import PeriodicTask
 from xinfang.tenants.scope import Scope
 
 
@@ -29,6 +30,9 @@ def enter_phases(session_factory: sessionmaker, today: dt.date, plugins: pluggy.
     return len(due)
 
 
-@periodic("campaign_phases", every=dt.timedelta(minutes=30))
 def run(session_factory: sessionmaker, now: dt.datetime) -> str:
-    return f"{enter_phases(session_factory, now.astimezone(CHINA).date(), installed_plugins())} 个阶段已开始"
+    entered = enter_phases(session_factory, now.astimezone(CHINA).date(), plugins_of(session_factory))
+    return f"{entered} 个阶段已开始"
+
+
+TASK = PeriodicTask("campaign_phases", dt.timedelta(minutes=30), run)

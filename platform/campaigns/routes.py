@@ -87,7 +87,6 @@ def enable(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[
         raise BadRequest(f"该活动没有这些阶段:{'、'.join(sorted(unknown))}")
     campaign = service.enable(db, actor, ctype, data.title, data.scope_node_ids, data.starts_on, data.ends_on,
                               {k: (v.starts_on, v.ends_on) for k, v in data.phases.items()})
-    request.app.state.plugins.hook.xinfang_on_campaign_enabled(campaign=campaign, session=db)
     db.commit()
     return _summary(db, campaign, request)
 
@@ -185,7 +184,6 @@ def tick(request: Request, db: NamedDependency[ScopedSession], campaign_id: From
     evidence = [service.Evidence(f.filename, f.file.read(service.MAX_EVIDENCE_BYTES + 1)) for f in files if f]
     row = service.tick(db, actor, ctype, campaign, node, data.checklist, data.item, data.done_on or clock.today(),
                        data.note, evidence, request.app.state.settings.storage_dir)
-    request.app.state.plugins.hook.xinfang_on_duty_ticked(campaign=campaign, tick=row, session=db)
     db.commit()
     return {"id": row.id, "period": row.period, "n": row.n, "done_on": row.done_on.isoformat(),
             "evidence": [{k: e[k] for k in ("filename", "sha256", "size")} for e in row.evidence]}

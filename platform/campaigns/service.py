@@ -16,6 +16,7 @@ from xinfang.permissions.actor import Actor, authorize
 from xinfang.platform.campaigns.models import Campaign, CampaignAccess, CampaignPhase, CampaignScope, DutyTick
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
 from xinfang.platform.extensions.hookspecs import CampaignType, ChecklistItemSpec, ChecklistSpec
+from xinfang.platform.extensions.manager import plugins_of
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 
@@ -82,6 +83,7 @@ def enable(session: Session, actor: Actor, ctype: CampaignType, title: str, scop
         session.add(CampaignPhase(campaign_id=campaign.id, key=phase.key, name=phase.name, starts_on=start,
                                   ends_on=end))
     session.flush()
+    plugins_of(session).hook.xinfang_on_campaign_enabled(campaign=campaign, session=session)
     return campaign
 
 
@@ -211,8 +213,15 @@ def tick(session: Session, actor: Actor, ctype: CampaignType, campaign: Campaign
     row = DutyTick(campaign_id=campaign.id, node_id=node.id, checklist=checklist.key, item=item.key,
                    period=period.key, n=count + 1, done_on=done_on, ticked_by_id=actor.user_id,
                    ticked_by=actor.display_name, note=note.strip(), evidence=files)
+    return record_tick(session, campaign, row)
+
+
+def record_tick(session: Session, campaign: Campaign, row: DutyTick) -> DutyTick:
+    """Store a tick and fire ``xinfang_on_duty_ticked``, once, whoever ticks: the one way a
+    tick is written (a clerk's, checked by ``tick``, or a plugin's automatic one)."""
     session.add(row)
     session.flush()
+    plugins_of(session).hook.xinfang_on_duty_ticked(campaign=campaign, tick=row, session=session)
     return row
 
 

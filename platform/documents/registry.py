@@ -1,6 +1,7 @@
 """The document templates: a key, a Chinese title, a Jinja2 file and the inputs it takes.
 
-Core modules and campaign plugins register templates with ``register_template``. The
+Core domains and campaign plugins make templates with ``template`` and declare them through
+the ``xinfang_document_templates`` hook; the process's plugin manager is the registry. The
 inputs schema is a list of ``Field``s; ``TemplateSpec.clean`` checks a request against it
 and returns the normalised inputs (defaults filled in) that are stored with the document,
 so rendering depends on nothing but the stored row.
@@ -17,6 +18,7 @@ from typing import Any
 
 from xinfang.platform import clock
 from xinfang.platform.errors import BadRequest
+from xinfang.platform.extensions.manager import plugin_templates, plugins_of
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -162,12 +164,9 @@ def _normalise(f: Field, value: Any) -> Any:
     return rows
 
 
-_TEMPLATES: dict[str, TemplateSpec] = {}
-
-
-def register_template(key: str, title: str, path: str | Path, schema: Sequence[Field], *,
-                      check: Check | None = None) -> TemplateSpec:
-    """Register (or replace) the template ``key``. ``path`` is a Jinja2 file; a relative
+def template(key: str, title: str, path: str | Path, schema: Sequence[Field], *,
+             check: Check | None = None) -> TemplateSpec:
+    """The template ``key``, to declare through ``xinfang_document_templates``. ``path`` is a Jinja2 file; a relative
     path is taken from this package's templates/ folder. Every template may extend
     ``base.html`` and is rendered with the official stylesheet."""
     path = Path(path)
@@ -178,26 +177,26 @@ def register_template(key: str, title: str, path: str | Path, schema: Sequence[F
     names = [f.name for f in schema]
     if len(set(names)) != len(names):
         raise ValueError(f"template {key!r} declares a field twice")
-    spec = TemplateSpec(key, title, path, tuple(schema), check)
-    _TEMPLATES[key] = spec
-    return spec
+    return TemplateSpec(key, title, path, tuple(schema), check)
 
 
-def get_template(key: str) -> TemplateSpec:
-    spec = _TEMPLATES.get(key)
+def registered_templates(holder: Any) -> dict[str, TemplateSpec]:
+    """The templates the plugins declare; ``holder``: a session or session factory."""
+    return plugin_templates(plugins_of(holder))
+
+
+def get_template(holder: Any, key: str) -> TemplateSpec:
+    templates = registered_templates(holder)
+    spec = templates.get(key)
     if spec is None:
-        known = "、".join(f"{s.key}({s.title})" for s in _TEMPLATES.values())
+        known = "、".join(f"{s.key}({s.title})" for s in templates.values())
         raise BadRequest(f"未知的文书类型“{key}”,可选:{known}")
     return spec
 
 
-def registered_templates() -> dict[str, TemplateSpec]:
-    return dict(_TEMPLATES)
-
-
 # --- built-in templates -----------------------------------------------------------------
 
-NOTICE = register_template("notice", "通知", "notice.html", [
+NOTICE = template("notice", "通知", "notice.html", [
     Field("issuer", "发文机关", max_length=100),
     Field("number", "发文字号", required=False, default="", max_length=64),
     Field("title", "标题", max_length=300),
@@ -219,7 +218,7 @@ def _check_table(inputs: dict[str, Any]) -> list[dict[str, str]]:
     return problems[:20]
 
 
-LEDGER = register_template("ledger", "表格(台账、清单)", "ledger.html", [
+LEDGER = template("ledger", "表格(台账、清单)", "ledger.html", [
     Field("title", "表名", max_length=300),
     Field("columns", "列名", kind="columns", max_length=100, max_items=40),
     Field("rows", "表格内容", kind="rows", required=False, default=list, max_length=2000, max_items=20000),

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from xinfang.platform.audit.log import record
 from xinfang.platform.documents import service
 from xinfang.platform.documents.models import STATUSES, Document
-from xinfang.platform.documents.registry import registered_templates
+from xinfang.platform.extensions.manager import plugin_templates
 from xinfang.platform.errors import BadRequest, NotFound
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage, Upload
@@ -38,8 +38,8 @@ def get_document(db: ScopedSession, document_id: int) -> Document:
 
 @get("/api/documents/templates", opt={"permission": READ}, sync_to_thread=False,
      summary="可生成的文书类型及各自需要填写的内容")
-def list_templates() -> list[dict[str, Any]]:
-    return [spec.describe() for spec in registered_templates().values()]
+def list_templates(request: Request) -> list[dict[str, Any]]:
+    return [spec.describe() for spec in plugin_templates(request.app.state.plugins).values()]
 
 
 @get("/api/documents", opt={"permission": READ}, sync_to_thread=True, summary="文书列表(辖区内)")
@@ -59,7 +59,7 @@ def list_documents(db: NamedDependency[ScopedSession], node_id: FromQuery[Option
             raise BadRequest(f"状态应为:{'、'.join(f'{k}({v})' for k, v in STATUSES.items())}")
         query = query.where(Document.status == status)
     return page_of(db, query.order_by(Document.created_at.desc(), Document.id.desc()), page, per_page,
-                   service.to_dict)
+                   lambda document: service.to_dict(db, document))
 
 
 @dataclasses.dataclass
@@ -78,14 +78,14 @@ def create_document(request: Request, db: NamedDependency[ScopedSession],
     executor = getattr(request.app.state, "executor", None)
     if executor is not None:  # embedded mode: start now rather than at the next poll
         executor.wake()
-    body = service.to_dict(document)
+    body = service.to_dict(db, document)
     return Response(body, status_code=202, headers={"Location": body["status_url"]})
 
 
 @get("/api/documents/{document_id:int}", opt={"permission": READ}, sync_to_thread=True,
      summary="文书状态、元数据、SHA-256 和生成时使用的全部内容")
 def read_document(db: NamedDependency[ScopedSession], document_id: FromPath[Id]) -> dict:
-    return service.to_dict(get_document(db, document_id), detail=True)
+    return service.to_dict(db, get_document(db, document_id), detail=True)
 
 
 @get("/api/documents/{document_id:int}/file", opt={"permission": READ, "produces": "application/pdf"}, sync_to_thread=True,
@@ -119,7 +119,7 @@ def verify_document(request: Request, db: NamedDependency[ScopedSession],
         return {"match": False, "sha256": digest,
                 "message": "未找到与该文件一致的文书:文件不是本平台生成的,或已被改动,或不在您的管辖范围内"}
     return {"match": True, "sha256": digest, "message": f"文件与文书“{document.title}”一致,未被改动",
-            "document": service.to_dict(document)}
+            "document": service.to_dict(db, document)}
 
 
 route_handlers = [list_templates, list_documents, create_document, read_document, download_document,

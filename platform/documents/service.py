@@ -26,7 +26,7 @@ from xinfang.platform.documents.models import DONE, FAILED, PENDING, RENDERING, 
 from xinfang.platform.documents.registry import get_template, registered_templates
 from xinfang.platform.documents.rendering import RENDERER, render_pdf
 from xinfang.platform.errors import Conflict, Forbidden, NotFound
-from xinfang.platform.jobs.outbox import enqueue, job
+from xinfang.platform.jobs.outbox import enqueue
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope
 
@@ -43,7 +43,7 @@ def inputs_digest(inputs: dict[str, Any]) -> str:
 
 def request_document(db: Session, actor: Actor, kind: str, node_id: int, inputs: Any) -> Document:
     """Store a pending document and its render job (the caller commits both together)."""
-    spec = get_template(kind)
+    spec = get_template(db, kind)
     node = db.get(Node, node_id)
     if node is None:
         raise NotFound("单位不存在或不在您的管辖范围内")
@@ -59,7 +59,6 @@ def request_document(db: Session, actor: Actor, kind: str, node_id: int, inputs:
     return document
 
 
-@job(RENDER_JOB)
 def render_job(session_factory: sessionmaker, payload: dict[str, Any]) -> str:
     return render_document(session_factory, int(payload["document_id"]))
 
@@ -80,7 +79,7 @@ def render_document(session_factory: sessionmaker, document_id: int) -> str:
             return f"文书 {document_id} 不存在"
         if document.status == DONE:
             return f"文书 {document_id} 已生成,未重复生成"
-        spec = get_template(document.kind)
+        spec = get_template(session, document.kind)
         inputs, county_id = dict(document.inputs), document.county_id
         root = storage.storage_root(session)
         if document.status != RENDERING:
@@ -147,8 +146,8 @@ def read_file(db: Session, document: Document) -> bytes:
     return data
 
 
-def to_dict(document: Document, detail: bool = False) -> dict[str, Any]:
-    spec = registered_templates().get(document.kind)
+def to_dict(db: Session, document: Document, detail: bool = False) -> dict[str, Any]:
+    spec = registered_templates(db).get(document.kind)
     data = {
         "id": document.id,
         "node_id": document.node_id,

@@ -21,7 +21,7 @@ def storage_root(session: Session) -> Path:
     root = session.info.get("storage_dir")
     if root is None:
         raise RuntimeError("the session factory was built without storage_dir; "
-                           "pass settings.storage_dir to make_session_factory()")
+                           "pass settings.storage_dir to make_session_factory() (platform/sessions.py)")
     return Path(root)
 
 

@@ -33,10 +33,95 @@ def xinfang_permissions() -> list[PermissionSpec]:
     """Permissions the plugin adds and the roles they are granted to."""
 
 
+@dataclass(frozen=True)
+class RoleSpec:
+    """A role a plugin adds: its key, Chinese label and description, the permissions it holds
+    by default, and the roles whose holders may grant it. ``read_only`` roles (like the
+    纪工委 supervisor) may only hold ``read``/``export``/``verify`` permissions: start-up
+    refuses anything else."""
+
+    key: str
+    label: str
+    description: str = ""
+    permissions: tuple[str, ...] = ()
+    read_only: bool = False
+    granted_by: tuple[str, ...] = ("county_admin",)
+
+
+@hookspec
+def xinfang_roles() -> list[RoleSpec]:
+    """Roles the plugin adds (the core's own roles come through this hook too)."""
+
+
 @hookspec
 def xinfang_route_handlers() -> list:
     """Litestar route handlers the plugin serves. Each must declare
     ``opt={"permission": ...}`` like the core's routes; the contract test walks them too."""
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A background job: ``run(session_factory, payload) -> str`` (a short report), enqueued
+    by name with ``enqueue(session, name, payload)``. It must be idempotent."""
+
+    name: str
+    run: Callable[[Any, dict[str, Any]], str]
+
+
+@hookspec
+def xinfang_jobs() -> list[JobSpec]:
+    """Background jobs the plugin runs (web process, dramatiq workers and tests alike)."""
+
+
+@hookspec
+def xinfang_document_templates() -> list:
+    """Document templates (``TemplateSpec``, made with ``template(...)`` of the facade)."""
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A server-rendered page of the coming UI: a path, its Chinese title, the permission it
+    needs, and the Litestar handler that renders it."""
+
+    path: str
+    title: str
+    permission: str
+    handler: Any = None
+
+
+@hookspec
+def xinfang_pages() -> list[PageSpec]:
+    """Pages the plugin adds to the web UI."""
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry of the UI's menu: shown to users who hold ``permission``; ``order`` sorts."""
+
+    label: str
+    href: str
+    permission: str
+    order: int = 100
+
+
+@hookspec
+def xinfang_navigation() -> list[NavItem]:
+    """Menu entries the plugin adds to the web UI."""
+
+
+@dataclass(frozen=True)
+class MigrationSpec:
+    """The plugin's own Alembic branch: its label and the folder of its revision scripts
+    (added to ``version_locations``). Its first revision has ``branch_labels = (branch,)``
+    and ``depends_on`` the core revision whose tables it references."""
+
+    branch: str
+    location: str
+
+
+@hookspec
+def xinfang_migrations() -> list[MigrationSpec]:
+    """The plugin's Alembic branch; ``xinfang db upgrade`` upgrades every installed one."""
 
 
 # --- campaigns ---------------------------------------------------------------------------
@@ -145,5 +230,5 @@ def xinfang_on_duty_ticked(campaign: Any, tick: Any, session: Any) -> None:
     """Event: a checklist duty was ticked (same transaction)."""
 
 
-__all__ = ["PermissionSpec", "PhaseSpec", "ChecklistItemSpec", "ChecklistSpec", "MetricSpec", "DocumentSpec",
+__all__ = ["PermissionSpec", "RoleSpec", "JobSpec", "PageSpec", "NavItem", "MigrationSpec", "PhaseSpec", "ChecklistItemSpec", "ChecklistSpec", "MetricSpec", "DocumentSpec",
            "CampaignType", "hookimpl", "hookspec"]

@@ -4,24 +4,22 @@ Importing this module sets up the Redis broker from the environment (``XINFANG_*
 declares the one actor, ``run_outbox_job``. The message carries only an outbox row id; the
 row is the record, and ``outbox.run`` claims it atomically, so a duplicate or re-delivered
 message does nothing. Retries are the outbox's (the dispatcher re-sends a row that failed or
-whose worker died), so dramatiq itself never retries. The database engine is built on the
-first job, in the worker process (never before dramatiq forks). Only the dramatiq CLI, the
-scheduler process and tests import this module.
+whose worker died), so dramatiq itself never retries. The database engine and the plugin
+manager (which declares every job, the core's included: ``xinfang_jobs``) are built on the
+first job, in the worker process (never before dramatiq forks); the worker never imports the
+web app. Only the dramatiq CLI, the scheduler process and tests import this module.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
-from dramatiq.middleware import Middleware
 from sqlalchemy.orm import sessionmaker
 
 from xinfang.platform.jobs import outbox
-from xinfang.platform.jobs.periodic import TASK_MODULES
 from xinfang.platform.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,26 +27,11 @@ log = logging.getLogger(__name__)
 QUEUE = "outbox"
 
 
-class LoadJobModules(Middleware):
-    """In each worker process, at boot, import what the web process imports, so every
-    ``@outbox.job`` the web can enqueue is registered here too (plugins included)."""
-
-    def after_process_boot(self, broker: dramatiq.Broker) -> None:
-        from xinfang.platform import app  # noqa: F401  (route modules → services → their jobs)
-        from xinfang.platform.extensions.manager import build_plugin_manager
-
-        for module in TASK_MODULES:
-            importlib.import_module(module)
-        build_plugin_manager()
-
-
 def build_broker(settings: Settings) -> RedisBroker:
     if not settings.redis_url:
         raise RuntimeError("XINFANG_REDIS_URL is not set: the dramatiq workers need Redis "
                            "(without it the web process runs the jobs itself)")
-    broker = RedisBroker(url=settings.redis_url, namespace=settings.queue_namespace)
-    broker.add_middleware(LoadJobModules())
-    return broker
+    return RedisBroker(url=settings.redis_url, namespace=settings.queue_namespace)
 
 
 def time_limit_ms(claim_seconds: float) -> int:
@@ -66,14 +49,17 @@ _factory_lock = threading.Lock()
 
 
 def session_factory() -> sessionmaker:
-    """This process's session factory, built on first use."""
+    """This process's session factory, carrying its one plugin manager, built on first use."""
     global _factory
     with _factory_lock:
         if _factory is None:
             from xinfang.platform import models  # noqa: F401  (every mapper, the audit listeners)
-            from xinfang.platform.db import make_engine, make_session_factory
+            from xinfang.platform.db import make_engine
+            from xinfang.platform.sessions import make_session_factory
+            from xinfang.platform.extensions.manager import build_plugin_manager
 
-            _factory = make_session_factory(make_engine(settings.database_url), settings)
+            _factory = make_session_factory(make_engine(settings.database_url), settings,
+                                            plugins=build_plugin_manager())
         return _factory
 
 

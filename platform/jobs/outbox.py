@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import traceback
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import JSON, Integer, String, Text, or_, select, update
@@ -21,6 +20,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from xinfang.platform import clock
 from xinfang.platform.db import Base, UTCDateTime
+from xinfang.platform.extensions.hookspecs import JobSpec
+from xinfang.platform.extensions.manager import plugin_jobs, plugins_of
 
 log = logging.getLogger(__name__)
 
@@ -43,18 +44,6 @@ class OutboxJob(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     result: Mapped[str] = mapped_column(Text, default="")
     last_error: Mapped[str] = mapped_column(Text, default="")
-
-
-JobFunction = Callable[[sessionmaker, dict[str, Any]], str]
-_JOBS: dict[str, JobFunction] = {}
-
-
-def job(name: str) -> Callable[[JobFunction], JobFunction]:
-    """Register ``fn(session_factory, payload) -> str`` (a short report) under ``name``."""
-    def register(fn: JobFunction) -> JobFunction:
-        _JOBS[name] = fn
-        return fn
-    return register
 
 
 def enqueue(session: Session, name: str, payload: dict[str, Any], dedupe_key: str | None = None) -> OutboxJob:
@@ -100,8 +89,7 @@ def run(session_factory: sessionmaker, job_id: int, claim_seconds: float = CLAIM
         row = session.get(OutboxJob, job_id)
         name, payload = row.name, dict(row.payload)
     try:
-        fn = _JOBS[name]
-        report = fn(session_factory, payload)
+        report = registered_jobs(session_factory)[name].run(session_factory, payload)
     except BaseException as exc:  # recorded on the row (a time limit too); retried until MAX_ATTEMPTS
         log.exception("job %s (%s) failed", job_id, name)
         _finish(session_factory, job_id, status=PENDING, error="".join(traceback.format_exception(exc))[-4000:])
@@ -134,5 +122,6 @@ def fail_abandoned(session: Session, now: dt.datetime, claim_seconds: float = CL
         execution_options={"skip_audit": True}).rowcount
 
 
-def registered_jobs() -> dict[str, JobFunction]:
-    return dict(_JOBS)
+def registered_jobs(session_factory: sessionmaker) -> dict[str, JobSpec]:
+    """The jobs the plugins (the core's included) declare through ``xinfang_jobs``."""
+    return plugin_jobs(plugins_of(session_factory))

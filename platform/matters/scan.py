@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from xinfang.platform.calendar.service import WorkCalendar, load_calendar
 from xinfang.platform.clock import CHINA
 from xinfang.platform.db import read_only
-from xinfang.platform.jobs.periodic import periodic
+from xinfang.platform.jobs.periodic import PeriodicTask
 from xinfang.platform.matters import clocks
 from xinfang.platform.matters.models import Matter, MatterAccess, MatterClock, MatterEvent
 from xinfang.platform.matters.rules import Rules, rules_for
@@ -376,8 +376,10 @@ def _write(session_factory: sessionmaker, matter_id: int, today: dt.date, rules_
         return
 
 
-@periodic("matter_deadlines", every=dt.timedelta(hours=1))
 def run(session_factory: sessionmaker, now: dt.datetime) -> str:
     """The hourly task: today's date as the offices live it (Asia/Shanghai)."""
     moment = now if now.tzinfo is not None else now.replace(tzinfo=dt.UTC)
     return str(scan(session_factory, moment.astimezone(CHINA).date()))
+
+
+TASK = PeriodicTask("matter_deadlines", dt.timedelta(hours=1), run)

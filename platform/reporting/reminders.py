@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from xinfang.platform.calendar.service import WEEKDAYS, load_calendar
 from xinfang.platform.clock import CHINA
-from xinfang.platform.jobs.periodic import periodic
+from xinfang.platform.jobs.periodic import PeriodicTask
 from xinfang.platform.notifications.models import Notification
 from xinfang.platform.notifications.service import notify
 from xinfang.platform.reporting.cycle import DEADLINE, KINDS, REMIND_FROM, is_due_date
@@ -54,10 +54,12 @@ def send_reminders(session: Session, now: dt.datetime) -> int:
     return added
 
 
-@periodic("reporting_reminders", every=dt.timedelta(minutes=30))
 def run(session_factory: sessionmaker, now: dt.datetime) -> str:
     with session_factory(scope=Scope.system()) as session:
         session.info["actor"] = {"id": None, "name": "报送提醒", "address": ""}
         added = send_reminders(session, now)
         session.commit()
     return f"{added}条报送提醒"
+
+
+TASK = PeriodicTask("reporting_reminders", dt.timedelta(minutes=30), run)

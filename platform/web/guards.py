@@ -17,7 +17,6 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from xinfang.permissions.actor import Actor
-from xinfang.platform.accounts.service import authenticate
 from xinfang.platform.errors import Forbidden, Unauthorized
 from xinfang.platform.web.addresses import client_address
 from xinfang.platform.web.csrf import check_csrf
@@ -82,7 +81,8 @@ async def permission_guard(connection: ASGIConnection, handler: BaseRouteHandler
 def _authenticate(connection: ASGIConnection, token: str) -> Actor | None:
     app_state = connection.app.state
     with app_state.session_factory(scope=Scope.system(), bind=app_state.read_engine) as session:
-        return authenticate(session, app_state.policy, token, app_state.settings.secret_key)
+        # the accounts domain's authenticator, put in the state by the app factory (kernel → no domain import)
+        return app_state.authenticate(session, app_state.policy, token, app_state.settings.secret_key)
 
 
 def provide_db(request: ASGIConnection) -> Iterator[ScopedSession]:

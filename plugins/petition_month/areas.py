@@ -12,10 +12,7 @@ import datetime as dt
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
-from xinfang.platform.campaigns import service as campaigns
-from xinfang.platform.campaigns.models import Campaign
-from xinfang.tenants.levels import COLUMN, Level
-from xinfang.tenants.models import Node
+from xinfang.platform.api import Campaign, campaigns, COLUMN, Level, Node
 
 _ALL = {"skip_scope": True}
 

@@ -26,26 +26,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from xinfang.platform.calendar.service import WEEKDAYS, WorkCalendar, load_calendar
-from xinfang.platform.campaigns import service as campaigns
-from xinfang.platform.campaigns.models import Campaign, DutyTick
-from xinfang.platform.clock import CHINA
-from xinfang.platform.db import read_only
-from xinfang.platform.documents.models import DONE, Document
-from xinfang.platform.extensions.hookspecs import ChecklistItemSpec, ChecklistSpec
-from xinfang.platform.jobs.periodic import PeriodicTask
-from xinfang.platform.ledgers.models import ScreeningEntry
-from xinfang.platform.reception.models import RotaDuty
-from xinfang.platform.reception.rota import LEADER_KINDS, week_violations
-from xinfang.platform.reporting import cycle
-from xinfang.platform.reporting.models import Submission
+from xinfang.platform.api import (
+    Campaign, campaigns, ChecklistItemSpec, ChecklistSpec, clock, cycle, Document, DONE, DutyTick, LEADER_KINDS,
+    Level, load_calendar, Node, PeriodicTask, read_only, RotaDuty, Scope, ScreeningEntry, Submission,
+    week_violations, WEEKDAYS, WorkCalendar
+)
 from xinfang.plugins.petition_month import figures
 from xinfang.plugins.petition_month.areas import nodes_under, within
 from xinfang.plugins.petition_month.duties import AUTOMATIC, CHECKLISTS, KEY
 from xinfang.plugins.petition_month.references import SUMMARY_KIND, campaign_ref
-from xinfang.tenants.levels import Level
-from xinfang.tenants.models import Node
-from xinfang.tenants.scope import Scope
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +134,7 @@ def _submissions(records: Records, node: Node, period: campaigns.Period, kind: s
             continue
         moved = f",节假日顺延至{_on(due)}报送" if due != day else ""
         state = "逾期报送" if found.late else "按时报送"
-        proofs.append((found.submitted_at.astimezone(CHINA).date(),
+        proofs.append((found.submitted_at.astimezone(clock.CHINA).date(),
                        (f"星期{WEEKDAYS[day.weekday()]}({_on(day)})应报的{cycle.KINDS[kind]}:报送记录 #{found.id}"
                        f"({state}{moved})")))
     return proofs
@@ -194,7 +183,7 @@ def _rota(records: Records, node: Node, period: campaigns.Period, item: str) -> 
         return [(end, "本期没有工作日,无需发布接访公告")]
     duties = _own_duties(records, node, workdays)
     for day in workdays:
-        if not any(d.on == day and d.published_at is not None and d.published_at.astimezone(CHINA).date() <= day
+        if not any(d.on == day and d.published_at is not None and d.published_at.astimezone(clock.CHINA).date() <= day
                    for d in duties):
             return []
     published = [d for d in duties if d.published_at is not None]
@@ -237,7 +226,7 @@ def _document(records: Records, node: Node, period: campaigns.Period) -> list[tu
     if not found:
         return []
     made = found[0]
-    return [(made.rendered_at.astimezone(CHINA).date() if made.rendered_at else records.today,
+    return [(made.rendered_at.astimezone(clock.CHINA).date() if made.rendered_at else records.today,
              f"已生成总结报告:文书 #{made.id}“{made.title}”,SHA-256 {made.sha256[:16]}…")]
 
 
@@ -301,11 +290,10 @@ def plan(session: Session, campaign: Campaign, today: dt.date, calendar: WorkCal
 
 
 def _write(session: Session, campaign: Campaign, proposed: list[Proposed]) -> int:
-    for p in proposed:
-        session.add(DutyTick(campaign_id=campaign.id, node_id=p.node_id, checklist=p.checklist, item=p.item,
-                             period=p.period, n=p.n, done_on=p.done_on, ticked_by_id=None, ticked_by=TICKER,
-                             note=p.note, evidence=[]))
-    session.flush()
+    for p in proposed:  # through the service, so xinfang_on_duty_ticked fires for these too
+        campaigns.record_tick(session, campaign, DutyTick(
+            campaign_id=campaign.id, node_id=p.node_id, checklist=p.checklist, item=p.item, period=p.period, n=p.n,
+            done_on=p.done_on, ticked_by_id=None, ticked_by=TICKER, note=p.note, evidence=[]))
     return len(proposed)
 
 
@@ -340,7 +328,7 @@ def active_campaigns(session: Session, today: dt.date) -> list[int]:
 
 def run(session_factory: sessionmaker, now: dt.datetime) -> str:
     moment = now if now.tzinfo is not None else now.replace(tzinfo=dt.UTC)
-    today = moment.astimezone(CHINA).date()
+    today = moment.astimezone(clock.CHINA).date()
     engine = session_factory.kw["bind"]
     with session_factory(scope=Scope.system(), bind=read_only(engine)) as reader:
         ids = active_campaigns(reader, today)

@@ -25,26 +25,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinfang.permissions.actor import Actor
-from xinfang.platform import clock
-from xinfang.platform.calendar.service import WEEKDAYS
-from xinfang.platform.campaigns import service as campaigns
-from xinfang.platform.campaigns.models import Campaign, CampaignPhase
-from xinfang.platform.documents.registry import TEMPLATE_DIR, Field, register_template
-from xinfang.platform.documents.rendering import cn_date
-from xinfang.platform.errors import BadRequest
-from xinfang.platform.extensions.hookspecs import DocumentSpec
-from xinfang.platform.ledgers import backlog, screening
-from xinfang.platform.ledgers.models import BacklogEntry, ScreeningEntry
-from xinfang.platform.ledgers.sheets import BACKLOG, SCREENING
-from xinfang.platform.matters.models import Matter
-from xinfang.platform.reception import register, rota
-from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
-from xinfang.platform.reception.sheets import REGISTER, ROTA
-from xinfang.platform.spreadsheets.layouts import Layout
+from xinfang.platform.api import (
+    Actor, campaign_type, clock, plugins_of, backlog, BACKLOG, BacklogEntry, BadRequest, Campaign, CampaignPhase, campaigns, cn_date, DocumentSpec,
+    Field, LABELS, Layout, Level, Matter, Node, ReceptionRecord, register, REGISTER, rota, ROTA, RotaDuty,
+    screening, SCREENING, ScreeningEntry, template, TEMPLATE_DIR, WEEKDAYS
+)
 from xinfang.plugins.petition_month import figures, metrics
 from xinfang.plugins.petition_month.areas import areas, name_of, window, within
-from xinfang.plugins.petition_month.duties import ANNEXES, CHECKLISTS, IMPLEMENT, PHASE_TEXT
+from xinfang.plugins.petition_month.duties import ANNEXES, CHECKLISTS, IMPLEMENT, KEY, PHASE_TEXT
 from xinfang.plugins.petition_month.references import (
     ANNEX_KIND,
     NOTICE_KIND,
@@ -52,8 +40,6 @@ from xinfang.plugins.petition_month.references import (
     SUMMARY_KIND,
     campaign_ref,
 )
-from xinfang.tenants.levels import LABELS, Level
-from xinfang.tenants.models import Node
 
 HERE = Path(__file__).resolve().parent / "templates"
 NUMERALS = "一二三四五六七八九十"
@@ -81,7 +67,7 @@ def _check_sections(inputs: dict[str, Any]) -> list[dict[str, str]]:
     return found[:20] + _check_rows("metric_columns", "metrics")(inputs) + _check_rows("unit_columns", "units")(inputs)
 
 
-PLAN = register_template(PLAN_KIND, "信访月专项活动实施方案通知", HERE / "plan.html", [
+PLAN = template(PLAN_KIND, "信访月专项活动实施方案通知", HERE / "plan.html", [
     Field("issuer", "发文机关", max_length=100),
     Field("number", "发文字号", required=False, default="", max_length=64),
     Field("title", "标题", max_length=300),
@@ -96,7 +82,7 @@ PLAN = register_template(PLAN_KIND, "信访月专项活动实施方案通知", H
     _ref_field(),
 ], check=_check_sections)
 
-ANNEX = register_template(ANNEX_KIND, "信访月专项活动附件台账", TEMPLATE_DIR / "ledger.html", [
+ANNEX = template(ANNEX_KIND, "信访月专项活动附件台账", TEMPLATE_DIR / "ledger.html", [
     Field("title", "表名", max_length=300),
     Field("columns", "列名", kind="columns", max_length=100, max_items=40),
     Field("rows", "表格内容", kind="rows", required=False, default=list, max_length=2000, max_items=MAX_ROWS),
@@ -109,7 +95,7 @@ ANNEX = register_template(ANNEX_KIND, "信访月专项活动附件台账", TEMPL
     _ref_field(),
 ], check=_check_rows("columns", "rows"))
 
-NOTICE = register_template(NOTICE_KIND, "领导干部接访公告", HERE / "reception_notice.html", [
+NOTICE = template(NOTICE_KIND, "领导干部接访公告", HERE / "reception_notice.html", [
     Field("issuer", "发布单位", max_length=100),
     Field("title", "标题", max_length=300),
     Field("body", "公告正文", kind="paragraphs", max_length=2000, max_items=20),
@@ -120,7 +106,7 @@ NOTICE = register_template(NOTICE_KIND, "领导干部接访公告", HERE / "rece
     _ref_field(),
 ], check=_check_rows("columns", "rows"))
 
-SUMMARY = register_template(SUMMARY_KIND, "信访月专项活动总结报告", HERE / "summary.html", [
+SUMMARY = template(SUMMARY_KIND, "信访月专项活动总结报告", HERE / "summary.html", [
     Field("issuer", "报告单位", max_length=100),
     Field("number", "文号", required=False, default="", max_length=64),
     Field("title", "标题", max_length=300),
@@ -373,8 +359,6 @@ MET = {True: "达标", False: "未达标", None: "—"}
 
 def summary_figures(session: Session, campaign: Campaign, node: Node, today: dt.date) -> dict[str, Any]:
     """Every figure of the closing report for ``node``'s area, as of ``today``."""
-    from xinfang.plugins.petition_month.definition import PETITION_MONTH
-
     roots = _roots(session, campaign, node)
     first, last = window(campaign, today)
     where = metrics.span(session, campaign, node, today)
@@ -392,7 +376,7 @@ def summary_figures(session: Session, campaign: Campaign, node: Node, today: dt.
         "punctuality": figures.punctuality(session, roots, first, reported_to, where.calendar),
         "reported_to": reported_to.isoformat(),
         "metrics": metrics.evaluate(session, campaign, node, today),
-        "progress": campaigns.progress(session, PETITION_MONTH, campaign, node, today),
+        "progress": campaigns.progress(session, campaign_type(plugins_of(session), KEY), campaign, node, today),
     }
 
 

@@ -9,7 +9,7 @@ the rest are ticked by hand with evidence.
 
 from __future__ import annotations
 
-from xinfang.platform.extensions.hookspecs import ChecklistItemSpec, ChecklistSpec, PhaseSpec
+from xinfang.platform.api import ChecklistItemSpec, ChecklistSpec, PhaseSpec
 
 KEY = "petition_month"
 NAME = "“大排查”“大接访”“大化解”信访月专项活动"

@@ -27,17 +27,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xinfang.platform.calendar.service import WorkCalendar
-from xinfang.platform.ledgers.models import BacklogEntry, ScreeningEntry
-from xinfang.platform.matters.models import Matter, MatterEvent
-from xinfang.platform.matters.ownership import MatterOwnership, MatterOwnershipItem
-from xinfang.platform.matters.states import OPEN_STATES
-from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
-from xinfang.platform.reporting import cycle
-from xinfang.platform.reporting.models import Submission
+from xinfang.platform.api import (
+    BacklogEntry, cycle, Level, Matter, MatterEvent, MatterOwnership, MatterOwnershipItem, Node, OPEN_STATES,
+    ReceptionRecord, RotaDuty, ScreeningEntry, Submission, WorkCalendar
+)
 from xinfang.plugins.petition_month.areas import nodes_under, within
-from xinfang.tenants.levels import Level
-from xinfang.tenants.models import Node
 
 FAR = ("province", "beijing")  # 进京到省
 ANSWERED = ("replied", "closed")

@@ -15,12 +15,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from xinfang.platform import clock
-from xinfang.platform.calendar.service import WorkCalendar, load_calendar
-from xinfang.platform.extensions.hookspecs import MetricSpec
+from xinfang.platform.api import clock, load_calendar, MetricSpec, Node, WorkCalendar
 from xinfang.plugins.petition_month import figures
 from xinfang.plugins.petition_month.areas import areas, window
-from xinfang.tenants.models import Node
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from xinfang.platform.extensions.hookspecs import PermissionSpec, hookimpl
-from xinfang.plugins.petition_month import autoticks, routes
+from xinfang.platform.api import hookimpl, PermissionSpec
+from xinfang.plugins.petition_month import autoticks, documents, routes
 from xinfang.plugins.petition_month.definition import PETITION_MONTH
 
 
@@ -30,3 +30,8 @@ def xinfang_route_handlers():
 @hookimpl
 def xinfang_periodic_tasks():
     return [autoticks.TASK]
+
+
+@hookimpl
+def xinfang_document_templates():
+    return [documents.PLAN, documents.ANNEX, documents.NOTICE, documents.SUMMARY]

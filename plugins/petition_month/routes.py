@@ -15,21 +15,15 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 
-from xinfang.platform import clock
-from xinfang.platform.campaigns.models import Campaign
-from xinfang.platform.documents import service as documents_service
-from xinfang.platform.documents.models import Document
-from xinfang.platform.errors import BadRequest, NotFound
-from xinfang.platform.web.guards import current_actor
-from xinfang.platform.web.inputs import Bounded, Id, Line, Name, OptionalId
-from xinfang.platform.web.subtree import visible_node
+from xinfang.platform.api import (
+    COLUMN, BadRequest, Bounded, Campaign, Document, Id, Level, Line, Name, Node, NotFound, OptionalId, Scope,
+    ScopedSession, clock, current_actor, visible_node,
+)
+from xinfang.platform.api import documents as documents_service
 from xinfang.plugins.petition_month import documents
 from xinfang.plugins.petition_month.areas import areas
 from xinfang.plugins.petition_month.duties import KEY
 from xinfang.plugins.petition_month.references import KINDS, campaign_ref
-from xinfang.tenants.levels import COLUMN, Level
-from xinfang.tenants.models import Node
-from xinfang.tenants.scope import Scope, ScopedSession
 
 READ, GENERATE = "petition_month:read", "petition_month:generate"
 BASE = "/api/campaigns/{petition_month_id:int}/petition-month"
@@ -85,7 +79,7 @@ def generate(request: Request, db: NamedDependency[ScopedSession], petition_mont
     executor = getattr(request.app.state, "executor", None)
     if executor is not None:  # embedded mode: start now rather than at the next poll
         executor.wake()
-    body = {**documents_service.to_dict(document), "document_key": document_key}
+    body = {**documents_service.to_dict(db, document), "document_key": document_key}
     return Response(body, status_code=202, headers={"Location": body["status_url"]})
 
 
@@ -104,7 +98,7 @@ def read_summary(request: Request, db: NamedDependency[ScopedSession], petition_
         .order_by(Document.created_at.desc(), Document.id.desc()).limit(500)) if d.inputs.get("campaign_ref") == ref]
     return {**found, "node_id": node.id, "node_name": node.name,
             "document_keys": [{"key": k, "title": title} for k, (title, _) in documents.BUILDERS.items()],
-            "documents": [documents_service.to_dict(d) for d in made]}
+            "documents": [documents_service.to_dict(db, d) for d in made]}
 
 
 route_handlers = [generate, read_summary]

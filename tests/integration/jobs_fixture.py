@@ -1,5 +1,5 @@
-"""A test-only outbox job for the Redis tests, imported by the dramatiq worker subprocesses
-(``dramatiq xinfang.platform.jobs.dramatiq_worker tests.integration.jobs_fixture``).
+"""A test-only plugin declaring one outbox job for the Redis tests. The worker subprocesses
+find it as they find any installed plugin: through an entry point (tests/entry_points.py).
 
 Its tables live in their own MetaData (never in the migrations): the test creates them and,
 on PostgreSQL, drops them again. Each run records a start (with the worker's pid, so a test
@@ -14,7 +14,7 @@ import time
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, func, select
 
-from xinfang.platform.jobs import outbox
+from xinfang.platform.extensions.hookspecs import JobSpec, hookimpl
 
 metadata = MetaData()
 starts = Table("test_job_starts", metadata, Column("id", Integer, primary_key=True),
@@ -28,7 +28,6 @@ EFFECT_JOB = "test.effect"
 HEARTBEAT_EVERY = dt.timedelta(seconds=1.5)  # the periodic task in periodic_fixture.py
 
 
-@outbox.job(EFFECT_JOB)
 def effect(session_factory, payload: dict) -> str:
     """Idempotent like a real job: the effect is written only if it is not there yet."""
     from xinfang.tenants.scope import Scope
@@ -43,3 +42,8 @@ def effect(session_factory, payload: dict) -> str:
             s.execute(effects.insert().values(key=key))
         s.commit()
     return f"effect {key}"
+
+
+@hookimpl
+def xinfang_jobs():
+    return [JobSpec(EFFECT_JOB, effect)]

@@ -1,16 +1,15 @@
-"""A test-only periodic task, imported by the scheduler subprocess only
-(``xinfang scheduler --module tests.integration.periodic_fixture``), never by the test
-process: registered there, it would run in every other test's periodic runs."""
+"""A test-only plugin declaring one periodic task, installed (as an entry point) for the
+scheduler subprocess of one test only, never in the test process."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from tests.integration.jobs_fixture import HEARTBEAT_EVERY, ticks
-from xinfang.platform.jobs.periodic import periodic
+from xinfang.platform.extensions.hookspecs import hookimpl
+from xinfang.platform.jobs.periodic import PeriodicTask
 
 
-@periodic("test.heartbeat", every=HEARTBEAT_EVERY)
 def heartbeat(session_factory, now: dt.datetime) -> str:
     from xinfang.tenants.scope import Scope
 
@@ -18,3 +17,8 @@ def heartbeat(session_factory, now: dt.datetime) -> str:
         s.execute(ticks.insert().values(at=now.timestamp()))
         s.commit()
     return "tick"
+
+
+@hookimpl
+def xinfang_periodic_tasks():
+    return [PeriodicTask("test.heartbeat", HEARTBEAT_EVERY, heartbeat)]

@@ -11,7 +11,7 @@ import redis
 from litestar import get
 from litestar.testing import TestClient
 
-from tests.conftest import REDIS_URL, service_missing
+from tests.conftest import REDIS_URL, service_missing, test_plugins
 from xinfang.platform.app import create_app
 from xinfang.platform.web.guards import PUBLIC
 
@@ -71,14 +71,15 @@ def synced_plugins(settings):
     """A plugin manager, with the policy table already holding exactly what it grants: start-up
     then has no change to announce over Redis (the test below covers when it has)."""
     from xinfang.permissions.store import sync_policy
-    from xinfang.platform.db import make_engine, make_session_factory
-    from xinfang.platform.extensions.manager import build_plugin_manager, plugin_permissions
+    from xinfang.platform.db import make_engine
+    from xinfang.platform.sessions import make_session_factory
+    from xinfang.platform.extensions.manager import build_plugin_manager
     from xinfang.tenants.scope import Scope
 
     plugins = build_plugin_manager()
     engine = make_engine(settings.database_url)
     with make_session_factory(engine, settings)(scope=Scope.system()) as session:
-        sync_policy(session, plugin_permissions(plugins))
+        sync_policy(session, plugins)
         session.commit()
     engine.dispose()
     return plugins
@@ -98,7 +99,8 @@ def test_app_starts_with_changed_policy_while_redis_is_down(app_with, settings):
     from sqlalchemy import text
 
     from xinfang.permissions.store import sync_policy
-    from xinfang.platform.db import make_engine, make_session_factory
+    from xinfang.platform.db import make_engine
+    from xinfang.platform.sessions import make_session_factory
     from xinfang.tenants.scope import Scope
 
     engine = make_engine(settings.database_url)
@@ -112,7 +114,7 @@ def test_app_starts_with_changed_policy_while_redis_is_down(app_with, settings):
         assert response.status_code == 503 and response.json()["redis"]["ok"] is False
     finally:  # the PostgreSQL database keeps its policy table between tests: put the rule back
         with make_session_factory(engine, settings)(scope=Scope.system()) as session:
-            sync_policy(session)
+            sync_policy(session, test_plugins())
             session.commit()
         engine.dispose()
 

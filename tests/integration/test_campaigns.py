@@ -46,7 +46,11 @@ with TestClient(create_app(settings)) as c:
     county = c.get("/api/nodes", params={{"level": "county"}}, headers=h).json()["items"][0]["id"]
     made = c.post("/api/campaigns", headers=h, json={{"type": "no_petition_village", "title": "无访村争创",
                   "scope_node_ids": [county], "starts_on": "{START}"}})
-    print(json.dumps({{"types": types, "status": made.status_code, "phases": [p["name"] for p in made.json()["phases"]]}}))
+    village = c.get("/api/nodes", params={{"level": "village"}}, headers=h).json()["items"][0]["id"]
+    honoured = c.post("/api/no-petition-village/honours", headers=h, json={{"node_id": village, "year": 2026}})
+    listed = c.get("/api/no-petition-village/honours", headers=h).json()
+    print(json.dumps({{"types": types, "status": made.status_code, "phases": [p["name"] for p in made.json()["phases"]],
+                      "honoured": honoured.status_code, "listed": [r["node_id"] for r in listed], "village": village}}))
 """
     env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path)
@@ -54,6 +58,8 @@ with TestClient(create_app(settings)) as c:
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert "no_petition_village" in result["types"]
     assert result["status"] == 201 and result["phases"] == ["申报", "评选"]
+    # its own table, created by its own Alembic branch during `upgrade_database`, written and read
+    assert result["honoured"] == 201 and result["listed"] == [result["village"]]
 
 
 @pytest.fixture
@@ -68,13 +74,12 @@ def plugin():
 @pytest.fixture
 def campaign_client(settings, plugin, demo):
     from xinfang.permissions.store import sync_policy
-    from xinfang.platform.extensions.manager import plugin_permissions
     from xinfang.tenants.scope import Scope
 
     manager = build_plugin_manager([plugin], load_entry_points=False)
     app = create_app(replace(settings), plugins=manager)
     with app.state.session_factory(scope=Scope.system()) as s:
-        sync_policy(s, plugin_permissions(manager))
+        sync_policy(s, manager)
         s.commit()
     with TestClient(app=app, raise_server_exceptions=False) as client:
         yield client

@@ -22,7 +22,8 @@ from xinfang.permissions.roles import ROLES
 from xinfang.platform.accounts.models import User
 from xinfang.platform.app import create_app
 from xinfang.platform.audit.models import AuditRecord
-from xinfang.platform.db import make_engine, make_session_factory
+from xinfang.platform.db import make_engine
+from xinfang.platform.sessions import make_session_factory
 from xinfang.platform.settings import Settings
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope

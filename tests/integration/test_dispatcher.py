@@ -15,6 +15,7 @@ from dramatiq.middleware.time_limit import TimeLimitExceeded
 from sqlalchemy import select
 
 from xinfang.platform import clock
+from xinfang.platform.extensions.hookspecs import JobSpec, hookimpl
 from xinfang.platform.jobs import outbox
 from xinfang.platform.jobs.dispatcher import dispatch
 from xinfang.tenants.scope import Scope
@@ -22,9 +23,16 @@ from xinfang.tenants.scope import Scope
 T0 = dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC)
 
 
-@outbox.job("test.interrupted")
 def _interrupted(session_factory, payload):
     raise TimeLimitExceeded()
+
+
+class InterruptedJob:
+    """A test plugin declaring one job, registered into the app's plugin manager."""
+
+    @hookimpl
+    def xinfang_jobs(self):
+        return [JobSpec("test.interrupted", _interrupted)]
 
 
 def _add(app, n: int = 1, name: str = "test.nothing") -> list[int]:
@@ -94,6 +102,7 @@ def test_a_failed_send_is_tried_again_next_tick(app):
 
 
 def test_run_takes_over_a_claim_older_than_its_claim_seconds(app):
+    app.state.plugins.register(InterruptedJob())
     (job_id,) = _add(app, name="test.interrupted")
     _set(app, job_id, status=outbox.RUNNING, claimed_at=clock.now() - dt.timedelta(seconds=10), attempts=1)
     assert outbox.run(app.state.session_factory, job_id) is None  # the default claim (300 s) holds

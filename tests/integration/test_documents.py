@@ -216,10 +216,20 @@ def test_a_changed_file_on_disk_is_not_served(app, client, demo, system_session)
 
 def test_a_failed_rendering_says_why_and_is_retried(app, client, demo, tmp_path):
     from xinfang.platform.documents import registry
+    from xinfang.platform.extensions.hookspecs import hookimpl
+
+    class TestTemplate:
+        """A plugin declaring one template; ``spec`` is what is deployed now."""
+
+        @hookimpl
+        def xinfang_document_templates(self):
+            return [self.spec]
 
     broken = tmp_path / "broken.html"
     broken.write_text('{% extends "base.html" %}{% block content %}{{ title }}{{ missing_field }}{% endblock %}')
-    registry.register_template("test_broken", "测试模板", broken, [registry.Field("title", "标题")])
+    plugin = TestTemplate()
+    plugin.spec = registry.template("test_broken", "测试模板", broken, [registry.Field("title", "标题")])
+    app.state.plugins.register(plugin)
     try:
         resp = _ask(client, demo, kind="test_broken", inputs={"title": "坏模板"})
         assert resp.status_code == 202, resp.text
@@ -231,9 +241,9 @@ def test_a_failed_rendering_says_why_and_is_retried(app, client, demo, tmp_path)
             assert job.status == "pending" and job.attempts == 1  # retried later
         fixed = tmp_path / "fixed.html"  # the template is corrected and deployed
         fixed.write_text('{% extends "base.html" %}{% block content %}<p>{{ title }}</p>{% endblock %}')
-        registry.register_template("test_broken", "测试模板", fixed, [registry.Field("title", "标题")])
+        plugin.spec = registry.template("test_broken", "测试模板", fixed, [registry.Field("title", "标题")])
         run_pending(app.state.session_factory)
         doc = client.get(resp.json()["status_url"], headers=demo.headers("jj_qy_officer")).json()
         assert doc["status"] == "done" and doc["error"] is None and _files(app)
     finally:
-        registry._TEMPLATES.pop("test_broken", None)
+        app.state.plugins.unregister(plugin)

@@ -20,8 +20,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import REDIS_URL, service_missing
+from tests.entry_points import entry_point_folder
 from tests.integration.jobs_fixture import EFFECT_JOB, HEARTBEAT_EVERY, effects, metadata, starts, ticks
-from xinfang.platform.db import make_engine, make_session_factory, read_only
+from xinfang.platform.db import make_engine, read_only
+from xinfang.platform.sessions import make_session_factory
 from xinfang.platform.jobs import outbox
 from xinfang.tenants.scope import Scope
 
@@ -30,7 +32,7 @@ pytestmark = pytest.mark.redis
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CLAIM_SECONDS = 6  # short, so a dead worker's job is handed out again within the test (time limit 4.8 s)
-WORKER = [str(BIN / "dramatiq"), "xinfang.platform.jobs.dramatiq_worker", "tests.integration.jobs_fixture",
+WORKER = [str(BIN / "dramatiq"), "xinfang.platform.jobs.dramatiq_worker",
           "--processes", "1", "--threads", "1", "--worker-shutdown-timeout", "1000", "--path", str(ROOT)]
 SCHEDULER = [str(BIN / "xinfang"), "scheduler", "--tick", "0.5"]
 WAIT = 120  # seconds a test waits for the processes: ample on a machine whose cores are all busy
@@ -43,9 +45,11 @@ class Processes:
         self.env, self.workdir = env, workdir
         self.running: dict[str, subprocess.Popen] = {}
 
-    def start(self, name: str, args: list[str]) -> subprocess.Popen:
+    def start(self, name: str, args: list[str], plugins: tuple[Path, ...] = ()) -> subprocess.Popen:
+        """``plugins``: entry-point folders installing more plugins for this process only."""
         log = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(args, env=self.env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT,
+        env = {**self.env, "PYTHONPATH": os.pathsep.join([*map(str, plugins), self.env["PYTHONPATH"]])}
+        proc = subprocess.Popen(args, env=env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         log.close()
         self.running[name] = proc
@@ -107,7 +111,10 @@ def world(database_url, namespace, tmp_path) -> Iterator[tuple[Processes, object
     env = {**os.environ, "XINFANG_DATABASE_URL": database_url, "XINFANG_REDIS_URL": REDIS_URL,
            "XINFANG_QUEUE_NAMESPACE": namespace, "XINFANG_JOB_CLAIM_SECONDS": str(CLAIM_SECONDS),
            "XINFANG_SECRET_KEY": "test-secret",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+           # the test job is an installed plugin, found by the workers through its entry point
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(entry_point_folder(tmp_path, "test_jobs",
+                                                                               "tests.integration.jobs_fixture")),
+                                                       str(ROOT), os.environ.get("PYTHONPATH")]))}
     procs = Processes(env, tmp_path)
     try:
         yield procs, engine
@@ -186,7 +193,8 @@ def _first_pid(engine, key: str) -> int | None:
 
 def test_the_scheduler_runs_a_periodic_task_once_per_interval(world):
     procs, engine = world
-    procs.start("scheduler", [*SCHEDULER, "--module", "tests.integration.periodic_fixture"])
+    heartbeat = entry_point_folder(procs.workdir, "test_heartbeat", "tests.integration.periodic_fixture")
+    procs.start("scheduler", SCHEDULER, plugins=(heartbeat,))
 
     def moments() -> list[float] | None:
         with read_only(engine).connect() as conn:

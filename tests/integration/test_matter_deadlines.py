@@ -268,7 +268,7 @@ def test_provisional_deadline_is_recomputed_once_the_year_is_entered(app, client
 
 def test_the_periodic_task_and_the_command_line(app, client, demo, settings, system_session):
     m = _assigned_to_village(client, demo)
-    task = registered()["matter_deadlines"]
+    task = registered(app.state.session_factory)["matter_deadlines"]
     assert task.every == dt.timedelta(hours=1) and task.run is run
     # 16:30 UTC on 16 June is 00:30 on 17 June in Shanghai: the day after the deadline
     report = task.run(app.state.session_factory, dt.datetime(2026, 6, 16, 16, 30, tzinfo=dt.UTC))

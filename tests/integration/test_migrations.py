@@ -14,10 +14,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import PG_URL, service_missing
+from tests.conftest import PG_URL, service_missing, test_plugins
 from xinfang.platform.db import make_engine
 from xinfang.platform.migrate import alembic_config, upgrade
 from xinfang.platform.models import metadata
+
+PLUGINS = test_plugins()  # the core and every installed plugin, each with its own branch
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -74,8 +76,8 @@ def _revisions(url: str) -> set[str]:
 
 def test_empty_database_migrates_to_head_matching_the_models(empty_url):
     assert _tables(empty_url) == set()
-    upgrade(empty_url)
-    heads = set(ScriptDirectory.from_config(alembic_config(empty_url)).get_heads())  # branches are allowed
+    upgrade(empty_url, PLUGINS)
+    heads = set(ScriptDirectory.from_config(alembic_config(empty_url, PLUGINS)).get_heads())  # branches are allowed
     assert heads and min(heads) >= "0001"
     assert _revisions(empty_url) == heads
     assert set(metadata.tables) <= _tables(empty_url)
@@ -91,10 +93,10 @@ def test_empty_database_migrates_to_head_matching_the_models(empty_url):
 
 
 def test_downgrade_to_base_then_upgrade_again(empty_url):
-    upgrade(empty_url)
-    command.downgrade(alembic_config(empty_url), "base")
+    upgrade(empty_url, PLUGINS)
+    command.downgrade(alembic_config(empty_url, PLUGINS), "base")
     assert _tables(empty_url) - {"alembic_version"} == set()
     assert _revisions(empty_url) == set()
-    upgrade(empty_url)
+    upgrade(empty_url, PLUGINS)
     assert set(metadata.tables) <= _tables(empty_url)
     assert _differences(empty_url) == []

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 from xinfang.platform import clock
+from xinfang.platform.extensions.hookspecs import JobSpec, hookimpl
 from xinfang.platform.jobs import outbox
 from xinfang.platform.jobs.embedded import run_pending
 from xinfang.platform.people.models import Person
@@ -15,12 +17,24 @@ from xinfang.tenants.scope import Scope
 RUNS: list[dict] = []
 
 
-@outbox.job("test.count")
 def _count(session_factory, payload):
     RUNS.append(payload)
     if payload.get("fail_first") and sum(1 for r in RUNS if r == payload) == 1:
         raise RuntimeError("first attempt fails")
     return f"counted {payload['n']}"
+
+
+class CountJob:
+    """A test plugin declaring one job, registered into each test's app."""
+
+    @hookimpl
+    def xinfang_jobs(self):
+        return [JobSpec("test.count", _count)]
+
+
+@pytest.fixture(autouse=True)
+def _count_job(app):
+    app.state.plugins.register(CountJob())
 
 
 def test_a_job_rolls_back_with_its_data(app, demo):

@@ -49,7 +49,7 @@ def _ok(resp, status=200):
 
 
 def _run_task(app, month: int, day: int, hour: int = 21) -> str:
-    task = registered(app.state.plugins)[TASK]  # registered through the xinfang_periodic_tasks hook
+    task = registered(app.state.session_factory)[TASK]  # registered through the xinfang_periodic_tasks hook
     return task.run(app.state.session_factory, dt.datetime(2024, month, day, hour, 0, tzinfo=CHINA))
 
 

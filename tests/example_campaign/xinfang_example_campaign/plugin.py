@@ -3,24 +3,16 @@ honoured): a county-written campaign, using only the public plugin hooks."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
-from xinfang.platform.extensions.hookspecs import (
-    CampaignType,
-    ChecklistItemSpec,
-    ChecklistSpec,
-    MetricSpec,
-    PermissionSpec,
-    PhaseSpec,
-    hookimpl,
-)
+from xinfang.platform.api import (COLUMN, CampaignType, ChecklistItemSpec, ChecklistSpec, Level, Matter, MetricSpec,
+                                  MigrationSpec, Node, PermissionSpec, PhaseSpec, RoleSpec, hookimpl)
+from xinfang_example_campaign import routes
 
 
 def _villages_without_petitions(session, campaign, node):
-    from xinfang.platform.matters.models import Matter
-    from xinfang.tenants.levels import COLUMN, Level
-    from xinfang.tenants.models import Node
-
     column = getattr(Node, COLUMN[Level(node.level)])
     villages = session.scalars(select(Node.id).where(column == node.id, Node.level == "village")).all()
     with_matters = set(session.scalars(
@@ -57,4 +49,22 @@ def xinfang_campaign_types():
 
 @hookimpl
 def xinfang_permissions():
-    return [PermissionSpec("no_petition_village:read", "查看无访村争创材料", ("officer", "supervisor"))]
+    return [PermissionSpec(routes.READ, "查看无访村争创材料", ("county_admin", "officer", "supervisor")),
+            PermissionSpec(routes.AWARD, "授予“无访村”称号", ("county_admin",))]
+
+
+@hookimpl
+def xinfang_roles():
+    # the county's assessment panel: reads the campaign and the honours, changes nothing
+    return [RoleSpec("village_assessor", "无访村评审员", "查看无访村争创活动和名单",
+                     permissions=("campaigns:read", "tenants:read", routes.READ), read_only=True)]
+
+
+@hookimpl
+def xinfang_route_handlers():
+    return list(routes.route_handlers)
+
+
+@hookimpl
+def xinfang_migrations():
+    return [MigrationSpec("no_petition_village", str(Path(__file__).resolve().parent / "migrations"))]

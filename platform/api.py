@@ -1,0 +1,78 @@
+"""The plugin facade: the one module a plugin imports from the core (docs/facade.md).
+
+Everything a campaign plugin needs is named here — the hook markers and spec objects, the
+scoped session and its scope, the tenant tree, errors a clerk understands, the clock, jobs,
+documents, and the services and models of the domains a campaign reads or acts on. A
+contract test fails when a module under plugins/ or tests/example_campaign imports any
+other core module, so the core may reorganise everything behind this list.
+"""
+
+from __future__ import annotations
+
+from xinfang.permissions.actor import Actor, authorize
+from xinfang.platform.calendar.service import WEEKDAYS, WorkCalendar, load_calendar
+from xinfang.platform.campaigns import service as campaigns
+from xinfang.platform.campaigns.registry import campaign_type
+from xinfang.platform.campaigns.models import Campaign, CampaignPhase, DutyTick
+from xinfang.platform import clock
+from xinfang.platform.db import Base, UTCDateTime, read_only
+from xinfang.platform.documents import service as documents
+from xinfang.platform.documents.models import DONE, Document
+from xinfang.platform.documents.registry import TEMPLATE_DIR, Field, template
+from xinfang.platform.documents.rendering import cn_date
+from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
+from xinfang.platform.extensions.manager import plugins_of
+from xinfang.platform.extensions.hookspecs import (CampaignType, ChecklistItemSpec, ChecklistSpec, DocumentSpec,
+                                                   JobSpec, MetricSpec, MigrationSpec, NavItem, PageSpec,
+                                                   PermissionSpec, PhaseSpec, RoleSpec, hookimpl)
+from xinfang.platform.jobs.outbox import enqueue
+from xinfang.platform.jobs.periodic import PeriodicTask
+from xinfang.platform.ledgers import backlog, screening
+from xinfang.platform.ledgers.models import BacklogEntry, ScreeningEntry
+from xinfang.platform.ledgers.sheets import BACKLOG, SCREENING
+from xinfang.platform.ledgers.vocabulary import FIVE_ONES
+from xinfang.platform.matters.models import Matter, MatterEvent
+from xinfang.platform.matters.ownership import MatterOwnership, MatterOwnershipItem
+from xinfang.platform.matters.states import OPEN_STATES
+from xinfang.platform.reception import register, rota
+from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
+from xinfang.platform.reception.rota import LEADER_KINDS, week_violations
+from xinfang.platform.reception.sheets import REGISTER, ROTA
+from xinfang.platform.reporting import cycle
+from xinfang.platform.reporting.models import Submission
+from xinfang.platform.spreadsheets.layouts import Layout
+from xinfang.platform.web.guards import AUTHENTICATED, PUBLIC, current_actor
+from xinfang.platform.web.inputs import Bounded, Id, Line, Name, OptionalId
+from xinfang.platform.web.subtree import visible_node
+from xinfang.tenants.levels import COLUMN, LABELS, Level
+from xinfang.tenants.models import Node, NodeBound
+from xinfang.tenants.scope import Scope, ScopedSession
+
+__all__ = [
+    # hooks and the spec objects they return (docs/plugin_hooks.md)
+    "hookimpl", "CampaignType", "ChecklistItemSpec", "ChecklistSpec", "DocumentSpec", "JobSpec", "MetricSpec",
+    "MigrationSpec", "NavItem", "PageSpec", "PermissionSpec", "PhaseSpec", "RoleSpec", "PeriodicTask",
+    # sessions, scope, tables of a plugin's own
+    "Base", "NodeBound", "UTCDateTime", "Scope", "ScopedSession", "read_only",
+    # the tenant tree, actors
+    "Node", "Level", "LABELS", "COLUMN", "Actor", "authorize", "current_actor", "visible_node",
+    "PUBLIC", "AUTHENTICATED",
+    # bounded request types (a clear 400 for out-of-range input; docs/facade.md)
+    "Bounded", "Id", "Line", "Name", "OptionalId",
+    # errors a clerk understands (4xx with a Chinese message)
+    "BadRequest", "Conflict", "Forbidden", "NotFound",
+    # the clock
+    "clock", "WorkCalendar", "load_calendar", "WEEKDAYS",
+    # jobs
+    "enqueue",
+    # documents
+    "documents", "Document", "DONE", "template", "Field", "TEMPLATE_DIR", "cn_date",
+    # campaigns
+    "campaigns", "campaign_type", "plugins_of", "Campaign", "CampaignPhase", "DutyTick",
+    # matters
+    "Matter", "MatterEvent", "MatterOwnership", "MatterOwnershipItem", "OPEN_STATES",
+    # ledgers, reception, reporting
+    "screening", "backlog", "ScreeningEntry", "BacklogEntry", "SCREENING", "BACKLOG", "FIVE_ONES",
+    "register", "rota", "ReceptionRecord", "RotaDuty", "REGISTER", "ROTA", "LEADER_KINDS", "week_violations",
+    "cycle", "Submission", "Layout",
+]

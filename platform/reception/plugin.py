@@ -1,0 +1,18 @@
+"""The core's leader reception: rota, public page, register, registered through the plugin hooks like any plugin."""
+
+from __future__ import annotations
+
+from xinfang.permissions.roles import permission_specs
+from xinfang.platform.reception import public
+from xinfang.platform.reception import routes
+from xinfang.platform.extensions.hookspecs import hookimpl
+
+
+@hookimpl
+def xinfang_permissions():
+    return permission_specs('reception',)
+
+
+@hookimpl
+def xinfang_route_handlers():
+    return [*routes.route_handlers, *public.route_handlers]

@@ -1,0 +1,23 @@
+"""The core's the Wednesday/Friday reporting cycle, registered through the plugin hooks like any plugin."""
+
+from __future__ import annotations
+
+from xinfang.permissions.roles import permission_specs
+from xinfang.platform.reporting import reminders
+from xinfang.platform.reporting import routes
+from xinfang.platform.extensions.hookspecs import hookimpl
+
+
+@hookimpl
+def xinfang_permissions():
+    return permission_specs('reporting',)
+
+
+@hookimpl
+def xinfang_route_handlers():
+    return [*routes.route_handlers]
+
+
+@hookimpl
+def xinfang_periodic_tasks():
+    return [reminders.TASK]
