@@ -9,7 +9,7 @@ from xinfang.platform.extensions.hookspecs import hookimpl
 
 @hookimpl
 def xinfang_permissions():
-    return permission_specs('calendar',)
+    return permission_specs("calendar")
 
 
 @hookimpl

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.campaigns import phases
-from xinfang.platform.campaigns import routes
+from xinfang.platform.campaigns import phases, routes
 from xinfang.platform.extensions.hookspecs import hookimpl
 
 
 @hookimpl
 def xinfang_permissions():
-    return permission_specs('campaigns',)
+    return permission_specs("campaigns")
 
 
 @hookimpl

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.documents import registry, service
-from xinfang.platform.extensions.hookspecs import JobSpec
-from xinfang.platform.documents import routes
-from xinfang.platform.extensions.hookspecs import hookimpl
+from xinfang.platform.documents import registry, routes, service
+from xinfang.platform.extensions.hookspecs import JobSpec, hookimpl
 
 
 @hookimpl
 def xinfang_permissions():
-    return permission_specs('documents',)
+    return permission_specs("documents")
 
 
 @hookimpl

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.intake import routes
 from xinfang.platform.extensions.hookspecs import hookimpl
+from xinfang.platform.intake import routes
 
 
 @hookimpl
 def xinfang_permissions():
-    return permission_specs('intake',)
+    return permission_specs("intake")
 
 
 @hookimpl

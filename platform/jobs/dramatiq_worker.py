@@ -5,9 +5,8 @@ declares the one actor, ``run_outbox_job``. The message carries only an outbox r
 row is the record, and ``outbox.run`` claims it atomically, so a duplicate or re-delivered
 message does nothing. Retries are the outbox's (the dispatcher re-sends a row that failed or
 whose worker died), so dramatiq itself never retries. The database engine and the plugin
-manager (which declares every job, the core's included: ``xinfang_jobs``) are built on the
-first job, in the worker process (never before dramatiq forks); the worker never imports the
-web app. Only the dramatiq CLI, the scheduler process and tests import this module.
+manager (which declares every job, the core's included: ``xinfang_jobs``) are built when the
+worker process boots (never before dramatiq forks); the worker never imports the web app. Only the dramatiq CLI, the scheduler process and tests import this module.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ import threading
 
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
+from dramatiq.middleware import Middleware
 from sqlalchemy.orm import sessionmaker
 
 from xinfang.platform.jobs import outbox
@@ -27,11 +27,21 @@ log = logging.getLogger(__name__)
 QUEUE = "outbox"
 
 
+class BuildAtBoot(Middleware):
+    """Build this process's plugin manager and session factory when the worker process boots
+    (after the fork), so the first job's time limit is not spent importing the domains."""
+
+    def after_process_boot(self, broker: dramatiq.Broker) -> None:
+        session_factory()
+
+
 def build_broker(settings: Settings) -> RedisBroker:
     if not settings.redis_url:
         raise RuntimeError("XINFANG_REDIS_URL is not set: the dramatiq workers need Redis "
                            "(without it the web process runs the jobs itself)")
-    return RedisBroker(url=settings.redis_url, namespace=settings.queue_namespace)
+    broker = RedisBroker(url=settings.redis_url, namespace=settings.queue_namespace)
+    broker.add_middleware(BuildAtBoot())
+    return broker
 
 
 def time_limit_ms(claim_seconds: float) -> int:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.ledgers import routes
 from xinfang.platform.extensions.hookspecs import hookimpl
+from xinfang.platform.ledgers import routes
 
 
 @hookimpl
 def xinfang_permissions():
-    return permission_specs('ledgers',)
+    return permission_specs("ledgers")
 
 
 @hookimpl

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.matters import scan
-from xinfang.platform.matters import joint_routes
-from xinfang.platform.matters import routes
-from xinfang.platform.matters import spreadsheet_routes
 from xinfang.platform.extensions.hookspecs import hookimpl
+from xinfang.platform.matters import joint_routes, routes, scan, spreadsheet_routes
 
 
 @hookimpl
 def xinfang_permissions():
-    return permission_specs('matters',)
+    return permission_specs("matters")
 
 
 @hookimpl

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.notifications import routes
 from xinfang.platform.extensions.hookspecs import hookimpl
+from xinfang.platform.notifications import routes
 
 
 @hookimpl
 def xinfang_permissions():
-    return permission_specs('notifications',)
+    return permission_specs("notifications")
 
 
 @hookimpl

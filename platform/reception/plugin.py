@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.reception import public
-from xinfang.platform.reception import routes
 from xinfang.platform.extensions.hookspecs import hookimpl
+from xinfang.platform.reception import public, routes
 
 
 @hookimpl
 def xinfang_permissions():
-    return permission_specs('reception',)
+    return permission_specs("reception")
 
 
 @hookimpl

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.reporting import reminders
-from xinfang.platform.reporting import routes
 from xinfang.platform.extensions.hookspecs import hookimpl
+from xinfang.platform.reporting import reminders, routes
 
 
 @hookimpl
 def xinfang_permissions():
-    return permission_specs('reporting',)
+    return permission_specs("reporting")
 
 
 @hookimpl

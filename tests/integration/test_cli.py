@@ -17,7 +17,8 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy import func, select, text
 
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, test_plugins
+from tests.entry_points import with_example_installed
 from xinfang.permissions.roles import ROLES
 from xinfang.platform.accounts.models import User
 from xinfang.platform.app import create_app
@@ -35,6 +36,7 @@ def run(db_url: str, *args: str, timeout: float = 120) -> subprocess.CompletedPr
     env = {**os.environ, "XINFANG_DATABASE_URL": db_url, "XINFANG_SECRET_KEY": TEST_SECRET}
     env.pop("XINFANG_REDIS_URL", None)
     workdir = Path(db_url.split("///", 1)[1]).parent  # anything the CLI writes (var/) stays in tmp
+    env = with_example_installed(env, workdir)  # the test databases carry its Alembic branch
     return subprocess.run([XINFANG, *args], env=env, cwd=workdir, check=False, capture_output=True, text=True,
                           timeout=timeout)
 
@@ -52,7 +54,8 @@ def with_demo(migrated) -> str:
     from xinfang.platform import demo
 
     engine = make_engine(migrated)
-    with make_session_factory(engine, replace(Settings(), secret_key=TEST_SECRET))(scope=Scope.system()) as s:
+    with make_session_factory(engine, replace(Settings(), secret_key=TEST_SECRET),
+                              plugins=test_plugins())(scope=Scope.system()) as s:
         s.info["actor"] = {"id": None, "name": "测试", "address": "test"}
         demo.load(s)
         s.commit()

@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from xinfang.platform.api import (COLUMN, CampaignType, ChecklistItemSpec, ChecklistSpec, Level, Matter, MetricSpec,
-                                  MigrationSpec, Node, PermissionSpec, PhaseSpec, RoleSpec, hookimpl)
+                                  MigrationSpec, NavItem, Node, PageSpec, PermissionSpec, PhaseSpec, RoleSpec,
+                                  hookimpl)
 from xinfang_example_campaign import routes
 
 
@@ -68,3 +69,13 @@ def xinfang_route_handlers():
 @hookimpl
 def xinfang_migrations():
     return [MigrationSpec("no_petition_village", str(Path(__file__).resolve().parent / "migrations"))]
+
+
+@hookimpl
+def xinfang_pages():
+    return [PageSpec("/campaigns/no-petition-village/honours", "“无访村”名单", routes.READ)]
+
+
+@hookimpl
+def xinfang_navigation():
+    return [NavItem("“无访村”名单", "/campaigns/no-petition-village/honours", routes.READ, order=500)]
