@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from xinfang.platform.accounts.passwords import hash_password
 from xinfang.platform.accounts.service import create_user, grant_role
+from xinfang.platform.matters.models import CountyRules
 from xinfang.tenants.models import Node
 from xinfang.tenants.tree import create_node
 
@@ -29,6 +30,7 @@ TREE = [
     ("grid", "411323100201-01", "丹水村第一网格", "411323100201"),
     ("department", "411323-ZJJ", "西峡县住房和城乡建设局", "411323"),
     ("department", "411323-RSJ", "西峡县人力资源和社会保障局", "411323"),
+    ("department", "411323-JW", "西峡县纪委监委", "411323"),
     ("county", "350582", "晋江市", None),
     ("township", "350582001", "青阳街道", "350582"),
     ("township", "350582002", "梅岭街道", "350582"),
@@ -39,7 +41,11 @@ TREE = [
     ("grid", "350582002001-01", "桂山社区第一网格", "350582002001"),
     ("department", "350582-ZJJ", "晋江市住房和城乡建设局", "350582"),
     ("department", "350582-RSJ", "晋江市人力资源和社会保障局", "350582"),
+    ("department", "350582-JW", "晋江市纪委监委", "350582"),
 ]
+
+# each county's 纪检监察 body
+DISCIPLINE = {"411323": "411323-JW", "350582": "350582-JW"}
 
 # (username, display name, position, home node code, [(role, node code)])
 USERS = [
@@ -49,6 +55,7 @@ USERS = [
     ("xx_leader", "张志强", "副县长", "411323", [("leader", "411323")]),
     ("xx_supervisor", "刘正", "县纪委监委干部", "411323", [("supervisor", "411323")]),
     ("xx_handler", "陈敏", "住建局信访专干", "411323-ZJJ", [("handler", "411323-ZJJ")]),
+    ("xx_jw_handler", "高洁", "县纪委监委信访室干部", "411323-JW", [("handler", "411323-JW")]),
     ("xx_by_admin", "赵丽", "白羽街道信访办主任", "411323001", [("township_admin", "411323001")]),
     ("xx_by_officer", "孙伟", "白羽街道信访干部", "411323001", [("officer", "411323001")]),
     ("xx_by_leader", "周涛", "白羽街道党工委书记", "411323001", [("leader", "411323001")]),
@@ -88,6 +95,8 @@ def load(session: Session) -> None:
                            password_hash=_demo_hash())
         for role, code in roles:
             grant_role(session, None, user, role, nodes[code] if code else None)
+    for county, body in DISCIPLINE.items():  # accusations go to the county's 纪检监察 body (Art. 30)
+        session.add(CountyRules(node_id=nodes[county].id, discipline_node_id=nodes[body].id))
 
 
 def listing() -> list[dict]:

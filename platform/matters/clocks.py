@@ -36,7 +36,9 @@ RULES = {r.kind: r for r in (
     ClockRule("review", "提出复查意见", 30, CALENDAR_DAYS, "条例第三十五条", True),
     ClockRule("rereview_window", "信访人申请复核期限", 30, CALENDAR_DAYS, "条例第三十六条", False),
     ClockRule("rereview", "提出复核意见(听证时间不计入)", 30, CALENDAR_DAYS, "条例第三十六条", True),
+    ClockRule("feedback", "按交办机关指定期限反馈办理结果", 0, CALENDAR_DAYS, "条例第二十二条第(三)项", True),
 )}
+FIXED = "fixed"  # the rule of a clock whose due date another body set: never recomputed
 MAX_EXTENSION = 30  # Art. 34
 STATES = {"on_time": "正常", "due_soon": "即将到期", "overdue": "已超期", "met": "按期完成", "late": "超期完成"}
 
@@ -48,6 +50,15 @@ def start(session: Session, matter: Matter, kind: str, node_id: int, on: dt.date
     clock = MatterClock(matter_id=matter.id, kind=kind, node_id=node_id, started_on=on, amount=spec.amount,
                         unit=spec.unit, rule=rule, due_on=deadline.due, calendar_version=deadline.calendar_version,
                         provisional=deadline.provisional)
+    session.add(clock)
+    return clock
+
+
+def start_until(session: Session, matter: Matter, kind: str, node_id: int, on: dt.date,
+                due: dt.date) -> MatterClock:
+    """A clock whose due date was set by someone else (the transferring body's deadline)."""
+    clock = MatterClock(matter_id=matter.id, kind=kind, node_id=node_id, started_on=on, amount=(due - on).days,
+                        unit=CALENDAR_DAYS, rule=FIXED, due_on=due, calendar_version="", provisional=False)
     session.add(clock)
     return clock
 
@@ -68,6 +79,8 @@ def stop(clock: MatterClock, on: dt.date) -> None:
 
 def recompute(clock: MatterClock, calendar: WorkCalendar) -> None:
     """Due date from the start, the period, the extension and the paused time."""
+    if clock.rule == FIXED:
+        return
     deadline = calendar.deadline(clock.started_on, clock.amount + clock.extension_days + clock.paused_days,
                                  clock.unit, clock.rule)
     clock.due_on = deadline.due

@@ -68,6 +68,20 @@ class Matter(AncestryColumns, AccessScoped, Base):
     # Art. 30: for an accusation, the accused unit (never shown who accused it).
     accused_node_id: Mapped[int | None] = mapped_column(ForeignKey("nodes.id"))
     accused_description: Mapped[str] = mapped_column(String(200), default="")
+    # Art. 30: accused people who hold accounts here, wherever they sit (a leader above the unit).
+    accused_user_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # 问题所在地: the node the problem concerns (statistics count by it), not who registered it.
+    place_node_id: Mapped[int] = mapped_column(ForeignKey("nodes.id"), index=True)
+    # Art. 22 (三): a matter transferred from a body outside the platform, its deadline and our feedback.
+    transfer_body: Mapped[str] = mapped_column(String(100), default="")
+    transfer_doc_no: Mapped[str] = mapped_column(String(64), default="")
+    transfer_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    feedback_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Art. 31: the item (1–6) a 申诉求决 matter was classified under; None until classified.
+    route: Mapped[int | None] = mapped_column(Integer)
+    # Arts. 35–36: who is reviewing now; a body above the county is outside the platform (its name).
+    review_node_id: Mapped[int | None] = mapped_column(ForeignKey("nodes.id"))
+    review_outside: Mapped[str] = mapped_column(String(100), default="")
 
     state: Mapped[str] = mapped_column(String(16), index=True, default="registered")
     received_on: Mapped[dt.date] = mapped_column(Date, index=True)
@@ -124,6 +138,9 @@ class MatterUnit(_OfMatter, Base):
     status: Mapped[str] = mapped_column(String(16), default="assigned")  # assigned|accepted|returned|replied
     assigned_on: Mapped[dt.date] = mapped_column(Date)
     contribution: Mapped[str] = mapped_column(Text, default="")  # a co-unit's input to the joint reply
+    # Art. 22 (三): the deadline the assigning body set for the result, and when it was reported back.
+    report_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    reported_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class MatterClock(_OfMatter, Base):
@@ -172,6 +189,67 @@ class MatterEvent(_OfMatter, Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class MatterOpinion(_OfMatter, Base):
+    """A written answer on the merits (Art. 32; review Art. 35; re-review Art. 36), by part, so
+    the document can print each part under its heading."""
+
+    __tablename__ = "matter_opinions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(16))  # opinion | review | rereview
+    node_id: Mapped[int | None] = mapped_column(ForeignKey("nodes.id"))  # the issuing body, None: outside
+    outside_body: Mapped[str] = mapped_column(String(100), default="")
+    request: Mapped[str] = mapped_column(Text)  # 投诉请求
+    facts: Mapped[str] = mapped_column(Text)  # 事实和理由
+    result: Mapped[str] = mapped_column(String(16))  # support | explain | reject
+    basis: Mapped[str] = mapped_column(Text)  # 法律法规依据
+    text: Mapped[str] = mapped_column(Text, default="")  # 处理意见 in full
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("matter_events.id"))
+
+
+class MatterDelivery(_OfMatter, Base):
+    """送达 of an answer addressed to the petitioner: the request windows run from this date."""
+
+    __tablename__ = "matter_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("matter_events.id"), index=True)  # the answer delivered
+    delivered_on: Mapped[dt.date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(16))
+    proof: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+
+class MatterAgreement(_OfMatter, Base):
+    """调解协议 / 和解协议 (Art. 33), with every party's agreement."""
+
+    __tablename__ = "matter_agreements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
+    mode: Mapped[str] = mapped_column(String(16))  # mediation | settlement
+    terms: Mapped[str] = mapped_column(Text)
+    parties: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # side, name, agreed_on
+    concluded_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class MatterRecusal(_OfMatter, Base):
+    """A staff member's declared direct interest in the matter: they may not act on it (Art. 28)."""
+
+    __tablename__ = "matter_recusals"
+    __table_args__ = (UniqueConstraint("matter_id", "user_id", name="uq_matter_recusals_matter_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    user_name: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    declared_on: Mapped[dt.date] = mapped_column(Date)
+
+
 class FollowUp(_OfMatter, Base):
     """回访: the petitioner's satisfaction and whether they stopped petitioning (息诉罢访)."""
 
@@ -208,3 +286,5 @@ class CountyRules(NodeBound, Base):
     escalate_every_days: Mapped[int] = mapped_column(Integer, default=5)
     ownership_checklist: Mapped[str] = mapped_column(String(8), default="four")  # four (四包) | five (五包)
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the county's 纪检监察 body in the tree: accusations are transferred to it (Art. 30)
+    discipline_node_id: Mapped[int | None] = mapped_column(ForeignKey("nodes.id"))

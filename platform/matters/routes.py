@@ -14,7 +14,8 @@ from sqlalchemy import Select, select
 from xinfang.permissions.actor import authorize
 from xinfang.platform.audit.log import record
 from xinfang.platform.errors import BadRequest, Forbidden, NotFound
-from xinfang.platform.matters import service, views
+from xinfang.platform import clock
+from xinfang.platform.matters import recusals, service, views
 from xinfang.platform.matters.models import CountyRules, FollowUp, Matter, MatterPetitioner
 from xinfang.platform.matters.ownership import MatterOwnership
 from xinfang.platform.matters.rules import CHECKLISTS, rules_for
@@ -171,6 +172,7 @@ class FollowUpBody(Bounded):
     note: Note = ""
 
 
+FOLLOW_UP_STATES = frozenset({"replied", "review_replied", "closed", "concluded", "diverted", "mediated"})
 SATISFACTION = {"satisfied": "满意", "basically": "基本满意", "dissatisfied": "不满意"}
 
 
@@ -180,16 +182,32 @@ def follow_up(request: Request, db: NamedDependency[ScopedSession], matter_id: F
               data: JSONBody[FollowUpBody]) -> dict:
     actor = current_actor(request)
     matter = get_matter(db, matter_id)
-    if matter.state not in {"replied", "review_replied", "closed", "concluded"}:
+    if matter.state not in FOLLOW_UP_STATES:
         raise BadRequest("出具处理意见后才能回访")
     if data.satisfaction not in SATISFACTION:
         raise BadRequest("满意度应为:满意(satisfied)、基本满意(basically)、不满意(dissatisfied)")
     owner = db.execute(select(Node).where(Node.id == matter.node_id), execution_options={"skip_scope": True}).scalar_one()
     if not authorize(actor, owner, "matters", "handle"):
         raise Forbidden("只有事项所属单位可以登记回访")
-    on = data.on or service.today()
+    on = data.on or clock.today()
     db.add(FollowUp(matter_id=matter.id, on=on, by=actor.display_name, satisfaction=data.satisfaction,
                     stopped_petitioning=data.stopped_petitioning, note=data.note.strip()))
+    db.commit()
+    return views.detail(db, actor, matter)
+
+
+@dataclasses.dataclass
+class RecusalBody(Bounded):
+    reason: Note
+
+
+@post("/api/matters/{matter_id:int}/recusals", opt={"permission": "matters:act"}, sync_to_thread=True,
+      summary="声明与本事项有直接利害关系并回避(条例第二十八条)")
+def recuse(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[int],
+           data: JSONBody[RecusalBody]) -> dict:
+    actor = current_actor(request)
+    matter = get_matter(db, matter_id)
+    recusals.declare(db, actor, matter, data.reason, clock.today())
     db.commit()
     return views.detail(db, actor, matter)
 
@@ -210,6 +228,7 @@ class RulesBody:
     escalate_every_days: Days = 5
     ownership_checklist: Code = "four"
     categories: list[Code] = dataclasses.field(default_factory=list)
+    discipline_node_id: OptionalId = None  # the county's 纪检监察 body (a department node)
 
 
 @put("/api/counties/{county_id:int}/matter-rules", opt={"permission": "matters:configure"}, sync_to_thread=True,
@@ -230,6 +249,10 @@ def write_rules(db: NamedDependency[ScopedSession], county_id: FromPath[Id], dat
     categories = [c.strip() for c in data.categories if c.strip()]
     if len(set(categories)) != len(categories) or any(len(c) > 32 for c in categories):
         problems.append("问题分类不能重复,每项不超过32个字")
+    if data.discipline_node_id is not None:
+        body = db.get(Node, data.discipline_node_id)
+        if body is None or body.level != Level.DEPARTMENT or body.county_id != node.id:
+            problems.append("纪检监察机关应为本县的部门节点")
     if problems:
         raise BadRequest(";".join(problems))
     row = db.scalar(select(CountyRules).where(CountyRules.node_id == node.id))
@@ -239,8 +262,9 @@ def write_rules(db: NamedDependency[ScopedSession], county_id: FromPath[Id], dat
     row.counting_rule, row.due_soon_days = data.counting_rule, data.due_soon_days
     row.escalate_every_days, row.ownership_checklist = data.escalate_every_days, data.ownership_checklist
     row.categories = categories
+    row.discipline_node_id = data.discipline_node_id
     db.commit()
     return rules_for(db, node.id).to_dict()
 
 
-route_handlers = [list_matters, register, read_matter, reveal, act, follow_up, read_rules, write_rules]
+route_handlers = [list_matters, register, read_matter, reveal, act, follow_up, recuse, read_rules, write_rules]

@@ -25,11 +25,13 @@ class Rules:
     escalate_every_days: int = 5
     ownership_checklist: str = "four"
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    discipline_node_id: int | None = None  # the county's 纪检监察 body (Art. 30)
 
     def to_dict(self) -> dict:
         return {"counting_rule": self.counting_rule, "due_soon_days": self.due_soon_days,
                 "escalate_every_days": self.escalate_every_days, "ownership_checklist": self.ownership_checklist,
-                "checklist_items": list(CHECKLISTS[self.ownership_checklist]), "categories": list(self.categories)}
+                "checklist_items": list(CHECKLISTS[self.ownership_checklist]), "categories": list(self.categories),
+                "discipline_node_id": self.discipline_node_id}
 
 
 def rules_for(session: Session, county_id: int | None) -> Rules:
@@ -38,4 +40,4 @@ def rules_for(session: Session, county_id: int | None) -> Rules:
     if row is None:
         return Rules()
     return Rules(row.counting_rule, row.due_soon_days, row.escalate_every_days, row.ownership_checklist,
-                 tuple(row.categories) or DEFAULT_CATEGORIES)
+                 tuple(row.categories) or DEFAULT_CATEGORIES, row.discipline_node_id)

@@ -18,23 +18,26 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor, authorize
+from xinfang.platform.accounts.models import User
 from xinfang.platform import clock
 from xinfang.platform.calendar.service import WorkCalendar, load_calendar
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
-from xinfang.platform.matters import clocks, joint, repeats, vocabulary
+from xinfang.platform.matters import clocks, delivery, joint, opinions, recusals, repeats, review, vocabulary
 from xinfang.platform.matters.models import (
     Matter,
     MatterAccess,
+    MatterAgreement,
     MatterCounter,
+    MatterDelivery,
     MatterEvent,
     MatterPetitioner,
     MatterUnit,
 )
 from xinfang.platform.matters.rules import Rules, rules_for
-from xinfang.platform.matters.states import STATES, TRANSITIONS, refusal
+from xinfang.platform.matters.states import REVIEW_ACTS, STATES, TRANSITIONS, refusal
 from xinfang.platform.people.models import Person
 from xinfang.platform.privacy.identity import id_number_problem, normalize_id_number, phone_problem
-from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Phone
+from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Phone, Title
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 
@@ -65,7 +68,13 @@ class MatterIn(Bounded):
     received_on: dt.date | None = None
     accused_node_id: Id | None = None
     accused_description: Line = ""
+    accused_user_ids: list[Id] = field(default_factory=list)
     attachments: list[Line] = field(default_factory=list)
+    place_node_id: Id | None = None  # 问题所在地; the registering node when not given
+    # Art. 22 (三): transferred from a body outside the platform, with the deadline it set
+    transfer_body: Title = ""
+    transfer_doc_no: Line = ""
+    transfer_due_on: dt.date | None = None
 
 
 @dataclass
@@ -78,6 +87,7 @@ class Context:
     rules: Rules
     # changes that must wait until the act's timeline entry is written (e.g. losing access)
     afterwards: list[Any] = field(default_factory=list)
+    event: MatterEvent | None = None  # the act's timeline entry, once written
 
 
 def context(session: Session, actor: Actor, matter_or_county: Matter | int | None) -> Context:
@@ -131,8 +141,10 @@ def register(session: Session, actor: Actor, data: MatterIn) -> Matter:
         problems.append(f"问题分类应为本县设置的分类之一:{'、'.join(ctx.rules.categories)}")
     if not data.summary.strip():
         problems.append("事项摘要不能为空")
-    if data.accused_node_id is not None and data.kind != "accusation":
-        problems.append("只有检举控告类事项才填写被检举单位")
+    if (data.accused_node_id is not None or data.accused_user_ids) and data.kind != "accusation":
+        problems.append("只有检举控告类事项才填写被检举单位或被检举人")
+    if data.transfer_due_on is not None and not data.transfer_body.strip():
+        problems.append("填写了上级指定的反馈期限,请同时填写转送、交办机关")
     if problems:
         raise BadRequest(";".join(problems), details=[{"message": p} for p in problems])
     received = _effective(data.received_on)
@@ -140,14 +152,23 @@ def register(session: Session, actor: Actor, data: MatterIn) -> Matter:
             select(Node.id).where(Node.id == data.accused_node_id),
             execution_options={"skip_scope": True}).scalar_one_or_none() is None:
         raise NotFound("被检举单位不存在")
+    place = _place(session, node, data.place_node_id)
+    accused_users = sorted(set(data.accused_user_ids))
+    if accused_users and len(session.execute(select(User.id).where(User.id.in_(accused_users)),
+                                             execution_options={"skip_scope": True}).all()) != len(accused_users):
+        raise NotFound("被检举人账号不存在")
+    if data.transfer_due_on is not None and data.transfer_due_on < received:
+        raise BadRequest("上级指定的反馈期限不能早于收到日期")
 
     matter = Matter(number=_next_number(session, node, received.year), node_id=node.id, channel=data.channel,
                     form=data.form, headcount=max(data.headcount, len(data.petitioners)), kind=data.kind,
                     category=data.category, summary=data.summary.strip(), demands=data.demands.strip(),
                     overreach=data.overreach, joint_signature=data.joint_signature, law_related=data.law_related,
                     attachments=list(data.attachments), accused_node_id=data.accused_node_id,
-                    accused_description=data.accused_description.strip(), received_on=received,
-                    created_by=actor.username)
+                    accused_description=data.accused_description.strip(), accused_user_ids=accused_users,
+                    place_node_id=place.id, transfer_body=data.transfer_body.strip(),
+                    transfer_doc_no=data.transfer_doc_no.strip(), transfer_due_on=data.transfer_due_on,
+                    received_on=received, created_by=actor.username)
     session.add(matter)
     session.flush()
     session.add(MatterAccess(subject_id=matter.id, node_id=node.id, reason="owner"))
@@ -158,11 +179,25 @@ def register(session: Session, actor: Actor, data: MatterIn) -> Matter:
                                      id_number=person.id_number, phone=p.phone.strip(), address=p.address.strip(),
                                      representative=p.representative))
     clocks.start(session, matter, "dispose", node.id, received, ctx.calendar, ctx.rules.counting_rule)
+    if data.transfer_due_on is not None:
+        clocks.start_until(session, matter, "feedback", node.id, received, data.transfer_due_on)
     _event(ctx, matter, "register", "登记", None, "registered", received, node.id)
     session.flush()
     repeats.detect(session, actor, matter, node)
     clocks.refresh_matter(session, matter, clock.today(), ctx.rules.due_soon_days)
     return matter
+
+
+def _place(session: Session, node: Node, place_id: int | None) -> Node:
+    """问题所在地: any node of the registering node's county (it may lie outside the office's own
+    subtree, e.g. a county office registering a village's problem, or a village's neighbour)."""
+    if place_id is None:
+        return node
+    place = session.execute(select(Node).where(Node.id == place_id),
+                            execution_options={"skip_scope": True}).scalar_one_or_none()
+    if place is None or (place.county_id or place.id) != (node.county_id or node.id):
+        raise BadRequest("问题所在地应为本县(市、区)内的节点")
+    return place
 
 
 def _person_file(session: Session, node: Node, p: PetitionerIn) -> Person:
@@ -202,42 +237,57 @@ def _event(ctx: Context, matter: Matter, action: str, label: str, from_state: st
 
 # --- transitions ------------------------------------------------------------------------
 
+# The unit's own acts: done at the lead unit when the matter is assigned, else at the owner.
+_UNIT_ACTS = frozenset({"return", "accept", "reply", "close", "extend", "classify", "perform", "mediate",
+                        "answer_suggestion", "discipline_feedback", "feedback", "transfer_discipline"})
+
 
 def lead_unit(session: Session, matter: Matter) -> MatterUnit | None:
     return session.scalar(select(MatterUnit).where(MatterUnit.matter_id == matter.id, MatterUnit.role == "lead",
-                                                   MatterUnit.status != "returned"))
+                                                   MatterUnit.status.not_in(("returned", "transferred"))))
 
 
-def acting_node(session: Session, matter: Matter, action: str) -> Node:
-    """The node an act concerns: the lead unit for the unit's own acts, else the owner."""
+def _reviewing(matter: Matter, action: str) -> bool:
+    return action in REVIEW_ACTS or (action in {"pause", "resume"} and matter.state == "rereviewing")
+
+
+def acting_node(session: Session, matter: Matter, action: str, payload: dict | None = None) -> Node:
+    """The node an act concerns: the review body for review acts, the body that gave an answer
+    for its 送达, the lead unit for the unit's own acts, else the owner."""
+    if _reviewing(matter, action):
+        return review.target(session, matter, action)[0]
+    if action == "deliver":
+        answer = delivery.pending_answer(session, matter, (payload or {}).get("event_id"))
+        if answer.node_id is not None:
+            return review.node(session, answer.node_id)
     unit = lead_unit(session, matter)
-    if action in {"return", "accept", "reply", "close", "extend"} or (action == "not_accept" and unit is not None):
-        if unit is not None:
-            return session.execute(select(Node).where(Node.id == unit.unit_id),
-                                   execution_options={"skip_scope": True}).scalar_one()
-    return session.execute(select(Node).where(Node.id == matter.node_id),
-                           execution_options={"skip_scope": True}).scalar_one()
+    if unit is not None and (action in _UNIT_ACTS or action in {"pause", "resume", "not_accept"}):
+        return review.node(session, unit.unit_id)
+    return review.node(session, matter.node_id)
 
 
-def _authorized(ctx: Context, matter: Matter, node: Node, permission: str) -> None:
-    obj, act = permission.split(":")
-    if authorize(ctx.actor, node, obj, act):
+def _authorized(ctx: Context, matter: Matter, node: Node, permission: str, action: str) -> None:
+    options = [p.split(":") for p in permission.split("|")]
+    if any(authorize(ctx.actor, node, obj, act) for obj, act in options):
         return
-    owner = ctx.session.execute(select(Node).where(Node.id == matter.node_id),
-                                execution_options={"skip_scope": True}).scalar_one()
-    if node.id != owner.id and authorize(ctx.actor, owner, obj, act):
-        return  # the owning office may act for the unit it assigned
+    owner = review.node(ctx.session, matter.node_id)
+    if not _reviewing(matter, action) and node.id != owner.id and any(
+            authorize(ctx.actor, owner, obj, act) for obj, act in options):
+        return  # the owning office may act for the unit it assigned, never for the review body
+    if _reviewing(matter, action):
+        raise Forbidden(f"复查、复核由上一级机关办理:应由“{node.name}”的工作人员或领导办理")
     raise Forbidden("您没有权限对该事项执行此操作")
 
 
 def act(session: Session, actor: Actor, matter: Matter, action: str, payload: dict[str, Any]) -> Matter:
-    problem = refusal(action, matter.state)
+    problem = refusal(action, matter.state, matter.kind, matter.route)
     if problem:
         raise Conflict(problem)
     transition = TRANSITIONS[action]
     ctx = context(session, actor, matter)
-    node = acting_node(session, matter, action)
-    _authorized(ctx, matter, node, transition.permission)
+    recusals.check(session, actor, matter)
+    node = acting_node(session, matter, action, payload)
+    _authorized(ctx, matter, node, transition.permission, action)
     on = _effective(_date(payload.get("on"), "on"))
     if on < matter.received_on:
         raise BadRequest("日期不能早于事项登记日期")
@@ -246,8 +296,8 @@ def act(session: Session, actor: Actor, matter: Matter, action: str, payload: di
     note, data = handler(ctx, matter, node, on, payload)
     if transition.target is not None:
         matter.state = transition.target
-    _event(ctx, matter, action, transition.label, before, matter.state if transition.target else None, on,
-           node.id, note, data)
+    ctx.event = _event(ctx, matter, action, transition.label, before,
+                       matter.state if matter.state != before or transition.target else None, on, node.id, note, data)
     session.flush()
     for change in ctx.afterwards:
         change()
@@ -279,13 +329,50 @@ def _stop(ctx: Context, matter: Matter, on: dt.date, *kinds: str) -> None:
         clocks.stop(running, on)
 
 
+def _end(ctx: Context, matter: Matter, on: dt.date) -> None:
+    """The 信访 track ends here: every clock stops (a transferring body's feedback duty stays)."""
+    for running in clocks.open_clocks(ctx.session, matter):
+        if running.kind != "feedback":
+            clocks.stop(running, on)
+    matter.closed_on = on
+
+
 def _open(ctx: Context, matter: Matter, kind: str) -> Any:
     found = clocks.open_clocks(ctx.session, matter, kind)
     return found[0] if found else None
 
 
+def _grant(ctx: Context, matter: Matter, node_id: int, reason: str) -> None:
+    if ctx.session.scalar(select(MatterAccess.id).where(MatterAccess.subject_id == matter.id,
+                                                         MatterAccess.node_id == node_id)) is None:
+        ctx.session.add(MatterAccess(subject_id=matter.id, node_id=node_id, reason=reason))
+
+
+def _inside_accused(ctx: Context, matter: Matter, unit: Node) -> bool:
+    if matter.kind != "accusation" or matter.accused_node_id is None:
+        return False
+    accused = review.node(ctx.session, matter.accused_node_id)
+    return unit.ancestry_with_self().get(COLUMN[Level(accused.level)]) == accused.id
+
+
+def _assignee(ctx: Context, matter: Matter, unit_id: Any, what: str) -> Node:
+    """A unit in the actor's scope, or a body above the registering one (a village forwards to
+    its township, a township to the county's departments)."""
+    unit = ctx.session.get(Node, unit_id) if isinstance(unit_id, int) else None
+    if unit is None and isinstance(unit_id, int):
+        owner = review.node(ctx.session, matter.node_id)
+        found = ctx.session.execute(select(Node).where(Node.id == unit_id),
+                                    execution_options={"skip_scope": True}).scalar_one_or_none()
+        above = {v for v in owner.ancestry().values() if v is not None} - {owner.id}
+        if found is not None and (found.id in above or (found.level == Level.DEPARTMENT and found.parent_id in above)):
+            unit = found
+    if unit is None:
+        raise NotFound(f"{what}不存在或不在您的管辖范围内")
+    return unit
+
+
 def _assign(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
-    lead = _node(ctx.session, payload.get("lead_unit_id"), "承办单位")
+    lead = _assignee(ctx, matter, payload.get("lead_unit_id"), "承办单位")
     co_units = payload.get("co_units") or []
     if lead.level not in (Level.DEPARTMENT, Level.TOWNSHIP, Level.VILLAGE):
         raise BadRequest("承办单位应为部门、乡镇(街道)或村(社区)")
@@ -293,34 +380,38 @@ def _assign(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict
         raise BadRequest("不能交办给本单位自己,请直接受理")
     units = [(lead, "lead", "joint_handling")]
     for item in co_units:
-        unit = _node(ctx.session, item.get("unit_id"), "协办单位")
+        unit = _assignee(ctx, matter, item.get("unit_id"), "协办单位")
         mode = vocabulary.check(vocabulary.JOINT_MODES, item.get("mode", "joint_handling"), "联合方式")
         if unit.id == lead.id:
             raise BadRequest("协办单位不能与牵头单位相同")
         units.append((unit, "co", mode))
-    if matter.kind == "accusation" and matter.accused_node_id is not None:
-        accused = ctx.session.execute(select(Node).where(Node.id == matter.accused_node_id),
-                                      execution_options={"skip_scope": True}).scalar_one()
-        column = COLUMN[Level(accused.level)]
-        if any(unit.ancestry_with_self().get(column) == accused.id for unit, _, _ in units):
-            raise Conflict("检举控告事项不得转交被检举单位或其下属单位办理(条例第三十条)")
+    if any(_inside_accused(ctx, matter, unit) for unit, _, _ in units):
+        raise Conflict("检举控告事项不得转交被检举单位或其下属单位办理(条例第三十条)")
+    report_due = _date(payload.get("report_due_on"), "report_due_on")
+    if report_due is not None and report_due <= on:
+        raise BadRequest("要求反馈办理结果的期限应晚于交办日期")
     for unit, role, mode in units:
         existing = ctx.session.scalar(select(MatterUnit).where(MatterUnit.matter_id == matter.id,
                                                                MatterUnit.unit_id == unit.id))
         if existing is not None:
             existing.role, existing.mode, existing.status, existing.assigned_on = role, mode, "assigned", on
         else:
-            ctx.session.add(MatterUnit(matter_id=matter.id, unit_id=unit.id, role=role, mode=mode, assigned_on=on))
-        if ctx.session.scalar(select(MatterAccess.id).where(MatterAccess.subject_id == matter.id,
-                                                             MatterAccess.node_id == unit.id)) is None:
-            ctx.session.add(MatterAccess(subject_id=matter.id, node_id=unit.id, reason=role))
+            existing = MatterUnit(matter_id=matter.id, unit_id=unit.id, role=role, mode=mode, assigned_on=on)
+            ctx.session.add(existing)
+        if role == "lead":
+            existing.report_due_on, existing.reported_on = report_due, None
+        _grant(ctx, matter, unit.id, role)
     _stop(ctx, matter, on, "dispose")
     rule = ctx.rules.counting_rule
     clocks.start(ctx.session, matter, "objection", lead.id, on, ctx.calendar, rule)
     clocks.start(ctx.session, matter, "acknowledge", lead.id, on, ctx.calendar, rule)
+    if report_due is not None:  # Art. 22 (三): the result is to be reported back by this date
+        clocks.start_until(ctx.session, matter, "feedback", lead.id, on, report_due)
     names = "、".join(u.name for u, _, _ in units)
     return str(payload.get("note") or ""), {"lead_unit_id": lead.id, "units": names,
-                                            "co_units": [{"unit_id": u.id, "mode": m} for u, r, m in units if r == "co"]}
+                                            "co_units": [{"unit_id": u.id, "mode": m} for u, r, m in units if r == "co"],
+                                            "report_due_on": report_due.isoformat() if report_due else None}
+
 
 
 def _return(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
@@ -336,9 +427,10 @@ def _return(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict
                                                                MatterAccess.reason != "owner"))
         if access is not None:  # the units stop seeing the matter once the return is on record
             ctx.afterwards.append(lambda a=access: ctx.session.delete(a))
-    _stop(ctx, matter, on, "objection", "acknowledge")
+    _stop(ctx, matter, on, "objection", "acknowledge", "feedback")
     clocks.start(ctx.session, matter, "dispose", matter.node_id, on, ctx.calendar, ctx.rules.counting_rule)
     return reason, {"returned_by": unit.unit_id if unit else None}
+
 
 
 def _accept(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
@@ -349,19 +441,151 @@ def _accept(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict
             raise Conflict("同一事实和理由的信访事项已复核终结,不再受理(条例第三十六条);如有新的事实和理由,请注明")
     if repeats.lower_level_blocks(ctx.session, matter, clock.today()):
         raise Conflict("下级机关正在规定期限内办理同一事项,上级不予受理(条例第十九条)")
-    _stop(ctx, matter, on, "objection", "acknowledge", "dispose")
+    direct = matter.state == "registered"
+    rule = ctx.rules.counting_rule
+    if direct:  # the registering body is competent itself (Art. 23)
+        if node.level == Level.GRID:
+            raise Conflict("网格不是有权处理的机关、单位,请转送交办")
+        if _inside_accused(ctx, matter, node):
+            raise Conflict("被检举单位及其下属单位不得受理检举控告事项(条例第三十条)")
+        # its own notice duty: tell the petitioner in writing within 15 days of receipt
+        clocks.start(ctx.session, matter, "acknowledge", node.id, matter.received_on, ctx.calendar, rule)
+    _stop(ctx, matter, on, "objection", "dispose")
     unit = lead_unit(ctx.session, matter)
     if unit is not None:
         unit.status = "accepted"
-    clocks.start(ctx.session, matter, "handling", node.id, on, ctx.calendar, ctx.rules.counting_rule)
-    return str(payload.get("note") or ""), {"told_petitioner": bool(payload.get("told_petitioner", True))}
+    if matter.kind == "claim":  # Art. 34: 60 days from acceptance (items 一–五 leave it on 分类)
+        clocks.start(ctx.session, matter, "handling", node.id, on, ctx.calendar, rule)
+    return str(payload.get("note") or ""), {"direct": direct}
 
 
 def _not_accept(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
     reason = _text(payload, "reason", "不予受理的理由")
-    _stop(ctx, matter, on)
-    matter.closed_on = on
+    _end(ctx, matter, on)
     return reason, {}
+
+
+def _transfer_discipline(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
+    """Art. 22, 30: an accusation within the 纪检监察 organs' remit goes to them."""
+    if ctx.rules.discipline_node_id is None:
+        raise Conflict("本县尚未设置纪检监察机关节点,请县级管理员在信访事项设置中指定")
+    body = review.node(ctx.session, ctx.rules.discipline_node_id)
+    if _inside_accused(ctx, matter, body):
+        raise Conflict("检举控告事项不得转交被检举单位或其下属单位办理(条例第三十条)")
+    for unit in ctx.session.scalars(select(MatterUnit).where(MatterUnit.matter_id == matter.id,
+                                                             MatterUnit.status != "returned")):
+        unit.status = "transferred"
+    existing = ctx.session.scalar(select(MatterUnit).where(MatterUnit.matter_id == matter.id,
+                                                           MatterUnit.unit_id == body.id))
+    if existing is None:
+        ctx.session.add(MatterUnit(matter_id=matter.id, unit_id=body.id, role="lead", mode="discipline",
+                                   status="accepted", assigned_on=on))
+    else:
+        existing.role, existing.mode, existing.status, existing.assigned_on = "lead", "discipline", "accepted", on
+    _grant(ctx, matter, body.id, "lead")
+    _end(ctx, matter, on)
+    matter.closed_on = None
+    return str(payload.get("note") or ""), {"unit_id": body.id, "unit_name": body.name}
+
+
+def _discipline_feedback(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
+    result = _text(payload, "result", "办理结果")
+    matter.closed_on = on
+    return result, {}
+
+
+def _answer_suggestion(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
+    """Art. 29: studied; adopted, partly adopted or not; replied; a reward where it is due."""
+    decision = vocabulary.check(vocabulary.SUGGESTION_DECISIONS, str(payload.get("decision") or ""), "研究结论")
+    reply = _text(payload, "reply", "对建议意见的回复")
+    reward = str(payload.get("reward_note") or "").strip()
+    _end(ctx, matter, on)
+    return reply, {"decision": decision, "decision_label": vocabulary.SUGGESTION_DECISIONS[decision],
+                   "reward_note": reward}
+
+
+def _classify(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
+    """Art. 31: which of items 一–六 the claim falls under; 涉法涉诉 defaults to item 一 (Art. 28)."""
+    route = payload.get("route")
+    if route in (None, "") and matter.law_related:
+        route = 1
+    if isinstance(route, str) and route.isdigit():
+        route = int(route)
+    if route not in vocabulary.ROUTES:
+        raise BadRequest("请选择条例第三十一条规定的处理方式(route):"
+                         + ";".join(f"{k} {v}" for k, v in vocabulary.ROUTES.items()))
+    data: dict[str, Any] = {"route": route, "route_label": vocabulary.ROUTES[route]}
+    note = str(payload.get("note") or "")
+    if route in vocabulary.DIVERTED_ROUTES:
+        data["body"] = _text(payload, "body", "导入的机关或程序(如某人民法院诉讼程序、某劳动人事争议仲裁委员会)")
+        _end(ctx, matter, on)
+        matter.state = "diverted"
+    elif route == 6 and matter.law_related:
+        note = _text(payload, "note", "涉法涉诉事项不导入法定程序、按第六项办理的理由(条例第二十八条)")
+    matter.route = route
+    return note, data
+
+
+def _perform(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
+    """Art. 31 (五): the body performs its statutory duty, or answers under its own law."""
+    outcome = str(payload.get("outcome") or "")
+    outcomes = {"performed": "依法履行职责", "answered": "依法答复"}
+    vocabulary.check(outcomes, outcome, "办理方式")
+    text = _text(payload, "text", "履行职责的情况或答复内容")
+    _end(ctx, matter, on)
+    return text, {"outcome": outcome, "outcome_label": outcomes[outcome],
+                  "basis": str(payload.get("basis") or "").strip()}
+
+
+def _mediate(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
+    """Art. 33: an agreement reached with both parties' consent ends the matter."""
+    mode = vocabulary.check(vocabulary.AGREEMENT_MODES, str(payload.get("mode") or ""), "结案方式")
+    terms = _text(payload, "terms", "协议内容")
+    parties = []
+    for n, item in enumerate(payload.get("parties") or [], start=1):
+        side = str((item or {}).get("side") or "")
+        name = str((item or {}).get("name") or "").strip()
+        if side not in vocabulary.AGREEMENT_SIDES or not name:
+            raise BadRequest(f"第{n}方当事人:请填写一方(petitioner 信访人一方 / other 争议另一方)和姓名(名称)")
+        if item.get("agreed") is not True:
+            raise BadRequest(f"当事人{name}未同意协议,不能以{vocabulary.AGREEMENT_MODES[mode]}结案(条例第三十三条)")
+        agreed_on = _date(item.get("agreed_on"), "agreed_on") or on
+        parties.append({"side": side, "name": name, "agreed_on": agreed_on.isoformat()})
+    if {p["side"] for p in parties} != set(vocabulary.AGREEMENT_SIDES):
+        raise BadRequest("调解、和解须经争议双方当事人同意:请登记信访人一方和争议另一方(条例第三十三条)")
+    ctx.session.add(MatterAgreement(matter_id=matter.id, mode=mode, terms=terms, parties=parties, concluded_on=on))
+    _end(ctx, matter, on)
+    return terms, {"mode": mode, "mode_label": vocabulary.AGREEMENT_MODES[mode], "parties": parties}
+
+
+def _deliver(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
+    answer = delivery.pending_answer(ctx.session, matter, payload.get("event_id"))
+    method, proof = delivery.method_and_proof(payload)
+    if on < answer.on:
+        raise BadRequest("送达日期不能早于答复日期")
+    ctx.session.add(MatterDelivery(matter_id=matter.id, event_id=answer.id, delivered_on=on, method=method,
+                                   proof=proof, recorded_by=ctx.actor.display_name))
+    if answer.action == "accept":
+        _stop(ctx, matter, on, "acknowledge")
+    window = delivery.WINDOWS.get(answer.action)
+    if window and matter.kind == "claim":
+        clocks.start(ctx.session, matter, window, matter.node_id, on, ctx.calendar, ctx.rules.counting_rule)
+    return "", {"event_id": answer.id, "answer": answer.label, "method": method,
+                "method_label": vocabulary.DELIVERY_METHODS[method], "proof": proof}
+
+
+def _feedback(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
+    """Art. 22 (三): the result and 办结报告 go back to the body that transferred the matter."""
+    report = _text(payload, "report", "反馈的办理结果(办结报告)")
+    unit = lead_unit(ctx.session, matter)
+    if unit is not None and unit.report_due_on is not None and unit.reported_on is None:
+        unit.reported_on, to = on, review.node(ctx.session, matter.node_id).name
+    elif matter.transfer_body and matter.feedback_on is None:
+        matter.feedback_on, to = on, matter.transfer_body
+    else:
+        raise Conflict("该事项没有待反馈办理结果的转送、交办机关")
+    _stop(ctx, matter, on, "feedback")
+    return report, {"to": to}
 
 
 def _extend(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
@@ -385,45 +609,65 @@ def _extend(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict
                     "approved_by": ctx.actor.display_name, "told_petitioner_on": told.isoformat()}
 
 
-def _opinion(payload: dict) -> tuple[str, dict]:
-    text = _text(payload, "opinion", "意见书正文")
-    result = vocabulary.check(vocabulary.OPINION_RESULTS, payload.get("result", ""), "处理结果")
-    return text, {"result": result, "result_label": vocabulary.OPINION_RESULTS[result]}
+
+def _issue(ctx: Context, matter: Matter, stage: str, given: dict[str, str], on: dt.date, node_id: int | None,
+           outside: str = "") -> None:
+    """Keep the opinion's parts, tied to the act's timeline entry once it exists."""
+    opinion = opinions.record(ctx.session, matter, stage, given, on, node_id, outside)
+    ctx.afterwards.append(lambda: setattr(opinion, "event_id", ctx.event.id))
 
 
 def _reply(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
     contributions = joint.reply_contributions(ctx.session, matter)  # one joint reply: every co-unit's part
-    note, data = _opinion(payload)
+    given = opinions.parts(payload, "opinion")
+    data = opinions.summary(given)
     if contributions:
         data["contributions"] = contributions
     _stop(ctx, matter, on, "handling")
     unit = lead_unit(ctx.session, matter)
     if unit is not None:
         unit.status = "replied"
-    clocks.start(ctx.session, matter, "review_window", matter.node_id, on, ctx.calendar, ctx.rules.counting_rule)
-    return note, data
+    _issue(ctx, matter, "opinion", given, on, node.id)
+    return given["text"], data
 
 
 def _request(window_kind: str, clock_kind: str, what: str, article: str):
     def handler(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
         window = _open(ctx, matter, window_kind)
-        if window is None or on > window.due_on:
+        if window is None:
+            raise Conflict(f"书面答复尚未登记送达:{what}申请期限自信访人收到书面答复之日起计算,请先登记送达({article})")
+        if on > window.due_on:
             raise Conflict(f"已超过收到书面答复之日起30日的{what}申请期限({article})")
+        body, outside = review.target(ctx.session, matter, "request_review" if clock_kind == "review"
+                                      else "request_rereview")
+        if outside:
+            outside = str(payload.get("outside_body") or "").strip()[:100] or outside
+        matter.review_node_id, matter.review_outside = body.id, outside
+        _grant(ctx, matter, body.id, "review")
         _stop(ctx, matter, on, window_kind)
-        clocks.start(ctx.session, matter, clock_kind, node.id, on, ctx.calendar, ctx.rules.counting_rule)
-        return str(payload.get("note") or ""), {"requested_on": on.isoformat()}
+        clocks.start(ctx.session, matter, clock_kind, body.id, on, ctx.calendar, ctx.rules.counting_rule)
+        return str(payload.get("note") or ""), {"requested_on": on.isoformat(), "review_node_id": body.id,
+                                                "review_body": outside or body.name, "outside": bool(outside)}
     return handler
 
 
-def _review_reply(next_window: str | None):
+def _review_reply(stage: str):
     def handler(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
-        note, data = _opinion(payload)
+        outside = matter.review_outside
+        if not outside and not authorize(ctx.actor, node, "matters", "approve"):
+            raise Forbidden(f"{opinions.STAGES[stage]}须经{node.name}负责人批准,请由本级领导出具")
+        given = opinions.parts(payload, stage)
         _stop(ctx, matter, on, "review", "rereview")
-        if next_window:
-            clocks.start(ctx.session, matter, next_window, matter.node_id, on, ctx.calendar, ctx.rules.counting_rule)
-        else:
+        if stage == "rereview":
             matter.closed_on = on
-        return note, data
+        _issue(ctx, matter, stage, given, on, None if outside else node.id, outside)
+        data = opinions.summary(given)
+        data["issued_by"] = outside or node.name
+        if outside:
+            data["entered_by"] = node.name  # the answer came back from outside the platform
+        else:
+            data["approved_by"] = ctx.actor.display_name
+        return given["text"], data
     return handler
 
 
@@ -446,18 +690,22 @@ def _resume(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict
                                                   "paused_days": clock.paused_days}
 
 
+
+
 def _close(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
-    _stop(ctx, matter, on)
-    matter.closed_on = on
+    _end(ctx, matter, on)
     return str(payload.get("note") or ""), {}
 
 
 _HANDLERS = {
-    "assign": _assign, "return": _return, "accept": _accept, "not_accept": _not_accept, "extend": _extend,
-    "reply": _reply, "request_review": _request("review_window", "review", "复查", "条例第三十五条"),
-    "review_reply": _review_reply("rereview_window"),
+    "assign": _assign, "return": _return, "accept": _accept, "not_accept": _not_accept,
+    "transfer_discipline": _transfer_discipline, "discipline_feedback": _discipline_feedback,
+    "answer_suggestion": _answer_suggestion, "classify": _classify, "perform": _perform, "mediate": _mediate,
+    "extend": _extend, "reply": _reply, "deliver": _deliver, "feedback": _feedback,
+    "request_review": _request("review_window", "review", "复查", "条例第三十五条"),
+    "review_reply": _review_reply("review"),
     "request_rereview": _request("rereview_window", "rereview", "复核", "条例第三十六条"),
-    "pause": _pause, "resume": _resume, "rereview_reply": _review_reply(None), "close": _close,
+    "pause": _pause, "resume": _resume, "rereview_reply": _review_reply("rereview"), "close": _close,
 }
 assert set(_HANDLERS) == set(TRANSITIONS), "every transition has a handler"
 assert set(STATES) >= {t.target for t in TRANSITIONS.values() if t.target}

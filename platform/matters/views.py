@@ -7,11 +7,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor, authorize
-from xinfang.platform.matters import clocks, ownership, supervision, vocabulary
+from xinfang.platform.matters import clocks, delivery, opinions, ownership, recusals, supervision, vocabulary
 from xinfang.platform.matters.models import (
     MATTER_FIELDS,
     PETITIONER_FIELDS,
     FollowUp,
+    MatterAgreement,
+    MatterOpinion,
     Matter,
     MatterClock,
     MatterEvent,
@@ -31,8 +33,14 @@ def _node(session: Session, node_id: int | None) -> Node | None:
 
 
 def acts_for_accused(session: Session, actor: Actor, matter: Matter) -> bool:
-    """True when any of the viewer's matter roles sits inside the accused unit's subtree."""
-    if matter.kind != "accusation" or matter.accused_node_id is None:
+    """True when the viewer is an accused person (wherever they sit in the tree, a leader above
+    the accused unit included), or any of the viewer's matter roles sits inside the accused
+    unit's subtree."""
+    if matter.kind != "accusation":
+        return False
+    if actor.user_id in (matter.accused_user_ids or []):
+        return True
+    if matter.accused_node_id is None:
         return False
     accused = _node(session, matter.accused_node_id)
     column = COLUMN[Level(accused.level)]
@@ -66,6 +74,8 @@ def summary(matter: Matter) -> dict:
         "deadline_state_label": clocks.STATES.get(matter.deadline_state or "", None),
         "repeat_count": matter.repeat_count, "is_repeat": matter.repeat_of_id is not None,
         "is_first": matter.is_first, "needs_ownership": matter.needs_ownership, "extended": matter.extended,
+        "place_node_id": matter.place_node_id, "route": matter.route,
+        "route_label": vocabulary.ROUTES.get(matter.route) if matter.route else None,
         "closed_on": matter.closed_on.isoformat() if matter.closed_on else None,
     }
 
@@ -77,7 +87,8 @@ def detail(session: Session, actor: Actor, matter: Matter, unmask: bool = False)
                                   .order_by(MatterPetitioner.id)).all()
     units = session.scalars(select(MatterUnit).where(MatterUnit.matter_id == matter.id).order_by(MatterUnit.id)).all()
     unit_names = {n.id: n.name for n in session.execute(
-        select(Node).where(Node.id.in_([u.unit_id for u in units] + [matter.node_id])),
+        select(Node).where(Node.id.in_([u.unit_id for u in units] + [matter.node_id, matter.place_node_id,
+                                                                      matter.review_node_id or matter.node_id])),
         execution_options={"skip_scope": True}).scalars()}
     timeline = session.scalars(select(MatterEvent).where(MatterEvent.matter_id == matter.id)
                                .order_by(MatterEvent.at, MatterEvent.id)).all()
@@ -89,8 +100,24 @@ def detail(session: Session, actor: Actor, matter: Matter, unmask: bool = False)
     return {
         **body,
         "owner_name": unit_names.get(matter.node_id),
+        "place_name": unit_names.get(matter.place_node_id),
+        "transfer": {"body": matter.transfer_body, "doc_no": matter.transfer_doc_no,
+                     "due_on": matter.transfer_due_on.isoformat() if matter.transfer_due_on else None,
+                     "feedback_on": matter.feedback_on.isoformat() if matter.feedback_on else None}
+        if matter.transfer_body else None,
+        "review_body": matter.review_outside or unit_names.get(matter.review_node_id or 0),
+        "review_outside": bool(matter.review_outside),
+        "opinions": [opinions.to_dict(o) for o in session.scalars(
+            select(MatterOpinion).where(MatterOpinion.matter_id == matter.id).order_by(MatterOpinion.id))],
+        "deliveries": delivery.listing(session, matter),
+        "agreements": [{"mode": a.mode, "mode_label": vocabulary.AGREEMENT_MODES[a.mode], "terms": a.terms,
+                        "parties": a.parties, "concluded_on": a.concluded_on.isoformat()}
+                       for a in session.scalars(select(MatterAgreement).where(MatterAgreement.matter_id == matter.id)
+                                                .order_by(MatterAgreement.id))],
+        "recusals": recusals.listing(session, matter),
         "joint_signature": matter.joint_signature, "law_related": matter.law_related,
         "accused_node_id": None if viewer.accused else matter.accused_node_id,
+        "accused_user_ids": [] if viewer.accused else list(matter.accused_user_ids or []),
         "repeat_of_id": matter.repeat_of_id, "lower_level_id": matter.lower_level_id,
         # only the number of a linked matter: the viewer may not be allowed to see it
         "repeat_of_number": _number(session, matter.repeat_of_id),
@@ -99,13 +126,15 @@ def detail(session: Session, actor: Actor, matter: Matter, unmask: bool = False)
         "petitioners": [PETITIONER_FIELDS.redact(_petitioner(p), viewer, accusation) for p in petitioners],
         "units": [{"unit_id": u.unit_id, "unit_name": unit_names.get(u.unit_id), "role": u.role, "mode": u.mode,
                    "mode_label": vocabulary.label(vocabulary.JOINT_MODES, u.mode), "status": u.status,
-                   "assigned_on": u.assigned_on.isoformat(), "contribution": u.contribution} for u in units],
+                   "assigned_on": u.assigned_on.isoformat(), "contribution": u.contribution,
+                   "report_due_on": u.report_due_on.isoformat() if u.report_due_on else None,
+                   "reported_on": u.reported_on.isoformat() if u.reported_on else None} for u in units],
         "clocks": [clocks.to_dict(c) for c in matter_clocks],
         "supervision": supervision.listing(session, matter.id),
         "timeline": [_event(e, viewer.accused and accusation) for e in timeline],
         "follow_ups": [{"on": f.on.isoformat(), "by": f.by, "satisfaction": f.satisfaction,
                         "stopped_petitioning": f.stopped_petitioning, "note": f.note} for f in follow_ups],
-        "actions": [{"action": t.action, "label": t.label} for t in allowed(matter.state)],
+        "actions": [{"action": t.action, "label": t.label} for t in allowed(matter.state, matter.kind, matter.route)],
         "may_reveal": viewer.may_read_pii and not viewer.accused,
         "protected": viewer.accused and accusation,
     }

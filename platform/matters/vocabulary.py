@@ -9,6 +9,24 @@ KINDS = {"suggestion": "建议意见", "accusation": "检举控告", "claim": "�
 OVERREACH = {"none": "未越级", "city": "到市", "province": "到省", "beijing": "进京"}
 OPINION_RESULTS = {"support": "予以支持", "explain": "解释说明", "reject": "不予支持"}
 JOINT_MODES = {"joint_handling": "联办", "joint_check": "联核", "joint_reply": "联复"}
+# Art. 31: how a 申诉求决 matter is dealt with; items 1–4 leave the 信访 track (诉访分离, Art. 28).
+ROUTES = {
+    1: "第一项:诉讼、复议、检察或公安法律程序",
+    2: "第二项:仲裁",
+    3: "第三项:党员申诉、申请复审",
+    4: "第四项:行政复议、裁决、确认、许可、处罚等行政程序",
+    5: "第五项:依法履行职责或答复",
+    6: "第六项:调查核实,出具信访处理意见书",
+}
+DIVERTED_ROUTES = frozenset({1, 2, 3, 4})
+# Art. 29: what became of a suggestion.
+SUGGESTION_DECISIONS = {"adopt": "采纳", "partly": "部分采纳", "not_adopt": "未予采纳"}
+# 送达 of a written answer.
+DELIVERY_METHODS = {"in_person": "直接送达", "mail": "邮寄送达", "electronic": "电子送达", "agent": "委托送达",
+                    "left": "留置送达"}
+# Art. 33
+AGREEMENT_MODES = {"mediation": "调解", "settlement": "和解"}
+AGREEMENT_SIDES = {"petitioner": "信访人一方", "other": "争议另一方"}
 
 # Art. 20: a collective visit sends at most five representatives.
 MAX_REPRESENTATIVES = 5

@@ -11,6 +11,10 @@ from xinfang.platform.audit.models import AuditRecord
 PETITIONER = {"name": "王五", "id_number": "11010519491231002X", "phone": "13912345678", "address": "城东社区2号"}
 
 
+OPINION = {"request": "要求补足拆迁补偿款", "facts": "经核查,补偿款差额属实", "result": "support",
+           "basis": "《国有土地上房屋征收与补偿条例》第十九条", "opinion": "予以补足。"}
+
+
 def _register(client, demo, **extra):
     body = {"node_id": demo.node("411323").id, "channel": "visit", "form": "individual", "kind": "claim",
             "category": "城镇房屋拆迁", "summary": "反映房屋拆迁补偿未到位", "demands": "要求补足补偿款",
@@ -60,27 +64,37 @@ def test_one_matter_through_every_state(client, demo, system_session):
                  told_petitioner_on="2025-11-25")
     assert again.status_code == 409 and "一次" in again.json()["message"]
 
-    m = _act(client, demo, m["id"], "reply", "xx_handler", on="2025-12-20", result="support",
-             opinion="经核查,补偿款差额属实,予以补足。").json()
+    # Art. 31: a claim is classified first; item 六 keeps the 60-day clock and the review track
+    m = _act(client, demo, m["id"], "classify", "xx_handler", on="2025-10-10", route=6).json()
+    assert m["state"] == "handling" and m["route"] == 6
+    m = _act(client, demo, m["id"], "reply", "xx_handler", on="2025-12-20", **OPINION).json()
     assert m["state"] == "replied" and _clock(m, "handling")["state"] == "met"
+    # the request window runs from the day the petitioner received the answer (Art. 35)
+    m = _act(client, demo, m["id"], "deliver", "xx_handler", on="2025-12-20", method="in_person",
+             proof="信访人签收回执").json()
     assert _clock(m, "review_window")["due_on"] == "2026-01-19"
 
+    # 复查 goes to the parent of 住建局, the county, where a leader issues the review opinion
     m = _act(client, demo, m["id"], "request_review", "xx_officer", on="2026-01-19").json()
     # 30 days from 01-19 is Wed 02-18, inside Spring Festival: next working day is Tue 02-24.
     assert m["state"] == "reviewing" and _clock(m, "review")["due_on"] == "2026-02-24"
-    m = _act(client, demo, m["id"], "review_reply", "xx_officer", on="2026-02-06", result="support",
-             opinion="复查维持原处理意见。").json()
-    assert m["state"] == "review_replied" and _clock(m, "rereview_window")["due_on"] == "2026-03-09"
+    m = _act(client, demo, m["id"], "review_reply", "xx_leader", on="2026-02-06", **OPINION).json()
+    assert m["state"] == "review_replied"
+    m = _act(client, demo, m["id"], "deliver", "xx_officer", on="2026-02-07", method="mail",
+             proof="EMS 1234567890").json()
+    assert _clock(m, "rereview_window")["due_on"] == "2026-03-09"
 
+    # 复核 goes above the county: recorded as sent to the city, outside the platform
     m = _act(client, demo, m["id"], "request_rereview", "xx_officer", on="2026-02-10").json()
     assert m["state"] == "rereviewing" and _clock(m, "rereview")["due_on"] == "2026-03-12"
+    assert m["review_outside"] is True
     m = _act(client, demo, m["id"], "pause", "xx_officer", on="2026-02-12", note="举行听证").json()
     assert _clock(m, "rereview")["paused"] is True
     m = _act(client, demo, m["id"], "resume", "xx_officer", on="2026-02-26").json()
     # hearing time (14 days) not counted: 44 days from 02-10 → Thu 03-26
     assert _clock(m, "rereview")["due_on"] == "2026-03-26" and _clock(m, "rereview")["paused_days"] == 14
-    m = _act(client, demo, m["id"], "rereview_reply", "xx_officer", on="2026-03-20", result="reject",
-             opinion="复核意见:维持。").json()
+    m = _act(client, demo, m["id"], "rereview_reply", "xx_officer", on="2026-03-20",
+             **{**OPINION, "result": "reject"}).json()
     assert m["state"] == "concluded" and m["closed_on"] == "2026-03-20"
 
     follow = client.post(f"/api/matters/{m['id']}/follow-ups", headers=demo.headers("xx_officer"),
@@ -88,8 +102,8 @@ def test_one_matter_through_every_state(client, demo, system_session):
     assert follow.status_code == 201 and follow.json()["follow_ups"][0]["stopped_petitioning"] is True
 
     actions = [e["action"] for e in follow.json()["timeline"]]
-    assert actions == ["register", "assign", "accept", "extend", "reply", "request_review", "review_reply",
-                       "request_rereview", "pause", "resume", "rereview_reply"]
+    assert actions == ["register", "assign", "accept", "extend", "classify", "reply", "deliver", "request_review",
+                       "review_reply", "deliver", "request_rereview", "pause", "resume", "rereview_reply"]
     assert system_session.scalar(select(AuditRecord.id).where(AuditRecord.object_type == "matter_events")) is not None
 
 
@@ -118,7 +132,11 @@ def test_review_request_after_thirty_days_is_refused(client, demo):
     zjj = demo.node("411323-ZJJ").id
     _act(client, demo, m["id"], "assign", "xx_officer", on="2025-09-29", lead_unit_id=zjj)
     _act(client, demo, m["id"], "accept", "xx_handler", on="2025-10-09")
-    _act(client, demo, m["id"], "reply", "xx_handler", on="2025-12-20", result="reject", opinion="不予支持。")
+    _act(client, demo, m["id"], "classify", "xx_handler", on="2025-10-09", route=6)
+    _act(client, demo, m["id"], "reply", "xx_handler", on="2025-12-20", **{**OPINION, "result": "reject"})
+    undelivered = _act(client, demo, m["id"], "request_review", "xx_officer", on="2026-01-05")
+    assert undelivered.status_code == 409 and "送达" in undelivered.json()["message"]
+    _act(client, demo, m["id"], "deliver", "xx_handler", on="2025-12-20", method="mail", proof="挂号信回执")
     late = _act(client, demo, m["id"], "request_review", "xx_officer", on="2026-01-20")
     assert late.status_code == 409 and "30日" in late.json()["message"]
 
