@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from xinfang.permissions.actor import Actor, authorize
 from xinfang.platform.accounts.models import User
 from xinfang.platform import clock
+from xinfang.platform.audit.log import record
 from xinfang.platform.calendar.service import WorkCalendar, load_calendar
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
 from xinfang.platform.matters import clocks, delivery, joint, opinions, recusals, repeats, review, vocabulary
@@ -343,9 +344,20 @@ def _open(ctx: Context, matter: Matter, kind: str) -> Any:
 
 
 def _grant(ctx: Context, matter: Matter, node_id: int, reason: str) -> None:
-    if ctx.session.scalar(select(MatterAccess.id).where(MatterAccess.subject_id == matter.id,
-                                                         MatterAccess.node_id == node_id)) is None:
-        ctx.session.add(MatterAccess(subject_id=matter.id, node_id=node_id, reason=reason))
+    """Let ``node_id`` see the matter. A body above the acting office (a township a village
+    forwards to, the county reviewing a township, the 纪检监察 body) lies outside the actor's
+    scope, so the row is inserted directly and its audit record written here."""
+    session = ctx.session
+    if session.execute(select(MatterAccess.id).where(MatterAccess.subject_id == matter.id,
+                                                     MatterAccess.node_id == node_id),
+                       execution_options={"skip_scope": True}).first() is not None:
+        return
+    values = {"subject_id": matter.id, "node_id": node_id, "reason": reason,
+              **review.node(session, node_id).ancestry_with_self()}
+    new_id = session.connection().execute(insert(MatterAccess.__table__).values(**values)
+                                          .returning(MatterAccess.__table__.c.id)).scalar_one()
+    record(session, action="create", object_type=MatterAccess.__tablename__, object_id=new_id, node_id=node_id,
+           after=values)
 
 
 def _inside_accused(ctx: Context, matter: Matter, unit: Node) -> bool:
@@ -448,9 +460,10 @@ def _accept(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict
             raise Conflict("网格不是有权处理的机关、单位,请转送交办")
         if _inside_accused(ctx, matter, node):
             raise Conflict("被检举单位及其下属单位不得受理检举控告事项(条例第三十条)")
-        # its own notice duty: tell the petitioner in writing within 15 days of receipt
+        # its own notice duty (tell the petitioner in writing within 15 days of receipt), met by
+        # the acceptance notice as for an assigned unit
         clocks.start(ctx.session, matter, "acknowledge", node.id, matter.received_on, ctx.calendar, rule)
-    _stop(ctx, matter, on, "objection", "dispose")
+    _stop(ctx, matter, on, "objection", "acknowledge", "dispose")
     unit = lead_unit(ctx.session, matter)
     if unit is not None:
         unit.status = "accepted"
@@ -565,8 +578,6 @@ def _deliver(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dic
         raise BadRequest("送达日期不能早于答复日期")
     ctx.session.add(MatterDelivery(matter_id=matter.id, event_id=answer.id, delivered_on=on, method=method,
                                    proof=proof, recorded_by=ctx.actor.display_name))
-    if answer.action == "accept":
-        _stop(ctx, matter, on, "acknowledge")
     window = delivery.WINDOWS.get(answer.action)
     if window and matter.kind == "claim":
         clocks.start(ctx.session, matter, window, matter.node_id, on, ctx.calendar, ctx.rules.counting_rule)
@@ -618,6 +629,10 @@ def _issue(ctx: Context, matter: Matter, stage: str, given: dict[str, str], on: 
 
 
 def _reply(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:
+    if matter.kind == "claim" and matter.route is None:
+        if matter.law_related:
+            raise Conflict("涉法涉诉事项应先分类,依法导入诉讼等法定程序(条例第二十八条、第三十一条)")
+        matter.route = 6
     contributions = joint.reply_contributions(ctx.session, matter)  # one joint reply: every co-unit's part
     given = opinions.parts(payload, "opinion")
     data = opinions.summary(given)

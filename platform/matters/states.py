@@ -75,8 +75,9 @@ TRANSITIONS = {t.action: t for t in (
     Transition("mediate", "调解和解结案", frozenset({"handling"}), "mediated", "matters:handle", CLAIM,
                frozenset({None, 6})),
     Transition("extend", "延长办理期限", frozenset({"handling"}), None, "matters:approve", CLAIM, frozenset({None, 6})),
+    # a claim not classified otherwise is item 六 ("不属于以上情形的")
     Transition("reply", "出具处理意见书", frozenset({"handling"}), "replied", "matters:handle",
-               frozenset({"claim", "accusation"}), frozenset({6})),
+               frozenset({"claim", "accusation"}), frozenset({None, 6})),
     Transition("deliver", "送达", ANSWERED_STATES, None, "matters:handle|matters:review"),
     Transition("feedback", "向交办机关反馈办理结果", ANSWERED_STATES - {"handling", "transferred"}, None,
                "matters:handle"),

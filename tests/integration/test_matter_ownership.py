@@ -158,7 +158,7 @@ def test_joint_reply_waits_for_every_co_unit(client, demo, system_session):
     assert assigned.status_code == 200, assigned.text
     assert _act(client, demo, m["id"], "accept", "xx_handler").status_code == 200
 
-    opinion = {"result": "support", "opinion": "经住建、人社联合核查,安置房于明年6月前交付。"}
+    opinion = {"request": "要求交付安置房", "facts": "经核查,安置房建设延误属实", "basis": "《国有土地上房屋征收与补偿条例》", "result": "support", "opinion": "经住建、人社联合核查,安置房于明年6月前交付。"}
     refused = _act(client, demo, m["id"], "reply", "xx_handler", **opinion)
     assert refused.status_code == 409
     assert refused.json()["message"].startswith("协办单位尚未提交意见:西峡县人力资源和社会保障局")

@@ -99,7 +99,7 @@ def test_higher_level_does_not_accept_while_lower_level_is_in_time(client, demo)
     # the lower level finishes its matter: the same matter is then no longer barred above
     village = demo.node("411323001001").id
     for action, payload in (("assign", {"lead_unit_id": village}), ("accept", {}),
-                            ("reply", {"result": "support", "opinion": "经核查,工资已结清。"}), ("close", {})):
+                            ("reply", {"request": "要求解决", "facts": "经核查属实", "basis": "《信访工作条例》第三十二条", "result": "support", "opinion": "经核查,工资已结清。"}), ("close", {})):
         resp = _act(client, demo, lower["id"], action, "xx_by_officer", **payload)
         assert resp.status_code == 200, (action, resp.text)
     assert resp.json()["state"] == "closed"

@@ -128,7 +128,7 @@ def _resolve(client, demo, matter_id, received: dt.date):
     """Assigned to 莲屿社区, accepted, answered and closed on the day it came in (the township acts
     for the unit it assigned)."""
     steps = (("assign", {"lead_unit_id": demo.node(LIANYU).id}), ("accept", {}),
-             ("reply", {"opinion": "经核查,已协调解决", "result": "support"}), ("close", {}))
+             ("reply", {"request": "要求解决", "facts": "经核查属实", "basis": "《信访工作条例》第三十二条", "opinion": "经核查,已协调解决", "result": "support"}), ("close", {}))
     for action, body in steps:
         _ok(client.post(f"/api/matters/{matter_id}/actions/{action}", headers=demo.headers("jj_qy_officer"),
                         json={"on": received.isoformat(), **body}))
