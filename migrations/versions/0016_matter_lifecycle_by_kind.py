@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import xinfang.platform.db
-
 revision = '0016'
 down_revision = '0015'
 branch_labels = None

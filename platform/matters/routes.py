@@ -12,9 +12,9 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy import Select, select
 
 from xinfang.permissions.actor import authorize
+from xinfang.platform import clock
 from xinfang.platform.audit.log import record
 from xinfang.platform.errors import BadRequest, Forbidden, NotFound
-from xinfang.platform import clock
 from xinfang.platform.matters import recusals, service, views
 from xinfang.platform.matters.models import CountyRules, FollowUp, Matter, MatterPetitioner
 from xinfang.platform.matters.ownership import MatterOwnership

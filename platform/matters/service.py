@@ -18,8 +18,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor, authorize
-from xinfang.platform.accounts.models import User
 from xinfang.platform import clock
+from xinfang.platform.accounts.models import User
 from xinfang.platform.audit.log import record
 from xinfang.platform.calendar.service import WorkCalendar, load_calendar
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound

@@ -12,11 +12,11 @@ from xinfang.platform.matters.models import (
     MATTER_FIELDS,
     PETITIONER_FIELDS,
     FollowUp,
-    MatterAgreement,
-    MatterOpinion,
     Matter,
+    MatterAgreement,
     MatterClock,
     MatterEvent,
+    MatterOpinion,
     MatterPetitioner,
     MatterUnit,
 )
