@@ -1,8 +1,8 @@
 """matter lifecycle by kind: 问题所在地, transfers from above, Art. 31 route, review one level up,
 opinions by part (Art. 32), 送达, agreements (Art. 33), recusals (Art. 28), the county's 纪检监察 body
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-11-28
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0017'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
