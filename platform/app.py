@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         on_startup=[_sync_policy, _start_background],
         on_shutdown=[_stop_background, lambda: state.policy.close(), lambda: engine.dispose()],
         debug=False,
-        request_max_body_size=20 * 1024 * 1024,
+        request_max_body_size=settings.upload_max_bytes + 1024 * 1024,  # the file plus its form
     )
 
 

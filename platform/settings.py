@@ -47,6 +47,8 @@ class Settings:
     # to a dead worker and is handed out again, so the workers' time limit stays below it.
     queue_namespace: str = "xinfang"
     job_claim_seconds: int = 300
+    # The largest uploaded file (and, with room for the form around it, request body) accepted.
+    upload_max_bytes: int = 20 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -66,6 +68,7 @@ class Settings:
             job_claim_seconds=int(env.get("XINFANG_JOB_CLAIM_SECONDS") or base.job_claim_seconds),
             trusted_proxies=tuple(p.strip() for p in env.get("XINFANG_TRUSTED_PROXIES", "").split(",") if p.strip()),
             cookie_secure=env.get("XINFANG_COOKIE_SECURE", "").strip().lower() in ("1", "true", "yes", "on"),
+            upload_max_bytes=int(env.get("XINFANG_UPLOAD_MAX_MB") or base.upload_max_bytes // 2**20) * 2**20,
         )
 
     @property

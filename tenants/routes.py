@@ -14,13 +14,12 @@ from xinfang.platform.errors import BadRequest, Forbidden, NotFound
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Code, Id, Name, OptionalId, PageNumber, PerPage, Upload
 from xinfang.platform.web.paging import Page, page_of
+from xinfang.platform.web.uploads import upload_bytes
 from xinfang.tenants import tree
 from xinfang.tenants.importer import import_tree
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
-
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def get_node(db: NamedDependency[ScopedSession], node_id: int | None) -> Node:
@@ -120,12 +119,10 @@ def _must_manage_from_above(request: Request, db: NamedDependency[ScopedSession]
 
 @post("/api/nodes/import", opt={"permission": "tenants:manage"}, sync_to_thread=True,
       summary="从 CSV 或 XLSX 导入组织架构(有任何错误则全部不导入)", status_code=200)
-def import_nodes(db: NamedDependency[ScopedSession],
+def import_nodes(request: Request, db: NamedDependency[ScopedSession],
                  data: MultipartBody[Upload]) -> dict:
-    content = data.data.file.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        raise BadRequest("文件超过10MB")
-    result = import_tree(db, data.data.filename, content)
+    filename, content = upload_bytes(request, data)
+    result = import_tree(db, filename, content)
     db.commit()
     return result.to_dict()
 

@@ -21,12 +21,12 @@ from xinfang.platform.errors import BadRequest, NotFound
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage, Upload
 from xinfang.platform.web.paging import Page, page_of
+from xinfang.platform.web.uploads import upload_bytes
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
 
 READ, CREATE, VERIFY = "documents:read", "documents:create", "documents:verify"
-MAX_UPLOAD = 20 * 1024 * 1024  # the app refuses larger bodies anyway
 
 
 def get_document(db: ScopedSession, document_id: int) -> Document:
@@ -106,9 +106,7 @@ def download_document(db: NamedDependency[ScopedSession], document_id: FromPath[
 def verify_document(request: Request, db: NamedDependency[ScopedSession],
                     data: MultipartBody[Upload]) -> dict:
     actor = current_actor(request)
-    content = data.data.file.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        raise BadRequest("文件超过20MB,不是本平台生成的文书")
+    _, content = upload_bytes(request, data)
     digest = hashlib.sha256(content).hexdigest()
     document = service.find_by_sha256(db, digest)
     record(db, action="document_verified", object_type="documents", object_id=document.id if document else "",

@@ -21,7 +21,7 @@ from xinfang.platform.ledgers.backlog import BacklogIn
 from xinfang.platform.ledgers.conversion import Options
 from xinfang.platform.ledgers.models import BacklogEntry, ScreeningEntry
 from xinfang.platform.ledgers.screening import ScreeningIn
-from xinfang.platform.ledgers.web import coerce, export_viewer, upload_bytes
+from xinfang.platform.ledgers.web import coerce, export_viewer
 from xinfang.platform.matters import views as matter_views
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.spreadsheets.writing import check_format
@@ -30,6 +30,7 @@ from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPag
 from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import within
+from xinfang.platform.web.uploads import upload_bytes
 from xinfang.tenants.scope import ScopedSession
 
 READ, WRITE = "ledgers:read", "ledgers:write"
@@ -148,7 +149,7 @@ def export_screening(request: Request, db: NamedDependency[ScopedSession], node_
 def import_screening(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[Upload],
                      node_id: FromQuery[OptionalId] = None) -> dict:
     target = sheets.check_target(db, node_id)
-    filename, content = upload_bytes(data.data)
+    filename, content = upload_bytes(request, data)
     count = sheets.import_screening(db, current_actor(request), target, filename, content, clock.today())
     db.commit()
     return {"imported": count}
@@ -248,7 +249,7 @@ def export_backlog(request: Request, db: NamedDependency[ScopedSession], node_id
 def import_backlog(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[Upload],
                    node_id: FromQuery[OptionalId] = None) -> dict:
     target = sheets.check_target(db, node_id)
-    filename, content = upload_bytes(data.data)
+    filename, content = upload_bytes(request, data)
     count = sheets.import_backlog(db, current_actor(request), target, filename, content, clock.today())
     db.commit()
     return {"imported": count}

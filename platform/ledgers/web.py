@@ -1,27 +1,16 @@
-"""Small pieces the ledger, reception and intake routes share: uploads, who may see full
-personal data in an export, and typed partial updates."""
+"""Small pieces the ledger, reception and intake routes share: who may see full personal
+data in an export, and typed partial updates."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from litestar.datastructures import UploadFile
-
 from xinfang.permissions.actor import Actor, authorize
 from xinfang.platform.errors import BadRequest, Forbidden
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
-
-MAX_UPLOAD = 10 * 1024 * 1024
-
-
-def upload_bytes(upload: UploadFile) -> tuple[str, bytes]:
-    content = upload.file.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        raise BadRequest("文件超过10MB")
-    return upload.filename or "", content
 
 
 def export_viewer(db: ScopedSession, actor: Actor, node_ids: set[int], unmask: bool) -> Viewer:

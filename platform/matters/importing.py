@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -28,7 +28,9 @@ from xinfang.platform.matters import clocks, service, vocabulary
 from xinfang.platform.matters.models import Matter, MatterEvent
 from xinfang.platform.matters.rules import Rules, rules_for
 from xinfang.platform.privacy.identity import id_number_problem, phone_problem
+from xinfang.platform.spreadsheets.limits import LIMITS
 from xinfang.platform.spreadsheets.reading import Row, read_table
+from xinfang.platform.spreadsheets.writing import append_row, write_cell
 from xinfang.tenants.models import Node
 
 MAX_IMPORT_ROWS = 1_000  # 30–40 ms of CPU a row (SQLite, PostgreSQL): a file must finish inside the proxy's 120 s
@@ -204,14 +206,12 @@ def import_matters(session: Session, actor: Actor, filename: str, content: bytes
     """Register every row, or raise ``BadRequest`` listing every bad row (the caller rolls back)."""
     if not (filename or "").lower().endswith(".xlsx"):
         raise BadRequest("仅支持导入 .xlsx 格式的 Excel 文件;CSV 或 .xls 文件请在 Excel 中“另存为”Excel 工作簿(.xlsx)后再导入")
-    rows = read_table(filename, content, ALIASES)
+    rows = read_table(filename, content, ALIASES, replace(LIMITS, rows=MAX_IMPORT_ROWS))
     if not rows:
         raise BadRequest("文件中没有事项数据(第1行为表头,从第2行起每行一件事项)")
     missing = [c.header for c in REQUIRED_HEADERS if c.field not in rows[0].values]
     if missing:
         raise BadRequest(f"表头缺少以下列:{'、'.join(missing)};请使用导入模板")
-    if len(rows) > MAX_IMPORT_ROWS:
-        raise BadRequest(f"一次最多导入{MAX_IMPORT_ROWS}件事项,本文件有{len(rows)}件,请拆分后分批导入")
     checker = _Rows(session, actor)
     bad: list[dict] = []
     result = Result()
@@ -269,8 +269,8 @@ def template(session: Session, actor: Actor) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
-    sheet.append([c.header for c in COLUMNS])
-    sheet.append([example[c.field] for c in COLUMNS])
+    append_row(sheet, [c.header for c in COLUMNS])
+    append_row(sheet, [example[c.field] for c in COLUMNS])  # the category is the county's own text
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
@@ -296,7 +296,7 @@ def template(session: Session, actor: Actor) -> bytes:
         guide[f"{letter}{start}"] = f"{title}可选值"
         guide[f"{letter}{start}"].font = bold
         for n, value in enumerate(values, start=1):
-            guide[f"{letter}{start + n}"] = value
+            write_cell(guide[f"{letter}{start + n}"], value)
         target = get_column_letter(next(i for i, c in enumerate(COLUMNS, start=1) if c.header == title))
         check = DataValidation(type="list", allow_blank=True, showErrorMessage=True, errorTitle="取值不正确",
                                error=f"请从下拉列表中选择{title}",

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from xinfang.platform import clock
 from xinfang.platform.audit.log import record
-from xinfang.platform.errors import BadRequest
 from xinfang.platform.matters import exporting, importing
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.matters.routes import FILTERS, MatterFilters
@@ -18,9 +17,8 @@ from xinfang.platform.spreadsheets.writing import XLSX_TYPE, check_format, sprea
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Upload
 from xinfang.platform.web.openapi import SPREADSHEET
+from xinfang.platform.web.uploads import upload_bytes
 from xinfang.tenants.scope import ScopedSession
-
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 @get("/api/matters/export", opt={"permission": "matters:export", "writes": True, "produces": SPREADSHEET}, dependencies=FILTERS,
@@ -48,11 +46,9 @@ def _filters(filters: MatterFilters) -> dict:
 def import_matters(request: Request, db: NamedDependency[ScopedSession],
                    data: MultipartBody[Upload]) -> dict:
     actor = current_actor(request)
-    content = data.data.file.read(MAX_UPLOAD + 1)
-    if len(content) > MAX_UPLOAD:
-        raise BadRequest("文件超过10MB,请拆分后分批导入")
+    filename, content = upload_bytes(request, data)
     try:
-        result = importing.import_matters(db, actor, data.data.filename, content)
+        result = importing.import_matters(db, actor, filename, content)
     except Exception:
         db.rollback()
         raise

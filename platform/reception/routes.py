@@ -18,7 +18,7 @@ from xinfang.platform.errors import BadRequest, NotFound
 from xinfang.platform.ledgers.conversion import Options
 from xinfang.platform.ledgers.screening import matter_numbers, node_names
 from xinfang.platform.ledgers.sheets import check_target
-from xinfang.platform.ledgers.web import coerce, export_viewer, upload_bytes
+from xinfang.platform.ledgers.web import coerce, export_viewer
 from xinfang.platform.matters import views as matter_views
 from xinfang.platform.reception import register, rota, sheets
 from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
@@ -28,6 +28,7 @@ from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, Pag
 from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import visible_node, within
+from xinfang.platform.web.uploads import upload_bytes
 from xinfang.tenants.scope import ScopedSession
 
 READ, WRITE = "reception:read", "reception:write"
@@ -132,7 +133,7 @@ def export_rota(request: Request, db: NamedDependency[ScopedSession], node_id: F
 def import_rota(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[Upload],
                 node_id: FromQuery[OptionalId] = None) -> dict:
     target = check_target(db, node_id)
-    filename, content = upload_bytes(data.data)
+    filename, content = upload_bytes(request, data)
     count = sheets.import_rota(db, current_actor(request), target, filename, content)
     db.commit()
     return {"imported": count}
@@ -263,7 +264,7 @@ def export_records(request: Request, db: NamedDependency[ScopedSession], node_id
 def import_records(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[Upload],
                    node_id: FromQuery[OptionalId] = None) -> dict:
     target = check_target(db, node_id)
-    filename, content = upload_bytes(data.data)
+    filename, content = upload_bytes(request, data)
     count = sheets.import_register(db, current_actor(request), target, filename, content, clock.today())
     db.commit()
     return {"imported": count}

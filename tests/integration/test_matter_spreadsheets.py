@@ -317,7 +317,7 @@ def test_only_xlsx_files_with_the_right_headers(client, demo, system_session, mo
     assert empty.status_code == 400 and "没有事项" in empty.json()["message"]
     monkeypatch.setattr(importing, "MAX_IMPORT_ROWS", 3)
     too_many = _import(client, demo, _workbook(_good_rows(4)))
-    assert too_many.status_code == 400 and "最多导入3件" in too_many.json()["message"]
+    assert too_many.status_code == 400 and "最多导入3行" in too_many.json()["message"]
     assert _counts(system_session) == before
 
 
