@@ -4,7 +4,6 @@ every export survives hostile stored text (formulas, characters XML cannot hold)
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import functools
 import io
 
