@@ -29,7 +29,10 @@ READER = textwrap.dedent("""
         answer = {{"status": 200, "rows": len(rows)}}
     except BadRequest as exc:
         answer = {{"status": 400, "message": exc.message}}
-    answer["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    # VmHWM, not ru_maxrss: the latter keeps the forking test worker's peak across exec
+    with open("/proc/self/status") as f:
+        peak = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+    answer["peak_rss_mib"] = peak // 1024
     print(json.dumps(answer, ensure_ascii=False))
 """).format(limit=MEMORY_LIMIT)
 
