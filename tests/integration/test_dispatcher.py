@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from xinfang.platform import clock
 from xinfang.platform.extensions.hookspecs import JobSpec, hookimpl
-from xinfang.platform import clock
 from xinfang.platform.jobs import outbox
 from xinfang.platform.jobs.dispatcher import dispatch
 from xinfang.tenants.scope import Scope

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from xinfang.platform import clock
 from xinfang.platform.extensions.hookspecs import JobSpec, hookimpl
-from xinfang.platform import clock
 from xinfang.platform.jobs import outbox
 from xinfang.platform.jobs.embedded import run_pending
 from xinfang.platform.people.models import Person
