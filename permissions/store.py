@@ -15,7 +15,7 @@ from pathlib import Path
 import casbin
 from casbin import persist
 from sqlalchemy import Integer, String, UniqueConstraint, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from xinfang.permissions.roles import PERMISSION_LABELS, is_read_only
@@ -51,11 +51,13 @@ class PolicyVersion(Base):
 
 
 class TableAdapter(persist.Adapter):
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    """Reads the rules through ``bind``: an engine, or the connection a request already holds."""
+
+    def __init__(self, bind: Engine | Connection) -> None:
+        self.bind = read_only(bind) if isinstance(bind, Engine) else bind
 
     def load_policy(self, model) -> None:
-        with Session(read_only(self.engine)) as s:
+        with Session(self.bind) as s:
             for rule in s.scalars(select(CasbinRule).order_by(CasbinRule.id)):
                 persist.load_policy_line(", ".join((rule.ptype, rule.v0, rule.v1, rule.v2)), model)
 
@@ -98,10 +100,13 @@ def bump_version(session: Session) -> None:
                         .values(version=PolicyVersion.version + 1, changed_at=clock.now()))
 
 
-def current_version(engine: Engine) -> int:
+def current_version(bind: Engine | Connection) -> int:
+    query = select(PolicyVersion.version).where(PolicyVersion.id == 1)
+    if isinstance(bind, Connection):
+        return bind.execute(query).scalar() or 0
     # read-only: on SQLite it must not wait for the write lock a request in this thread may hold
-    with read_only(engine).connect() as conn:
-        return conn.execute(select(PolicyVersion.version).where(PolicyVersion.id == 1)).scalar() or 0
+    with read_only(bind).connect() as conn:
+        return conn.execute(query).scalar() or 0
 
 
 CHANNEL = "xinfang:policy"
@@ -122,9 +127,11 @@ def announce_change(redis_client) -> None:
 class PolicyStore:
     """role → set of permissions, reloaded when the stored version moves.
 
-    The version is re-read at most every ``check_seconds`` (so a change reaches every
-    process within that time even without Redis); with Redis, a message on ``CHANNEL``
-    makes the next lookup re-read it at once.
+    ``refresh(connection)`` re-reads the version at most every ``check_seconds`` (so a change
+    reaches every process within that time even without Redis; with Redis, a message on
+    ``CHANNEL`` makes the next refresh re-read it at once). The web guard calls it on the
+    connection it authenticates with, so a handler's permission checks never take a second
+    connection: ``permissions_of`` only reads memory, except for the very first load.
     """
 
     def __init__(self, engine: Engine, check_seconds: float = 2.0, redis_client=None) -> None:
@@ -160,24 +167,32 @@ class PolicyStore:
                     self._stopped.wait(5)
 
     def permissions_of(self, role: str) -> frozenset[str]:
-        self._refresh()
+        if self._version < 0:
+            self.refresh()
         return self._grants.get(role, frozenset())
 
-    def _refresh(self) -> None:
+    def refresh(self, connection: Connection | None = None) -> None:
+        """Reload if the stored version moved; through ``connection`` when given. While another
+        thread reloads, the loaded rules serve rather than anyone waiting."""
         now = time.monotonic()
         if now - self._checked_at < self.check_seconds:
             return
-        with self._lock:
+        if not self._lock.acquire(blocking=self._version < 0):
+            return
+        try:
             if now - self._checked_at < self.check_seconds:
                 return
-            version = current_version(self.engine)
+            bind = connection if connection is not None else self.engine
+            version = current_version(bind)
             if version != self._version:
-                self._grants = self._load()
+                self._grants = self._load(bind)
                 self._version = version
             self._checked_at = time.monotonic()
+        finally:
+            self._lock.release()
 
-    def _load(self) -> dict[str, frozenset[str]]:
-        enforcer = casbin.Enforcer(str(MODEL_PATH), TableAdapter(self.engine))
+    def _load(self, bind: Engine | Connection) -> dict[str, frozenset[str]]:
+        enforcer = casbin.Enforcer(str(MODEL_PATH), TableAdapter(bind))
         catalogue = set(PERMISSION_LABELS) | {f"{obj}:{act}" for _, obj, act in enforcer.get_policy()}
         return {role: frozenset(p for p in catalogue if enforcer.enforce(role, *p.split(":", 1)))
                 for role in {sub for sub, _, _ in enforcer.get_policy()}}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pluggy
+from anyio import CapacityLimiter, to_thread
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -37,7 +38,9 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
     settings = settings or Settings.from_env()
     check_trusted_proxies(settings.trusted_proxies)
     plugins = plugins or build_plugin_manager()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
+                         max_overflow=settings.db_max_overflow, pool_timeout=settings.db_pool_timeout,
+                         lock_timeout=settings.db_lock_timeout)
     redis_client = _redis(settings)
     state = State({
         "settings": settings,
@@ -62,11 +65,20 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         state=state,
         openapi_config=OpenAPIConfig(title="信访工作平台 API", version="0.1.0", path="/schema",
                                      render_plugins=[SwaggerRenderPlugin()]),
-        on_startup=[_sync_policy, _start_background],
+        on_startup=[_size_threads, _sync_policy, _start_background],
         on_shutdown=[_stop_background, lambda: state.policy.close(), lambda: engine.dispose()],
         debug=False,
         request_max_body_size=settings.upload_max_bytes + 1024 * 1024,  # the file plus its form
     )
+
+
+def _size_threads(app: Litestar) -> None:
+    """Handlers (and the guard's token check) run in anyio's default thread pool: give it the
+    configured size. Sessions still holding a connection after their handler are closed in
+    threads of their own limiter (web/guards.py), as many as the pool has connections."""
+    settings = app.state.settings
+    to_thread.current_default_thread_limiter().total_tokens = settings.handler_threads
+    app.state.cleanup_limiter = CapacityLimiter(settings.db_pool_size + settings.db_max_overflow)
 
 
 def _sync_policy(app: Litestar) -> None:

@@ -7,6 +7,10 @@ dramatiq actors and tests share the same session style. Every session carries a
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import deque
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,17 +57,55 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-def make_engine(database_url: str, **kwargs: Any) -> Engine:
+class DatabaseBusy(Exception):
+    """A connection or the write lock could not be had in time: the request is refused whole
+    (nothing was written) and the clerk is asked to try again (503)."""
+
+
+# The monotonic time by which the current request must have begun writing (set by the web
+# guard when the request arrives; unset for the CLI and jobs). Time spent queueing for a
+# handler thread counts, so a refusal comes within the budget of the request's arrival.
+write_deadline: ContextVar[float | None] = ContextVar("xinfang_write_deadline", default=None)
+
+
+def _wait_budget(limit: float) -> float:
+    """Seconds a write may still wait for its lock: ``limit``, or less near the deadline."""
+    deadline = write_deadline.get()
+    if deadline is None:
+        return limit
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise DatabaseBusy("the request waited too long for a handler before it could write")
+    return min(limit, remaining)
+
+
+def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 20, pool_timeout: float = 30.0,
+                lock_timeout: float = 30.0, **kwargs: Any) -> Engine:
+    """The engine for a URL. The web app passes its settings (short waits, a pool sized to its
+    handler threads); the CLI, workers and Alembic keep the patient defaults."""
+    if "poolclass" not in kwargs and not database_url.endswith(":memory:"):
+        kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout)
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
-        _configure_sqlite(engine)
+        engine = create_engine(database_url, connect_args={"timeout": lock_timeout, "check_same_thread": False},
+                               **kwargs)
+        _configure_sqlite(engine, lock_timeout)
         return engine
-    if "poolclass" not in kwargs:
-        kwargs.update(pool_size=10, max_overflow=20)
-    return create_engine(database_url, pool_pre_ping=True, **kwargs)
+    # a row lock (e.g. the matter counter) waited for longer than this fails the statement
+    options = f"-c lock_timeout={int(lock_timeout * 1000)}"
+    engine = create_engine(database_url, pool_pre_ping=True, connect_args={"options": options}, **kwargs)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY_OPTION):
+            return
+        budget = _wait_budget(lock_timeout)
+        if budget < lock_timeout:  # near the request's deadline: wait for locks only until then
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(budget * 1000))}")
+
+    return engine
 
 
 READ_ONLY_OPTION = "xinfang_read_only"
@@ -76,8 +118,52 @@ def read_only(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY_OPTION: True})
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, busy timeout, and BEGIN IMMEDIATE unless the caller said read-only."""
+class WriteGate:
+    """SQLite's one writer, queued first come first served inside the process.
+
+    SQLite's own busy handler polls with growing sleeps and no order: under a crowd of
+    writers the lock sits free between polls and the unlucky wait for the whole timeout. Here
+    a writer waits on an event that the previous one sets when it commits or rolls back, or
+    gives up after ``timeout`` seconds (``DatabaseBusy``). Other processes on the same file
+    still meet SQLite's busy timeout."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self._mutex = threading.Lock()
+        self._waiting: deque[threading.Event] = deque()
+        self._held = False
+
+    def acquire(self) -> None:
+        budget = _wait_budget(self.timeout)
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return
+            turn = threading.Event()
+            self._waiting.append(turn)
+        if turn.wait(budget):
+            return
+        with self._mutex:
+            if turn.is_set():  # handed over just as the wait ran out
+                return
+            self._waiting.remove(turn)
+        raise DatabaseBusy(f"waited {budget:.2f} s for the SQLite write lock")
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiting:
+                self._waiting.popleft().set()  # handed straight to the next writer
+            else:
+                self._held = False
+
+
+GATE_KEY = "xinfang_write_gate"
+
+
+def _configure_sqlite(engine: Engine, lock_timeout: float) -> None:
+    """WAL, foreign keys, busy timeout, and BEGIN IMMEDIATE (through the write gate) unless the
+    caller said read-only."""
+    gate = WriteGate(lock_timeout)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -85,11 +171,30 @@ def _configure_sqlite(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(lock_timeout * 1000)}")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        read_only = conn.get_execution_options().get(READ_ONLY_OPTION)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if conn.get_execution_options().get(READ_ONLY_OPTION):
+            conn.exec_driver_sql("BEGIN")
+            return
+        gate.acquire()
+        conn.info[GATE_KEY] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(conn.info)
+            raise
+
+    def _release(info: dict) -> None:
+        if info.pop(GATE_KEY, False):
+            gate.release()
+
+    # the gate opens when the transaction ends, however it ends
+    event.listen(engine, "commit", lambda conn: _release(conn.info))
+    event.listen(engine, "rollback", lambda conn: _release(conn.info))
+    event.listen(engine.pool, "checkin", lambda _dbapi, record: _release(record.info))
+    event.listen(engine.pool, "invalidate", lambda _dbapi, record, _exc: _release(record.info))
+

@@ -12,7 +12,10 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from xinfang.platform.db import DatabaseBusy
 
 from xinfang.tenants.scope import ScopeViolation
 
@@ -162,17 +165,58 @@ def handle_data_error(_: Request, exc: DataError) -> Response:
     return _json(400, "invalid_value", "提交的数据超出允许范围(过长、过大或含有不允许的字符),未作任何修改")
 
 
-def handle_operational(_: Request, exc: OperationalError) -> Response:
+BUSY_MESSAGE = "系统繁忙,本次提交未保存,请稍后重试"
+# PostgreSQL: lock_timeout ran out, a deadlock, a serialisation failure; SQLite: the file is locked
+_BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+
+
+def is_busy(exc: BaseException) -> bool:
+    """A wait for a connection or a lock ran out: nothing was written, and trying again helps."""
+    if isinstance(exc, DatabaseBusy | PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError):
+        return getattr(exc.orig, "sqlstate", None) in _BUSY_SQLSTATES or "database is locked" in str(exc.orig)
+    return False
+
+
+def handle_busy(_: Request, exc: Exception) -> Response:
+    log.warning("busy, asked the client to retry: %s", exc)
+    return _json(503, "busy", BUSY_MESSAGE, headers={"Retry-After": "1"})
+
+
+def handle_operational(request: Request, exc: OperationalError) -> Response:
+    if is_busy(exc):
+        return handle_busy(request, exc)
     log.error("database error: %s", exc)
     return _json(503, "database_unavailable", "数据库暂时不可用,请稍后再试")
 
 
-def handle_unexpected(_: Request, exc: Exception) -> Response:
+def handle_unexpected(request: Request, exc: Exception) -> Response:
+    if is_busy(exc):  # a DBAPIError other than OperationalError, e.g. psycopg's LockNotAvailable
+        return handle_busy(request, exc)
     log.exception("unexpected error", exc_info=exc)
     return _json(500, "internal_error", "服务器内部错误,请稍后重试;如果反复出现请联系管理员")
 
 
-EXCEPTION_HANDLERS = {
+SAVED_MESSAGE = "操作已保存;读取保存后的结果时出错,请刷新页面查看"
+
+
+def _committed_first(handler):
+    """After the request's session committed, nothing may tell the clerk it failed: the
+    failure is logged and the answer is the route's success status."""
+
+    def handle(request: Request, exc: Exception) -> Response:
+        if not getattr(request.state, "committed", False):
+            return handler(request, exc)
+        log.error("failed after the commit of %s %s", request.method, request.url.path, exc_info=exc)
+        status = request.route_handler.status_code or (201 if request.method == "POST" else 200)
+        return Response({"saved": True, "message": SAVED_MESSAGE}, status_code=200 if status == 204 else status,
+                        media_type="application/json")
+
+    return handle
+
+
+EXCEPTION_HANDLERS = {exc_type: _committed_first(handler) for exc_type, handler in {
     ClerkError: handle_clerk_error,
     ScopeViolation: handle_scope_violation,
     ValidationException: handle_validation,
@@ -180,5 +224,7 @@ EXCEPTION_HANDLERS = {
     IntegrityError: handle_integrity,
     OperationalError: handle_operational,
     DataError: handle_data_error,
+    DatabaseBusy: handle_busy,
+    PoolTimeout: handle_busy,
     Exception: handle_unexpected,
-}
+}.items()}

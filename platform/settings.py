@@ -49,6 +49,27 @@ class Settings:
     job_claim_seconds: int = 300
     # The largest uploaded file (and, with room for the form around it, request body) accepted.
     upload_max_bytes: int = 20 * 1024 * 1024
+    # Requests and database sessions, sized together (README, "Configuration"): handlers run in
+    # `handler_threads` threads, each holding at most one connection, so the pool
+    # (`db_pool_size` kept open plus `db_max_overflow` opened on demand) must hold at least as
+    # many. A request that cannot get a connection within `db_pool_timeout` seconds, or a write
+    # lock within `db_lock_timeout` seconds, is answered 503 "try again" rather than left waiting.
+    handler_threads: int = 48
+    db_pool_size: int = 16
+    db_max_overflow: int = 32
+    db_pool_timeout: float = 1.0
+    db_lock_timeout: float = 1.5
+
+    def __post_init__(self) -> None:
+        if min(self.handler_threads, self.db_pool_size) < 1 or self.db_max_overflow < 0:
+            raise ValueError("XINFANG_HANDLER_THREADS and XINFANG_DB_POOL_SIZE must be at least 1, "
+                             "XINFANG_DB_MAX_OVERFLOW at least 0")
+        if self.db_pool_size + self.db_max_overflow < self.handler_threads:
+            raise ValueError(f"XINFANG_DB_POOL_SIZE + XINFANG_DB_MAX_OVERFLOW ({self.db_pool_size} + "
+                             f"{self.db_max_overflow}) must be at least XINFANG_HANDLER_THREADS "
+                             f"({self.handler_threads}): every handler thread may hold a connection")
+        if self.db_pool_timeout <= 0 or self.db_lock_timeout <= 0:
+            raise ValueError("XINFANG_DB_POOL_TIMEOUT and XINFANG_DB_LOCK_TIMEOUT must be positive")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -69,6 +90,11 @@ class Settings:
             trusted_proxies=tuple(p.strip() for p in env.get("XINFANG_TRUSTED_PROXIES", "").split(",") if p.strip()),
             cookie_secure=env.get("XINFANG_COOKIE_SECURE", "").strip().lower() in ("1", "true", "yes", "on"),
             upload_max_bytes=int(env.get("XINFANG_UPLOAD_MAX_MB") or base.upload_max_bytes // 2**20) * 2**20,
+            handler_threads=int(env.get("XINFANG_HANDLER_THREADS") or base.handler_threads),
+            db_pool_size=int(env.get("XINFANG_DB_POOL_SIZE") or base.db_pool_size),
+            db_max_overflow=int(env.get("XINFANG_DB_MAX_OVERFLOW") or base.db_max_overflow),
+            db_pool_timeout=float(env.get("XINFANG_DB_POOL_TIMEOUT") or base.db_pool_timeout),
+            db_lock_timeout=float(env.get("XINFANG_DB_LOCK_TIMEOUT") or base.db_lock_timeout),
         )
 
     @property

@@ -86,7 +86,9 @@ def logout(session: Session, settings: Settings, token: str, address: str) -> bo
 
 
 def authenticate(session: Session, policy: PolicyStore, token: str, secret: str) -> Actor | None:
-    """The actor behind a token, with assignments read fresh (a revoke takes effect at once)."""
+    """The actor behind a token, with assignments read fresh (a revoke takes effect at once);
+    the policy is brought up to date on the same connection."""
+    policy.refresh(session.connection())
     row = session.execute(
         select(User).join(AuthSession, AuthSession.user_id == User.id)
         .where(AuthSession.token_hash == token_hash(token, secret), AuthSession.revoked_at.is_(None),

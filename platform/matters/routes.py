@@ -126,8 +126,9 @@ def list_matters(db: NamedDependency[ScopedSession], filters: MatterFilters, pag
 def register(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[MatterIn]) -> dict:
     actor = current_actor(request)
     matter = service.register(db, actor, data)
-    db.commit()
-    return views.detail(db, actor, matter)
+    answer = views.detail(db, actor, matter)
+    db.commit()  # last: the answer is ready, nothing after this can fail
+    return answer
 
 
 @get("/api/matters/{matter_id:int}", opt={"permission": "matters:read"}, sync_to_thread=True,

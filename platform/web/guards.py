@@ -10,13 +10,17 @@ operator-set password, checks the permission, and stores the scope the permissio
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import AsyncIterator
 
 from anyio import to_thread
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
+from xinfang.platform.db import write_deadline
 from xinfang.platform.errors import Forbidden, Unauthorized
 from xinfang.platform.web.addresses import client_address
 from xinfang.platform.web.csrf import check_csrf
@@ -47,6 +51,8 @@ def request_token(connection: ASGIConnection) -> str | None:
 
 
 async def permission_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    # the write-lock budget runs from the request's arrival (platform/db.py)
+    write_deadline.set(time.monotonic() + connection.app.state.settings.db_lock_timeout)
     permission = handler.opt.get("permission")
     state = connection.state
     state.scope = Scope.nothing()
@@ -85,11 +91,19 @@ def _authenticate(connection: ASGIConnection, token: str) -> Actor | None:
         return app_state.authenticate(session, app_state.policy, token, app_state.settings.secret_key)
 
 
-def provide_db(request: ASGIConnection) -> Iterator[ScopedSession]:
+async def provide_db(request: ASGIConnection) -> AsyncIterator[ScopedSession]:
     """The handler's session: limited to the scope the route's permission reaches.
 
     GET handlers read (a DEFERRED transaction on SQLite) unless their route says
-    ``opt={"writes": True}`` (e.g. an export, which appends an audit record)."""
+    ``opt={"writes": True}`` (e.g. an export, which appends an audit record).
+
+    Designed so that no crowd of requests can starve it: creating the session opens nothing
+    (the handler's thread takes one connection at its first query and gives it back at
+    commit); once committed, the session reads through the read engine, so reading the result
+    never queues for the write lock again, and ``request.state.committed`` makes any later
+    failure answer "saved" (errors.py). A session still holding a connection at the end is
+    closed in a thread of its own limiter, never in the handlers' pool: blocked handlers
+    holding every handler thread must not keep the lock holder from letting go."""
     state = request.app.state
     writes = request.method not in SAFE_METHODS or request.route_handler.opt.get("writes", False)
     session: ScopedSession = state.session_factory(scope=request.state.scope,
@@ -99,10 +113,19 @@ def provide_db(request: ASGIConnection) -> Iterator[ScopedSession]:
                              "name": actor.username if actor else "匿名",
                              "address": client_address(request),
                              "node_id": actor.home_node_id if actor else None}
+
+    @event.listens_for(session, "after_commit")
+    def _committed(_session: Session) -> None:
+        request.state.committed = True
+        session.bind = state.read_engine
+
     try:
         yield session
     finally:
-        session.close()
+        if session.in_transaction():
+            await to_thread.run_sync(session.close, limiter=state.cleanup_limiter)
+        else:
+            session.close()  # no connection: nothing to wait for
 
 
 def current_actor(request: ASGIConnection) -> Actor:
