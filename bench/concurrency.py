@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _benchdb import database  # noqa: E402
-from _writers import Run, drive, saved_markers, server  # noqa: E402
+from _benchdb import database
+from _writers import Run, drive, saved_markers, server
 
 
 def one(postgres: bool, writers: int, seconds: float) -> Run:

@@ -16,7 +16,6 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from xinfang.platform.db import DatabaseBusy
-
 from xinfang.tenants.scope import ScopeViolation
 
 log = logging.getLogger("xinfang.errors")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from _writers import drive, saved_markers, server  # noqa: E402
+from _writers import drive, saved_markers, server
 
 WRITERS, EACH = 45, 1
 # Far below the 30 s the stall took, far above any lock budget the server is given here.
