@@ -62,21 +62,20 @@ class DatabaseBusy(Exception):
     (nothing was written) and the clerk is asked to try again (503)."""
 
 
-# The monotonic time by which the current request must have begun writing (set by the web
-# guard when the request arrives; unset for the CLI and jobs). Time spent queueing for a
-# handler thread counts, so a refusal comes within the budget of the request's arrival.
+# The monotonic time by which the current request should have its turn to write (set by the
+# web guard when the request arrives; unset for the CLI and jobs). Time spent queueing for a
+# handler thread counts, so a writer that must wait is refused within the budget of its
+# arrival; a writer that finds the lock free always gets it, however slow the machine.
 write_deadline: ContextVar[float | None] = ContextVar("xinfang_write_deadline", default=None)
 
 
 def _wait_budget(limit: float) -> float:
-    """Seconds a write may still wait for its lock: ``limit``, or less near the deadline."""
+    """Seconds a write may wait for a lock held by another: ``limit``, or less (down to
+    nothing) near the request's deadline."""
     deadline = write_deadline.get()
     if deadline is None:
         return limit
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise DatabaseBusy("the request waited too long for a handler before it could write")
-    return min(limit, remaining)
+    return max(0.0, min(limit, deadline - time.monotonic()))
 
 
 def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 20, pool_timeout: float = 30.0,
@@ -102,7 +101,7 @@ def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 2
         if conn.get_execution_options().get(READ_ONLY_OPTION):
             return
         budget = _wait_budget(lock_timeout)
-        if budget < lock_timeout:  # near the request's deadline: wait for locks only until then
+        if budget < lock_timeout:  # near or past the request's deadline: wait for locks only until then
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(budget * 1000))}")
 
     return engine
@@ -134,14 +133,14 @@ class WriteGate:
         self._held = False
 
     def acquire(self) -> None:
-        budget = _wait_budget(self.timeout)
         with self._mutex:
             if not self._held:
                 self._held = True
                 return
             turn = threading.Event()
             self._waiting.append(turn)
-        if turn.wait(budget):
+        budget = _wait_budget(self.timeout)
+        if budget > 0 and turn.wait(budget):
             return
         with self._mutex:
             if turn.is_set():  # handed over just as the wait ran out

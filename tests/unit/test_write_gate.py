@@ -45,13 +45,13 @@ def test_a_writer_past_its_budget_is_refused_and_leaves_the_queue():
     gate.release()
 
 
-def test_a_request_past_its_deadline_is_refused_at_once():
+def test_a_request_past_its_deadline_gets_a_free_gate_but_does_not_wait():
     gate = WriteGate(timeout=60)
-    token = write_deadline.set(0.0)  # long past
+    token = write_deadline.set(0.0)  # long past: a slow machine, or a long queue for a thread
     try:
+        gate.acquire()  # free: taken, however late
         with pytest.raises(DatabaseBusy):
-            gate.acquire()
+            gate.acquire()  # held: refused at once instead of waiting 60 s
     finally:
         write_deadline.reset(token)
-    gate.acquire()
     gate.release()
