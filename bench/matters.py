@@ -47,7 +47,6 @@ from xinfang.platform.accounts.service import token_hash
 from xinfang.platform.app import create_app
 from xinfang.platform.cli import upgrade_database
 from xinfang.platform.db import make_engine
-from xinfang.platform.sessions import make_session_factory
 from xinfang.platform.matters import vocabulary
 from xinfang.platform.matters.models import (
     Matter,
@@ -57,6 +56,7 @@ from xinfang.platform.matters.models import (
     MatterUnit,
 )
 from xinfang.platform.privacy.identity import check_digit
+from xinfang.platform.sessions import make_session_factory
 from xinfang.platform.settings import Settings
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope
@@ -286,7 +286,7 @@ class Generator:
                                    **unit.ancestry_with_self()})
         petitioners = []
         if rng.random() < 0.35:
-            for n in range(min(headcount, 5)):
+            for _ in range(min(headcount, 5)):
                 petitioners.append({
                     "matter_id": matter_id, "person_id": None,
                     "name": rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.randint(1, 2))),

@@ -10,21 +10,33 @@ other core module, so the core may reorganise everything behind this list.
 from __future__ import annotations
 
 from xinfang.permissions.actor import Actor, authorize
+from xinfang.platform import clock
 from xinfang.platform.calendar.service import WEEKDAYS, WorkCalendar, load_calendar
 from xinfang.platform.campaigns import service as campaigns
-from xinfang.platform.campaigns.registry import campaign_type
 from xinfang.platform.campaigns.models import Campaign, CampaignPhase, DutyTick
-from xinfang.platform import clock
+from xinfang.platform.campaigns.registry import campaign_type
 from xinfang.platform.db import Base, UTCDateTime, read_only
 from xinfang.platform.documents import service as documents
 from xinfang.platform.documents.models import DONE, Document
 from xinfang.platform.documents.registry import TEMPLATE_DIR, Field, template
 from xinfang.platform.documents.rendering import cn_date
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
+from xinfang.platform.extensions.hookspecs import (
+                                                   CampaignType,
+                                                   ChecklistItemSpec,
+                                                   ChecklistSpec,
+                                                   DocumentSpec,
+                                                   JobSpec,
+                                                   MetricSpec,
+                                                   MigrationSpec,
+                                                   NavItem,
+                                                   PageSpec,
+                                                   PermissionSpec,
+                                                   PhaseSpec,
+                                                   RoleSpec,
+                                                   hookimpl,
+)
 from xinfang.platform.extensions.manager import plugins_of
-from xinfang.platform.extensions.hookspecs import (CampaignType, ChecklistItemSpec, ChecklistSpec, DocumentSpec,
-                                                   JobSpec, MetricSpec, MigrationSpec, NavItem, PageSpec,
-                                                   PermissionSpec, PhaseSpec, RoleSpec, hookimpl)
 from xinfang.platform.jobs.outbox import enqueue
 from xinfang.platform.jobs.periodic import PeriodicTask
 from xinfang.platform.ledgers import backlog, screening

@@ -14,14 +14,14 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from xinfang.permissions.store import PolicyStore, announce_change, sync_policy
-from xinfang.platform.accounts.service import authenticate
 from xinfang.platform import models  # noqa: F401  (registers every table and the audit listeners)
+from xinfang.platform.accounts.service import authenticate
 from xinfang.platform.db import make_engine, read_only
-from xinfang.platform.sessions import make_session_factory
 from xinfang.platform.errors import EXCEPTION_HANDLERS
 from xinfang.platform.extensions.manager import build_plugin_manager, plugin_route_handlers
 from xinfang.platform.jobs.embedded import EmbeddedExecutor
 from xinfang.platform.jobs.periodic import EmbeddedRunner
+from xinfang.platform.sessions import make_session_factory
 from xinfang.platform.settings import Settings
 from xinfang.platform.web.addresses import check_trusted_proxies
 from xinfang.platform.web.body_policy import body_policy

@@ -24,11 +24,11 @@ _source: Source | None = None
 def now() -> dt.datetime:
     """The current instant, timezone-aware, in UTC."""
     if _source is None:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
     moment = _source()
     if moment.tzinfo is None:
         raise ValueError("the clock's source must return an aware datetime")
-    return moment.astimezone(dt.timezone.utc)
+    return moment.astimezone(dt.UTC)
 
 
 def today() -> dt.date:

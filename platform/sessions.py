@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import Engine
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from xinfang.platform.audit.keys import AuditKeys

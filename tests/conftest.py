@@ -56,8 +56,8 @@ test_plugins.__test__ = False  # a helper, not a test
 def _migrate(url: str) -> None:
     from xinfang.permissions.store import sync_policy
     from xinfang.platform.db import make_engine
-    from xinfang.platform.sessions import make_session_factory
     from xinfang.platform.migrate import upgrade
+    from xinfang.platform.sessions import make_session_factory
     from xinfang.tenants.scope import Scope
 
     plugins = test_plugins()
@@ -207,7 +207,7 @@ def system_session(app):
 
 
 @pytest.fixture
-def demo(app, system_session) -> "Demo":
+def demo(app, system_session) -> Demo:
     from xinfang.platform import demo as demo_data
 
     demo_data.load(system_session)

@@ -6,11 +6,6 @@ Create Date: 2026-11-22
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
-
-import xinfang.platform.db
-
 revision = '0015'
 down_revision = ('0005', '0006', '0007', '0009', '0010', '0012', '0013')
 branch_labels = None

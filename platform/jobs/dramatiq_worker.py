@@ -65,8 +65,8 @@ def session_factory() -> sessionmaker:
         if _factory is None:
             from xinfang.platform import models  # noqa: F401  (every mapper, the audit listeners)
             from xinfang.platform.db import make_engine
-            from xinfang.platform.sessions import make_session_factory
             from xinfang.platform.extensions.manager import build_plugin_manager
+            from xinfang.platform.sessions import make_session_factory
 
             _factory = make_session_factory(make_engine(settings.database_url), settings,
                                             plugins=build_plugin_manager())

@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
-from xinfang.platform.api import Campaign, campaigns, COLUMN, Level, Node
+from xinfang.platform.api import COLUMN, Campaign, Level, Node, campaigns
 
 _ALL = {"skip_scope": True}
 

@@ -27,9 +27,28 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from xinfang.platform.api import (
-    Campaign, campaigns, ChecklistItemSpec, ChecklistSpec, clock, cycle, Document, DONE, DutyTick, LEADER_KINDS,
-    Level, load_calendar, Node, PeriodicTask, read_only, RotaDuty, Scope, ScreeningEntry, Submission,
-    week_violations, WEEKDAYS, WorkCalendar
+    DONE,
+    LEADER_KINDS,
+    WEEKDAYS,
+    Campaign,
+    ChecklistItemSpec,
+    ChecklistSpec,
+    Document,
+    DutyTick,
+    Level,
+    Node,
+    PeriodicTask,
+    RotaDuty,
+    Scope,
+    ScreeningEntry,
+    Submission,
+    WorkCalendar,
+    campaigns,
+    clock,
+    cycle,
+    load_calendar,
+    read_only,
+    week_violations,
 )
 from xinfang.plugins.petition_month import figures
 from xinfang.plugins.petition_month.areas import nodes_under, within

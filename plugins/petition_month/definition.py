@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xinfang.platform.api import CampaignType, ChecklistItemSpec, FIVE_ONES
+from xinfang.platform.api import FIVE_ONES, CampaignType, ChecklistItemSpec
 from xinfang.plugins.petition_month import documents, metrics
 from xinfang.plugins.petition_month.duties import ANNEXES, CHECKLISTS, KEY, NAME, PHASES, SOURCE
 

@@ -26,9 +26,37 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang.platform.api import (
-    Actor, campaign_type, clock, plugins_of, backlog, BACKLOG, BacklogEntry, BadRequest, Campaign, CampaignPhase, campaigns, cn_date, DocumentSpec,
-    Field, LABELS, Layout, Level, Matter, Node, ReceptionRecord, register, REGISTER, rota, ROTA, RotaDuty,
-    screening, SCREENING, ScreeningEntry, template, TEMPLATE_DIR, WEEKDAYS
+    BACKLOG,
+    LABELS,
+    REGISTER,
+    ROTA,
+    SCREENING,
+    TEMPLATE_DIR,
+    WEEKDAYS,
+    Actor,
+    BacklogEntry,
+    BadRequest,
+    Campaign,
+    CampaignPhase,
+    DocumentSpec,
+    Field,
+    Layout,
+    Level,
+    Matter,
+    Node,
+    ReceptionRecord,
+    RotaDuty,
+    ScreeningEntry,
+    backlog,
+    campaign_type,
+    campaigns,
+    clock,
+    cn_date,
+    plugins_of,
+    register,
+    rota,
+    screening,
+    template,
 )
 from xinfang.plugins.petition_month import figures, metrics
 from xinfang.plugins.petition_month.areas import areas, name_of, window, within

@@ -28,8 +28,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinfang.platform.api import (
-    BacklogEntry, cycle, Level, Matter, MatterEvent, MatterOwnership, MatterOwnershipItem, Node, OPEN_STATES,
-    ReceptionRecord, RotaDuty, ScreeningEntry, Submission, WorkCalendar
+    OPEN_STATES,
+    BacklogEntry,
+    Level,
+    Matter,
+    MatterEvent,
+    MatterOwnership,
+    MatterOwnershipItem,
+    Node,
+    ReceptionRecord,
+    RotaDuty,
+    ScreeningEntry,
+    Submission,
+    WorkCalendar,
+    cycle,
 )
 from xinfang.plugins.petition_month.areas import nodes_under, within
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from xinfang.platform.api import clock, load_calendar, MetricSpec, Node, WorkCalendar
+from xinfang.platform.api import MetricSpec, Node, WorkCalendar, clock, load_calendar
 from xinfang.plugins.petition_month import figures
 from xinfang.plugins.petition_month.areas import areas, window
 

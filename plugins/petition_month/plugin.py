@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xinfang.platform.api import hookimpl, PermissionSpec
+from xinfang.platform.api import PermissionSpec, hookimpl
 from xinfang.plugins.petition_month import autoticks, documents, routes
 from xinfang.plugins.petition_month.definition import PETITION_MONTH
 

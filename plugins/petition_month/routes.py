@@ -16,8 +16,23 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 
 from xinfang.platform.api import (
-    COLUMN, BadRequest, Bounded, Campaign, Document, Id, Level, Line, Name, Node, NotFound, OptionalId, Scope,
-    ScopedSession, clock, current_actor, visible_node,
+    COLUMN,
+    BadRequest,
+    Bounded,
+    Campaign,
+    Document,
+    Id,
+    Level,
+    Line,
+    Name,
+    Node,
+    NotFound,
+    OptionalId,
+    Scope,
+    ScopedSession,
+    clock,
+    current_actor,
+    visible_node,
 )
 from xinfang.platform.api import documents as documents_service
 from xinfang.plugins.petition_month import documents

@@ -72,8 +72,8 @@ def synced_plugins(settings):
     then has no change to announce over Redis (the test below covers when it has)."""
     from xinfang.permissions.store import sync_policy
     from xinfang.platform.db import make_engine
-    from xinfang.platform.sessions import make_session_factory
     from xinfang.platform.extensions.manager import build_plugin_manager
+    from xinfang.platform.sessions import make_session_factory
     from xinfang.tenants.scope import Scope
 
     plugins = build_plugin_manager()

@@ -4,8 +4,15 @@ installed plugins; every route, task, job and template comes through the hooks."
 from __future__ import annotations
 
 from tests.conftest import test_plugins
-from xinfang.platform.extensions.manager import (DEFAULT_PLUGINS, plugin_jobs, plugin_navigation, plugin_pages,
-                                                 plugin_periodic_tasks, plugin_route_handlers, plugin_templates)
+from xinfang.platform.extensions.manager import (
+    DEFAULT_PLUGINS,
+    plugin_jobs,
+    plugin_navigation,
+    plugin_pages,
+    plugin_periodic_tasks,
+    plugin_route_handlers,
+    plugin_templates,
+)
 
 
 def test_the_core_registers_through_the_hooks():

@@ -23,8 +23,8 @@ from tests.conftest import REDIS_URL, service_missing
 from tests.entry_points import entry_point_folder
 from tests.integration.jobs_fixture import EFFECT_JOB, HEARTBEAT_EVERY, effects, metadata, starts, ticks
 from xinfang.platform.db import make_engine, read_only
-from xinfang.platform.sessions import make_session_factory
 from xinfang.platform.jobs import outbox
+from xinfang.platform.sessions import make_session_factory
 from xinfang.tenants.scope import Scope
 
 pytestmark = pytest.mark.redis

@@ -7,9 +7,23 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from xinfang.platform.api import (COLUMN, CampaignType, ChecklistItemSpec, ChecklistSpec, Level, Matter, MetricSpec,
-                                  MigrationSpec, NavItem, Node, PageSpec, PermissionSpec, PhaseSpec, RoleSpec,
-                                  hookimpl)
+from xinfang.platform.api import (
+    COLUMN,
+    CampaignType,
+    ChecklistItemSpec,
+    ChecklistSpec,
+    Level,
+    Matter,
+    MetricSpec,
+    MigrationSpec,
+    NavItem,
+    Node,
+    PageSpec,
+    PermissionSpec,
+    PhaseSpec,
+    RoleSpec,
+    hookimpl,
+)
 from xinfang_example_campaign import routes
 
 
