@@ -204,7 +204,7 @@ class RecusalBody(Bounded):
 
 @post("/api/matters/{matter_id:int}/recusals", opt={"permission": "matters:act"}, sync_to_thread=True,
       summary="声明与本事项有直接利害关系并回避(条例第二十八条)")
-def recuse(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[int],
+def recuse(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id],
            data: JSONBody[RecusalBody]) -> dict:
     actor = current_actor(request)
     matter = get_matter(db, matter_id)
