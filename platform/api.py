@@ -57,6 +57,7 @@ from xinfang.platform.web.guards import AUTHENTICATED, PUBLIC, current_actor
 from xinfang.platform.web.inputs import Bounded, Id, Line, Name, OptionalId
 from xinfang.platform.web.subtree import visible_node
 from xinfang.tenants.levels import COLUMN, LABELS, Level
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node, NodeBound
 from xinfang.tenants.scope import Scope, ScopedSession
 
@@ -67,7 +68,7 @@ __all__ = [
     # sessions, scope, tables of a plugin's own
     "Base", "NodeBound", "UTCDateTime", "Scope", "ScopedSession", "read_only",
     # the tenant tree, actors
-    "Node", "Level", "LABELS", "COLUMN", "Actor", "authorize", "current_actor", "visible_node",
+    "Node", "Level", "LABELS", "COLUMN", "Actor", "authorize", "current_actor", "visible_node", "get_or_404",
     "PUBLIC", "AUTHENTICATED",
     # bounded request types (a clear 400 for out-of-range input; docs/facade.md)
     "Bounded", "Id", "Line", "Name", "OptionalId",

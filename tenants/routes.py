@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import select
 
 from xinfang.permissions.actor import authorize
-from xinfang.platform.errors import BadRequest, Forbidden, NotFound
+from xinfang.platform.errors import BadRequest, Forbidden
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Code, Id, Name, OptionalId, PageNumber, PerPage, Upload
 from xinfang.platform.web.paging import Page, page_of
@@ -18,15 +18,13 @@ from xinfang.platform.web.uploads import upload_bytes
 from xinfang.tenants import tree
 from xinfang.tenants.importer import import_tree
 from xinfang.tenants.levels import Level
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
 
 
 def get_node(db: NamedDependency[ScopedSession], node_id: int | None) -> Node:
-    node = db.get(Node, node_id) if node_id is not None else None
-    if node is None:
-        raise NotFound("节点不存在或不在您的管辖范围内")
-    return node
+    return get_or_404(db, Node, node_id, "节点")
 
 
 @get("/api/nodes", opt={"permission": "tenants:read"}, sync_to_thread=True, summary="组织架构节点列表")

@@ -28,6 +28,7 @@ from xinfang.platform.web.guards import (
 from xinfang.platform.web.inputs import Code, Id, Name, OptionalId, PageNumber, PerPage, Secret
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.levels import Level
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope, ScopedSession
 
@@ -139,17 +140,11 @@ class UserPatch:
 def _node(db: NamedDependency[ScopedSession], node_id: int | None) -> Node | None:
     if node_id is None:
         return None
-    node = db.get(Node, node_id)
-    if node is None:
-        raise NotFound("节点不存在或不在您的管辖范围内")
-    return node
+    return get_or_404(db, Node, node_id, "节点")
 
 
 def _user(db: NamedDependency[ScopedSession], user_id: FromPath[Id]) -> User:
-    user = db.get(User, user_id)
-    if user is None:
-        raise NotFound("用户不存在或不在您的管辖范围内")
-    return user
+    return get_or_404(db, User, user_id, "用户")
 
 
 def _as_operator(actor, node: Node | None) -> bool:
@@ -244,9 +239,7 @@ def grant(request: Request, db: NamedDependency[ScopedSession], user_id: FromPat
 @delete("/api/users/{user_id:int}/roles/{assignment_id:int}", opt={"permission": "roles:grant"},
         sync_to_thread=True, summary="撤销角色", status_code=200)
 def revoke(request: Request, db: NamedDependency[ScopedSession], user_id: FromPath[Id], assignment_id: FromPath[Id]) -> dict:
-    assignment = db.get(RoleAssignment, assignment_id)
-    if assignment is None or assignment.user_id != user_id:
-        raise NotFound("角色授予记录不存在或不在您的管辖范围内")
+    assignment = get_or_404(db, RoleAssignment, assignment_id, "角色授予记录", accept=lambda a: a.user_id == user_id)
     service.revoke_role(db, current_actor(request), assignment, _node(db, assignment.node_id))
     db.commit()
     return {"message": "已撤销", "id": assignment_id}

@@ -16,29 +16,23 @@ from xinfang.platform import clock
 from xinfang.platform.campaigns import service
 from xinfang.platform.campaigns.models import Campaign, CampaignPhase
 from xinfang.platform.campaigns.registry import campaign_type, campaign_types, describe
-from xinfang.platform.errors import BadRequest, Forbidden, NotFound
+from xinfang.platform.errors import BadRequest, Forbidden
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Bounded, Code, Id, Line, Name, Note, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope, ScopedSession
 
 
 def get_campaign(db: ScopedSession, campaign_id: int) -> Campaign:
-    campaign = db.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound("专项活动不存在或不在您的范围内")
-    return campaign
+    return get_or_404(db, Campaign, campaign_id, "专项活动", message="专项活动不存在或不在您的范围内")
 
 
 def _node(db: ScopedSession, node_id: int | None, request: Request) -> Node:
-    node = db.get(Node, node_id) if node_id is not None else None
     if node_id is None:
-        home = current_actor(request).home_node_id
-        node = db.get(Node, home) if home else None
-    if node is None:
-        raise NotFound("节点不存在或不在您的管辖范围内")
-    return node
+        node_id = current_actor(request).home_node_id or None
+    return get_or_404(db, Node, node_id, "节点")
 
 
 def _summary(db: ScopedSession, campaign: Campaign, request: Request) -> dict:

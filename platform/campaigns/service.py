@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor, authorize
 from xinfang.platform.campaigns.models import Campaign, CampaignAccess, CampaignPhase, CampaignScope, DutyTick
-from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
+from xinfang.platform.errors import BadRequest, Conflict, Forbidden
 from xinfang.platform.extensions.hookspecs import CampaignType, ChecklistItemSpec, ChecklistSpec
 from xinfang.platform.extensions.manager import plugins_of
 from xinfang.tenants.levels import COLUMN, Level
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -43,9 +44,7 @@ def enable(session: Session, actor: Actor, ctype: CampaignType, title: str, scop
         raise BadRequest("请选择开展活动的范围(整个县,或若干乡镇/街道)")
     roots = []
     for node_id in scope_ids:
-        node = session.get(Node, node_id)
-        if node is None or not authorize(actor, node, "campaigns", "manage"):
-            raise NotFound("所选范围不存在或不在您的管辖范围内")
+        node = get_or_404(session, Node, node_id, "所选范围", accept=lambda n: authorize(actor, n, "campaigns", "manage"))
         if node.level not in (Level.COUNTY, Level.TOWNSHIP):
             raise BadRequest("活动范围应为县或乡镇(街道)")
         roots.append(node)

@@ -16,13 +16,14 @@ from sqlalchemy import select
 from xinfang.platform.audit.log import record
 from xinfang.platform.documents import service
 from xinfang.platform.documents.models import STATUSES, Document
-from xinfang.platform.errors import BadRequest, NotFound
+from xinfang.platform.errors import BadRequest
 from xinfang.platform.extensions.manager import plugin_templates
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage, Upload
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.uploads import upload_bytes
 from xinfang.tenants.levels import COLUMN, Level
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
 
@@ -30,10 +31,7 @@ READ, CREATE, VERIFY = "documents:read", "documents:create", "documents:verify"
 
 
 def get_document(db: ScopedSession, document_id: int) -> Document:
-    document = db.get(Document, document_id)
-    if document is None:
-        raise NotFound("文书不存在或不在您的管辖范围内")
-    return document
+    return get_or_404(db, Document, document_id, "文书")
 
 
 @get("/api/documents/templates", opt={"permission": READ}, sync_to_thread=False,
@@ -48,9 +46,7 @@ def list_documents(db: NamedDependency[ScopedSession], node_id: FromQuery[Option
                    page: FromQuery[PageNumber] = 1, per_page: FromQuery[PerPage] = 50) -> Page:
     query = select(Document)
     if node_id is not None:
-        node = db.get(Node, node_id)
-        if node is None:
-            raise NotFound("单位不存在或不在您的管辖范围内")
+        node = get_or_404(db, Node, node_id, "单位")
         query = query.where(getattr(Document, COLUMN[Level(node.level)]) == node.id)
     if kind is not None:
         query = query.where(Document.kind == kind)

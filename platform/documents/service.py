@@ -27,6 +27,7 @@ from xinfang.platform.documents.registry import get_template, registered_templat
 from xinfang.platform.documents.rendering import RENDERER, render_pdf
 from xinfang.platform.errors import Conflict, Forbidden, NotFound
 from xinfang.platform.jobs.outbox import enqueue
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope
 
@@ -44,9 +45,7 @@ def inputs_digest(inputs: dict[str, Any]) -> str:
 def request_document(db: Session, actor: Actor, kind: str, node_id: int, inputs: Any) -> Document:
     """Store a pending document and its render job (the caller commits both together)."""
     spec = get_template(db, kind)
-    node = db.get(Node, node_id)
-    if node is None:
-        raise NotFound("单位不存在或不在您的管辖范围内")
+    node = get_or_404(db, Node, node_id, "单位")
     if not authorize(actor, node, "documents", "create"):
         raise Forbidden("您无权为该单位生成文书")
     clean = spec.clean(inputs)

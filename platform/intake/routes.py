@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from xinfang.platform import clock
 from xinfang.platform.calendar.service import load_calendar
-from xinfang.platform.errors import BadRequest, NotFound
+from xinfang.platform.errors import BadRequest
 from xinfang.platform.intake import service
 from xinfang.platform.intake.models import DispatchNotice, IntakeCase
 from xinfang.platform.ledgers.screening import matter_numbers, node_names
@@ -20,23 +20,18 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Id, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import within
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.scope import ScopedSession
 
 READ, WRITE, REPLY = "intake:read", "intake:write", "intake:reply"
 
 
 def _case(db: ScopedSession, case_id: int) -> IntakeCase:
-    case = db.get(IntakeCase, case_id)
-    if case is None:
-        raise NotFound("受理登记不存在或不在您的管辖范围内")
-    return case
+    return get_or_404(db, IntakeCase, case_id, "受理登记")
 
 
 def _notice(db: ScopedSession, notice_id: int) -> DispatchNotice:
-    notice = db.get(DispatchNotice, notice_id)
-    if notice is None:
-        raise NotFound("分流指派通知单不存在或不在您的管辖范围内")
-    return notice
+    return get_or_404(db, DispatchNotice, notice_id, "分流指派通知单")
 
 
 def _case_rows(request: Request, db: ScopedSession, cases: list[IntakeCase]) -> list[dict]:

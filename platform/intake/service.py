@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
 from xinfang.platform.calendar.service import WorkCalendar
-from xinfang.platform.errors import BadRequest, Conflict, NotFound
+from xinfang.platform.errors import BadRequest, Conflict
 from xinfang.platform.intake.models import VISITOR_FIELDS, DispatchNotice, IntakeCase
 from xinfang.platform.ledgers.conversion import Options, Source, open_matter
 from xinfang.platform.ledgers.limits import too_long
@@ -27,6 +27,7 @@ from xinfang.platform.matters.rules import rules_for
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.web.inputs import Bounded, Code, Count, Days, Id, IdNumber, Line, LongText, Name, Note, Phone
 from xinfang.tenants.levels import Level
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 
 TRIAGE = {"dispatch": "分流交办", "on_spot": "当场调处化解", "matter": "登记为信访事项",
@@ -74,9 +75,7 @@ class ReturnIn(Bounded):
 
 
 def register(session: Session, actor: Actor, data: CaseIn, today: dt.date) -> IntakeCase:
-    node = session.get(Node, data.node_id)
-    if node is None:
-        raise NotFound("单位不存在或不在您的管辖范围内")
+    node = get_or_404(session, Node, data.node_id, "单位")
     received = data.received_on or today
     party = Party(data.visitor_name, data.visitor_id_number, data.visitor_phone, data.visitor_address)
     problems = party_problems(party, "来访人")
@@ -138,9 +137,7 @@ def triage(session: Session, actor: Actor, case: IntakeCase, data: TriageIn, tod
 
 
 def _dispatch(session: Session, case: IntakeCase, data: TriageIn, on: dt.date, calendar: WorkCalendar) -> DispatchNotice:
-    unit = session.get(Node, data.unit_id) if data.unit_id is not None else None
-    if unit is None:
-        raise NotFound("承办单位不存在或不在本受理室的分流范围内")
+    unit = get_or_404(session, Node, data.unit_id, "承办单位", message="承办单位不存在或不在本受理室的分流范围内")
     if unit.level not in UNIT_LEVELS or unit.id == case.node_id:
         raise BadRequest("承办单位应为本级管辖的部门、乡镇(街道)或村(社区)")
     if data.due_on is not None:

@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
-from xinfang.platform.errors import BadRequest, Conflict, NotFound
+from xinfang.platform.errors import BadRequest, Conflict
 from xinfang.platform.ledgers import vocabulary as v
 from xinfang.platform.ledgers.limits import too_long
 from xinfang.platform.ledgers.models import BacklogEntry
@@ -24,6 +24,7 @@ from xinfang.platform.matters.models import Matter, MatterPetitioner
 from xinfang.platform.matters.states import OPEN_STATES, STATES
 from xinfang.platform.privacy.fields import PROTECTED_NOTICE
 from xinfang.platform.web.inputs import Bounded, Code, Id, Name, Note
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 
 MAX_CANDIDATES = 500
@@ -50,10 +51,7 @@ UPDATABLE = ("reasons", "cause", "leader", "task_team", "plan", "minutes", "stab
 
 
 def matter_of(session: Session, matter_id: int | None) -> Matter:
-    matter = session.get(Matter, matter_id) if matter_id is not None else None
-    if matter is None:
-        raise NotFound("信访事项不存在或不在您的管辖范围内")
-    return matter
+    return get_or_404(session, Matter, matter_id, "信访事项")
 
 
 def problems(session: Session, data: BacklogIn, today: dt.date) -> list[str]:
@@ -97,10 +95,7 @@ def create(session: Session, actor: Actor, data: BacklogIn, today: dt.date) -> B
 
 
 def _node(session: Session, node_id: int) -> Node:
-    node = session.get(Node, node_id)
-    if node is None:
-        raise NotFound("单位不存在或不在您的管辖范围内")
-    return node
+    return get_or_404(session, Node, node_id, "单位")
 
 
 def add(session: Session, actor: Actor, node: Node, matter: Matter, data: BacklogIn, today: dt.date) -> BacklogEntry:

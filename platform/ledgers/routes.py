@@ -14,7 +14,6 @@ from sqlalchemy import and_, not_, select
 
 from xinfang.platform import clock
 from xinfang.platform.audit.log import record
-from xinfang.platform.errors import NotFound
 from xinfang.platform.ledgers import backlog, screening, sheets
 from xinfang.platform.ledgers import vocabulary as v
 from xinfang.platform.ledgers.backlog import BacklogIn
@@ -31,16 +30,14 @@ from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import within
 from xinfang.platform.web.uploads import upload_bytes
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.scope import ScopedSession
 
 READ, WRITE = "ledgers:read", "ledgers:write"
 
 
 def _entry(db: ScopedSession, entry_id: int) -> ScreeningEntry:
-    entry = db.get(ScreeningEntry, entry_id)
-    if entry is None:
-        raise NotFound("排查记录不存在或不在您的管辖范围内")
-    return entry
+    return get_or_404(db, ScreeningEntry, entry_id, "排查记录")
 
 
 def _screening_rows(db: ScopedSession, entries: list[ScreeningEntry], today: dt.date, viewer=None) -> list[dict]:
@@ -159,10 +156,7 @@ def import_screening(request: Request, db: NamedDependency[ScopedSession], data:
 
 
 def _backlog(db: ScopedSession, backlog_id: int) -> BacklogEntry:
-    entry = db.get(BacklogEntry, backlog_id)
-    if entry is None:
-        raise NotFound("积案化解记录不存在或不在您的管辖范围内")
-    return entry
+    return get_or_404(db, BacklogEntry, backlog_id, "积案化解记录")
 
 
 def _backlog_rows(request: Request, db: ScopedSession, entries: list[BacklogEntry]) -> list[dict]:

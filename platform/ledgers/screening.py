@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
-from xinfang.platform.errors import BadRequest, NotFound
+from xinfang.platform.errors import BadRequest
 from xinfang.platform.ledgers import vocabulary as v
 from xinfang.platform.ledgers.conversion import Options, Source, open_matter
 from xinfang.platform.ledgers.limits import too_long
@@ -25,6 +25,7 @@ from xinfang.platform.matters.rules import rules_for
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Note, Phone
 from xinfang.tenants.levels import Level
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 
 SCREENED_LEVELS = (Level.TOWNSHIP, Level.VILLAGE, Level.GRID)
@@ -60,10 +61,7 @@ UPDATABLE = ("category", "summary", "other_parties", "headcount", "risks", "resp
 
 
 def node_of(session: Session, node_id: int | None) -> Node:
-    node = session.get(Node, node_id) if node_id is not None else None
-    if node is None:
-        raise NotFound("单位不存在或不在您的管辖范围内")
-    return node
+    return get_or_404(session, Node, node_id, "单位")
 
 
 def problems(session: Session, node: Node, data: ScreeningIn, today: dt.date) -> list[str]:

@@ -14,7 +14,7 @@ from sqlalchemy import Select, select
 from xinfang.permissions.actor import authorize
 from xinfang.platform import clock
 from xinfang.platform.audit.log import record
-from xinfang.platform.errors import BadRequest, Forbidden, NotFound
+from xinfang.platform.errors import BadRequest, Forbidden
 from xinfang.platform.matters import recusals, service, views
 from xinfang.platform.matters.models import CountyRules, FollowUp, Matter, MatterPetitioner
 from xinfang.platform.matters.ownership import MatterOwnership
@@ -25,6 +25,7 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Bounded, Code, Days, Id, Note, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.levels import COLUMN, Level
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession, visible_count
 
@@ -32,10 +33,7 @@ SORTS = {"received_on": Matter.received_on, "due_on": Matter.due_on, "number": M
 
 
 def get_matter(db: ScopedSession, matter_id: int) -> Matter:
-    matter = db.get(Matter, matter_id)
-    if matter is None:
-        raise NotFound("信访事项不存在或不在您的管辖范围内")
-    return matter
+    return get_or_404(db, Matter, matter_id, "信访事项")
 
 
 @dataclasses.dataclass
@@ -61,9 +59,7 @@ class MatterFilters:
 
     def apply(self, db: ScopedSession, query: Select) -> Select:
         if self.node_id is not None:
-            node = db.get(Node, self.node_id)
-            if node is None:
-                raise NotFound("节点不存在或不在您的管辖范围内")
+            node = get_or_404(db, Node, self.node_id, "节点")
             query = query.where(getattr(Matter, COLUMN[Level(node.level)]) == node.id)
         for column, value in ((Matter.state, self.state), (Matter.deadline_state, self.deadline_state),
                               (Matter.channel, self.channel), (Matter.kind, self.kind),
@@ -216,9 +212,7 @@ def recuse(request: Request, db: NamedDependency[ScopedSession], matter_id: From
 @get("/api/counties/{county_id:int}/matter-rules", opt={"permission": "matters:read"}, sync_to_thread=True,
      summary="本县信访事项设置(计期规则、临期提醒天数、包案清单、问题分类)")
 def read_rules(db: NamedDependency[ScopedSession], county_id: FromPath[Id]) -> dict:
-    node = db.get(Node, county_id)
-    if node is None or node.level != Level.COUNTY:
-        raise NotFound("县级节点不存在或不在您的管辖范围内")
+    node = get_or_404(db, Node, county_id, "县级节点", accept=lambda n: n.level == Level.COUNTY)
     return rules_for(db, node.id).to_dict()
 
 
@@ -235,9 +229,7 @@ class RulesBody:
 @put("/api/counties/{county_id:int}/matter-rules", opt={"permission": "matters:configure"}, sync_to_thread=True,
      summary="修改本县信访事项设置")
 def write_rules(db: NamedDependency[ScopedSession], county_id: FromPath[Id], data: JSONBody[RulesBody]) -> dict:
-    node = db.get(Node, county_id)
-    if node is None or node.level != Level.COUNTY:
-        raise NotFound("县级节点不存在或不在您的管辖范围内")
+    node = get_or_404(db, Node, county_id, "县级节点", accept=lambda n: n.level == Level.COUNTY)
     problems = []
     if data.counting_rule not in ("civil_code", "working_days_only"):
         problems.append("计期规则应为 civil_code(民法典规则)或 working_days_only(一律按工作日)")

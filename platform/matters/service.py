@@ -40,6 +40,7 @@ from xinfang.platform.people.models import Person
 from xinfang.platform.privacy.identity import id_number_problem, normalize_id_number, phone_problem
 from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Phone, Title
 from xinfang.tenants.levels import COLUMN, Level
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 
 
@@ -97,10 +98,7 @@ def context(session: Session, actor: Actor, matter_or_county: Matter | int | Non
 
 
 def _node(session: Session, node_id: int | None, what: str = "节点") -> Node:
-    node = session.get(Node, node_id) if node_id is not None else None
-    if node is None:
-        raise NotFound(f"{what}不存在或不在您的管辖范围内")
-    return node
+    return get_or_404(session, Node, node_id, what)
 
 
 def _effective(on: dt.date | None) -> dt.date:

@@ -8,12 +8,13 @@ from litestar.params import FromPath, FromQuery
 from sqlalchemy import func, select
 
 from xinfang.platform import clock
-from xinfang.platform.errors import BadRequest, Forbidden, NotFound
+from xinfang.platform.errors import BadRequest, Forbidden
 from xinfang.platform.notifications.models import KINDS, Notification
 from xinfang.platform.notifications.service import addressed_to, is_addressed_to, to_dict
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Id, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import page_of
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.scope import ScopedSession
 
 READ, WRITE = "notifications:read", "notifications:write"
@@ -48,9 +49,7 @@ def list_notifications(request: Request, db: NamedDependency[ScopedSession], unr
       status_code=200, summary="将提醒标记为已读")
 def mark_read(request: Request, db: NamedDependency[ScopedSession], notification_id: FromPath[Id]) -> dict:
     actor = current_actor(request)
-    notice = db.get(Notification, notification_id)
-    if notice is None:
-        raise NotFound("提醒不存在或不在您的管辖范围内")
+    notice = get_or_404(db, Notification, notification_id, "提醒")
     if not is_addressed_to(actor, WRITE, notice):
         raise Forbidden("只能将发给本人或本单位的提醒标记为已读")
     if notice.read_at is None:

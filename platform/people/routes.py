@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from xinfang.permissions.actor import authorize
 from xinfang.platform.audit.log import record
-from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
+from xinfang.platform.errors import BadRequest, Conflict, Forbidden
 from xinfang.platform.people.models import PERSON_FIELDS, Person
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.privacy.identity import (
@@ -25,6 +25,7 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Id, IdNumber, Line, Name, PageNumber, PerPage, Phone
 from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.web.paging import Page, page_of
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
 
@@ -48,10 +49,7 @@ def _viewer(request: Request, node_id: int | None, db: ScopedSession, unmask: bo
 
 
 def _person(db: ScopedSession, person_id: int) -> Person:
-    person = db.get(Person, person_id)
-    if person is None:
-        raise NotFound("人员档案不存在或不在您的管辖范围内")
-    return person
+    return get_or_404(db, Person, person_id, "人员档案")
 
 
 @get("/api/people", opt={"permission": "people:read"}, sync_to_thread=True, summary="信访人档案列表(个人信息已脱敏)")
@@ -68,9 +66,7 @@ def list_people(request: Request, db: NamedDependency[ScopedSession], q: FromQue
 
 @post("/api/people", opt={"permission": "people:write"}, sync_to_thread=True, summary="建立信访人档案")
 def create_person(db: NamedDependency[ScopedSession], data: JSONBody[PersonIn]) -> dict:
-    node = db.get(Node, data.node_id)
-    if node is None:
-        raise NotFound("节点不存在或不在您的管辖范围内")
+    node = get_or_404(db, Node, data.node_id, "节点")
     problems = [p for p in (id_number_problem(data.id_number),
                             phone_problem(data.phone) if data.phone else None) if p]
     if not data.name.strip():

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
 from xinfang.platform.accounts.models import User
-from xinfang.platform.errors import BadRequest, Conflict, NotFound
+from xinfang.platform.errors import BadRequest, Conflict
 from xinfang.platform.ledgers.conversion import Options, Source, open_matter
 from xinfang.platform.ledgers.limits import too_long
 from xinfang.platform.ledgers.parties import Party, party_problems, person_file
@@ -29,6 +29,7 @@ from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.reception.models import VISITOR_FIELDS, ReceptionRecord, RotaDuty
 from xinfang.platform.reception.rota import ROTA_LEVELS
 from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Note, Phone
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 
 STATUSES = {"resolved": "已化解", "handling": "已交办办理中", "ownership": "领导包案化解中"}
@@ -69,9 +70,7 @@ def fill_from_duty(session: Session, data: ReceptionIn) -> RotaDuty | None:
     """A reception on a rota duty takes the leader, position and place from the duty."""
     if data.duty_id is None:
         return None
-    duty = session.get(RotaDuty, data.duty_id)
-    if duty is None:
-        raise NotFound("接访安排不存在或不在您的管辖范围内")
+    duty = get_or_404(session, RotaDuty, data.duty_id, "接访安排")
     data.leader_name = data.leader_name or duty.leader_name
     data.leader_position = data.leader_position or duty.leader_position
     data.leader_user_id = data.leader_user_id or duty.leader_user_id
@@ -106,9 +105,7 @@ def problems(session: Session, node: Node, data: ReceptionIn, today: dt.date, du
 
 
 def create(session: Session, actor: Actor, data: ReceptionIn, today: dt.date) -> tuple[ReceptionRecord, Matter | None]:
-    node = session.get(Node, data.node_id)
-    if node is None:
-        raise NotFound("单位不存在或不在您的管辖范围内")
+    node = get_or_404(session, Node, data.node_id, "单位")
     duty = fill_from_duty(session, data)
     found = problems(session, node, data, today, duty)
     if found:
@@ -183,9 +180,7 @@ def hand_to_ownership(session: Session, actor: Actor, record: ReceptionRecord, l
     if record.status == "resolved":
         raise Conflict("该来访已化解,无需领导包案")
     if record.matter_id is not None:
-        matter = session.get(Matter, record.matter_id)
-        if matter is None:
-            raise NotFound("该接访登记关联的信访事项不在您的管辖范围内")
+        matter = get_or_404(session, Matter, record.matter_id, "信访事项", message="该接访登记关联的信访事项不在您的管辖范围内")
     else:
         matter = to_matter(session, actor, record, options)
     owned = ownership.assign(session, actor, matter, leader_user_id, note, today)

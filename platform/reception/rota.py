@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 from xinfang.permissions.actor import Actor
 from xinfang.platform.accounts.models import User
 from xinfang.platform.calendar.service import WEEKDAYS, WorkCalendar
-from xinfang.platform.errors import BadRequest, Conflict, NotFound
+from xinfang.platform.errors import BadRequest, Conflict
 from xinfang.platform.reception.models import RotaDuty
 from xinfang.platform.web.inputs import Bounded, Code, Id, Line, Name, Note
 from xinfang.tenants.levels import COLUMN, Level
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 
 SLOTS = {"day": "全天", "am": "上午", "pm": "下午"}
@@ -57,10 +58,7 @@ class DutyIn(Bounded):
 
 
 def rota_node(session: Session, node_id: int | None) -> Node:
-    node = session.get(Node, node_id) if node_id is not None else None
-    if node is None:
-        raise NotFound("单位不存在或不在您的管辖范围内")
-    return node
+    return get_or_404(session, Node, node_id, "单位")
 
 
 def check_range(start: dt.date, end: dt.date) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from xinfang.platform import clock
 from xinfang.platform.audit.log import record as audit
 from xinfang.platform.calendar.service import load_calendar
-from xinfang.platform.errors import BadRequest, NotFound
+from xinfang.platform.errors import BadRequest
 from xinfang.platform.ledgers.conversion import Options
 from xinfang.platform.ledgers.screening import matter_numbers, node_names
 from xinfang.platform.ledgers.sheets import check_target
@@ -29,6 +29,7 @@ from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import visible_node, within
 from xinfang.platform.web.uploads import upload_bytes
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.scope import ScopedSession
 
 READ, WRITE = "reception:read", "reception:write"
@@ -74,9 +75,7 @@ def create_duty(request: Request, db: NamedDependency[ScopedSession], data: JSON
 @delete("/api/reception/rota/{duty_id:int}", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
         summary="删除接访安排")
 def delete_duty(db: NamedDependency[ScopedSession], duty_id: FromPath[Id]) -> dict:
-    duty = db.get(RotaDuty, duty_id)
-    if duty is None:
-        raise NotFound("接访安排不存在或不在您的管辖范围内")
+    duty = get_or_404(db, RotaDuty, duty_id, "接访安排")
     rota.delete_duty(db, duty)
     db.commit()
     return {"deleted": duty_id}
@@ -143,10 +142,7 @@ def import_rota(request: Request, db: NamedDependency[ScopedSession], data: Mult
 
 
 def _record(db: ScopedSession, reception_id: int) -> ReceptionRecord:
-    found = db.get(ReceptionRecord, reception_id)
-    if found is None:
-        raise NotFound("接访登记不存在或不在您的管辖范围内")
-    return found
+    return get_or_404(db, ReceptionRecord, reception_id, "接访登记")
 
 
 def _record_rows(db: ScopedSession, records: list[ReceptionRecord], viewer=None) -> list[dict]:

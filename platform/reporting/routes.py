@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from xinfang.platform import clock
 from xinfang.platform.calendar.service import WEEKDAYS, load_calendar
-from xinfang.platform.errors import BadRequest, NotFound
+from xinfang.platform.errors import BadRequest
 from xinfang.platform.ledgers import screening
 from xinfang.platform.ledgers.models import ScreeningEntry
 from xinfang.platform.ledgers.screening import matter_numbers, node_names
@@ -24,6 +24,7 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import visible_node, within
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.scope import ScopedSession
 
 READ, SUBMIT = "reporting:read", "reporting:submit"
@@ -71,9 +72,7 @@ def list_submissions(db: NamedDependency[ScopedSession], node_id: FromQuery[Opti
 @get("/api/reporting/submissions/{submission_id:int}", opt={"permission": READ}, sync_to_thread=True,
      summary="报送详情(所报送的清单或接访登记)")
 def read_submission(request: Request, db: NamedDependency[ScopedSession], submission_id: FromPath[Id]) -> dict:
-    submission = db.get(Submission, submission_id)
-    if submission is None:
-        raise NotFound("报送记录不存在或不在您的管辖范围内")
+    submission = get_or_404(db, Submission, submission_id, "报送记录")
     ids = list(submission.item_ids)
     if submission.kind == "screening":
         entries = list(db.scalars(select(ScreeningEntry).where(ScreeningEntry.id.in_(ids)).order_by(ScreeningEntry.id)))

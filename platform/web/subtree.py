@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import Select
 
-from xinfang.platform.errors import NotFound
 from xinfang.tenants.levels import COLUMN, Level
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
 
 
 def visible_node(db: ScopedSession, node_id: int | None, what: str = "单位") -> Node:
-    node = db.get(Node, node_id) if node_id is not None else None
-    if node is None:
-        raise NotFound(f"{what}不存在或不在您的管辖范围内")
-    return node
+    return get_or_404(db, Node, node_id, what)
 
 
 def within(db: ScopedSession, model: type, node_id: int | None, query: Select) -> Select:

@@ -32,6 +32,7 @@ from xinfang.platform.api import (
     ScopedSession,
     clock,
     current_actor,
+    get_or_404,
     visible_node,
 )
 from xinfang.platform.api import documents as documents_service
@@ -45,10 +46,8 @@ BASE = "/api/campaigns/{petition_month_id:int}/petition-month"
 
 
 def _campaign(db: ScopedSession, campaign_id: int) -> Campaign:
-    campaign = db.get(Campaign, campaign_id)
-    if campaign is None or campaign.type_key != KEY:
-        raise NotFound("信访月专项活动不存在或不在您的范围内")
-    return campaign
+    return get_or_404(db, Campaign, campaign_id, "信访月专项活动", accept=lambda c: c.type_key == KEY,
+                      message="信访月专项活动不存在或不在您的范围内")
 
 
 def _node(request: Request, db: ScopedSession, campaign: Campaign, node_id: int | None) -> Node:

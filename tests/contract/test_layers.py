@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "xinfang.tenants.levels": KERNEL,
     "xinfang.tenants.models": KERNEL,
     "xinfang.tenants.scope": KERNEL,
+    "xinfang.tenants.lookup": KERNEL,
     "xinfang.permissions": KERNEL,
     "xinfang.permissions.plugin": DOMAIN,
     "xinfang.platform.web.plugin": DOMAIN,
