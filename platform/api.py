@@ -46,6 +46,7 @@ from xinfang.platform.ledgers.vocabulary import FIVE_ONES
 from xinfang.platform.matters.models import Matter, MatterEvent
 from xinfang.platform.matters.ownership import MatterOwnership, MatterOwnershipItem
 from xinfang.platform.matters.states import OPEN_STATES
+from xinfang.platform.matters.views import matter_numbers
 from xinfang.platform.reception import register, rota
 from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
 from xinfang.platform.reception.rota import LEADER_KINDS, week_violations
@@ -57,7 +58,7 @@ from xinfang.platform.web.guards import AUTHENTICATED, PUBLIC, current_actor
 from xinfang.platform.web.inputs import Bounded, Id, Line, Name, OptionalId
 from xinfang.platform.web.subtree import visible_node
 from xinfang.tenants.levels import COLUMN, LABELS, Level
-from xinfang.tenants.lookup import get_or_404
+from xinfang.tenants.lookup import get_or_404, node_names
 from xinfang.tenants.models import Node, NodeBound
 from xinfang.tenants.scope import Scope, ScopedSession
 
@@ -68,7 +69,7 @@ __all__ = [
     # sessions, scope, tables of a plugin's own
     "Base", "NodeBound", "UTCDateTime", "Scope", "ScopedSession", "read_only",
     # the tenant tree, actors
-    "Node", "Level", "LABELS", "COLUMN", "Actor", "authorize", "current_actor", "visible_node", "get_or_404",
+    "Node", "Level", "LABELS", "COLUMN", "Actor", "authorize", "current_actor", "visible_node", "get_or_404", "node_names",
     "PUBLIC", "AUTHENTICATED",
     # bounded request types (a clear 400 for out-of-range input; docs/facade.md)
     "Bounded", "Id", "Line", "Name", "OptionalId",
@@ -83,7 +84,7 @@ __all__ = [
     # campaigns
     "campaigns", "campaign_type", "plugins_of", "Campaign", "CampaignPhase", "DutyTick",
     # matters
-    "Matter", "MatterEvent", "MatterOwnership", "MatterOwnershipItem", "OPEN_STATES",
+    "Matter", "MatterEvent", "MatterOwnership", "MatterOwnershipItem", "OPEN_STATES", "matter_numbers",
     # ledgers, reception, reporting
     "screening", "backlog", "ScreeningEntry", "BacklogEntry", "SCREENING", "BACKLOG", "FIVE_ONES",
     "register", "rota", "ReceptionRecord", "RotaDuty", "REGISTER", "ROTA", "LEADER_KINDS", "week_violations",

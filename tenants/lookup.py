@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang.platform.errors import NotFound
+from xinfang.tenants.models import Node
 
 T = TypeVar("T")
 
@@ -25,3 +27,12 @@ def get_or_404(session: Session, model: type[T], ident: Any, what: str, *,
     if row is None or (accept is not None and not accept(row)):
         raise NotFound(message or f"{what}不存在或不在您的管辖范围内")
     return row
+
+
+def node_names(session: Session, ids: list[int | None]) -> dict[int, str]:
+    """id → name of the given nodes, for labelling rows in a list (names are not tenant data)."""
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Node.id, Node.name).where(Node.id.in_(wanted)),
+                                execution_options={"skip_scope": True}).all())

@@ -15,12 +15,12 @@ from xinfang.platform.calendar.service import load_calendar
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.intake import service
 from xinfang.platform.intake.models import DispatchNotice, IntakeCase
-from xinfang.platform.ledgers.screening import matter_numbers, node_names
+from xinfang.platform.matters.views import matter_numbers
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Id, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import within
-from xinfang.tenants.lookup import get_or_404
+from xinfang.tenants.lookup import get_or_404, node_names
 from xinfang.tenants.scope import ScopedSession
 
 READ, WRITE, REPLY = "intake:read", "intake:write", "intake:reply"

@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
 from xinfang.platform.calendar.service import WorkCalendar
+from xinfang.platform.column_checks import too_long
 from xinfang.platform.errors import BadRequest, Conflict
 from xinfang.platform.intake.models import VISITOR_FIELDS, DispatchNotice, IntakeCase
-from xinfang.platform.ledgers.conversion import Options, Source, open_matter
-from xinfang.platform.ledgers.limits import too_long
-from xinfang.platform.ledgers.parties import Party, party_problems, person_file
+from xinfang.platform.matters.conversion import Options, Source, open_matter
 from xinfang.platform.matters.rules import rules_for
+from xinfang.platform.people.files import Party, party_problems, person_file
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.web.inputs import Bounded, Code, Count, Days, Id, IdNumber, Line, LongText, Name, Note, Phone
 from xinfang.tenants.levels import Level

@@ -15,9 +15,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
+from xinfang.platform.column_checks import too_long
 from xinfang.platform.errors import BadRequest, Conflict
 from xinfang.platform.ledgers import vocabulary as v
-from xinfang.platform.ledgers.limits import too_long
 from xinfang.platform.ledgers.models import BacklogEntry
 from xinfang.platform.matters import views as matter_views
 from xinfang.platform.matters.models import Matter, MatterPetitioner

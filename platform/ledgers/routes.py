@@ -17,20 +17,22 @@ from xinfang.platform.audit.log import record
 from xinfang.platform.ledgers import backlog, screening, sheets
 from xinfang.platform.ledgers import vocabulary as v
 from xinfang.platform.ledgers.backlog import BacklogIn
-from xinfang.platform.ledgers.conversion import Options
 from xinfang.platform.ledgers.models import BacklogEntry, ScreeningEntry
 from xinfang.platform.ledgers.screening import ScreeningIn
-from xinfang.platform.ledgers.web import coerce, export_viewer
 from xinfang.platform.matters import views as matter_views
+from xinfang.platform.matters.conversion import Options
 from xinfang.platform.matters.models import Matter
+from xinfang.platform.matters.views import matter_numbers
+from xinfang.platform.privacy.exports import export_viewer
+from xinfang.platform.spreadsheets.places import check_target
 from xinfang.platform.spreadsheets.writing import check_format
 from xinfang.platform.web.guards import current_actor
-from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage, Upload
+from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage, Upload, coerce
 from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import within
 from xinfang.platform.web.uploads import upload_bytes
-from xinfang.tenants.lookup import get_or_404
+from xinfang.tenants.lookup import get_or_404, node_names
 from xinfang.tenants.scope import ScopedSession
 
 READ, WRITE = "ledgers:read", "ledgers:write"
@@ -41,8 +43,8 @@ def _entry(db: ScopedSession, entry_id: int) -> ScreeningEntry:
 
 
 def _screening_rows(db: ScopedSession, entries: list[ScreeningEntry], today: dt.date, viewer=None) -> list[dict]:
-    names = screening.node_names(db, [e.node_id for e in entries])
-    numbers = screening.matter_numbers(db, [e.matter_id for e in entries])
+    names = node_names(db, [e.node_id for e in entries])
+    numbers = matter_numbers(db, [e.matter_id for e in entries])
     return [screening.to_dict(e, names, today, viewer, numbers) for e in entries]
 
 
@@ -145,7 +147,7 @@ def export_screening(request: Request, db: NamedDependency[ScopedSession], node_
       summary="从 XLSX/CSV 导入矛盾纠纷排查化解清单(有任何错误则全部不导入)")
 def import_screening(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[Upload],
                      node_id: FromQuery[OptionalId] = None) -> dict:
-    target = sheets.check_target(db, node_id)
+    target = check_target(db, node_id)
     filename, content = upload_bytes(request, data)
     count = sheets.import_screening(db, current_actor(request), target, filename, content, clock.today())
     db.commit()
@@ -163,7 +165,7 @@ def _backlog_rows(request: Request, db: ScopedSession, entries: list[BacklogEntr
     today, actor = clock.today(), current_actor(request)
     matters = {m.id: m for m in db.scalars(select(Matter).where(Matter.id.in_([e.matter_id for e in entries])))}
     names = backlog.petitioner_names(db, actor, list(matters.values()))
-    nodes = screening.node_names(db, [e.node_id for e in entries])
+    nodes = node_names(db, [e.node_id for e in entries])
     return [backlog.to_dict(e, matters.get(e.matter_id), names.get(e.matter_id, ""), nodes.get(e.node_id, ""), today)
             for e in entries]
 
@@ -242,7 +244,7 @@ def export_backlog(request: Request, db: NamedDependency[ScopedSession], node_id
       summary="从 XLSX/CSV 导入信访积案和突出问题化解清单(有任何错误则全部不导入)")
 def import_backlog(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[Upload],
                    node_id: FromQuery[OptionalId] = None) -> dict:
-    target = sheets.check_target(db, node_id)
+    target = check_target(db, node_id)
     filename, content = upload_bytes(request, data)
     count = sheets.import_backlog(db, current_actor(request), target, filename, content, clock.today())
     db.commit()

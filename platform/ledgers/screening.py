@@ -10,18 +10,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
+from xinfang.platform.column_checks import too_long
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.ledgers import vocabulary as v
-from xinfang.platform.ledgers.conversion import Options, Source, open_matter
-from xinfang.platform.ledgers.limits import too_long
 from xinfang.platform.ledgers.models import PARTY_FIELDS, ScreeningEntry
-from xinfang.platform.ledgers.parties import Party, party_problems, person_file
+from xinfang.platform.matters.conversion import Options, Source, open_matter
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.matters.rules import rules_for
+from xinfang.platform.people.files import Party, party_problems, person_file
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Note, Phone
 from xinfang.tenants.levels import Level
@@ -176,18 +175,3 @@ def to_dict(entry: ScreeningEntry, node_names: dict[int, str], today: dt.date,
         "created_by": entry.created_by, "created_at": entry.created_at.isoformat(),
     }
     return PARTY_FIELDS.redact(row, viewer or Viewer())
-
-
-def matter_numbers(session: Session, ids: list[int | None]) -> dict[int, str]:
-    wanted = sorted({i for i in ids if i})
-    if not wanted:
-        return {}
-    return dict(session.execute(select(Matter.id, Matter.number).where(Matter.id.in_(wanted))).all())
-
-
-def node_names(session: Session, ids: list[int | None]) -> dict[int, str]:
-    wanted = sorted({i for i in ids if i})
-    if not wanted:
-        return {}
-    return dict(session.execute(select(Node.id, Node.name).where(Node.id.in_(wanted)),
-                                execution_options={"skip_scope": True}).all())

@@ -14,14 +14,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
-from xinfang.platform.errors import BadRequest
 from xinfang.platform.ledgers import backlog, screening
 from xinfang.platform.ledgers import vocabulary as v
 from xinfang.platform.ledgers.models import ScreeningEntry
 from xinfang.platform.matters.models import Matter
-from xinfang.platform.spreadsheets.layouts import Column, Layout, import_all, parse_date, parse_int
+from xinfang.platform.spreadsheets.layouts import (
+    Column,
+    Layout,
+    import_all,
+    parse_date,
+    parse_int,
+    parse_many,
+    parse_one,
+)
+from xinfang.platform.spreadsheets.places import Places
 from xinfang.platform.spreadsheets.reading import Row
-from xinfang.tenants.levels import COLUMN, Level
+from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 
 SCREENING = Layout("矛盾纠纷排查化解清单", (
@@ -67,30 +75,6 @@ BACKLOG = Layout("信访积案和突出问题化解清单", (
 ), required=("matter_number", "reason_labels", "deadline"), filename="backlog-ledger")
 
 
-class Places:
-    """The nodes a file's unit column may name: the import's node and its subtree, by name or code."""
-
-    def __init__(self, session: Session, target: Node, levels: tuple[str, ...]) -> None:
-        self.target = target
-        column = getattr(Node, COLUMN[Level(target.level)])
-        nodes = session.scalars(select(Node).where(column == target.id, Node.level.in_(levels))).all()
-        self.by_key: dict[str, list[Node]] = {}
-        for node in {target, *nodes}:
-            for key in {node.name, node.code}:
-                self.by_key.setdefault(key, []).append(node)
-
-    def find(self, text: str, problems: list[str]) -> Node | None:
-        text = text.strip()
-        if not text:
-            return self.target
-        found = self.by_key.get(text, [])
-        if len(found) == 1:
-            return found[0]
-        problems.append(f"单位“{text}”不在{self.target.name}范围内" if not found
-                        else f"单位名称“{text}”有重名,请改填单位代码")
-        return None
-
-
 def import_screening(session: Session, actor: Actor, target: Node, filename: str, data: bytes,
                      today: dt.date) -> int:
     places = Places(session, target, screening.SCREENED_LEVELS)
@@ -102,10 +86,10 @@ def import_screening(session: Session, actor: Actor, target: Node, filename: str
         found_on = parse_date(cells.get("found_on", ""), "排查时间", problems, required=True)
         deadline = parse_date(cells.get("deadline", ""), "化解时限", problems)
         headcount = parse_int(cells.get("headcount", ""), "涉及人数", problems, 1)
-        risks, unknown = v.parse_many(v.RISKS, cells.get("risk_labels", ""))
+        risks, unknown = parse_many(v.RISKS, cells.get("risk_labels", ""))
         if unknown:
             problems.append(f"可能引发的风险“{'、'.join(unknown)}”应为:{'、'.join(v.RISKS.values())}")
-        status = v.parse_one(v.STATUSES, cells.get("status_label", "")) if cells.get("status_label") else "pending"
+        status = parse_one(v.STATUSES, cells.get("status_label", "")) if cells.get("status_label") else "pending"
         if status is None:
             problems.append(f"化解状态应为:{'、'.join(v.STATUSES.values())}")
         if node is None or found_on is None or problems:
@@ -150,10 +134,10 @@ def import_backlog(session: Session, actor: Actor, target: Node, filename: str, 
             problems.append(f"信访事项与第{seen[number]}行重复")
         seen.setdefault(number, row.number)
         deadline = parse_date(cells.get("deadline", ""), "化解时限", problems, required=True)
-        reasons, unknown = v.parse_many(v.BACKLOG_REASONS, cells.get("reason_labels", ""))
+        reasons, unknown = parse_many(v.BACKLOG_REASONS, cells.get("reason_labels", ""))
         if unknown:
             problems.append(f"列入原因“{'、'.join(unknown)}”应为:{'、'.join(v.BACKLOG_REASONS.values())}")
-        status = v.parse_one(v.STATUSES, cells.get("status_label", "")) if cells.get("status_label") else "pending"
+        status = parse_one(v.STATUSES, cells.get("status_label", "")) if cells.get("status_label") else "pending"
         if status is None:
             problems.append(f"化解状态应为:{'、'.join(v.STATUSES.values())}")
         if node is None or matter is None or deadline is None or problems:
@@ -168,10 +152,3 @@ def import_backlog(session: Session, actor: Actor, target: Node, filename: str, 
 
     return import_all(BACKLOG, filename, data, check,
                       lambda t: backlog.add(session, actor, t[0], t[1], t[2], today))
-
-
-def check_target(session: Session, node_id: int | None) -> Node:
-    node = session.get(Node, node_id) if node_id is not None else None
-    if node is None:
-        raise BadRequest("请指定导入到哪个单位(node_id),且该单位须在您的管辖范围内")
-    return node

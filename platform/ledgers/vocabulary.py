@@ -24,30 +24,6 @@ def labels(vocabulary: dict[str, str], keys: list[str]) -> str:
     return "、".join(label(vocabulary, k) for k in keys)
 
 
-def parse_many(vocabulary: dict[str, str], text: str) -> tuple[list[str], list[str]]:
-    """Keys from a cell like "集体上访、负面舆论炒作" (labels or keys, any common separator);
-    also the parts that matched nothing."""
-    by_label = {v: k for k, v in vocabulary.items()}
-    keys, unknown = [], []
-    for part in text.replace(",", "、").replace(",", "、").replace(";", "、").replace(";", "、").split("、"):
-        part = part.strip()
-        if not part:
-            continue
-        key = part if part in vocabulary else by_label.get(part)
-        if key is None:
-            unknown.append(part)
-        elif key not in keys:
-            keys.append(key)
-    return keys, unknown
-
-
-def parse_one(vocabulary: dict[str, str], text: str) -> str | None:
-    text = text.strip()
-    if text in vocabulary:
-        return text
-    return {v: k for k, v in vocabulary.items()}.get(text)
-
-
 def check_many(vocabulary: dict[str, str], keys: list[str], what: str) -> list[str]:
     unknown = [k for k in keys if k not in vocabulary]
     if unknown:

@@ -36,8 +36,8 @@ from xinfang.platform.matters.models import (
 )
 from xinfang.platform.matters.rules import Rules, rules_for
 from xinfang.platform.matters.states import REVIEW_ACTS, STATES, TRANSITIONS, refusal
-from xinfang.platform.people.models import Person
-from xinfang.platform.privacy.identity import id_number_problem, normalize_id_number, phone_problem
+from xinfang.platform.people.files import Party, person_file
+from xinfang.platform.privacy.identity import id_number_problem, phone_problem
 from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Phone, Title
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.lookup import get_or_404
@@ -173,7 +173,7 @@ def register(session: Session, actor: Actor, data: MatterIn) -> Matter:
     session.add(MatterAccess(subject_id=matter.id, node_id=node.id, reason="owner"))
     session.flush()
     for p in data.petitioners:
-        person = _person_file(session, node, p)
+        person = person_file(session, node.id, Party(p.name, p.id_number, p.phone, p.address))
         session.add(MatterPetitioner(matter_id=matter.id, person_id=person.id, name=person.name,
                                      id_number=person.id_number, phone=p.phone.strip(), address=p.address.strip(),
                                      representative=p.representative))
@@ -197,18 +197,6 @@ def _place(session: Session, node: Node, place_id: int | None) -> Node:
     if place is None or (place.county_id or place.id) != (node.county_id or node.id):
         raise BadRequest("问题所在地应为本县(市、区)内的节点")
     return place
-
-
-def _person_file(session: Session, node: Node, p: PetitionerIn) -> Person:
-    """一人一档: reuse the registering node's file for this identity number, or open one."""
-    number = normalize_id_number(p.id_number)
-    person = session.scalar(select(Person).where(Person.node_id == node.id, Person.id_number == number))
-    if person is None:
-        person = Person(node_id=node.id, name=p.name.strip(), id_number=number, phone=p.phone.strip(),
-                        address=p.address.strip())
-        session.add(person)
-        session.flush()
-    return person
 
 
 def _next_number(session: Session, node: Node, year: int) -> str:

@@ -162,3 +162,10 @@ def _event(e: MatterEvent, hide_actor_notes: bool) -> dict:
     return {"id": e.id, "at": e.at.isoformat(), "on": e.on.isoformat(), "actor_name": e.actor_name,
             "node_id": e.node_id, "action": e.action, "label": e.label, "from_state": e.from_state,
             "to_state": e.to_state, "note": "" if hidden else e.note, "data": data}
+
+
+def matter_numbers(session: Session, ids: list[int | None]) -> dict[int, str]:
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Matter.id, Matter.number).where(Matter.id.in_(wanted))).all())

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from xinfang.permissions.actor import authorize
 from xinfang.platform.audit.log import record
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden
+from xinfang.platform.people.files import Party, find_file, person_file
 from xinfang.platform.people.models import PERSON_FIELDS, Person
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.privacy.identity import (
@@ -73,13 +74,10 @@ def create_person(db: NamedDependency[ScopedSession], data: JSONBody[PersonIn]) 
         problems.append("姓名不能为空")
     if problems:
         raise BadRequest(";".join(problems))
-    number = normalize_id_number(data.id_number)
-    existing = db.scalar(select(Person).where(Person.node_id == node.id, Person.id_number == number))
+    existing = find_file(db, node.id, data.id_number)
     if existing is not None:
         raise Conflict(f"该身份证号在本单位已有档案(编号{existing.id})")
-    person = Person(node_id=node.id, name=data.name.strip(), id_number=number, phone=data.phone.strip(),
-                    address=data.address.strip())
-    db.add(person)
+    person = person_file(db, node.id, Party(data.name, data.id_number, data.phone, data.address))
     db.commit()
     return PERSON_FIELDS.redact(person.to_dict(), Viewer())
 

@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
 from xinfang.platform.accounts.models import User
+from xinfang.platform.column_checks import too_long
 from xinfang.platform.errors import BadRequest, Conflict
-from xinfang.platform.ledgers.conversion import Options, Source, open_matter
-from xinfang.platform.ledgers.limits import too_long
-from xinfang.platform.ledgers.parties import Party, party_problems, person_file
 from xinfang.platform.matters import ownership
+from xinfang.platform.matters.conversion import Options, Source, open_matter
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.matters.ownership import MatterOwnership
 from xinfang.platform.matters.rules import rules_for
+from xinfang.platform.people.files import Party, party_problems, person_file
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.reception.models import VISITOR_FIELDS, ReceptionRecord, RotaDuty
 from xinfang.platform.reception.rota import ROTA_LEVELS

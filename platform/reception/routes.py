@@ -15,21 +15,21 @@ from xinfang.platform import clock
 from xinfang.platform.audit.log import record as audit
 from xinfang.platform.calendar.service import load_calendar
 from xinfang.platform.errors import BadRequest
-from xinfang.platform.ledgers.conversion import Options
-from xinfang.platform.ledgers.screening import matter_numbers, node_names
-from xinfang.platform.ledgers.sheets import check_target
-from xinfang.platform.ledgers.web import coerce, export_viewer
 from xinfang.platform.matters import views as matter_views
+from xinfang.platform.matters.conversion import Options
+from xinfang.platform.matters.views import matter_numbers
+from xinfang.platform.privacy.exports import export_viewer
 from xinfang.platform.reception import register, rota, sheets
 from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
+from xinfang.platform.spreadsheets.places import check_target
 from xinfang.platform.spreadsheets.writing import check_format
 from xinfang.platform.web.guards import current_actor
-from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, PageNumber, PerPage, Upload
+from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, PageNumber, PerPage, Upload, coerce
 from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import visible_node, within
 from xinfang.platform.web.uploads import upload_bytes
-from xinfang.tenants.lookup import get_or_404
+from xinfang.tenants.lookup import get_or_404, node_names
 from xinfang.tenants.scope import ScopedSession
 
 READ, WRITE = "reception:read", "reception:write"

@@ -13,11 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
-from xinfang.platform.ledgers.sheets import Places
-from xinfang.platform.ledgers.vocabulary import parse_one
 from xinfang.platform.reception import register, rota
 from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
-from xinfang.platform.spreadsheets.layouts import Column, Layout, import_all, parse_date, parse_int
+from xinfang.platform.spreadsheets.layouts import Column, Layout, import_all, parse_date, parse_int, parse_one
+from xinfang.platform.spreadsheets.places import Places
 from xinfang.platform.spreadsheets.reading import Row
 from xinfang.tenants.models import Node
 

@@ -15,7 +15,7 @@ from xinfang.platform.calendar.service import WEEKDAYS, load_calendar
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.ledgers import screening
 from xinfang.platform.ledgers.models import ScreeningEntry
-from xinfang.platform.ledgers.screening import matter_numbers, node_names
+from xinfang.platform.matters.views import matter_numbers
 from xinfang.platform.reception import register
 from xinfang.platform.reception.models import ReceptionRecord
 from xinfang.platform.reporting import cycle
@@ -24,7 +24,7 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import visible_node, within
-from xinfang.tenants.lookup import get_or_404
+from xinfang.tenants.lookup import get_or_404, node_names
 from xinfang.tenants.scope import ScopedSession
 
 READ, SUBMIT = "reporting:read", "reporting:submit"

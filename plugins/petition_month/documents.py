@@ -52,6 +52,8 @@ from xinfang.platform.api import (
     campaigns,
     clock,
     cn_date,
+    matter_numbers,
+    node_names,
     plugins_of,
     register,
     rota,
@@ -294,7 +296,7 @@ def _table(layout: Layout, rows: list[dict]) -> tuple[list[str], list[list[str]]
 
 
 def _names(session: Session, ids) -> dict[int, str]:
-    return screening.node_names(session, list(ids))
+    return node_names(session, list(ids))
 
 
 def _annex_rows(session: Session, campaign: Campaign, roots: list[Node], number: int, options: Options) -> list[dict]:
@@ -304,7 +306,7 @@ def _annex_rows(session: Session, campaign: Campaign, roots: list[Node], number:
             within(ScreeningEntry, roots), ScreeningEntry.found_on >= first, ScreeningEntry.found_on <= last)
             .order_by(ScreeningEntry.found_on, ScreeningEntry.id)).all()
         names = _names(session, {e.node_id for e in entries})
-        numbers = screening.matter_numbers(session, [e.matter_id for e in entries])
+        numbers = matter_numbers(session, [e.matter_id for e in entries])
         return [screening.to_dict(e, names, options.today, None, numbers) for e in entries]
     if number == 2:
         # listed during the campaign, or still open when it began
@@ -322,7 +324,7 @@ def _annex_rows(session: Session, campaign: Campaign, roots: list[Node], number:
             within(ReceptionRecord, roots), ReceptionRecord.received_on >= first, ReceptionRecord.received_on <= last)
             .order_by(ReceptionRecord.received_on, ReceptionRecord.id)).all()
         names = _names(session, {r.node_id for r in records})
-        numbers = screening.matter_numbers(session, [r.matter_id for r in records])
+        numbers = matter_numbers(session, [r.matter_id for r in records])
         return [register.to_dict(r, names, numbers) for r in records]
     duties = session.scalars(select(RotaDuty).where(within(RotaDuty, roots), RotaDuty.on >= first,
                                                     RotaDuty.on <= last)

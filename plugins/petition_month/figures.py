@@ -47,7 +47,7 @@ from xinfang.plugins.petition_month.areas import nodes_under, within
 
 FAR = ("province", "beijing")  # 进京到省
 ANSWERED = ("replied", "closed")
-HARD_HEADCOUNT = 5  # a visit of five or more is a 集体访 (ledgers.conversion.COLLECTIVE_FROM)
+HARD_HEADCOUNT = 5  # a visit of five or more is a 集体访 (matters.conversion.COLLECTIVE_FROM)
 # 大规模集体上访: the seed does not say from how many people; 50 is the usual threshold.
 LARGE_COLLECTIVE = 50
 

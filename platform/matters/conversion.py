@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden
-from xinfang.platform.ledgers.parties import Party
 from xinfang.platform.matters import timeline, vocabulary
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.matters.service import MatterIn, PetitionerIn, register
+from xinfang.platform.people.files import Party
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 

@@ -1,6 +1,7 @@
-"""The person a ledger row is about: checking what was entered, and the person's file
-(一人一档), found or opened by identity number at the row's node — the same rule the
-matters service follows, so a later matter at that node lands in the same file."""
+"""The person file (一人一档): the one rule every way in follows — matters, ledger rows,
+receptions, intake cases, imports. A file belongs to a node and is keyed by the identity
+number as ``privacy.identity.normalize_id_number`` spells it, so a later record of the same
+person at that node, however the number was typed, lands in the same file."""
 
 from __future__ import annotations
 
@@ -41,12 +42,18 @@ def party_problems(party: Party, who: str = "当事人") -> list[str]:
     return problems
 
 
+def find_file(session: Session, node_id: int, id_number: str) -> Person | None:
+    """The file at ``node_id`` for this identity number, however it was typed, or None."""
+    number = normalize_id_number(id_number)
+    return session.scalar(select(Person).where(Person.node_id == node_id, Person.id_number == number))
+
+
 def person_file(session: Session, node_id: int, party: Party) -> Person | None:
     """The file at ``node_id`` for this identity number (opened if missing); None without a number."""
     party = party.cleaned()
     if not party.id_number:
         return None
-    person = session.scalar(select(Person).where(Person.node_id == node_id, Person.id_number == party.id_number))
+    person = find_file(session, node_id, party.id_number)
     if person is None:
         person = Person(node_id=node_id, name=party.name, id_number=party.id_number, phone=party.phone,
                         address=party.address)
