@@ -20,6 +20,7 @@ from xinfang.platform.errors import BadRequest, Forbidden
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Bounded, Code, Id, Line, Name, Note, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
+from xinfang.platform.web.uploads import read_limited
 from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope, ScopedSession
@@ -175,9 +176,10 @@ def tick(request: Request, db: NamedDependency[ScopedSession], campaign_id: From
     node = _node(db, data.node_id, request)
     ctype = campaign_type(request.app.state.plugins, campaign.type_key)
     files = data.files if isinstance(data.files, list) else [data.files]
-    evidence = [service.Evidence(f.filename, f.file.read(service.MAX_EVIDENCE_BYTES + 1)) for f in files if f]
+    evidence = [service.Evidence(f.filename, read_limited(request, f, "单个佐证材料不能超过{mb}MB"))
+                for f in files if f]
     row = service.tick(db, actor, ctype, campaign, node, data.checklist, data.item, data.done_on or clock.today(),
-                       data.note, evidence, request.app.state.settings.storage_dir)
+                       data.note, evidence)
     db.commit()
     return {"id": row.id, "period": row.period, "n": row.n, "done_on": row.done_on.isoformat(),
             "evidence": [{k: e[k] for k in ("filename", "sha256", "size")} for e in row.evidence]}

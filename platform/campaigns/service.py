@@ -4,7 +4,6 @@ them with evidence, and progress rolled up village → township → county."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,11 @@ from xinfang.platform.campaigns.models import Campaign, CampaignAccess, Campaign
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden
 from xinfang.platform.extensions.hookspecs import CampaignType, ChecklistItemSpec, ChecklistSpec
 from xinfang.platform.extensions.manager import plugins_of
+from xinfang.platform.files import storage_root, store_by_digest
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 _DEPTH = {Level.COUNTY: 0, Level.TOWNSHIP: 1, Level.DEPARTMENT: 1, Level.VILLAGE: 2, Level.GRID: 3}
 
 
@@ -186,7 +185,7 @@ class Evidence:
 
 
 def tick(session: Session, actor: Actor, ctype: CampaignType, campaign: Campaign, node: Node, checklist_key: str,
-         item_key: str, done_on: dt.date, note: str, evidence: list[Evidence], storage_dir: Path) -> DutyTick:
+         item_key: str, done_on: dt.date, note: str, evidence: list[Evidence]) -> DutyTick:
     """Record a duty as done by ``node`` on ``done_on`` (the period is the one that day falls in)."""
     if campaign.status != "active":
         raise Conflict("该活动已结束,不能再登记")
@@ -208,7 +207,8 @@ def tick(session: Session, actor: Actor, ctype: CampaignType, campaign: Campaign
         DutyTick.item == item.key, DutyTick.period == period.key)).all())
     if count >= item.times:
         raise Conflict(f"“{item.text}”在{period.label}已完成{item.times}次,无需重复登记")
-    files = [_store(storage_dir, e) for e in evidence]
+    root = storage_root(session)
+    files = [_store(root, e) for e in evidence]
     row = DutyTick(campaign_id=campaign.id, node_id=node.id, checklist=checklist.key, item=item.key,
                    period=period.key, n=count + 1, done_on=done_on, ticked_by_id=actor.user_id,
                    ticked_by=actor.display_name, note=note.strip(), evidence=files)
@@ -224,16 +224,10 @@ def record_tick(session: Session, campaign: Campaign, row: DutyTick) -> DutyTick
     return row
 
 
-def _store(storage_dir: Path, evidence: Evidence) -> dict[str, Any]:
-    if len(evidence.content) > MAX_EVIDENCE_BYTES:
-        raise BadRequest("单个佐证材料不能超过20MB")
-    digest = hashlib.sha256(evidence.content).hexdigest()
-    path = storage_dir / "evidence" / digest[:2] / digest
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(evidence.content)
-    return {"filename": evidence.filename, "sha256": digest, "size": len(evidence.content),
-            "path": str(path.relative_to(storage_dir))}
+def _store(root: Path, evidence: Evidence) -> dict[str, Any]:
+    """Evidence is kept once per content (the upload limit was applied when it was read)."""
+    digest, relative = store_by_digest(root, "evidence", evidence.content)
+    return {"filename": evidence.filename, "sha256": digest, "size": len(evidence.content), "path": relative}
 
 
 # --- progress -----------------------------------------------------------------------------

@@ -21,11 +21,11 @@ from xinfang.permissions.actor import Actor, authorize
 from xinfang.platform import clock
 from xinfang.platform.accounts.models import User
 from xinfang.platform.audit.log import record
-from xinfang.platform.documents import storage
 from xinfang.platform.documents.models import DONE, FAILED, PENDING, RENDERING, STATUSES, Document
 from xinfang.platform.documents.registry import get_template, registered_templates
 from xinfang.platform.documents.rendering import RENDERER, render_pdf
 from xinfang.platform.errors import Conflict, Forbidden, NotFound
+from xinfang.platform.files import storage_root, write_atomically
 from xinfang.platform.jobs.outbox import enqueue
 from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
@@ -40,6 +40,12 @@ def inputs_digest(inputs: dict[str, Any]) -> str:
     """A digest of the stored inputs (canonical JSON), for the audit record."""
     text = json.dumps(inputs, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def document_path(county_id: int | None, document_id: int) -> str:
+    """A document's file, relative to the storage directory: it depends only on the county
+    and the id, so two workers rendering the same document write the same path."""
+    return f"documents/{county_id or 0}/{document_id}.pdf"
 
 
 def request_document(db: Session, actor: Actor, kind: str, node_id: int, inputs: Any) -> Document:
@@ -80,7 +86,7 @@ def render_document(session_factory: sessionmaker, document_id: int) -> str:
             return f"文书 {document_id} 已生成,未重复生成"
         spec = get_template(session, document.kind)
         inputs, county_id = dict(document.inputs), document.county_id
-        root = storage.storage_root(session)
+        root = storage_root(session)
         if document.status != RENDERING:
             _as_author(session, document)
             document.status = RENDERING
@@ -88,8 +94,8 @@ def render_document(session_factory: sessionmaker, document_id: int) -> str:
     # no transaction is open while the PDF is laid out: this takes seconds for a long ledger
     try:
         rendered = render_pdf(spec, inputs, identifier=f"xinfang-document-{document_id}")
-        relative = storage.document_path(county_id, document_id)
-        storage.write_atomically(root, relative, rendered.pdf)
+        relative = document_path(county_id, document_id)
+        write_atomically(root, relative, rendered.pdf)
     except Exception as exc:
         _mark_failed(session_factory, document_id, exc)
         raise
@@ -133,7 +139,7 @@ def read_file(db: Session, document: Document) -> bytes:
     """The stored file, after checking it still has the hash recorded when it was made."""
     if document.status != DONE:
         raise Conflict(f"文书尚未生成完成(当前状态:{STATUSES.get(document.status, document.status)}),请稍后再下载")
-    path = storage.storage_root(db) / document.file_path
+    path = storage_root(db) / document.file_path
     try:
         data = path.read_bytes()
     except FileNotFoundError:

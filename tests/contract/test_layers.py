@@ -16,6 +16,7 @@ LAYERS: dict[str, int] = {
     "xinfang.platform.db": KERNEL,
     "xinfang.platform.errors": KERNEL,
     "xinfang.platform.clock": KERNEL,
+    "xinfang.platform.files": KERNEL,
     "xinfang.platform.audit": KERNEL,
     "xinfang.platform.jobs": KERNEL,
     "xinfang.platform.spreadsheets": KERNEL,

@@ -72,12 +72,19 @@ def plugin():
 
 
 @pytest.fixture
-def campaign_client(settings, plugin, demo):
+def campaign_settings(request, settings):
+    """The suite's settings; a test may set the upload limit in MB (indirect parameter)."""
+    megabytes = getattr(request, "param", None)
+    return replace(settings, upload_max_bytes=megabytes * 2**20) if megabytes else replace(settings)
+
+
+@pytest.fixture
+def campaign_client(campaign_settings, plugin, demo):
     from xinfang.permissions.store import sync_policy
     from xinfang.tenants.scope import Scope
 
     manager = build_plugin_manager([plugin], load_entry_points=False)
-    app = create_app(replace(settings), plugins=manager)
+    app = create_app(campaign_settings, plugins=manager)
     with app.state.session_factory(scope=Scope.system()) as s:
         sync_policy(s, manager)
         s.commit()
@@ -122,6 +129,11 @@ def test_duties_ticks_evidence_and_progress(campaign_client, demo):
                 headers=demo.headers("xx_by_officer"))
     assert ok.status_code == 201, ok.text
     assert ok.json()["period"] == "2026-W47" and len(ok.json()["evidence"][0]["sha256"]) == 64
+    # kept in the one file store: by content, whole, no temporary file left beside it
+    root = Path(c.app.state.settings.storage_dir)
+    digest = ok.json()["evidence"][0]["sha256"]
+    assert (root / "evidence" / digest[:2] / digest).read_bytes() == "走访记录".encode()
+    assert not list(root.rglob("*.part"))
     again = c.post(url, data=form, files={"note": (None, "再次")}, headers=demo.headers("xx_by_officer"))
     assert again.status_code == 409
     assert c.post(url, data=form, files={"note": (None, "x")},
@@ -184,3 +196,20 @@ def test_phase_entered_fires_once_per_phase(app, demo, campaign_client):
     assert enter_phases(factory, dt.date(2026, 11, 16), manager) == 0  # once
     assert enter_phases(factory, dt.date(2026, 11, 30), manager) == 1
     assert seen == [("2026年“无访村”争创", "declare", "2026-11-16"), ("2026年“无访村”争创", "assess", "2026-11-23")]
+
+
+@pytest.mark.parametrize("campaign_settings", [1], indirect=True)
+def test_evidence_over_the_one_upload_limit_is_refused_and_nothing_is_kept(campaign_client, demo):
+    c = campaign_client
+    campaign = _enable(c, demo).json()
+    village = demo.node("411323001001")
+    form = {"node_id": str(village.id), "checklist": "village_visits", "item": "weekly_visit", "done_on": "2026-11-18",
+            "note": "走访12户"}
+    big = b"x" * (2**20 + 1)  # XINFANG_UPLOAD_MAX_MB=1
+    resp = c.post(f"/api/campaigns/{campaign['id']}/ticks", data=form, files={"files": ("照片.jpg", big)},
+                  headers=demo.headers("xx_by_officer"))
+    assert resp.status_code == 400 and resp.json()["message"] == "单个佐证材料不能超过1MB"
+    assert not (Path(c.app.state.settings.storage_dir) / "evidence").exists()
+    duties = c.get(f"/api/campaigns/{campaign['id']}/duties", params={"node_id": village.id, "on": ON},
+                   headers=demo.headers("xx_by_officer")).json()["duties"]
+    assert [d["done"] for d in duties] == [0]

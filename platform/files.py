@@ -1,8 +1,8 @@
-"""Generated files under the storage directory (XINFANG_STORAGE_DIR), one path per document.
+"""The one file store: everything kept under the storage directory (XINFANG_STORAGE_DIR) —
+generated documents, campaign evidence, any upload kept — is written here, atomically.
 
-A document's path depends only on its county and id, and a file is written to a temporary
-name and renamed into place, so two workers rendering the same document leave one
-complete file, never a torn one.
+A file is written to a temporary name in its folder, synced and renamed into place, so a
+crash or two writers at once leave either no file or one complete file, never a torn one.
 """
 
 from __future__ import annotations
@@ -25,12 +25,8 @@ def storage_root(session: Session) -> Path:
     return Path(root)
 
 
-def document_path(county_id: int | None, document_id: int) -> str:
-    """The path of a document's file, relative to the storage directory."""
-    return f"documents/{county_id or 0}/{document_id}.pdf"
-
-
 def write_atomically(root: Path, relative: str, data: bytes) -> Path:
+    """Write ``data`` to ``root/relative`` (folders made as needed) by temporary file and rename."""
     target = root / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
@@ -46,10 +42,11 @@ def write_atomically(root: Path, relative: str, data: bytes) -> Path:
     return target
 
 
-def sha256_of(path: Path) -> str | None:
-    """The file's SHA-256, or None when it is missing."""
-    try:
-        with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except FileNotFoundError:
-        return None
+def store_by_digest(root: Path, folder: str, data: bytes) -> tuple[str, str]:
+    """Keep ``data`` under ``folder`` by its SHA-256 (the same content is stored once);
+    returns the digest and the path relative to ``root``."""
+    digest = hashlib.sha256(data).hexdigest()
+    relative = f"{folder}/{digest[:2]}/{digest}"
+    if not (root / relative).exists():
+        write_atomically(root, relative, data)
+    return digest, relative
