@@ -19,7 +19,6 @@ from xinfang.platform.db import Base, UTCDateTime, read_only
 from xinfang.platform.documents import service as documents
 from xinfang.platform.documents.models import DONE, Document
 from xinfang.platform.documents.registry import TEMPLATE_DIR, Field, template
-from xinfang.platform.documents.rendering import cn_date
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
 from xinfang.platform.extensions.hookspecs import (
                                                    CampaignType,
@@ -54,6 +53,7 @@ from xinfang.platform.reception.sheets import REGISTER, ROTA
 from xinfang.platform.reporting import cycle
 from xinfang.platform.reporting.models import Submission
 from xinfang.platform.spreadsheets.layouts import Layout
+from xinfang.platform.templating import cn_date
 from xinfang.platform.web.guards import AUTHENTICATED, PUBLIC, current_actor
 from xinfang.platform.web.inputs import Bounded, Id, Line, Name, OptionalId
 from xinfang.platform.web.subtree import visible_node

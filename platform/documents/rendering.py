@@ -8,7 +8,6 @@ the file it would have stored, and verification never breaks. Rendering is CPU-b
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import threading
 from dataclasses import dataclass
@@ -16,9 +15,9 @@ from functools import lru_cache
 from typing import Any
 
 import weasyprint
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from xinfang.platform.documents.registry import TEMPLATE_DIR, TemplateSpec
+from xinfang.platform.templating import environment
 
 STYLESHEET = TEMPLATE_DIR / "official.css"
 RENDERER = f"WeasyPrint {weasyprint.__version__}"
@@ -37,30 +36,6 @@ class Rendered:
         return hashlib.sha256(self.pdf).hexdigest()
 
 
-def cn_date(value: str | dt.date | None) -> str:
-    """2024-09-18 → 2024年9月18日 (Arabic numerals, no leading zeros, as GB/T 9704-2012 writes dates)."""
-    if not value:
-        return ""
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def shares(widths: list[float]) -> list[str]:
-    """Relative column widths → percentages of the table width."""
-    total = sum(widths)
-    return [f"{100 * w / total:.3f}" for w in widths]
-
-
-@lru_cache(maxsize=16)
-def _environment(directory: str) -> Environment:
-    """One environment per template folder; ``base.html`` is always found in ours."""
-    env = Environment(loader=FileSystemLoader([directory, str(TEMPLATE_DIR)]), autoescape=select_autoescape(
-        default=True, default_for_string=True), undefined=StrictUndefined, trim_blocks=False)
-    env.filters["cn_date"] = cn_date
-    env.filters["shares"] = shares
-    return env
-
-
 @lru_cache(maxsize=1)
 def _stylesheet() -> weasyprint.CSS:
     return weasyprint.CSS(filename=str(STYLESHEET))
@@ -70,7 +45,7 @@ def render_html(spec: TemplateSpec, inputs: dict[str, Any]) -> str:
     """Every declared field is in the context (None when left out); a typo fails loudly."""
     context = {f.name: inputs.get(f.name) for f in spec.fields}
     context.setdefault("title", spec.title)
-    template = _environment(str(spec.path.parent)).get_template(spec.path.name)
+    template = environment(str(spec.path.parent), str(TEMPLATE_DIR)).get_template(spec.path.name)
     return template.render(**context)
 
 

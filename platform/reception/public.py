@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Request, Response, get
 from litestar.params import FromPath
 from sqlalchemy import select
@@ -14,13 +13,13 @@ from sqlalchemy import select
 from xinfang.platform import clock
 from xinfang.platform.errors import NotFound
 from xinfang.platform.reception.rota import public_schedule
+from xinfang.platform.templating import environment
 from xinfang.platform.web.guards import PUBLIC
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope
 
-TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                        autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+TEMPLATES = Path(__file__).parent / "templates"
 CACHE = {"Cache-Control": "public, max-age=300"}
 
 
@@ -40,7 +39,7 @@ def _schedule(request: Request, township_code: str) -> dict:
      summary="领导接访公告(公开页面,无需登录)", include_in_schema=False)
 def public_page(request: Request, township_code: FromPath[str]) -> Response:
     schedule = _schedule(request, township_code)
-    html = TEMPLATES.get_template("public_rota.html").render(**schedule)
+    html = environment(TEMPLATES).get_template("public_rota.html").render(**schedule)
     return Response(html, media_type="text/html; charset=utf-8", headers=CACHE)
 
 

@@ -17,6 +17,7 @@ LAYERS: dict[str, int] = {
     "xinfang.platform.errors": KERNEL,
     "xinfang.platform.clock": KERNEL,
     "xinfang.platform.files": KERNEL,
+    "xinfang.platform.templating": KERNEL,
     "xinfang.platform.audit": KERNEL,
     "xinfang.platform.jobs": KERNEL,
     "xinfang.platform.spreadsheets": KERNEL,

@@ -1,0 +1,47 @@
+"""The one Jinja configuration: documents (PDF), public pages and the web UI render through
+``environment()``, so autoescaping, strictness and the Chinese filters are the same everywhere.
+
+Autoescape is always on (a clerk's text is data, never markup); an undefined name fails
+loudly instead of printing nothing. Filters: ``cn_date`` (2024年9月18日), ``label``
+(a vocabulary key → its Chinese label) and ``shares`` (column widths → percentages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+
+def cn_date(value: str | dt.date | None) -> str:
+    """2024-09-18 → 2024年9月18日 (Arabic numerals, no leading zeros, as GB/T 9704-2012 writes dates)."""
+    if not value:
+        return ""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def label(key: str | None, vocabulary: dict[str, str]) -> str:
+    """A stored key shown as its Chinese label (the key itself when the vocabulary lacks it)."""
+    return "" if key is None else vocabulary.get(key, key)
+
+
+def shares(widths: list[float]) -> list[str]:
+    """Relative column widths → percentages of the table width."""
+    total = sum(widths)
+    return [f"{100 * w / total:.3f}" for w in widths]
+
+
+FILTERS = {"cn_date": cn_date, "label": label, "shares": shares}
+
+
+@lru_cache(maxsize=32)
+def environment(*folders: str | Path) -> Environment:
+    """The environment that loads templates from ``folders`` (searched in order), built once
+    per folder list: e.g. a plugin's template folder, then the core's document templates."""
+    env = Environment(loader=FileSystemLoader([str(f) for f in folders]), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=False)
+    env.filters.update(FILTERS)
+    return env
