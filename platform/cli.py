@@ -63,10 +63,13 @@ def upgrade_database(settings: Settings, plugins=None) -> None:
     (idempotent)."""
     from xinfang.permissions.store import announce_change, sync_policy
     from xinfang.platform.audit.log import seal_legacy_chains
-    from xinfang.platform.migrate import upgrade
+    from xinfang.platform.migrate import MigrationProblem, upgrade
 
     plugins = plugins or _plugins()
-    upgrade(settings.database_url, plugins)
+    try:
+        upgrade(settings.database_url, plugins)
+    except MigrationProblem as problem:
+        _fail(str(problem))
     with _system_session(settings, plugins) as session:
         changed = sync_policy(session, plugins)
         session.commit()
@@ -256,7 +259,14 @@ def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
                 session.commit()
                 click.echo(f"已导入演示数据,演示账号密码均为 {demo_data.DEMO_PASSWORD}", err=True)
     click.echo(f"信访工作平台已启动:http://{host}:{port}", err=True)
-    uvicorn.run("xinfang.platform.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    if workers == 1:
+        from xinfang.platform.app import create_app
+
+        # the app gets this process's one plugin manager (the one that migrated and synced roles)
+        uvicorn.run(create_app(settings, plugins=plugins), host=host, port=port, log_level="info")
+    else:
+        # each worker is a process of its own: it imports the ASGI module and builds its own
+        uvicorn.run("xinfang.platform.asgi:app", host=host, port=port, workers=workers, log_level="info")
 
 
 @main.command()

@@ -13,6 +13,11 @@ from pathlib import Path
 import pluggy
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
+from alembic.util import CommandError
+from sqlalchemy import create_engine
 
 import xinfang.migrations
 from xinfang.platform.extensions.manager import plugin_migrations
@@ -28,8 +33,48 @@ def alembic_config(database_url: str, plugins: pluggy.PluginManager) -> Config:
     return config
 
 
+class MigrationProblem(Exception):
+    """The database and the installed code disagree in a way a person must settle; the
+    message (Chinese) says what is wrong and what to do, instead of Alembic's traceback."""
+
+
+def check_branches(config: Config, plugins: pluggy.PluginManager) -> None:
+    """Every declared branch folder exists, and every revision the database records is one
+    the installed core and plugins know (a plugin uninstalled after it migrated is not)."""
+    specs = plugin_migrations(plugins)
+    for spec in specs:
+        if not Path(spec.location).is_dir():
+            raise MigrationProblem(f"插件迁移分支“{spec.branch}”声明的迁移脚本目录不存在({spec.location}),"
+                                   "请重新安装提供该分支的插件后再运行")
+    script = ScriptDirectory.from_config(config)
+    engine = create_engine(config.get_main_option("sqlalchemy.url").replace("%%", "%"))
+    try:
+        with engine.connect() as conn:
+            recorded = MigrationContext.configure(conn).get_current_heads()
+    finally:
+        engine.dispose()
+    unknown = []
+    for rev in recorded:
+        try:
+            if script.get_revision(rev) is None:
+                unknown.append(rev)
+        except (ResolutionError, CommandError):
+            unknown.append(rev)
+    if unknown:
+        branches = "、".join(spec.branch for spec in specs)
+        raise MigrationProblem(
+            f"数据库已迁移到版本 {'、'.join(unknown)},但已安装的核心和插件中没有这个版本"
+            f"(已安装的迁移分支:{branches})。多半是建立这些数据表的插件已卸载或未安装:"
+            "请先安装该插件再运行;若确定不再使用该插件,请先备份数据库,再删除该插件的数据表,"
+            "并从 alembic_version 表中删去上述版本")
+
+
 def upgrade(database_url: str, plugins: pluggy.PluginManager, revision: str = "heads") -> None:
-    command.upgrade(alembic_config(database_url, plugins), revision)
+    """Migrate the core and every installed plugin's branch; ``MigrationProblem`` when a
+    branch is missing on either side."""
+    config = alembic_config(database_url, plugins)
+    check_branches(config, plugins)
+    command.upgrade(config, revision)
 
 
 def revision(database_url: str, plugins: pluggy.PluginManager, message: str) -> None:

@@ -83,6 +83,51 @@ def test_db_upgrade_on_an_empty_database(tmp_path):
     assert scalar(url, select(func.count()).select_from(Node)) == 0
 
 
+def test_upgrade_with_a_plugin_branch_no_longer_installed_says_what_to_do(migrated):
+    """The test databases carry the example campaign's branch; without the plugin installed the
+    command explains in Chinese and changes nothing (it used to end in Alembic's traceback)."""
+    env = {**os.environ, "XINFANG_DATABASE_URL": migrated, "XINFANG_SECRET_KEY": TEST_SECRET}
+    env.pop("XINFANG_REDIS_URL", None)
+    before = scalar(migrated, text("SELECT count(*) FROM alembic_version"))
+    done = subprocess.run([XINFANG, "db", "upgrade"], env=env, cwd=Path(migrated.split("///", 1)[1]).parent,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "Can't locate revision" not in done.stderr
+    assert "错误:数据库已迁移到版本 npv_0001,但已安装的核心和插件中没有这个版本" in done.stderr
+    assert "请先安装该插件再运行" in done.stderr
+    assert scalar(migrated, text("SELECT count(*) FROM alembic_version")) == before
+
+
+def test_serve_hands_its_one_plugin_manager_to_the_app(tmp_path, monkeypatch):
+    """One plugin manager per process: the one that migrated and synced the roles serves."""
+    import uvicorn
+    from click.testing import CliRunner
+
+    from xinfang.platform import app as app_module
+    from xinfang.platform import cli
+    from xinfang.platform.extensions import manager
+
+    built, served = [], []
+    real = manager.build_plugin_manager
+
+    def counting(*args, **kwargs):
+        built.append(real(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(manager, "build_plugin_manager", counting)
+    monkeypatch.setattr(app_module, "build_plugin_manager", counting)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(app))
+    monkeypatch.setenv("XINFANG_DATABASE_URL", f"sqlite:///{tmp_path / 'serve.db'}")
+    monkeypatch.setenv("XINFANG_SECRET_KEY", TEST_SECRET)
+    monkeypatch.delenv("XINFANG_REDIS_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli.main, ["serve"])
+    assert result.exit_code == 0, result.output
+    assert len(built) == 1 and len(served) == 1
+    assert served[0].state.plugins is built[0]
+    served[0].state.engine.dispose()
+
+
 def test_demo_json_lists_every_role_in_both_counties_once(migrated):
     first = run(migrated, "demo", "--json")
     assert first.returncode == 0, first.stderr
