@@ -14,7 +14,7 @@ from xinfang.permissions.actor import authorize
 from xinfang.platform.accounts import service
 from xinfang.platform.accounts.models import RoleAssignment, User
 from xinfang.platform.errors import BadRequest, Forbidden, NotFound
-from xinfang.platform.extensions.manager import plugin_permissions, plugin_roles, plugins_of
+from xinfang.platform.extensions.manager import plugin_permissions, plugin_roles
 from xinfang.platform.web.addresses import client_address
 from xinfang.platform.web.csrf import CSRF_COOKIE, csrf_token
 from xinfang.platform.web.guards import (
@@ -94,7 +94,7 @@ def me(request: Request) -> dict:
     return {
         "user": {"id": actor.user_id, "username": actor.username, "display_name": actor.display_name,
                  "node_id": actor.home_node_id},
-        "assignments": [{**a.to_dict(), "role_label": _role_label(request.app.state.plugins, a.role)}
+        "assignments": [{**a.to_dict(), "role_label": service.role_label(request.app.state.plugins, a.role)}
                         for a in actor.assignments],
         "permissions": sorted(actor.permissions()),
         "scope": [{**a.to_dict(), "covers": "整个平台" if a.node_id is None else f"{a.name}及其下级"}
@@ -113,11 +113,6 @@ def roles(request: Request) -> dict:
                        "may_grant": sorted(k for k, other in roles.items() if r.key in other.granted_by)}
                       for r in roles.values()],
             "permissions": labels}
-
-
-def _role_label(plugins, key: str) -> str:
-    role = plugin_roles(plugins).get(key)
-    return role.label if role else key
 
 
 @dataclass
@@ -194,7 +189,7 @@ def create_user(request: Request, db: NamedDependency[ScopedSession], data: JSON
 def get_user(db: NamedDependency[ScopedSession], user_id: FromPath[Id]) -> dict:
     user = _user(db, user_id)
     assignments = db.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id)).all()
-    return {**user.to_dict(), "assignments": [_assignment_dict(db, a) for a in assignments]}
+    return {**user.to_dict(), "assignments": [service.assignment_to_dict(db, a) for a in assignments]}
 
 
 @patch("/api/users/{user_id:int}", opt={"permission": "users:manage"}, sync_to_thread=True, summary="修改用户")
@@ -223,17 +218,12 @@ class GrantIn:
     node_id: Id | None = None
 
 
-def _assignment_dict(db: ScopedSession, a: RoleAssignment) -> dict:
-    return {"id": a.id, "user_id": a.user_id, "role": a.role, "role_label": _role_label(plugins_of(db), a.role),
-            "node_id": a.node_id}
-
-
 @post("/api/users/{user_id:int}/roles", opt={"permission": "roles:grant"}, sync_to_thread=True, summary="授予角色")
 def grant(request: Request, db: NamedDependency[ScopedSession], user_id: FromPath[Id], data: JSONBody[GrantIn]) -> dict:
     user = _user(db, user_id)
     assignment = service.grant_role(db, current_actor(request), user, data.role, _node(db, data.node_id))
     db.commit()
-    return _assignment_dict(db, assignment)
+    return service.assignment_to_dict(db, assignment)
 
 
 @delete("/api/users/{user_id:int}/roles/{assignment_id:int}", opt={"permission": "roles:grant"},

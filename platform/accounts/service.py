@@ -215,3 +215,15 @@ def revoke_role(session: Session, granter: Actor, assignment: RoleAssignment, no
         raise Conflict("不能撤销自己的管理员角色,请由上级管理员操作")
     session.delete(assignment)
     session.flush()
+
+
+def role_label(plugins, key: str) -> str:
+    """A role's Chinese label, plugins' roles included (the key itself if none declares it)."""
+    role = plugin_roles(plugins).get(key)
+    return role.label if role else key
+
+
+def assignment_to_dict(session: Session, a: RoleAssignment) -> dict:
+    """A role granted to a user, with the role's label."""
+    return {"id": a.id, "user_id": a.user_id, "role": a.role, "role_label": role_label(plugins_of(session), a.role),
+            "node_id": a.node_id}

@@ -38,18 +38,7 @@ def _node(db: ScopedSession, node_id: int | None, request: Request) -> Node:
 
 def _summary(db: ScopedSession, campaign: Campaign, request: Request) -> dict:
     ctype = campaign_types(request.app.state.plugins).get(campaign.type_key)
-    phases = db.scalars(select(CampaignPhase).where(CampaignPhase.campaign_id == campaign.id)
-                        .order_by(CampaignPhase.starts_on)).all()
-    day = clock.today()
-    return {"id": campaign.id, "type": campaign.type_key, "type_name": ctype.name if ctype else campaign.type_key,
-            "title": campaign.title, "node_id": campaign.node_id, "starts_on": campaign.starts_on.isoformat(),
-            "ends_on": campaign.ends_on.isoformat(), "status": campaign.status,
-            "status_label": "进行中" if campaign.status == "active" else "已结束",
-            "closed_on": campaign.closed_on.isoformat() if campaign.closed_on else None,
-            "scope": [{"node_id": n.id, "code": n.code, "name": n.name} for n in service.scope_roots(db, campaign)],
-            "phases": [{"key": p.key, "name": p.name, "starts_on": p.starts_on.isoformat(),
-                        "ends_on": p.ends_on.isoformat(), "current": p.starts_on <= day <= p.ends_on}
-                       for p in phases]}
+    return service.to_dict(db, campaign, ctype, clock.today())
 
 
 @get("/api/campaign-types", opt={"permission": "campaigns:read"}, sync_to_thread=False, summary="可启用的专项活动类型")
@@ -181,8 +170,7 @@ def tick(request: Request, db: NamedDependency[ScopedSession], campaign_id: From
     row = service.tick(db, actor, ctype, campaign, node, data.checklist, data.item, data.done_on or clock.today(),
                        data.note, evidence)
     db.commit()
-    return {"id": row.id, "period": row.period, "n": row.n, "done_on": row.done_on.isoformat(),
-            "evidence": [{k: e[k] for k in ("filename", "sha256", "size")} for e in row.evidence]}
+    return service.tick_to_dict(row)
 
 
 @get("/api/campaigns/{campaign_id:int}/progress", opt={"permission": "campaigns:read"}, sync_to_thread=True,

@@ -263,3 +263,27 @@ def progress(session: Session, ctype: CampaignType, campaign: Campaign, root: No
     return {"node_id": root.id, "code": root.code, "name": root.name, "level": root.level, "required": 0,
             "done": 0, "total_required": required, "total_done": done,
             "rate": round(done / required, 4) if required else None, "behind": [], "children": tops}
+
+
+# --- response bodies ----------------------------------------------------------------------
+
+
+def to_dict(session: Session, campaign: Campaign, ctype: CampaignType | None, today: dt.date) -> dict:
+    """A campaign as the API shows it: its type, scope and phases (which one is current)."""
+    phases = session.scalars(select(CampaignPhase).where(CampaignPhase.campaign_id == campaign.id)
+                             .order_by(CampaignPhase.starts_on)).all()
+    return {"id": campaign.id, "type": campaign.type_key, "type_name": ctype.name if ctype else campaign.type_key,
+            "title": campaign.title, "node_id": campaign.node_id, "starts_on": campaign.starts_on.isoformat(),
+            "ends_on": campaign.ends_on.isoformat(), "status": campaign.status,
+            "status_label": "进行中" if campaign.status == "active" else "已结束",
+            "closed_on": campaign.closed_on.isoformat() if campaign.closed_on else None,
+            "scope": [{"node_id": n.id, "code": n.code, "name": n.name} for n in scope_roots(session, campaign)],
+            "phases": [{"key": p.key, "name": p.name, "starts_on": p.starts_on.isoformat(),
+                        "ends_on": p.ends_on.isoformat(), "current": p.starts_on <= today <= p.ends_on}
+                       for p in phases]}
+
+
+def tick_to_dict(row: DutyTick) -> dict:
+    """A recorded tick: its period and evidence (never the evidence's stored path)."""
+    return {"id": row.id, "period": row.period, "n": row.n, "done_on": row.done_on.isoformat(),
+            "evidence": [{k: e[k] for k in ("filename", "sha256", "size")} for e in row.evidence]}
