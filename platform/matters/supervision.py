@@ -16,7 +16,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from xinfang.platform.db import Base
 from xinfang.platform.matters.clocks import RULES
 from xinfang.platform.matters.models import MatterAccess, MatterClock
-from xinfang.tenants.models import AccessScoped, Node
+from xinfang.tenants.lookup import node_names
+from xinfang.tenants.models import AccessScoped
 
 BASIS = "条例第四十条"
 STATUS = {"open": "督办中", "closed": "已结束"}
@@ -48,8 +49,7 @@ def listing(session: Session, matter_id: int) -> list[dict]:
                            .where(Supervision.matter_id == matter_id)
                            .order_by(Supervision.on, Supervision.level, Supervision.id)).all()
     ids = {n for s, _ in rows for n in (s.from_node_id, s.to_node_id)}
-    names = dict(session.execute(select(Node.id, Node.name).where(Node.id.in_(ids)),
-                                 execution_options={"skip_scope": True}).all()) if ids else {}
+    names = node_names(session, list(ids))
     return [{"id": s.id, "clock_id": s.clock_id, "clock_kind": kind, "clock_label": RULES[kind].label,
              "level": s.level, "from_node_id": s.from_node_id, "from_node_name": names.get(s.from_node_id),
              "to_node_id": s.to_node_id, "to_node_name": names.get(s.to_node_id), "on": s.on.isoformat(),

@@ -25,7 +25,7 @@ from xinfang.platform.errors import BadRequest, Conflict
 from xinfang.platform.reception.models import RotaDuty
 from xinfang.platform.web.inputs import Bounded, Code, Id, Line, Name, Note
 from xinfang.tenants.levels import COLUMN, Level
-from xinfang.tenants.lookup import get_or_404
+from xinfang.tenants.lookup import get_or_404, node_names
 from xinfang.tenants.models import Node
 
 SLOTS = {"day": "全天", "am": "上午", "pm": "下午"}
@@ -124,13 +124,6 @@ def _who(duty: RotaDuty) -> tuple:
     return ("user", duty.leader_user_id) if duty.leader_user_id else ("name", duty.leader_name)
 
 
-def _names(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(session.execute(select(Node.id, Node.name).where(Node.id.in_(sorted(ids))),
-                                execution_options={"skip_scope": True}).all())
-
-
 def _owners(session: Session, node: Node) -> list[Node]:
     """The reception rooms whose own rota a check covers: the node itself, or a county's townships."""
     if node.level in ROTA_LEVELS:
@@ -144,13 +137,13 @@ def _owners(session: Session, node: Node) -> list[Node]:
 def clashes(session: Session, node: Node, start: dt.date, end: dt.date, calendar: WorkCalendar) -> list[dict]:
     check_range(start, end)
     duties = duties_under(session, node, start, end)
-    names = _names(session, {d.node_id for d in duties} | {node.id})
+    names = node_names(session, [*{d.node_id for d in duties}, node.id])
     # a leader's other duties anywhere in the same township count too
     township_id = node.township_id or (node.id if node.level == Level.TOWNSHIP else None)
     if township_id is not None:
         around = session.scalars(select(RotaDuty).where(RotaDuty.township_id == township_id, RotaDuty.on >= start,
                                                         RotaDuty.on <= end)).all()
-        names |= _names(session, {d.node_id for d in around} - set(names))
+        names |= node_names(session, list({d.node_id for d in around} - set(names)))
     else:
         around = duties
     found: list[dict] = []
@@ -265,7 +258,7 @@ def public_schedule(session: Session, township: Node, today: dt.date) -> dict:
     """Only what the notice announces: who (name, position, duties), when, where. Nothing else."""
     end = today + dt.timedelta(days=PUBLIC_DAYS)
     duties = duties_under(session, township, today, end, published_only=True)
-    names = _names(session, {d.node_id for d in duties})
+    names = node_names(session, list({d.node_id for d in duties}))
     days = []
     for n in range(PUBLIC_DAYS + 1):
         day = today + dt.timedelta(days=n)
