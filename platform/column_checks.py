@@ -33,9 +33,13 @@ def check_text_columns(session: Session, _context: Any, _instances: Any) -> None
 
 # Checked earlier, with the form's own labels, so every over-long field of an entry is named
 # together in one 400 (the flush check stops at the first).
-def too_long(model: type, values: dict[str, Any], labels: dict[str, str]) -> list[str]:
+def too_long(model: type, values: dict[str, Any], labels: dict[str, str], skip: tuple[str, ...] = ()) -> list[str]:
+    """Each of ``values`` longer than its column; ``skip`` names fields stored only after
+    normalising (an identity number typed with spaces or full-width digits), checked elsewhere."""
     problems = []
     for key, value in values.items():
+        if key in skip:
+            continue
         column = model.__table__.columns.get(key)
         length = getattr(column.type, "length", None) if column is not None else None
         if length and isinstance(value, str) and len(value.strip()) > length:

@@ -90,7 +90,8 @@ def register(session: Session, actor: Actor, data: CaseIn, today: dt.date) -> In
         problems.append("来访人数至少为1")
     if received > today:
         problems.append("受理日期不能晚于今天")
-    problems += too_long(IntakeCase, dataclasses.asdict(data), {"visitor_phone": "联系电话", "visitor_address": "住址"})
+    problems += too_long(IntakeCase, dataclasses.asdict(data), {"visitor_phone": "联系电话", "visitor_address": "住址"},
+                         skip=("visitor_id_number",))
     if problems:
         raise BadRequest(";".join(problems), details=[{"message": p} for p in problems])
     party = party.cleaned()

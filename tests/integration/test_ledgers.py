@@ -269,3 +269,25 @@ def test_supervisors_read_every_ledger_and_change_none(client, demo, system_sess
                           params={"unmask": True}).status_code == 200
     assert {m: _count(system_session, m) for m in counts} == counts
     assert system_session.get(ScreeningEntry, entry["id"]).progress == ""
+
+
+def test_one_person_file_whichever_way_the_person_comes_in(client, demo, system_session):
+    """一人一档: a ledger row, the people register and a matter at the same node find one file,
+    however the identity number was typed (full-width digits, spaces)."""
+    typed = "".join(chr(ord(c) + 0xFEE0) for c in ID_A[:6]) + " " + ID_A[6:]  # １１０１０５ 198001010016
+    entry = _entry(client, demo, user="xx_by_officer", code=TOWNSHIP, party_id_number=typed)
+    assert entry.status_code == 201, entry.text
+    person_id = entry.json()["person_id"]
+    assert system_session.get(Person, person_id).id_number == ID_A
+
+    again = client.post("/api/people", headers=demo.headers("xx_by_officer"),
+                        json={"node_id": demo.node(TOWNSHIP).id, "name": "钱某某", "id_number": ID_A})
+    assert again.status_code == 409 and f"编号{person_id}" in again.json()["message"]
+
+    matter = client.post("/api/matters", headers=demo.headers("xx_by_officer"), json={
+        "node_id": demo.node(TOWNSHIP).id, "channel": "visit", "form": "individual", "kind": "claim",
+        "category": "欠薪", "summary": "反映拖欠工资", "received_on": "2026-11-18",
+        "petitioners": [{"name": "钱某某", "id_number": f" {ID_A} ", "phone": "", "address": ""}]})
+    assert matter.status_code == 201, matter.text
+    assert [p["person_id"] for p in matter.json()["petitioners"]] == [person_id]
+    assert system_session.scalar(select(func.count()).select_from(Person).where(Person.id_number == ID_A)) == 1
