@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from xinfang.permissions.actor import authorize
 from xinfang.platform import clock
-from xinfang.platform.campaigns import service
+from xinfang.platform.campaigns import matter_duties, service
 from xinfang.platform.campaigns.models import Campaign, CampaignPhase
 from xinfang.platform.campaigns.registry import campaign_type, campaign_types, describe
 from xinfang.platform.errors import BadRequest, Forbidden
+from xinfang.platform.matters.routes import get_matter
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Bounded, Code, Id, Line, Name, Note, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
@@ -164,13 +165,16 @@ def tick(request: Request, db: NamedDependency[ScopedSession], campaign_id: From
     campaign = get_campaign(db, campaign_id)
     node = _node(db, data.node_id, request)
     ctype = campaign_type(request.app.state.plugins, campaign.type_key)
-    files = data.files if isinstance(data.files, list) else [data.files]
-    evidence = [service.Evidence(f.filename, read_limited(request, f, "单个佐证材料不能超过{mb}MB"))
-                for f in files if f]
     row = service.tick(db, actor, ctype, campaign, node, data.checklist, data.item, data.done_on or clock.today(),
-                       data.note, evidence)
+                       data.note, _evidence(request, data.files))
     db.commit()
     return service.tick_to_dict(row)
+
+
+def _evidence(request: Request, files: list[UploadFile] | UploadFile) -> list[service.Evidence]:
+    """The uploaded evidence files (one file arrives bare, several as a list), each within the upload limit."""
+    files = files if isinstance(files, list) else [files]
+    return [service.Evidence(f.filename, read_limited(request, f, "单个佐证材料不能超过{mb}MB")) for f in files if f]
 
 
 @get("/api/campaigns/{campaign_id:int}/progress", opt={"permission": "campaigns:read"}, sync_to_thread=True,
@@ -201,5 +205,43 @@ def read_metrics(request: Request, db: NamedDependency[ScopedSession], campaign_
     return out
 
 
+@get("/api/campaigns/{campaign_id:int}/matters", opt={"permission": "campaigns:read"}, sync_to_thread=True,
+     summary="逐案任务进度(每件事项及全活动)")
+def read_matter_progress(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id]) -> dict:
+    campaign = get_campaign(db, campaign_id)
+    ctype = campaign_type(request.app.state.plugins, campaign.type_key)
+    return matter_duties.matter_progress(db, ctype, campaign)
+
+
+@get("/api/campaigns/{campaign_id:int}/matters/{matter_id:int}", opt={"permission": "campaigns:read"},
+     sync_to_thread=True, summary="一件信访事项的逐案任务及完成情况")
+def read_matter_duties(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id],
+                       matter_id: FromPath[Id]) -> dict:
+    campaign = get_campaign(db, campaign_id)
+    ctype = campaign_type(request.app.state.plugins, campaign.type_key)
+    return matter_duties.matter_duties(db, ctype, campaign, get_matter(db, matter_id))
+
+
+@dataclasses.dataclass
+class MatterTickForm(Bounded):
+    item: Name
+    done_on: dt.date | None = None
+    note: Note = ""
+    files: list[UploadFile] = dataclasses.field(default_factory=list)
+
+
+@post("/api/campaigns/{campaign_id:int}/matters/{matter_id:int}/ticks", opt={"permission": "campaigns:tick"},
+      sync_to_thread=True, summary="登记一件事项的一项逐案任务(可上传佐证材料)")
+def tick_matter(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id],
+                matter_id: FromPath[Id], data: MultipartBody[MatterTickForm]) -> dict:
+    campaign = get_campaign(db, campaign_id)
+    matter = get_matter(db, matter_id)
+    ctype = campaign_type(request.app.state.plugins, campaign.type_key)
+    row = matter_duties.tick_matter(db, current_actor(request), ctype, campaign, matter, data.item,
+                                    data.done_on or clock.today(), data.note, _evidence(request, data.files))
+    db.commit()
+    return service.tick_to_dict(row)
+
+
 route_handlers = [list_types, enable, list_campaigns, read_campaign, move_phases, close, read_duties, tick,
-                  read_progress, read_metrics]
+                  read_progress, read_metrics, read_matter_progress, read_matter_duties, tick_matter]

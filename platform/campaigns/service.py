@@ -158,10 +158,7 @@ def duties(session: Session, ctype: CampaignType, campaign: Campaign, node: Node
                 made = sorted(done.get((checklist.key, item.key, period.key), []), key=lambda t: t.n)
                 rows.append({"period": period.key, "label": period.label, "required": item.times,
                              "done": min(len(made), item.times),
-                             "ticks": [{"id": t.id, "n": t.n, "done_on": t.done_on.isoformat(), "by": t.ticked_by,
-                                        "at": t.ticked_at.isoformat(), "note": t.note,
-                                        "evidence": [{k: e[k] for k in ("filename", "sha256", "size")}
-                                                     for e in t.evidence]} for t in made]})
+                             "ticks": [tick_to_dict(t) for t in made]})
             out.append({"checklist": checklist.key, "checklist_title": checklist.title, "item": item.key,
                         "text": item.text, "recurrence": item.recurrence, "evidence_required": item.evidence,
                         "required": sum(r["required"] for r in rows), "done": sum(r["done"] for r in rows),
@@ -283,7 +280,8 @@ def to_dict(session: Session, campaign: Campaign, ctype: CampaignType | None, to
                        for p in phases]}
 
 
-def tick_to_dict(row: DutyTick) -> dict:
-    """A recorded tick: its period and evidence (never the evidence's stored path)."""
-    return {"id": row.id, "period": row.period, "n": row.n, "done_on": row.done_on.isoformat(),
-            "evidence": [{k: e[k] for k in ("filename", "sha256", "size")} for e in row.evidence]}
+def tick_to_dict(tick: DutyTick) -> dict:
+    """A tick as the API shows it: who, when, and the evidence (never its storage path)."""
+    return {"id": tick.id, "n": tick.n, "period": tick.period, "done_on": tick.done_on.isoformat(),
+            "by": tick.ticked_by, "at": tick.ticked_at.isoformat(), "note": tick.note,
+            "evidence": [{k: e[k] for k in ("filename", "sha256", "size")} for e in tick.evidence]}

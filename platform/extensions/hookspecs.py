@@ -160,6 +160,22 @@ class ChecklistSpec:
     phase: str | None = None
 
 
+MATTER_SOURCES = ("backlog", "ownership")
+
+
+@dataclass(frozen=True)
+class MatterChecklistSpec:
+    """Duties per matter (五个一, 九个一 …) for the matters a campaign takes on, within its
+    scope: ``matters="backlog"`` — those on the backlog ledger (积案); ``"ownership"`` — those
+    under a leader's 包案. Each item is done once per matter (``recurrence``/``times`` are
+    refused), ticked with evidence like any duty; the tick fires ``xinfang_on_duty_ticked``."""
+
+    key: str
+    title: str
+    items: tuple[ChecklistItemSpec, ...]
+    matters: str = "backlog"  # one of MATTER_SOURCES
+
+
 @dataclass(frozen=True)
 class MetricSpec:
     """A figure computed from the data for a node over the campaign's dates, with its target.
@@ -193,7 +209,7 @@ class CampaignType:
     source: str  # where the rules come from (a seed document, a notice)
     phases: tuple[PhaseSpec, ...]
     checklists: tuple[ChecklistSpec, ...] = ()
-    matter_checklist: tuple[ChecklistItemSpec, ...] = ()  # duties per matter (e.g. 五个一)
+    matter_checklist: MatterChecklistSpec | None = None  # duties per matter (e.g. 五个一)
     metrics: tuple[MetricSpec, ...] = ()
     documents: tuple[DocumentSpec, ...] = ()
     ledgers: tuple[str, ...] = ()  # keys of the core ledgers it uses (screening, backlog, rota …)
@@ -227,8 +243,10 @@ def xinfang_on_phase_entered(campaign: Any, phase: Any, session: Any) -> None:
 
 @hookspec
 def xinfang_on_duty_ticked(campaign: Any, tick: Any, session: Any) -> None:
-    """Event: a checklist duty was ticked (same transaction)."""
+    """Event: a checklist duty was ticked (same transaction); a per-matter duty's tick has
+    ``tick.matter_id`` set."""
 
 
-__all__ = ["PermissionSpec", "RoleSpec", "JobSpec", "PageSpec", "NavItem", "MigrationSpec", "PhaseSpec", "ChecklistItemSpec", "ChecklistSpec", "MetricSpec", "DocumentSpec",
+__all__ = ["PermissionSpec", "RoleSpec", "JobSpec", "PageSpec", "NavItem", "MigrationSpec", "PhaseSpec", "ChecklistItemSpec", "ChecklistSpec",
+           "MatterChecklistSpec", "MATTER_SOURCES", "MetricSpec", "DocumentSpec",
            "CampaignType", "hookimpl", "hookspec"]

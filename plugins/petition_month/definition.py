@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xinfang.platform.api import FIVE_ONES, CampaignType, ChecklistItemSpec
+from xinfang.platform.api import FIVE_ONES, CampaignType, ChecklistItemSpec, MatterChecklistSpec
 from xinfang.plugins.petition_month import documents, metrics
 from xinfang.plugins.petition_month.duties import ANNEXES, CHECKLISTS, KEY, NAME, PHASES, SOURCE
 
@@ -14,8 +14,11 @@ PETITION_MONTH = CampaignType(
     source=SOURCE,
     phases=PHASES,
     checklists=CHECKLISTS,
-    # 五个一 per backlog matter: kept on the backlog ledger's row (annex 2), checked by 应列尽列
-    matter_checklist=tuple(ChecklistItemSpec(key, text, evidence=True) for key, text in FIVE_ONES.items()),
+    # 五个一 per backlog matter: the ledger's row (annex 2) names them, each tick carries the
+    # evidence (the 包案 notice, the plan, the signed minutes …) for every backlog matter in scope
+    matter_checklist=MatterChecklistSpec(
+        "five_ones", "五个一", tuple(ChecklistItemSpec(key, text, evidence=True) for key, text in FIVE_ONES.items()),
+        matters="backlog"),
     metrics=metrics.SPECS,
     documents=documents.SPECS,
     ledgers=("screening", "backlog", "reception", "rota", "reporting"),
