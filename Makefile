@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml setup.py deploy/system-packages.sh
 run: $(STAMP)
 	$(BIN)/xinfang serve --demo
 
-## Lint, then the whole test suite on SQLite and PostgreSQL (+ Redis)
+## Lint, type-check the kernel, then the whole test suite on SQLite and PostgreSQL (+ Redis)
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q
 
 ## The suite with the whole process tree's clock moved forward (libfaketime): +400 days,

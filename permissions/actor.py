@@ -22,7 +22,7 @@ class Assignment:
     name: str | None
 
     def covers(self, node: Node) -> bool:
-        if self.node_id is None:
+        if self.node_id is None or self.level is None:  # a platform-wide role (the operator's)
             return True
         return node.ancestry_with_self().get(COLUMN[Level(self.level)]) == self.node_id
 
@@ -50,9 +50,10 @@ class Actor:
         grants = self.holding(permission)
         if not grants:
             return None
-        if any(a.node_id is None for a in grants):
+        nodes = [(a.level, a.node_id) for a in grants if a.level is not None and a.node_id is not None]
+        if len(nodes) < len(grants):  # a platform-wide role among them
             return Scope.platform()
-        return Scope.of_nodes((a.level, a.node_id) for a in grants)
+        return Scope.of_nodes(nodes)
 
     def permissions(self) -> set[str]:
         return {p for a in self.assignments for p in self.policy.permissions_of(a.role)}

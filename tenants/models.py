@@ -9,8 +9,9 @@ equality test, ``township_id = X``, on SQLite and PostgreSQL alike; the scope fi
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar, Protocol
 
-from sqlalchemy import ForeignKey, Integer, String, event, update
+from sqlalchemy import ForeignKey, FromClause, Integer, String, event, update
 from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship
 
 from xinfang.platform import clock
@@ -38,6 +39,14 @@ class Ancestry(AncestryColumns):
     """Rows visible where their own ancestor columns are in scope (most tenant data)."""
 
 
+class AccessRows(Protocol):
+    """An access model (``MatterAccess``, ``CampaignAccess``): a ``NodeBound`` row that opens
+    its ``subject_id`` to its node (the scope filter reads its ancestor columns by name)."""
+
+    __table__: ClassVar[FromClause]
+    subject_id: Mapped[int]
+
+
 class AccessScoped:
     """Rows visible through an access table instead of their own columns: a petition matter
     is seen by the office that owns it and by every unit it is assigned to.
@@ -48,7 +57,7 @@ class AccessScoped:
     """
 
     __platform_visible__ = False
-    __access_model__: type
+    __access_model__: type[AccessRows]
     __access_key__: str = "id"
 
 
@@ -100,5 +109,5 @@ class Node(Ancestry, Base):
 def _record_own_column(mapper, connection, target: Node) -> None:
     """A node is inside its own subtree: store its id in its own level's column."""
     column = COLUMN[Level(target.level)]
-    connection.execute(update(Node.__table__).where(Node.__table__.c.id == target.id).values({column: target.id}))
+    connection.execute(update(Node).where(Node.id == target.id).values({column: target.id}))
     attributes.set_committed_value(target, column, target.id)

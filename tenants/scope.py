@@ -81,7 +81,7 @@ class Scope:
     def covers_node(self, node: Node) -> bool:
         return self.covers(node.ancestry_with_self(), True)
 
-    def loader_options(self) -> list:
+    def loader_options(self) -> tuple[Any, ...]:
         """The criteria for every statement of a session with this scope, built once per scope
         (they are immutable SQL constructs; building them per query cost ~1.5 ms)."""
         from xinfang.platform.db import Base
@@ -97,8 +97,7 @@ class Scope:
                     for cls in _tenant_data_classes()]
         if len(self.grants) == 1:
             column, ids = self.grants[0]
-            ids = list(ids)
-            return [with_loader_criteria(Ancestry, _ONE_COLUMN[column](ids), include_aliases=True),
+            return [with_loader_criteria(Ancestry, _ONE_COLUMN[column](list(ids)), include_aliases=True),
                     *self._access_options()]
         county, township, village, grid, department = (list(self.ids(c)) for c in ANCESTOR_COLUMNS)
         # One fixed SQL shape per code location (expanding IN parameters): SQLAlchemy caches a
@@ -162,7 +161,7 @@ def _loader_options(scope: Scope, _mapped_classes: int) -> tuple:
     return tuple(scope._build_loader_options())
 
 
-def _access_scoped_classes() -> list[type]:
+def _access_scoped_classes() -> list[type[AccessScoped]]:
     from xinfang.platform.db import Base
 
     return [m.class_ for m in Base.registry.mappers if issubclass(m.class_, AccessScoped)]
@@ -254,7 +253,7 @@ def ancestry_for(session: Session, obj: AncestryColumns) -> dict[str, int | None
 _OWNERSHIP_KEYS = (*ANCESTOR_COLUMNS, "node_id", "parent_id")
 
 
-def _placement(obj: Ancestry, values: dict[str, int | None]) -> dict[str, int | None]:
+def _placement(obj: AncestryColumns, values: dict[str, int | None]) -> dict[str, int | None]:
     """The ancestry that decides where a row may be written. A node is placed where its
     parent is: its own column is left out, so nobody can move or create the node they hold."""
     if isinstance(obj, Node):

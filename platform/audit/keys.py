@@ -43,10 +43,10 @@ def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
         with os.fdopen(fd, "wb") as out:
             out.write(pem)
         return key
-    key = serialization.load_pem_private_key(data, password=None)
-    if not isinstance(key, Ed25519PrivateKey):
+    loaded = serialization.load_pem_private_key(data, password=None)
+    if not isinstance(loaded, Ed25519PrivateKey):
         raise TypeError(f"{path} 不是 Ed25519 私钥")
-    return key
+    return loaded
 
 
 def public_key_pem(key: Ed25519PublicKey) -> str:

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -126,8 +127,7 @@ def record(session: Session, *, action: str, object_type: str, object_id: Any = 
                           action=action, fields=_field_names(before, after),
                           detail_hash=detail_hash(salt, before, after) if has_detail else None)
         rec.hash = record_hash(rec, key)
-        heads = AuditChain.__table__
-        session.connection().execute(update(heads).where(heads.c.chain == chain)
+        session.connection().execute(update(AuditChain).where(AuditChain.chain == chain)
                                      .values(last_seq=rec.seq, last_hash=rec.hash))
         session.add(rec)
         if has_detail:
@@ -163,12 +163,11 @@ def _lock_head(session: Session, chain: int) -> tuple[int, str]:
     Core statements on the session's connection: this runs inside flush events, where the
     ORM cannot flush again, and the head row is bookkeeping, not a scoped record."""
     conn = session.connection()
-    heads = AuditChain.__table__
-    query = select(heads.c.last_seq, heads.c.last_hash).where(heads.c.chain == chain).with_for_update()
+    query = select(AuditChain.last_seq, AuditChain.last_hash).where(AuditChain.chain == chain).with_for_update()
     row = conn.execute(query).first()
     if row is None:
         insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        conn.execute(insert(heads).values(chain=chain, last_seq=0, last_hash="").on_conflict_do_nothing())
+        conn.execute(insert(AuditChain).values(chain=chain, last_seq=0, last_hash="").on_conflict_do_nothing())
         row = conn.execute(query).one()
     return row.last_seq, row.last_hash
 
@@ -351,7 +350,7 @@ def verify(session: Session, chain: int) -> ChainReport:
     return ChainReport(chain, problems, erased, checkpoints)
 
 
-def _check_details(session: Session, chain: int, records: list[AuditRecord], problems: list[Problem]) -> list[int]:
+def _check_details(session: Session, chain: int, records: Sequence[AuditRecord], problems: list[Problem]) -> list[int]:
     details = {d.seq: d for d in session.scalars(select(AuditDetail).where(AuditDetail.chain == chain))}
     erasures = {rec.object_id for rec in records if rec.action == ERASE_ACTION}
     erased = []
@@ -372,7 +371,7 @@ def _check_details(session: Session, chain: int, records: list[AuditRecord], pro
     return erased
 
 
-def _check_checkpoints(session: Session, keys: AuditKeys, chain: int, records: list[AuditRecord],
+def _check_checkpoints(session: Session, keys: AuditKeys, chain: int, records: Sequence[AuditRecord],
                        problems: list[Problem]) -> int:
     """A signed head must still be in the chain, with the same hash; the chain may not end before it."""
     public_key = keys.public_key()

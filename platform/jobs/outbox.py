@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import traceback
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, Integer, String, Text, or_, select, update
+from sqlalchemy import JSON, CursorResult, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from xinfang.platform import clock
@@ -115,11 +115,12 @@ def fail_abandoned(session: Session, now: dt.datetime, claim_seconds: float = CL
     """Mark failed the jobs whose last allowed attempt died with its worker (claim expired,
     no attempts left): otherwise they would stay "running" for ever. Returns how many."""
     stale = now - dt.timedelta(seconds=claim_seconds)
-    return session.execute(
+    # an UPDATE's result is a CursorResult (its row count); the Session's signature says Result
+    return cast(CursorResult[Any], session.execute(
         update(OutboxJob).where(OutboxJob.status == RUNNING, OutboxJob.claimed_at < stale,
                                 OutboxJob.attempts >= MAX_ATTEMPTS)
         .values(status=FAILED, finished_at=now, last_error="工作进程在最后一次尝试中中断,任务未完成"),
-        execution_options={"skip_audit": True}).rowcount
+        execution_options={"skip_audit": True})).rowcount
 
 
 def registered_jobs(session_factory: sessionmaker) -> dict[str, JobSpec]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +46,7 @@ def read_table(filename: str, data: bytes, aliases: dict[str, str], limits: Shee
         raw.close()
 
 
-def _rows(raw: Iterator[list[Any]], aliases: dict[str, str], limits: SheetLimits) -> list[Row]:
+def _rows(raw: Generator[list[Any]], aliases: dict[str, str], limits: SheetLimits) -> list[Row]:
     first = next(raw, None)
     if first is None:
         raise BadRequest("文件是空的")
@@ -92,7 +92,7 @@ def _clean(value: Any) -> str:
     return str(value).strip()
 
 
-def _csv_rows(data: bytes, limits: SheetLimits) -> Iterator[list[str]]:
+def _csv_rows(data: bytes, limits: SheetLimits) -> Generator[list[Any], None, None]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -104,8 +104,8 @@ def _csv_rows(data: bytes, limits: SheetLimits) -> Iterator[list[str]]:
     return _csv_records(text, limits)
 
 
-def _csv_records(text: str, limits: SheetLimits) -> Iterator[list[str]]:
-    def lines() -> Iterator[str]:
+def _csv_records(text: str, limits: SheetLimits) -> Generator[list[str]]:
+    def lines() -> Generator[str]:
         for line in io.StringIO(text, newline=""):
             if len(line) > limits.csv_line_chars:
                 raise TooLarge(f"文件有一行超过{limits.csv_line_chars}个字符")
@@ -125,7 +125,7 @@ def _unguard(cell: str) -> str:
     return cell
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
+def _xlsx_rows(data: bytes) -> Generator[list[Any], None, None]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -133,7 +133,7 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
     return _sheet_rows(book)
 
 
-def _sheet_rows(book) -> Iterator[list[Any]]:
+def _sheet_rows(book) -> Generator[list[Any]]:
     try:
         if not book.worksheets:
             return

@@ -20,7 +20,7 @@ from typing import Any
 
 from litestar import Response
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xinfang.platform.errors import BadRequest
@@ -58,7 +58,7 @@ def write_cell(cell: Cell, value: Any) -> None:
     _as_text(cell)
 
 
-def _as_text(cell: Cell) -> None:
+def _as_text(cell: Cell | MergedCell) -> None:
     if isinstance(cell.value, str):
         cell.data_type = "s"  # openpyxl would store a text starting with "=" as a formula
 
@@ -72,7 +72,7 @@ def table_bytes(title: str, columns: list[tuple[str, str]], rows: list[dict[str,
         writer.writerows([export_value(row.get(key), fmt) for key, _ in columns] for row in rows)
         return buffer.getvalue().encode("utf-8-sig")  # BOM: Excel opens it as UTF-8
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook has one sheet
     sheet.title = title[:31]
     append_row(sheet, header)
     for row in rows:

@@ -131,7 +131,7 @@ class _PartParser:
             self.row_cells += 1
             if self.row_cells > EXCEL_COLUMNS:
                 raise TooLarge(f"表格一行超过{EXCEL_COLUMNS}个单元格")
-            reference = attrs.get("r")
+            reference = attrs.get("r") or ""
             self.far_cell = bool(reference) and _column(reference) > limits.columns
         elif local in ("v", "is"):
             self._value()

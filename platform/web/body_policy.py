@@ -17,11 +17,11 @@ Multipart uploads are bounded by the app's ``request_max_body_size`` and by thei
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl
 
 import msgspec
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPRequestEvent, HTTPScope, Receive, ReceiveMessage, Scope, Send
 
 from xinfang.platform.errors import BadRequest, ClerkError
 from xinfang.platform.web.inputs import EARLIEST_DAY, INT4_MAX, LATEST_DAY
@@ -118,9 +118,12 @@ def body_policy(app: ASGIApp) -> ASGIApp:
     """The ASGI middleware applying the policy (Litestar's exception handlers answer its refusals)."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "http":  # the ASGI spec: an "http" scope is an HTTPScope (mypy cannot narrow it)
+            await http(cast(HTTPScope, scope), receive, send)
+        else:
             await app(scope, receive, send)
-            return
+
+    async def http(scope: HTTPScope, receive: Receive, send: Send) -> None:
         check_url(scope["path"], scope.get("query_string", b""))
         if scope["method"] not in BODY_METHODS:
             await app(scope, receive, send)
@@ -139,7 +142,7 @@ def body_policy(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def _content_type(scope: Scope) -> str:
+def _content_type(scope: HTTPScope) -> str:
     for name, value in scope["headers"]:
         if name == b"content-type":
             return value.decode("latin-1").split(";", 1)[0].strip().lower()
@@ -165,11 +168,11 @@ async def _read(receive: Receive, limit: int) -> bytes:
 def _replay(body: bytes, receive: Receive) -> Receive:
     sent = False
 
-    async def replay() -> Message:
+    async def replay() -> ReceiveMessage:
         nonlocal sent
         if not sent:
             sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
+            return HTTPRequestEvent(type="http.request", body=body, more_body=False)
         return await receive()
 
     return replay

@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator
 
 from anyio import to_thread
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from sqlalchemy import event
@@ -64,8 +65,9 @@ async def permission_guard(connection: ASGIConnection, handler: BaseRouteHandler
     token, from_cookie = request_credentials(connection)
     if token:
         state.actor = await to_thread.run_sync(_authenticate, connection, token)
-    if state.actor and from_cookie and connection.method not in SAFE_METHODS and handler.opt.get("csrf", True):
-        await check_csrf(connection, token)
+        if (state.actor and from_cookie and isinstance(connection, Request) and connection.method not in SAFE_METHODS
+                and handler.opt.get("csrf", True)):
+            await check_csrf(connection, token)
     if permission == PUBLIC:
         return
     actor: Actor | None = state.actor
@@ -91,7 +93,7 @@ def _authenticate(connection: ASGIConnection, token: str) -> Actor | None:
         return app_state.authenticate(session, app_state.policy, token, app_state.settings.secret_key)
 
 
-async def provide_db(request: ASGIConnection) -> AsyncIterator[ScopedSession]:
+async def provide_db(request: Request) -> AsyncIterator[ScopedSession]:
     """The handler's session: limited to the scope the route's permission reaches.
 
     GET handlers read (a DEFERRED transaction on SQLite) unless their route says

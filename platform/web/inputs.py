@@ -27,31 +27,32 @@ EARLIEST_DAY = dt.date(1900, 1, 1)
 LATEST_DAY = dt.date(2100, 12, 31)
 
 
-def bounded_int(low: int, high: int) -> type[int]:
-    return Annotated[int, Meta(ge=low, le=high), at.Interval(ge=low, le=high)]  # type: ignore[return-value]
+def _number(low: int, high: int) -> tuple[Meta, at.Interval]:
+    return Meta(ge=low, le=high), at.Interval(ge=low, le=high)
 
 
-def text(max_length: int, min_length: int = 0) -> type[str]:
-    return Annotated[str, Meta(min_length=min_length, max_length=max_length),  # type: ignore[return-value]
-                     at.Len(min_length, max_length)]
+def _length(max_length: int, min_length: int = 0) -> tuple[Meta, at.Len]:
+    return Meta(min_length=min_length, max_length=max_length), at.Len(min_length, max_length)
 
 
-Id = bounded_int(1, INT4_MAX)
-PageNumber = bounded_int(1, 100_000)
-PerPage = bounded_int(1, 200)
-Count = bounded_int(0, 100_000)  # head counts, numbers of people or rows
-Days = bounded_int(0, 3_660)  # a period in days
-Year = bounded_int(EARLIEST_DAY.year, LATEST_DAY.year)
+# ``Annotated[...]`` written out (its bounds unpacked from the helpers) so type checkers and
+# editors read each name as the type it is: ``int`` or ``str``.
+Id = Annotated[int, *_number(1, INT4_MAX)]
+PageNumber = Annotated[int, *_number(1, 100_000)]
+PerPage = Annotated[int, *_number(1, 200)]
+Count = Annotated[int, *_number(0, 100_000)]  # head counts, numbers of people or rows
+Days = Annotated[int, *_number(0, 3_660)]  # a period in days
+Year = Annotated[int, *_number(EARLIEST_DAY.year, LATEST_DAY.year)]
 
-Code = text(32)  # node codes, vocabulary keys
-Name = text(64)  # people's and users' names, usernames, positions
-Title = text(100)  # node names, titles
-Phone = text(32)
-IdNumber = text(32)  # normalised to 18 characters before it is checked and stored
-Line = text(200)  # addresses, short descriptions, one line of text
-Note = text(2_000)  # remarks, opinions, replies
-LongText = text(10_000)  # matter summaries and demands
-Secret = text(256)  # passwords: long enough for any passphrase, short enough to hash cheaply
+Code = Annotated[str, *_length(32)]  # node codes, vocabulary keys
+Name = Annotated[str, *_length(64)]  # people's and users' names, usernames, positions
+Title = Annotated[str, *_length(100)]  # node names, titles
+Phone = Annotated[str, *_length(32)]
+IdNumber = Annotated[str, *_length(32)]  # normalised to 18 characters before it is checked and stored
+Line = Annotated[str, *_length(200)]  # addresses, short descriptions, one line of text
+Note = Annotated[str, *_length(2_000)]  # remarks, opinions, replies
+LongText = Annotated[str, *_length(10_000)]  # matter summaries and demands
+Secret = Annotated[str, *_length(256)]  # passwords: long enough for any passphrase, short enough to hash cheaply
 
 
 class DateOutOfRange(BadRequest, ValueError):

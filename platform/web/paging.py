@@ -34,6 +34,6 @@ def page_of(session: Session, query: Select, page: int, per_page: int, render: C
     if 0 < len(rows) < per_page or (page == 1 and not rows):
         total = offset + len(rows)
     else:
-        total = session.scalar(count if count is not None else
-                               select(func.count()).select_from(query.order_by(None).subquery()))
+        total = session.execute(count if count is not None else
+                                select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
     return {"items": [render(r) for r in rows], "total": total, "page": page, "per_page": per_page}

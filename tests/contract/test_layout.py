@@ -27,6 +27,14 @@ def test_root_folders_are_namespace_folders(folder):
     assert not (ROOT / folder / "__init__.py").exists(), f"{folder}/__init__.py shadows the namespace layout"
 
 
+def test_static_tools_see_every_root_folder_as_xinfang():
+    """``typings/xinfang/<root>`` links each root folder (mypy_path, pyright extraPaths)."""
+    links = ROOT / "typings" / "xinfang"
+    assert sorted(p.name for p in links.iterdir()) == sorted(NAMESPACE_ROOTS)
+    for root in NAMESPACE_ROOTS:
+        assert (links / root).is_symlink() and (links / root).resolve() == ROOT / root
+
+
 def test_xinfang_platform_resolves_to_the_repository_folder():
     out = subprocess.run(
         [sys.executable, "-c",
