@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from xinfang.permissions.actor import Actor
 from xinfang.platform.column_checks import too_long
 from xinfang.platform.errors import BadRequest, Conflict
+from xinfang.platform.ledgers import changes as changes_
 from xinfang.platform.ledgers import vocabulary as v
 from xinfang.platform.ledgers.models import BacklogEntry
 from xinfang.platform.matters import views as matter_views
@@ -110,9 +111,7 @@ def add(session: Session, actor: Actor, node: Node, matter: Matter, data: Backlo
 
 
 def update(session: Session, entry: BacklogEntry, changes: dict, today: dt.date) -> BacklogEntry:
-    unknown = set(changes) - set(UPDATABLE)
-    if unknown:
-        raise BadRequest(f"不能修改的字段:{'、'.join(sorted(unknown))}")
+    changes_.refuse_unknown(changes, UPDATABLE)
     merged = BacklogIn(matter_id=entry.matter_id, **({k: getattr(entry, k) for k in UPDATABLE} | changes))
     found = v.check_many(v.BACKLOG_REASONS, merged.reasons, "列入原因")
     if not merged.reasons:
@@ -128,12 +127,7 @@ def update(session: Session, entry: BacklogEntry, changes: dict, today: dt.date)
         raise BadRequest(";".join(found))
     if merged.status == "resolved" and (missing := _unfinished(merged)):
         raise Conflict(missing[0])
-    for key, value in changes.items():
-        setattr(entry, key, value.strip() if isinstance(value, str) and key != "status" else value)
-    if entry.status == "resolved" and entry.resolved_on is None:
-        entry.resolved_on = today
-    elif entry.status != "resolved":
-        entry.resolved_on = None
+    changes_.apply(entry, changes, today)
     session.flush()
     return entry
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from litestar import Request, Response, get, patch, post
@@ -13,7 +14,6 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import and_, not_, select
 
 from xinfang.platform import clock
-from xinfang.platform.audit.log import record
 from xinfang.platform.ledgers import backlog, screening, sheets
 from xinfang.platform.ledgers import vocabulary as v
 from xinfang.platform.ledgers.backlog import BacklogIn
@@ -30,8 +30,8 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage, Upload, coerce
 from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.web.paging import Page, page_of
+from xinfang.platform.web.sheets import export_answer, import_answer
 from xinfang.platform.web.subtree import within
-from xinfang.platform.web.uploads import upload_bytes
 from xinfang.tenants.lookup import get_or_404, node_names
 from xinfang.tenants.scope import ScopedSession
 
@@ -136,22 +136,16 @@ def export_screening(request: Request, db: NamedDependency[ScopedSession], node_
     actor, today = current_actor(request), clock.today()
     entries = db.scalars(_screening_query(db, node_id, status, None, None, found_from, found_to, None, today)).all()
     viewer = export_viewer(db, actor, {e.node_id for e in entries}, unmask)
-    rows = _screening_rows(db, list(entries), today, viewer)
-    record(db, action="export", object_type="screening_entries", node_id=node_id or actor.home_node_id,
-           after={"format": format, "rows": len(rows), "unmasked": bool(unmask)})
-    db.commit()
-    return sheets.SCREENING.response(rows, format)
+    return export_answer(db, actor, sheets.SCREENING, _screening_rows(db, list(entries), today, viewer), format,
+                         "screening_entries", node_id, unmasked=unmask)
 
 
 @post("/api/ledgers/screening/import", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
       summary="从 XLSX/CSV 导入矛盾纠纷排查化解清单(有任何错误则全部不导入)")
 def import_screening(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[Upload],
                      node_id: FromQuery[OptionalId] = None) -> dict:
-    target = check_target(db, node_id)
-    filename, content = upload_bytes(request, data)
-    count = sheets.import_screening(db, current_actor(request), target, filename, content, clock.today())
-    db.commit()
-    return {"imported": count}
+    return import_answer(request, db, data, check_target(db, node_id),
+                         partial(sheets.import_screening, today=clock.today()))
 
 
 # --- backlog ------------------------------------------------------------------------------
@@ -233,22 +227,16 @@ def export_backlog(request: Request, db: NamedDependency[ScopedSession], node_id
     check_format(format)
     actor = current_actor(request)
     entries = db.scalars(_backlog_query(db, node_id, status, None, None, clock.today())).all()
-    rows = _backlog_rows(request, db, list(entries))
-    record(db, action="export", object_type="backlog_entries", node_id=node_id or actor.home_node_id,
-           after={"format": format, "rows": len(rows)})
-    db.commit()
-    return sheets.BACKLOG.response(rows, format)
+    return export_answer(db, actor, sheets.BACKLOG, _backlog_rows(request, db, list(entries)), format,
+                         "backlog_entries", node_id)
 
 
 @post("/api/ledgers/backlog/import", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
       summary="从 XLSX/CSV 导入信访积案和突出问题化解清单(有任何错误则全部不导入)")
 def import_backlog(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[Upload],
                    node_id: FromQuery[OptionalId] = None) -> dict:
-    target = check_target(db, node_id)
-    filename, content = upload_bytes(request, data)
-    count = sheets.import_backlog(db, current_actor(request), target, filename, content, clock.today())
-    db.commit()
-    return {"imported": count}
+    return import_answer(request, db, data, check_target(db, node_id),
+                         partial(sheets.import_backlog, today=clock.today()))
 
 
 route_handlers = [list_screening, create_screening, read_screening, update_screening, screening_to_matter,

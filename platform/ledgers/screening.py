@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from xinfang.permissions.actor import Actor
 from xinfang.platform.column_checks import too_long
 from xinfang.platform.errors import BadRequest
+from xinfang.platform.ledgers import changes as changes_
 from xinfang.platform.ledgers import vocabulary as v
 from xinfang.platform.ledgers.models import PARTY_FIELDS, ScreeningEntry
 from xinfang.platform.matters.conversion import Options, Source, open_matter
@@ -119,9 +120,7 @@ def add(session: Session, actor: Actor, node: Node, data: ScreeningIn, today: dt
 
 
 def update(session: Session, entry: ScreeningEntry, changes: dict, today: dt.date) -> ScreeningEntry:
-    unknown = set(changes) - set(UPDATABLE)
-    if unknown:
-        raise BadRequest(f"不能修改的字段:{'、'.join(sorted(unknown))}")
+    changes_.refuse_unknown(changes, UPDATABLE)
     merged = {k: getattr(entry, k) for k in UPDATABLE} | changes
     node = node_of(session, entry.node_id)
     found = _content_problems(session, node, merged["category"], merged["summary"], merged["risks"],
@@ -129,12 +128,7 @@ def update(session: Session, entry: ScreeningEntry, changes: dict, today: dt.dat
     found += too_long(ScreeningEntry, changes, LABELS)
     if found:
         raise BadRequest(";".join(found), details=[{"message": p} for p in found])
-    for key, value in changes.items():
-        setattr(entry, key, value.strip() if isinstance(value, str) and key != "status" else value)
-    if entry.status == "resolved" and entry.resolved_on is None:
-        entry.resolved_on = today
-    elif entry.status != "resolved":
-        entry.resolved_on = None
+    changes_.apply(entry, changes, today)
     session.flush()
     return entry
 

@@ -29,6 +29,7 @@ from xinfang.platform.spreadsheets.layouts import (
 )
 from xinfang.platform.spreadsheets.places import Places
 from xinfang.platform.spreadsheets.reading import Row
+from xinfang.platform.spreadsheets.repeats import SeenRows
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 
@@ -75,10 +76,18 @@ BACKLOG = Layout("信访积案和突出问题化解清单", (
 ), required=("matter_number", "reason_labels", "deadline"), filename="backlog-ledger")
 
 
+def _status(cells: dict[str, str], problems: list[str]) -> str:
+    """The 化解状态 column (empty: not yet resolved)."""
+    status = parse_one(v.STATUSES, cells.get("status_label", "")) if cells.get("status_label") else "pending"
+    if status is None:
+        problems.append(f"化解状态应为:{'、'.join(v.STATUSES.values())}")
+    return status or "pending"
+
+
 def import_screening(session: Session, actor: Actor, target: Node, filename: str, data: bytes,
                      today: dt.date) -> int:
     places = Places(session, target, screening.SCREENED_LEVELS)
-    seen: dict[tuple, int] = {}
+    seen = SeenRows()
 
     def check(row: Row) -> tuple[tuple[Node, screening.ScreeningIn] | None, list[str]]:
         cells, problems = row.values, []
@@ -89,9 +98,7 @@ def import_screening(session: Session, actor: Actor, target: Node, filename: str
         risks, unknown = parse_many(v.RISKS, cells.get("risk_labels", ""))
         if unknown:
             problems.append(f"可能引发的风险“{'、'.join(unknown)}”应为:{'、'.join(v.RISKS.values())}")
-        status = parse_one(v.STATUSES, cells.get("status_label", "")) if cells.get("status_label") else "pending"
-        if status is None:
-            problems.append(f"化解状态应为:{'、'.join(v.STATUSES.values())}")
+        status = _status(cells, problems)
         if node is None or found_on is None or problems:
             return None, problems
         item = screening.ScreeningIn(
@@ -104,13 +111,10 @@ def import_screening(session: Session, actor: Actor, target: Node, filename: str
             plan=cells.get("plan", ""), deadline=deadline, progress=cells.get("progress", ""), status=status)
         problems += screening.problems(session, node, item, today)
         key = (node.id, found_on, item.party_name.strip(), item.summary.strip())
-        if key in seen:
-            problems.append(f"与第{seen[key]}行重复")
-        elif session.scalar(select(ScreeningEntry.id).where(
-                ScreeningEntry.node_id == node.id, ScreeningEntry.found_on == found_on,
-                ScreeningEntry.party_name == key[2], ScreeningEntry.summary == key[3])) is not None:
-            problems.append("清单中已有同一单位、同一日期、同一当事人的相同问题")
-        seen.setdefault(key, row.number)
+        seen.check(key, row.number, problems, lambda: session.scalar(select(ScreeningEntry.id).where(
+            ScreeningEntry.node_id == node.id, ScreeningEntry.found_on == found_on,
+            ScreeningEntry.party_name == key[2], ScreeningEntry.summary == key[3])) is not None,
+            "清单中已有同一单位、同一日期、同一当事人的相同问题")
         return (node, item), problems
 
     return import_all(SCREENING, filename, data, check,
@@ -137,9 +141,7 @@ def import_backlog(session: Session, actor: Actor, target: Node, filename: str, 
         reasons, unknown = parse_many(v.BACKLOG_REASONS, cells.get("reason_labels", ""))
         if unknown:
             problems.append(f"列入原因“{'、'.join(unknown)}”应为:{'、'.join(v.BACKLOG_REASONS.values())}")
-        status = parse_one(v.STATUSES, cells.get("status_label", "")) if cells.get("status_label") else "pending"
-        if status is None:
-            problems.append(f"化解状态应为:{'、'.join(v.STATUSES.values())}")
+        status = _status(cells, problems)
         if node is None or matter is None or deadline is None or problems:
             return None, problems
         item = backlog.BacklogIn(matter_id=matter.id, deadline=deadline, node_id=node.id, reasons=reasons,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from litestar import Request, Response, delete, get, patch, post
@@ -12,7 +13,6 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import select
 
 from xinfang.platform import clock
-from xinfang.platform.audit.log import record as audit
 from xinfang.platform.calendar.service import load_calendar
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.matters import views as matter_views
@@ -27,8 +27,8 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, PageNumber, PerPage, Upload, coerce
 from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.web.paging import Page, page_of
+from xinfang.platform.web.sheets import export_answer, import_answer
 from xinfang.platform.web.subtree import visible_node, within
-from xinfang.platform.web.uploads import upload_bytes
 from xinfang.tenants.lookup import get_or_404, node_names
 from xinfang.tenants.scope import ScopedSession
 
@@ -120,22 +120,14 @@ def export_rota(request: Request, db: NamedDependency[ScopedSession], node_id: F
     start, end = _range(request, start, end)
     query = within(db, RotaDuty, node_id, select(RotaDuty).where(RotaDuty.on >= start, RotaDuty.on <= end))
     rows = _duty_rows(db, list(db.scalars(query.order_by(RotaDuty.on, RotaDuty.slot, RotaDuty.id))))
-    actor = current_actor(request)
-    audit(db, action="export", object_type="rota_duties", node_id=node_id or actor.home_node_id,
-          after={"format": format, "rows": len(rows)})
-    db.commit()
-    return sheets.ROTA.response(rows, format)
+    return export_answer(db, current_actor(request), sheets.ROTA, rows, format, "rota_duties", node_id)
 
 
 @post("/api/reception/rota/import", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
       summary="从 XLSX/CSV 导入领导接访安排(有任何错误则全部不导入;导入后需发布)")
 def import_rota(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[Upload],
                 node_id: FromQuery[OptionalId] = None) -> dict:
-    target = check_target(db, node_id)
-    filename, content = upload_bytes(request, data)
-    count = sheets.import_rota(db, current_actor(request), target, filename, content)
-    db.commit()
-    return {"imported": count}
+    return import_answer(request, db, data, check_target(db, node_id), sheets.import_rota)
 
 
 # --- the register ----------------------------------------------------------------------------
@@ -248,22 +240,16 @@ def export_records(request: Request, db: NamedDependency[ScopedSession], node_id
     actor = current_actor(request)
     records = list(db.scalars(_records_query(db, node_id, None, received_from, received_to)))
     viewer = export_viewer(db, actor, {r.node_id for r in records}, unmask)
-    rows = _record_rows(db, records, viewer)
-    audit(db, action="export", object_type="reception_records", node_id=node_id or actor.home_node_id,
-          after={"format": format, "rows": len(rows), "unmasked": bool(unmask)})
-    db.commit()
-    return sheets.REGISTER.response(rows, format)
+    return export_answer(db, actor, sheets.REGISTER, _record_rows(db, records, viewer), format, "reception_records",
+                         node_id, unmasked=unmask)
 
 
 @post("/api/reception/records/import", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
       summary="从 XLSX/CSV 导入领导干部接待群众来访登记(有任何错误则全部不导入)")
 def import_records(request: Request, db: NamedDependency[ScopedSession], data: MultipartBody[Upload],
                    node_id: FromQuery[OptionalId] = None) -> dict:
-    target = check_target(db, node_id)
-    filename, content = upload_bytes(request, data)
-    count = sheets.import_register(db, current_actor(request), target, filename, content, clock.today())
-    db.commit()
-    return {"imported": count}
+    return import_answer(request, db, data, check_target(db, node_id),
+                         partial(sheets.import_register, today=clock.today()))
 
 
 route_handlers = [list_rota, create_duty, delete_duty, publish_rota, rota_rules, export_rota, import_rota,

@@ -18,6 +18,7 @@ from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
 from xinfang.platform.spreadsheets.layouts import Column, Layout, import_all, parse_date, parse_int, parse_one
 from xinfang.platform.spreadsheets.places import Places
 from xinfang.platform.spreadsheets.reading import Row
+from xinfang.platform.spreadsheets.repeats import SeenRows
 from xinfang.tenants.models import Node
 
 ROTA = Layout("领导接访安排表", (
@@ -90,7 +91,7 @@ def import_rota(session: Session, actor: Actor, target: Node, filename: str, dat
 def import_register(session: Session, actor: Actor, target: Node, filename: str, data: bytes,
                     today: dt.date) -> int:
     places = Places(session, target, rota.ROTA_LEVELS)
-    seen: dict[tuple, int] = {}
+    seen = SeenRows()
 
     def check(row: Row) -> tuple[tuple[Node, register.ReceptionIn] | None, list[str]]:
         cells, problems = row.values, []
@@ -112,13 +113,10 @@ def import_register(session: Session, actor: Actor, target: Node, filename: str,
             assigned_unit=cells.get("assigned_unit", ""), result=cells.get("result", ""), status=status)
         problems += register.problems(session, node, item, today)
         key = (node.id, received_on, item.visitor_name.strip(), item.summary.strip())
-        if key in seen:
-            problems.append(f"与第{seen[key]}行重复")
-        elif session.scalar(select(ReceptionRecord.id).where(
-                ReceptionRecord.node_id == node.id, ReceptionRecord.received_on == received_on,
-                ReceptionRecord.visitor_name == key[2], ReceptionRecord.summary == key[3])) is not None:
-            problems.append("登记表中已有同一单位、同一日期、同一来访人的相同问题")
-        seen.setdefault(key, row.number)
+        seen.check(key, row.number, problems, lambda: session.scalar(select(ReceptionRecord.id).where(
+            ReceptionRecord.node_id == node.id, ReceptionRecord.received_on == received_on,
+            ReceptionRecord.visitor_name == key[2], ReceptionRecord.summary == key[3])) is not None,
+            "登记表中已有同一单位、同一日期、同一来访人的相同问题")
         return (node, item), problems
 
     return import_all(REGISTER, filename, data, check, lambda pair: register.add(session, actor, pair[0], pair[1]))
