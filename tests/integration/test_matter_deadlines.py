@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from tests.integration.calendar_samples import INVENTED_2027
 from xinfang.platform.jobs.periodic import registered
 from xinfang.platform.matters.models import MatterAccess, MatterClock, MatterEvent
 from xinfang.platform.matters.scan import Tree, run, scan
@@ -29,15 +30,6 @@ from xinfang.tenants.scope import Scope
 D = dt.date.fromisoformat
 BAIYU, CHENGDONG = "411323001", "411323001001"  # 白羽街道 and its 城东社区
 PETITIONER = {"name": "王五", "id_number": "11010519491231002X", "phone": "13912345678"}
-# INVENTED TEST DATA — not the real 2027 notice: 元旦 1–3 January off, Saturday 9 January a
-# make-up workday.
-INVENTED_2027 = {
-    "title": "(测试用虚构数据)国务院办公厅关于2027年部分节假日安排的通知",
-    "document_number": "测试〔2026〕1号",
-    "holidays": [{"date": "2027-01-01", "name": "元旦"}, {"date": "2027-01-02", "name": "元旦"},
-                 {"date": "2027-01-03", "name": "元旦"}],
-    "workdays": [{"date": "2027-01-09", "name": "元旦"}],
-}
 
 
 def _register(client, demo, user="xx_by_officer", node=BAIYU, received="2026-06-01", **extra) -> dict:

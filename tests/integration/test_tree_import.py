@@ -15,6 +15,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from tests.integration.test_cli import scalar_codes
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope
 
@@ -239,17 +240,6 @@ def _cli(db_url: str, *args: str) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
-def _codes(db_url: str) -> set[str]:
-    from xinfang.platform.db import make_engine
-
-    engine = make_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return set(conn.scalars(select(Node.code)))
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture
 def cli_db(tmp_path, sqlite_template) -> str:
     path = tmp_path / "cli.db"
@@ -263,7 +253,7 @@ def test_cli_import(cli_db, tmp_path):
     done = _cli(cli_db, "tenants", "import", str(file))
     assert done.returncode == 0, done.stderr
     assert "新建8个" in done.stdout
-    assert _codes(cli_db) == set(EXPECTED)
+    assert set(scalar_codes(cli_db)) == set(EXPECTED)
 
     again = _cli(cli_db, "tenants", "import", str(file))
     assert again.returncode == 0, again.stderr
@@ -277,4 +267,4 @@ def test_cli_import_of_a_bad_file_exits_1_and_imports_nothing(cli_db, tmp_path):
     done = _cli(cli_db, "tenants", "import", str(file))
     assert done.returncode == 1, (done.stdout, done.stderr)
     assert "第3行" in done.stderr and "第4行" in done.stderr and "第2行" not in done.stderr
-    assert _codes(cli_db) == set()
+    assert set(scalar_codes(cli_db)) == set()
