@@ -104,10 +104,8 @@ def add(session: Session, actor: Actor, node: Node, matter: Matter, data: Backlo
                          cause=data.cause.strip(), leader=data.leader.strip(), task_team=data.task_team.strip(),
                          plan=data.plan.strip(), minutes=data.minutes.strip(), stabilising=data.stabilising.strip(),
                          deadline=data.deadline, progress=data.progress.strip(), status=data.status,
-                         resolved_on=today if data.status == "resolved" else None, created_by=actor.username)
-    session.add(entry)
-    session.flush()
-    return entry
+                         created_by=actor.username)
+    return changes_.insert(session, entry, today)
 
 
 def update(session: Session, entry: BacklogEntry, changes: dict, today: dt.date) -> BacklogEntry:

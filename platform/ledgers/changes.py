@@ -1,13 +1,23 @@
-"""A partial update of a ledger row (screening or backlog), in the one way both take it:
-only the fields a row lets change, texts trimmed, and ``resolved_on`` kept in step with the
-status (set the day it becomes resolved, cleared if it is reopened)."""
+"""Writing a ledger row (screening or backlog) in the one way both take it: ``resolved_on``
+kept in step with the status (set the day it becomes resolved, cleared if it is reopened),
+and a partial update limited to the fields a row lets change, texts trimmed."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from xinfang.platform.errors import BadRequest
+
+
+def insert(session: Session, entry: Any, today: dt.date) -> Any:
+    """Store a new row (it may be entered already resolved)."""
+    entry.resolved_on = today if entry.status == "resolved" else None
+    session.add(entry)
+    session.flush()
+    return entry
 
 
 def refuse_unknown(changes: dict[str, Any], updatable: tuple[str, ...]) -> None:

@@ -112,11 +112,8 @@ def add(session: Session, actor: Actor, node: Node, data: ScreeningIn, today: dt
         headcount=data.headcount, category=data.category, summary=data.summary.strip(), risks=list(data.risks),
         responsible_unit=data.responsible_unit.strip(), responsible_leader=data.responsible_leader.strip(),
         responsible_person=data.responsible_person.strip(), measures=data.measures.strip(), plan=data.plan.strip(),
-        deadline=data.deadline, progress=data.progress.strip(), status=data.status,
-        resolved_on=today if data.status == "resolved" else None, created_by=actor.username)
-    session.add(entry)
-    session.flush()
-    return entry
+        deadline=data.deadline, progress=data.progress.strip(), status=data.status, created_by=actor.username)
+    return changes_.insert(session, entry, today)
 
 
 def update(session: Session, entry: ScreeningEntry, changes: dict, today: dt.date) -> ScreeningEntry:

@@ -76,14 +76,6 @@ BACKLOG = Layout("信访积案和突出问题化解清单", (
 ), required=("matter_number", "reason_labels", "deadline"), filename="backlog-ledger")
 
 
-def _status(cells: dict[str, str], problems: list[str]) -> str:
-    """The 化解状态 column (empty: not yet resolved)."""
-    status = parse_one(v.STATUSES, cells.get("status_label", "")) if cells.get("status_label") else "pending"
-    if status is None:
-        problems.append(f"化解状态应为:{'、'.join(v.STATUSES.values())}")
-    return status or "pending"
-
-
 def import_screening(session: Session, actor: Actor, target: Node, filename: str, data: bytes,
                      today: dt.date) -> int:
     places = Places(session, target, screening.SCREENED_LEVELS)
@@ -119,6 +111,14 @@ def import_screening(session: Session, actor: Actor, target: Node, filename: str
 
     return import_all(SCREENING, filename, data, check,
                       lambda pair: screening.add(session, actor, pair[0], pair[1], today))
+
+
+def _status(cells: dict[str, str], problems: list[str]) -> str:
+    """The 化解状态 column (empty: not yet resolved)."""
+    status = parse_one(v.STATUSES, cells.get("status_label", "")) if cells.get("status_label") else "pending"
+    if status is None:
+        problems.append(f"化解状态应为:{'、'.join(v.STATUSES.values())}")
+    return status or "pending"
 
 
 def import_backlog(session: Session, actor: Actor, target: Node, filename: str, data: bytes, today: dt.date) -> int:
