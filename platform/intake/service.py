@@ -22,7 +22,7 @@ from xinfang.platform.column_checks import too_long
 from xinfang.platform.errors import BadRequest, Conflict
 from xinfang.platform.intake.models import VISITOR_FIELDS, DispatchNotice, IntakeCase
 from xinfang.platform.matters.conversion import Options, Source, open_matter
-from xinfang.platform.matters.rules import rules_for
+from xinfang.platform.matters.rules import visit_problems
 from xinfang.platform.people.files import Party, party_problems, person_file
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.web.inputs import Bounded, Code, Count, Days, Id, IdNumber, Line, LongText, Name, Note, Phone
@@ -81,13 +81,7 @@ def register(session: Session, actor: Actor, data: CaseIn, today: dt.date) -> In
     problems = party_problems(party, "来访人")
     if node.level not in INTAKE_LEVELS:
         problems.append("矛盾纠纷受理室设在县(市、区)或乡镇(街道)")
-    categories = rules_for(session, node.county_id or node.id).categories
-    if data.category not in categories:
-        problems.append(f"问题类别应为本县设置的分类之一:{'、'.join(categories)}")
-    if not data.summary.strip():
-        problems.append("反映的问题不能为空")
-    if data.headcount < 1:
-        problems.append("来访人数至少为1")
+    problems += visit_problems(session, node, data.category, data.summary, data.headcount)
     if received > today:
         problems.append("受理日期不能晚于今天")
     problems += too_long(IntakeCase, dataclasses.asdict(data), {"visitor_phone": "联系电话", "visitor_address": "住址"},

@@ -20,7 +20,7 @@ from xinfang.platform.ledgers import vocabulary as v
 from xinfang.platform.ledgers.models import PARTY_FIELDS, ScreeningEntry
 from xinfang.platform.matters.conversion import Options, Source, open_matter
 from xinfang.platform.matters.models import Matter
-from xinfang.platform.matters.rules import rules_for
+from xinfang.platform.matters.rules import category_problems
 from xinfang.platform.people.files import Party, party_problems, person_file
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Note, Phone
@@ -78,10 +78,7 @@ def problems(session: Session, node: Node, data: ScreeningIn, today: dt.date) ->
 
 def _content_problems(session: Session, node: Node, category: str, summary: str, risks: list[str], headcount: int,
                       status: str, found_on: dt.date, deadline: dt.date | None) -> list[str]:
-    found = []
-    categories = rules_for(session, node.county_id or node.id).categories
-    if category not in categories:
-        found.append(f"问题类别应为本县设置的分类之一:{'、'.join(categories)}")
+    found = category_problems(session, node, category)
     if not summary.strip():
         found.append("问题简要情况不能为空")
     found += v.check_many(v.RISKS, risks, "可能引发的风险")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from xinfang.platform.matters.models import CountyRules
 from xinfang.platform.matters.vocabulary import DEFAULT_CATEGORIES
+from xinfang.tenants.models import Node
 
 CHECKLISTS = {
     # seed 001: 包掌握情况、包思想教育、包解决化解、包息诉息访
@@ -41,3 +42,19 @@ def rules_for(session: Session, county_id: int | None) -> Rules:
         return Rules()
     return Rules(row.counting_rule, row.due_soon_days, row.escalate_every_days, row.ownership_checklist,
                  tuple(row.categories) or DEFAULT_CATEGORIES, row.discipline_node_id)
+
+
+def category_problems(session: Session, node: Node, category: str) -> list[str]:
+    """A matter, screening entry, reception or intake case takes one of its county's categories."""
+    categories = rules_for(session, node.county_id or node.id).categories
+    return [] if category in categories else [f"问题类别应为本县设置的分类之一:{'、'.join(categories)}"]
+
+
+def visit_problems(session: Session, node: Node, category: str, summary: str, headcount: int) -> list[str]:
+    """What the record of a visit (a leader's reception, an intake case) must say."""
+    found = category_problems(session, node, category)
+    if not summary.strip():
+        found.append("反映的问题不能为空")
+    if headcount < 1:
+        found.append("来访人数至少为1")
+    return found

@@ -23,7 +23,7 @@ from xinfang.platform.matters import ownership
 from xinfang.platform.matters.conversion import Options, Source, open_matter
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.matters.ownership import MatterOwnership
-from xinfang.platform.matters.rules import rules_for
+from xinfang.platform.matters.rules import category_problems, visit_problems
 from xinfang.platform.people.files import Party, party_problems, person_file
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.reception.models import VISITOR_FIELDS, ReceptionRecord, RotaDuty
@@ -91,13 +91,7 @@ def problems(session: Session, node: Node, data: ReceptionIn, today: dt.date, du
         found.append("接访日期和单位应与所选接访安排一致")
     if data.leader_user_id is not None and session.get(User, data.leader_user_id) is None:
         found.append("所选领导的账号不存在或不在您的管辖范围内")
-    categories = rules_for(session, node.county_id or node.id).categories
-    if data.category not in categories:
-        found.append(f"问题类别应为本县设置的分类之一:{'、'.join(categories)}")
-    if not data.summary.strip():
-        found.append("反映的问题不能为空")
-    if data.headcount < 1:
-        found.append("来访人数至少为1")
+    found += visit_problems(session, node, data.category, data.summary, data.headcount)
     if data.status not in ("resolved", "handling"):
         found.append("登记时的办理状态应为:resolved(当场化解)或 handling(交办办理)")
     found += too_long(ReceptionRecord, dataclasses.asdict(data), LABELS, skip=("visitor_id_number",))
@@ -145,9 +139,8 @@ def update(session: Session, record: ReceptionRecord, changes: dict[str, Any]) -
         raise BadRequest("反映的问题不能为空")
     if "category" in changes:
         node = session.get(Node, record.node_id)
-        categories = rules_for(session, node.county_id or node.id).categories
-        if changes["category"] not in categories:
-            raise BadRequest(f"问题类别应为本县设置的分类之一:{'、'.join(categories)}")
+        if wrong := category_problems(session, node, changes["category"]):
+            raise BadRequest(wrong[0])
     if changes.get("headcount", 1) < 1:
         raise BadRequest("来访人数至少为1")
     if problems := too_long(ReceptionRecord, changes, LABELS):
