@@ -12,6 +12,7 @@ from __future__ import annotations
 from xinfang.permissions.actor import Actor, authorize
 from xinfang.platform import clock
 from xinfang.platform.calendar.service import WEEKDAYS, WorkCalendar, load_calendar
+from xinfang.platform.campaigns import matter_duties as campaign_matters
 from xinfang.platform.campaigns import service as campaigns
 from xinfang.platform.campaigns.models import Campaign, CampaignPhase, DutyTick
 from xinfang.platform.campaigns.registry import campaign_type
@@ -83,7 +84,7 @@ __all__ = [
     # documents
     "documents", "Document", "DONE", "template", "Field", "TEMPLATE_DIR", "cn_date",
     # campaigns
-    "campaigns", "campaign_type", "plugins_of", "Campaign", "CampaignPhase", "DutyTick",
+    "campaigns", "campaign_matters", "campaign_type", "plugins_of", "Campaign", "CampaignPhase", "DutyTick",
     # matters
     "Matter", "MatterEvent", "MatterOwnership", "MatterOwnershipItem", "OPEN_STATES", "matter_numbers",
     # ledgers, reception, reporting
