@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from xinfang.platform.db import Base
 from xinfang.platform.errors import BadRequest
 
 
@@ -33,7 +34,7 @@ def check_text_columns(session: Session, _context: Any, _instances: Any) -> None
 
 # Checked earlier, with the form's own labels, so every over-long field of an entry is named
 # together in one 400 (the flush check stops at the first).
-def too_long(model: type, values: dict[str, Any], labels: dict[str, str], skip: tuple[str, ...] = ()) -> list[str]:
+def too_long(model: type[Base], values: dict[str, Any], labels: dict[str, str], skip: tuple[str, ...] = ()) -> list[str]:
     """Each of ``values`` longer than its column; ``skip`` names fields stored only after
     normalising (an identity number typed with spaces or full-width digits), checked elsewhere."""
     problems = []

@@ -47,7 +47,10 @@ def check_branches(config: Config, plugins: pluggy.PluginManager) -> None:
             raise MigrationProblem(f"插件迁移分支“{spec.branch}”声明的迁移脚本目录不存在({spec.location}),"
                                    "请重新安装提供该分支的插件后再运行")
     script = ScriptDirectory.from_config(config)
-    engine = create_engine(config.get_main_option("sqlalchemy.url").replace("%%", "%"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:  # alembic_config always sets it
+        raise MigrationProblem("迁移配置缺少数据库地址")
+    engine = create_engine(url.replace("%%", "%"))
     try:
         with engine.connect() as conn:
             recorded = MigrationContext.configure(conn).get_current_heads()
