@@ -12,6 +12,6 @@ ROOTS = ("platform", "plugins", "tenants", "permissions", "migrations")
 setup(
     package_dir={f"xinfang.{root}": root for root in ROOTS},
     packages=[f"xinfang.{p}" for p in find_namespace_packages(include=[f"{r}*" for r in ROOTS])],
-    package_data={"": ["*.mako", "*.conf", "*.html", "*.css", "*.j2", "*.txt"]},
+    package_data={"": ["*.mako", "*.conf", "*.html", "*.css", "*.j2", "*.txt", "*.js", "LICENSE", "NOTICE"]},
     include_package_data=True,
 )

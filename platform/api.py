@@ -56,6 +56,7 @@ from xinfang.platform.reporting import cycle
 from xinfang.platform.reporting.models import Submission
 from xinfang.platform.spreadsheets.layouts import Layout
 from xinfang.platform.templating import cn_date
+from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.guards import AUTHENTICATED, PUBLIC, current_actor
 from xinfang.platform.web.inputs import Bounded, Id, Line, Name, OptionalId
 from xinfang.platform.web.subtree import visible_node
@@ -68,6 +69,8 @@ __all__ = [
     # hooks and the spec objects they return (docs/plugin_hooks.md)
     "hookimpl", "CampaignType", "ChecklistItemSpec", "ChecklistSpec", "DocumentSpec", "JobSpec", "MatterChecklistSpec", "MetricSpec",
     "MigrationSpec", "NavItem", "PageSpec", "PermissionSpec", "PhaseSpec", "RoleSpec", "PeriodicTask",
+    # pages: a page handler answers with render_page(request, "<its page_templates/ file>", …) (docs/plugin_hooks.md)
+    "render_page",
     # sessions, scope, tables of a plugin's own
     "Base", "NodeBound", "UTCDateTime", "Scope", "ScopedSession", "read_only",
     # the tenant tree, actors

@@ -6,11 +6,10 @@ import logging
 
 import pluggy
 from anyio import CapacityLimiter, to_thread
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from xinfang.permissions.store import PolicyStore, announce_change, sync_policy
@@ -23,6 +22,11 @@ from xinfang.platform.jobs.embedded import EmbeddedExecutor
 from xinfang.platform.jobs.periodic import EmbeddedRunner
 from xinfang.platform.sessions import make_session_factory
 from xinfang.platform.settings import Settings
+from xinfang.platform.ui.errors import html_or_json
+from xinfang.platform.ui.labels import make_label
+from xinfang.platform.ui.pages import page_route_handlers
+from xinfang.platform.ui.rendering import template_config
+from xinfang.platform.ui.schema_docs import LocalSwagger
 from xinfang.platform.web.addresses import check_trusted_proxies
 from xinfang.platform.web.body_policy import body_policy
 from xinfang.platform.web.guards import permission_guard, provide_db
@@ -52,19 +56,25 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         "redis": redis_client,
         "plugins": plugins,
         "authenticate": authenticate,
+        "ui_label": make_label(plugins),
     })
-    handlers = plugin_route_handlers(plugins)  # the core's domains are plugins too
+    # the core's domains are plugins too; pages (xinfang_pages) are routes with a permission like any other
+    handlers = [*plugin_route_handlers(plugins), *page_route_handlers(plugins)]
     declare_responses(handlers)
     return Litestar(
-        route_handlers=handlers,
+        # one registration for all: Litestar re-registers the handlers already on a path when it
+        # registers another method of it, wrapping a sync handler's thread call twice (a GET
+        # beside a POST then answered with an un-awaited coroutine)
+        route_handlers=[Router(path="/", route_handlers=handlers)],
         guards=[permission_guard],
         before_send=[add_security_headers],
         middleware=[body_policy],
         dependencies={"db": Provide(provide_db)},
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={exc: html_or_json(handler) for exc, handler in EXCEPTION_HANDLERS.items()},
+        template_config=template_config(plugins),
         state=state,
         openapi_config=OpenAPIConfig(title="信访工作平台 API", version="0.1.0", path="/schema",
-                                     render_plugins=[SwaggerRenderPlugin()]),
+                                     render_plugins=[LocalSwagger()]),
         on_startup=[_size_threads, _sync_policy, _start_background],
         on_shutdown=[_stop_background, lambda: state.policy.close(), lambda: engine.dispose()],
         debug=False,

@@ -14,7 +14,10 @@ MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PUBLIC_ROUTES = frozenset({("GET", "/health"), ("POST", "/api/auth/login"), ("POST", "/api/auth/logout"),
                            # the reception notice seed 001 requires publishing (no login)
                            ("GET", "/public/reception/{township_code:str}"),
-                           ("GET", "/api/public/reception/{township_code:str}")})
+                           ("GET", "/api/public/reception/{township_code:str}"),
+                           # the web UI: its sign-in form and its vendored assets
+                           ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
+                           ("GET", "/static/{file_path:path}")})
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ class LoginIn:
     password: Secret
 
 
-def _session_cookies(request: Request, token: str | None) -> list[Cookie]:
+def session_cookies(request: Request, token: str | None) -> list[Cookie]:
     """The HttpOnly session cookie and the script-readable CSRF cookie (cleared when ``token`` is None)."""
     settings = request.app.state.settings
     max_age = settings.session_hours * 3600 if token else 0
@@ -56,7 +56,7 @@ def login(request: Request, data: JSONBody[LoginIn]) -> Response:
         token, user = service.login(session, state.settings, data.username.strip(), data.password,
                                     client_address(request))
         body = {"token": token, "csrf_token": csrf_token(token, state.settings.secret_key), "user": user.to_dict()}
-    return Response(body, cookies=_session_cookies(request, token))
+    return Response(body, cookies=session_cookies(request, token))
 
 
 @post("/api/auth/logout", opt={"permission": PUBLIC}, sync_to_thread=True, summary="退出登录", status_code=200)
@@ -65,7 +65,7 @@ def logout(request: Request) -> Response:
     if token:
         with request.app.state.session_factory(scope=Scope.system()) as session:
             service.logout(session, request.app.state.settings, token, client_address(request))
-    return Response({"message": "已退出登录"}, cookies=_session_cookies(request, None))
+    return Response({"message": "已退出登录"}, cookies=session_cookies(request, None))
 
 
 @dataclass

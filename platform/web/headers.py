@@ -1,7 +1,8 @@
 """Security headers on every response, added as it is sent (errors and 404s included).
 
-The API's answers carry logins, personal data and exports, so none may be kept by a
-browser or proxy cache: ``Cache-Control: no-store`` on everything under ``/api/``.
+The API's answers and the staff pages carry logins, personal data and exports, so none may
+be kept by a browser or proxy cache: ``Cache-Control: no-store`` on everything but the
+vendored assets and the public reception notice (which set their own).
 Inline styles stay allowed for the server-rendered pages; inline scripts never.
 """
 
@@ -13,6 +14,7 @@ from litestar.types import Message, Scope
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                            "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
                            "frame-ancestors 'none'")
+CACHEABLE_PREFIXES = ("/static/", "/public/")
 HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-content-type-options": "nosniff",
@@ -27,5 +29,5 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     headers = MutableScopeHeaders.from_message(message)
     for name, value in HEADERS.items():
         headers[name] = value
-    if scope.get("path", "").startswith("/api/"):
+    if not scope.get("path", "").startswith(CACHEABLE_PREFIXES):
         headers["cache-control"] = "no-store"

@@ -59,8 +59,9 @@ def test_public_routes_are_exactly_the_listed_ones(tmp_path):
     assert public == PUBLIC_ROUTES
 
 
-# The one change AUTHENTICATED allows: one's own password (checked against the current one).
-OWN_ACCOUNT_WRITES = {("POST", "/api/auth/password")}
+# The changes AUTHENTICATED allows: one's own password (checked against the current one), from
+# the API or the page's form, and which of one's own nodes one acts for (a cookie, nothing stored).
+OWN_ACCOUNT_WRITES = {("POST", "/api/auth/password"), ("POST", "/account/password"), ("POST", "/account/node")}
 
 
 def test_no_mutating_route_is_open_to_any_logged_in_user(tmp_path):

@@ -87,7 +87,7 @@ def xinfang_migrations():
 
 @hookimpl
 def xinfang_pages():
-    return [PageSpec("/campaigns/no-petition-village/honours", "“无访村”名单", routes.READ)]
+    return [PageSpec("/campaigns/no-petition-village/honours", "“无访村”名单", routes.READ, routes.honours_page)]
 
 
 @hookimpl

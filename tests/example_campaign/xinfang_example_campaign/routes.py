@@ -7,9 +7,19 @@ from dataclasses import dataclass
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
+from litestar.response import Template
 from sqlalchemy import select
 
-from xinfang.platform.api import BadRequest, Conflict, Level, ScopedSession, current_actor, visible_node
+from xinfang.platform.api import (
+    BadRequest,
+    Conflict,
+    Level,
+    Node,
+    ScopedSession,
+    current_actor,
+    render_page,
+    visible_node,
+)
 from xinfang_example_campaign.models import Honour
 
 READ, AWARD = "no_petition_village:read", "no_petition_village:award"
@@ -41,6 +51,14 @@ def award(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[H
 @get("/api/no-petition-village/honours", opt={"permission": READ}, sync_to_thread=True, summary="“无访村”名单")
 def honours(db: NamedDependency[ScopedSession]) -> list[dict]:
     return [_dict(h) for h in db.scalars(select(Honour).order_by(Honour.year, Honour.node_id))]
+
+
+@get("/campaigns/no-petition-village/honours", sync_to_thread=True)
+def honours_page(request: Request, db: NamedDependency[ScopedSession]) -> Template:
+    """The page (PageSpec in plugin.py): the same list, with the villages' names."""
+    rows = db.execute(select(Honour, Node.name).join(Node, Node.id == Honour.node_id)
+                      .order_by(Honour.year.desc(), Node.code)).all()
+    return render_page(request, "no_petition_village/honours.html", honours=rows)
 
 
 route_handlers = [award, honours]

@@ -1,0 +1,40 @@
+"""Dates and times as a Chinese office writes them, in Asia/Shanghai whatever the server's zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from xinfang.platform.clock import CHINA
+
+WEEKDAYS = "一二三四五六日"
+
+
+def cn_date(value: dt.date | dt.datetime | None) -> str:
+    """2026年11月28日 (a datetime is first moved to Asia/Shanghai: its date there)."""
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime):
+        value = _local(value).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_datetime(value: dt.datetime | None) -> str:
+    """2026年11月28日 14:05 in Asia/Shanghai."""
+    if value is None:
+        return "—"
+    local = _local(value)
+    return f"{cn_date(local.date())} {local:%H:%M}"
+
+
+def cn_weekday(value: dt.date | dt.datetime | None) -> str:
+    """星期三"""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value).date()
+    return "星期" + WEEKDAYS[value.weekday()]
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    # naive datetimes in this codebase are UTC (db.UTCDateTime stores UTC)
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(CHINA)

@@ -1,0 +1,125 @@
+"""What every page shows around its content: who is signed in, the menu their roles allow,
+the node they act for and its place in the tree.
+
+A user holding roles at several nodes picks the node they act for (the ``xinfang_node``
+cookie, checked against their assignments on every request, so it can only ever name a
+node they hold a role at). It decides what they register and what the workbench shows;
+what they may read stays the union of their roles (the permission's scope).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from litestar import Request
+from sqlalchemy import select
+
+from xinfang.permissions.actor import Actor
+from xinfang.platform.extensions.manager import plugin_navigation
+from xinfang.platform.web.csrf import csrf_token
+from xinfang.platform.web.guards import AUTHENTICATED, request_credentials
+from xinfang.tenants.levels import ANCESTOR_COLUMNS, Level
+from xinfang.tenants.models import Node
+from xinfang.tenants.scope import Scope
+
+NODE_COOKIE = "xinfang_node"
+PLATFORM = 0  # the acting "node" of a platform-wide role (the operator)
+
+
+@dataclass(frozen=True)
+class NodeChoice:
+    id: int
+    name: str
+    level_label: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    href: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class Frame:
+    user_name: str
+    username: str
+    csrf: str
+    menu: list[MenuEntry]
+    choices: list[NodeChoice]
+    acting: NodeChoice | None
+    breadcrumb: list[Node] = field(default_factory=list)
+    must_change_password: bool = False
+
+
+def acting_node_id(request: Request, actor: Actor) -> int | None:
+    """The node the actor acts for: the cookie's if they hold a role there, else their home
+    node if they hold one there, else the node of their first role (None: platform-wide)."""
+    held = [a.node_id for a in actor.assignments]
+    try:
+        wanted = int(request.cookies.get(NODE_COOKIE, ""))
+    except ValueError:
+        wanted = None
+    for candidate in (wanted, actor.home_node_id):
+        if candidate is not None and candidate in held:
+            return candidate
+    if wanted == PLATFORM and None in held:
+        return None
+    return held[0] if held else actor.home_node_id
+
+
+def menu_for(request: Request, actor: Actor) -> list[MenuEntry]:
+    """The entries of every plugin whose permission one of the actor's roles holds."""
+    permissions = actor.permissions()
+    path = request.url.path
+    entries = []
+    for item in plugin_navigation(request.app.state.plugins):
+        if item.permission == AUTHENTICATED or item.permission in permissions:
+            active = path == item.href or (item.href != "/" and path.startswith(item.href.rstrip("/") + "/"))
+            entries.append(MenuEntry(item.label, item.href, active))
+    return entries
+
+
+def build_frame(request: Request) -> Frame | None:
+    """The frame for the signed-in actor (None for an anonymous request). Node names are read
+    with the system scope: only the actor's own nodes and their ancestors are looked up."""
+    actor: Actor | None = getattr(request.state, "actor", None)
+    if actor is None:
+        return None
+    state = request.app.state
+    token, _ = request_credentials(request)
+    label = state.ui_label
+    acting_id = acting_node_id(request, actor)
+    with state.session_factory(scope=Scope.system(), bind=state.read_engine) as session:
+        held_ids = {a.node_id for a in actor.assignments if a.node_id is not None}
+        nodes = {n.id: n for n in session.scalars(select(Node).where(Node.id.in_(held_ids)))} if held_ids else {}
+        acting = nodes.get(acting_id) if acting_id is not None else None
+        breadcrumb = _ancestors(session, acting) if acting is not None else []
+    choices: dict[int, NodeChoice] = {}
+    for a in actor.assignments:
+        key = a.node_id if a.node_id is not None else PLATFORM
+        node = nodes.get(a.node_id) if a.node_id is not None else None
+        previous = choices.get(key)
+        roles = (*(previous.roles if previous else ()), label(a.role, "role"))
+        choices[key] = NodeChoice(key, node.name if node else "全平台",
+                                  node.level_label if node else "平台", tuple(dict.fromkeys(roles)))
+    return Frame(
+        user_name=actor.display_name,
+        username=actor.username,
+        csrf=csrf_token(token, state.settings.secret_key) if token else "",
+        menu=menu_for(request, actor),
+        choices=list(choices.values()),
+        acting=choices.get(acting_id if acting_id is not None else PLATFORM),
+        breadcrumb=breadcrumb,
+        must_change_password=actor.must_change_password,
+    )
+
+
+def _ancestors(session, node: Node) -> list[Node]:
+    """county › township › village › grid (a department: county › department), ``node`` last."""
+    ids = [node.ancestry().get(column) for column in ANCESTOR_COLUMNS]
+    found = {n.id: n for n in session.scalars(select(Node).where(Node.id.in_([i for i in ids if i])))}
+    order = [Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.GRID, Level.DEPARTMENT]
+    chain = [n for n in sorted(found.values(), key=lambda n: order.index(Level(n.level))) if n.id != node.id]
+    return [*chain, node]

@@ -1,0 +1,34 @@
+"""The frame's own pages: the start page (the workbench's place) and a node's place in the tree."""
+
+from __future__ import annotations
+
+from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+from sqlalchemy import select
+
+from xinfang.platform.errors import NotFound
+from xinfang.platform.ui.rendering import render_page
+from xinfang.platform.web.inputs import Id
+from xinfang.tenants.models import Node
+from xinfang.tenants.scope import ScopedSession
+
+
+@get("/", sync_to_thread=True)
+def start(request: Request) -> Template:
+    """Where a signed-in user lands; the workbench replaces its cards."""
+    return render_page(request, "start.html")
+
+
+@get("/nodes/{node_id:int}", sync_to_thread=True)
+def node_page(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[Id]) -> Template:
+    """A node, its place in the tree and its children, as far as the viewer's scope reaches."""
+    node = db.get(Node, node_id)
+    if node is None:
+        raise NotFound("单位不存在或不在您的管辖范围内")
+    ancestor_ids = [i for i in node.ancestry().values() if i and i != node.id]
+    ancestors = {n.id: n for n in db.scalars(select(Node).where(Node.id.in_(ancestor_ids)))} if ancestor_ids else {}
+    path = [ancestors[i] for i in ancestor_ids if i in ancestors]
+    children = db.scalars(select(Node).where(Node.parent_id == node.id).order_by(Node.level, Node.code)).all()
+    return render_page(request, "node.html", title=node.name, node=node, path=path, children=children)

@@ -1,0 +1,50 @@
+"""Chinese labels for the codes stored in the database, for the ``label`` filter of the pages.
+
+One table per kind of code, taken from the domain that owns the code (never re-typed here),
+so a page shows 已登记 where the database says ``registered``. Roles and permissions include
+those the plugins declare."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pluggy
+
+from xinfang.permissions.roles import PERMISSION_LABELS
+from xinfang.platform.extensions.manager import plugin_permissions, plugin_roles
+from xinfang.platform.matters import vocabulary
+from xinfang.platform.matters.states import STATES, TRANSITIONS
+from xinfang.platform.reporting.cycle import STATUS_LABELS
+from xinfang.tenants.levels import LABELS as LEVEL_LABELS
+
+
+def label_sets(plugins: pluggy.PluginManager) -> dict[str, dict[str, str]]:
+    return {
+        "level": {str(level.value): text for level, text in LEVEL_LABELS.items()},
+        "role": {key: role.label for key, role in plugin_roles(plugins).items()},
+        "permission": dict(PERMISSION_LABELS) | {p.permission: p.label for p in plugin_permissions(plugins)},
+        "state": dict(STATES),
+        "action": {key: t.label for key, t in TRANSITIONS.items()},
+        "channel": dict(vocabulary.CHANNELS),
+        "form": dict(vocabulary.FORMS),
+        "kind": dict(vocabulary.KINDS),
+        "overreach": dict(vocabulary.OVERREACH),
+        "opinion": dict(vocabulary.OPINION_RESULTS),
+        "joint_mode": dict(vocabulary.JOINT_MODES),
+        "route": {str(k): v for k, v in vocabulary.ROUTES.items()},
+        "delivery": dict(vocabulary.DELIVERY_METHODS),
+        "report_status": dict(STATUS_LABELS),
+    }
+
+
+def make_label(plugins: pluggy.PluginManager) -> Callable[[object, str], str]:
+    sets = label_sets(plugins)
+
+    def label(code: object, kind: str) -> str:
+        """The Chinese label of ``code`` in the set ``kind``; an unknown code is shown as it
+        is (never an empty cell), an empty one as a dash."""
+        if code is None or code == "":
+            return "—"
+        return sets.get(kind, {}).get(str(code), str(code))
+
+    return label
