@@ -5,9 +5,10 @@
 #   libharfbuzz-subset0   font subsetting (a 20-page table: 6 s instead of 25 s)
 #   libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint's text layout
 #   poppler-utils         pdftotext, used by tests to read PDFs back
+#   chromium              the browser the end-to-end tests (tests/e2e, Playwright) drive
 #   python3-venv          `python3 -m venv` on a bare Debian
 set -euo pipefail
-PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils "$@")
+PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium "$@")
 python3 -c 'import ensurepip' 2>/dev/null || PACKAGES+=(python3-venv)
 
 missing=()
