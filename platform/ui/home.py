@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from litestar import Request, get
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy import select
 
 from xinfang.platform.errors import NotFound
 from xinfang.platform.ui.rendering import render_page
-from xinfang.platform.web.inputs import Id
+from xinfang.platform.web.inputs import Id, Line
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
 
@@ -22,13 +22,21 @@ def start(request: Request) -> Template:
 
 
 @get("/nodes/{node_id:int}", sync_to_thread=True)
-def node_page(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[Id]) -> Template:
-    """A node, its place in the tree and its children, as far as the viewer's scope reaches."""
+def node_page(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[Id],
+              q: FromQuery[Line | None] = None) -> Template | Response:
+    """A node, its place in the tree and its children (filtered by name or code as one types:
+    HTMX asks for the ``children`` block only), as far as the viewer's scope reaches."""
     node = db.get(Node, node_id)
     if node is None:
         raise NotFound("单位不存在或不在您的管辖范围内")
     ancestor_ids = [i for i in node.ancestry().values() if i and i != node.id]
-    ancestors = {n.id: n for n in db.scalars(select(Node).where(Node.id.in_(ancestor_ids)))} if ancestor_ids else {}
+    # the names above a node one may see are part of where it is (the frame shows them too)
+    ancestors = {n.id: n for n in db.scalars(select(Node).where(Node.id.in_(ancestor_ids)),
+                                             execution_options={"skip_scope": True})} if ancestor_ids else {}
     path = [ancestors[i] for i in ancestor_ids if i in ancestors]
-    children = db.scalars(select(Node).where(Node.parent_id == node.id).order_by(Node.level, Node.code)).all()
-    return render_page(request, "node.html", title=node.name, node=node, path=path, children=children)
+    query = select(Node).where(Node.parent_id == node.id).order_by(Node.level, Node.code)
+    if q and q.strip():
+        query = query.where(Node.name.contains(q.strip()) | Node.code.contains(q.strip()))
+    children = db.scalars(query).all()
+    return render_page(request, "node.html", title=node.name, block="children", node=node, path=path,
+                       children=children, q=(q or "").strip())

@@ -19,7 +19,7 @@ def page_route_handlers(plugins: pluggy.PluginManager) -> list[HTTPRouteHandler]
     handlers = []
     for spec in plugin_pages(plugins):
         if spec.handler is None:
-            raise RuntimeError(f"页面 {spec.path}({spec.title})没有处理函数:PageSpec.handler 必须是 Litestar 路由")
+            raise RuntimeError(f"page {spec.path} ({spec.title}) has no handler: PageSpec.handler must be a route")
         handlers.append(_mounted(spec))
     return handlers
 
@@ -27,12 +27,12 @@ def page_route_handlers(plugins: pluggy.PluginManager) -> list[HTTPRouteHandler]
 def _mounted(spec: PageSpec) -> HTTPRouteHandler:
     handler = spec.handler
     if not isinstance(handler, HTTPRouteHandler):
-        raise RuntimeError(f"页面 {spec.path} 的处理函数不是 Litestar 路由(请用 @get/@post 装饰)")
+        raise RuntimeError(f"page {spec.path}: the handler is not a Litestar route (decorate it with @get/@post)")
     if spec.path not in handler.paths:
-        raise RuntimeError(f"页面 {spec.path} 的处理函数挂在 {sorted(handler.paths)},与 PageSpec.path 不符")
+        raise RuntimeError(f"page {spec.path}: the handler serves {sorted(handler.paths)}, not PageSpec.path")
     declared = handler.opt.get("permission")
     if declared is not None and declared != spec.permission:
-        raise RuntimeError(f"页面 {spec.path} 声明的权限 {spec.permission} 与其路由的 {declared} 不符")
+        raise RuntimeError(f"page {spec.path}: PageSpec says {spec.permission}, its route says {declared}")
     handler.opt.update(permission=spec.permission, page=True, page_title=spec.title)
     handler.include_in_schema = False
     return handler

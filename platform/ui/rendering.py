@@ -13,7 +13,7 @@ from typing import Any
 
 import pluggy
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from litestar import Request
+from litestar import Request, Response
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
@@ -56,10 +56,16 @@ def template_config(plugins: pluggy.PluginManager) -> TemplateConfig:
 
 
 def render_page(request: Request, template: str, *, title: str | None = None, status_code: int = 200,
-                **context: Any) -> Template:
+                block: str | None = None, **context: Any) -> Template | Response:
     """A page inside the frame (menu, acting node, breadcrumb), for the signed-in actor.
 
+    With ``block``, an HTMX request (``HX-Request``) gets only that block of the template,
+    rendered with the same context: the partial update and the full page never disagree.
     Call it from the handler (which runs in a worker thread): the frame reads node names."""
     page_title = title or request.route_handler.opt.get("page_title", "")
-    return Template(template_name=template, status_code=status_code,
-                    context={"frame": build_frame(request), "title": page_title, **context})
+    full = {"frame": build_frame(request), "title": page_title, **context}
+    if block and request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true":
+        source = request.app.template_engine.engine.get_template(template)
+        html = "".join(source.blocks[block](source.new_context({"request": request, **full})))
+        return Response(html, status_code=status_code, media_type="text/html; charset=utf-8")
+    return Template(template_name=template, status_code=status_code, context=full)

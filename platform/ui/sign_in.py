@@ -49,7 +49,7 @@ def safe_next(target: str | None) -> str:
 def _login_page(request: Request, *, error: str = "", username: str = "", status_code: int = 200) -> Template:
     nonce = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(24)
     settings = request.app.state.settings
-    notice = "登录已过期,请重新登录。" if request.query_params.get("expired") and not error else ""
+    notice = "登录已过期，请重新登录。" if request.query_params.get("expired") and not error else ""
     response = Template(template_name="login.html", status_code=status_code, context={
         "frame": None, "title": "登录", "error": error, "notice": notice, "username": username,
         "login_csrf": _login_token(nonce, settings.secret_key), "next": safe_next(request.query_params.get("next")),
@@ -72,7 +72,7 @@ def login_submit(request: Request, data: URLEncodedBody[dict[str, Any]]) -> Resp
     nonce = request.cookies.get(LOGIN_COOKIE, "")
     sent = str(data.get("_csrf") or "")
     if not nonce or not hmac.compare_digest(sent.encode(), _login_token(nonce, state.settings.secret_key).encode()):
-        raise Forbidden("页面安全令牌(CSRF)缺失或已过期,请刷新登录页后重新登录")
+        raise Forbidden("页面安全令牌（CSRF）缺失或已过期，请刷新登录页后重新登录")
     username = str(data.get("username") or "").strip()[:FIELD_LIMIT]
     password = str(data.get("password") or "")[:FIELD_LIMIT]
     if not username or not password:
@@ -145,7 +145,7 @@ def choose_node(request: Request, data: URLEncodedBody[dict[str, Any]]) -> Respo
         raise BadRequest("请选择工作单位") from None
     held = {a.node_id if a.node_id is not None else PLATFORM for a in actor.assignments}
     if wanted not in held:
-        raise BadRequest("您在所选单位没有角色,不能以该单位身份办理")
+        raise BadRequest("您在所选单位没有角色，不能以该单位身份办理")
     response = Redirect(safe_next(str(data.get("next") or "")), status_code=303)
     response.cookies.append(Cookie(key=NODE_COOKIE, value=str(wanted), httponly=True, samesite="strict", path="/",
                                    secure=request.app.state.settings.cookie_secure,

@@ -129,3 +129,7 @@ def test_node_page_and_picker_for_several_nodes(page, server):
     assert page.get_by_role("heading", name="白羽街道").is_visible()
     assert page.get_by_role("cell", name="城东社区").is_visible()
     shoot(page, "node-township")
+    page.get_by_placeholder("按名称或代码筛选").fill("莲花")  # HTMX replaces the table, not the page
+    page.get_by_text("名称或代码含“莲花”").wait_for()
+    assert page.locator("#children tbody tr").all_inner_texts() == ["莲花社区\t村(社区)\t411323001002"]
+    assert page.get_by_role("heading", name="白羽街道").is_visible(), "still the whole page around it"
