@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# where `make run` listens: HOST=0.0.0.0 to be reachable from the office's other PCs
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test test-any-day test-busy bench clean
 
@@ -13,9 +16,9 @@ $(STAMP): pyproject.toml setup.py deploy/system-packages.sh
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
-## Start the product: SQLite under ./var/, demo data when empty, http://127.0.0.1:8000
+## Start the product: SQLite under ./var/, demo data when empty, http://$(HOST):$(PORT)
 run: $(STAMP)
-	$(BIN)/xinfang serve --demo
+	$(BIN)/xinfang serve --demo --host $(HOST) --port $(PORT)
 
 ## Lint, type-check the kernel, then the whole test suite on SQLite and PostgreSQL (+ Redis)
 test: $(STAMP)
