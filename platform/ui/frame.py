@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from litestar import Request
 from sqlalchemy import select
 
-from xinfang.permissions.actor import Actor
+from xinfang.permissions.actor import Actor, authorize
 from xinfang.platform.extensions.manager import plugin_navigation
 from xinfang.platform.web.csrf import csrf_token
 from xinfang.platform.web.guards import AUTHENTICATED, request_credentials
@@ -42,6 +42,13 @@ class MenuEntry:
 
 
 @dataclass(frozen=True)
+class Crumb:
+    id: int
+    name: str
+    link: bool  # the viewer may open the node's page (an ancestor may lie outside their scope)
+
+
+@dataclass(frozen=True)
 class Frame:
     user_name: str
     username: str
@@ -49,7 +56,7 @@ class Frame:
     menu: list[MenuEntry]
     choices: list[NodeChoice]
     acting: NodeChoice | None
-    breadcrumb: list[Node] = field(default_factory=list)
+    breadcrumb: list[Crumb] = field(default_factory=list)
     must_change_password: bool = False
 
 
@@ -95,7 +102,8 @@ def build_frame(request: Request) -> Frame | None:
         held_ids = {a.node_id for a in actor.assignments if a.node_id is not None}
         nodes = {n.id: n for n in session.scalars(select(Node).where(Node.id.in_(held_ids)))} if held_ids else {}
         acting = nodes.get(acting_id) if acting_id is not None else None
-        breadcrumb = _ancestors(session, acting) if acting is not None else []
+        breadcrumb = [Crumb(n.id, n.name, authorize(actor, n, "tenants", "read"))
+                      for n in (_ancestors(session, acting) if acting is not None else [])]
     choices: dict[int, NodeChoice] = {}
     for a in actor.assignments:
         key = a.node_id if a.node_id is not None else PLATFORM
@@ -108,7 +116,7 @@ def build_frame(request: Request) -> Frame | None:
         user_name=actor.display_name,
         username=actor.username,
         csrf=csrf_token(token, state.settings.secret_key) if token else "",
-        menu=menu_for(request, actor),
+        menu=[] if actor.must_change_password else menu_for(request, actor),  # nothing else opens yet
         choices=list(choices.values()),
         acting=choices.get(acting_id if acting_id is not None else PLATFORM),
         breadcrumb=breadcrumb,

@@ -133,3 +133,26 @@ def test_node_page_and_picker_for_several_nodes(page, server):
     page.get_by_text("名称或代码含“莲花”").wait_for()
     assert page.locator("#children tbody tr").all_inner_texts() == ["莲花社区\t村(社区)\t411323001002"]
     assert page.get_by_role("heading", name="白羽街道").is_visible(), "still the whole page around it"
+
+
+def test_api_docs_work_without_internet(page, server):
+    """Swagger UI from the vendored copy: any request leaving 127.0.0.1 fails the test."""
+    outside = []
+    page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: (outside.append(route.request.url), route.abort()))
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto("/schema")
+    page.get_by_text("信访工作平台 API").first.wait_for()
+    page.locator(".opblock").first.wait_for()
+    assert outside == [] and not [e for e in errors if "Content Security Policy" in e]
+    shoot(page, "api-docs")
+
+
+@pytest.mark.parametrize("username", ["operator", "xx_admin", "xx_handler", "xx_grid", "jj_qy_leader"])
+def test_each_kind_of_user_lands_on_their_start_page(page, server, username):
+    log_in(page, username)
+    page.wait_for_url(server.url + "/")
+    assert page.get_by_role("heading", name="工作台").is_visible()
+    menu = page.get_by_role("navigation", name="主菜单").get_by_role("link").all_inner_texts()
+    assert menu[0] == "工作台" and "修改密码" in menu
+    shoot(page, f"start-{username}")
