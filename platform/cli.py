@@ -258,7 +258,11 @@ def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
                 demo_data.load(session)
                 session.commit()
                 click.echo(f"已导入演示数据,演示账号密码均为 {demo_data.DEMO_PASSWORD}", err=True)
-    click.echo(f"信访工作平台已启动:http://{host}:{port}", err=True)
+    if host in ("0.0.0.0", "::"):
+        click.echo(f"信访工作平台已启动：本机请打开 http://127.0.0.1:{port}/ ；本单位其他电脑请打开 "
+                   f"http://<本机局域网地址>:{port}/ （hostname -I 可查看本机地址）。按 Ctrl+C 停止", err=True)
+    else:
+        click.echo(f"信访工作平台已启动：请用浏览器打开 http://{host}:{port}/ 。按 Ctrl+C 停止", err=True)
     if workers == 1:
         from xinfang.platform.app import create_app
 
