@@ -48,14 +48,19 @@ def html_or_json(handler: Callable[[Request, Exception], Response]) -> Callable[
         if status == 403 and actor is not None and actor.must_change_password:
             return Redirect("/account/password", status_code=303)
         body = answer.content if isinstance(answer.content, dict) else {}
+        if body.get("error") == "csrf":
+            return error_page(request, status, str(body.get("message") or ""), title="页面已过期",
+                              hint="为保护您的账号，页面打开过久或来自其他网站时不能直接提交。请返回上一页，刷新后重新操作。")
         return error_page(request, status, str(body.get("message") or ""), headers=answer.headers)
 
     return handle
 
 
-def error_page(request: Request, status: int, message: str, headers=None) -> Response:
+def error_page(request: Request, status: int, message: str, headers=None, *, title: str | None = None,
+               hint: str | None = None) -> Response:
     html = request.app.template_engine.get_template("error.html").render(
-        status=status, title=TITLES.get(status, "出错了"), message=message, hint=HINTS.get(status, ""),
+        status=status, title=title or TITLES.get(status, "出错了"), message=message,
+        hint=HINTS.get(status, "") if hint is None else hint,
         signed_in=getattr(request.state, "actor", None) is not None, frame=None, request=request)
     keep = {k: v for k, v in (headers or {}).items() if k.lower() == "retry-after"}
     return Response(html, status_code=status, media_type="text/html; charset=utf-8", headers=keep)

@@ -23,10 +23,11 @@ from litestar.response import Redirect, Template
 from xinfang.platform.accounts import service
 from xinfang.platform.accounts.models import User
 from xinfang.platform.accounts.routes import session_cookies
-from xinfang.platform.errors import BadRequest, ClerkError, Forbidden
+from xinfang.platform.errors import BadRequest, ClerkError
 from xinfang.platform.ui.frame import NODE_COOKIE, PLATFORM
 from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.addresses import client_address
+from xinfang.platform.web.csrf import CsrfRefused
 from xinfang.platform.web.guards import AUTHENTICATED, BEFORE_PASSWORD_CHANGE, PUBLIC, current_actor, request_token
 from xinfang.tenants.scope import Scope
 
@@ -72,7 +73,7 @@ def login_submit(request: Request, data: URLEncodedBody[dict[str, Any]]) -> Resp
     nonce = request.cookies.get(LOGIN_COOKIE, "")
     sent = str(data.get("_csrf") or "")
     if not nonce or not hmac.compare_digest(sent.encode(), _login_token(nonce, state.settings.secret_key).encode()):
-        raise Forbidden("页面安全令牌（CSRF）缺失或已过期，请刷新登录页后重新登录")
+        raise CsrfRefused("页面安全令牌（CSRF）缺失或已过期，请刷新登录页后重新登录")
     username = str(data.get("username") or "").strip()[:FIELD_LIMIT]
     password = str(data.get("password") or "")[:FIELD_LIMIT]
     if not username or not password:

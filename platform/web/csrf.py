@@ -23,6 +23,12 @@ CSRF_FIELD = "_csrf"
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+class CsrfRefused(Forbidden):
+    """A write whose CSRF token is missing or wrong (a stale page, or a forged request)."""
+
+    code = "csrf"
+
+
 def csrf_token(session_token: str, secret: str) -> str:
     """Bound to the session: a token planted from a sibling host cannot match a login."""
     return hmac.new(secret.encode(), f"csrf:{session_token}".encode(), hashlib.sha256).hexdigest()
@@ -34,5 +40,5 @@ async def check_csrf(connection: ASGIConnection, session_token: str) -> None:
     if not sent and isinstance(connection, Request) and connection.content_type[0] in _FORMS:
         sent = str((await connection.form()).get(CSRF_FIELD) or "")
     if not hmac.compare_digest(sent.encode(), expected.encode()):
-        raise Forbidden("页面安全令牌(CSRF)缺失或不符,请刷新页面后重试;"
+        raise CsrfRefused("页面安全令牌(CSRF)缺失或不符,请刷新页面后重试;"
                         "接口调用请在 X-CSRF-Token 请求头中带上 xinfang_csrf Cookie 的值")

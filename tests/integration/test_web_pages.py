@@ -39,7 +39,7 @@ def test_pages_send_a_browser_to_the_login_form_and_a_program_gets_json(client, 
 def test_login_form_needs_its_own_csrf_token(client, demo):
     client.get("/login", headers=HTML)  # the cookie, but no token in the form
     refused = client.post("/login", headers=HTML, data={"username": "xx_officer", "password": DEMO_PASSWORD})
-    assert refused.status_code == 403 and "安全令牌" in refused.text and "<h1>" in refused.text
+    assert refused.status_code == 403 and "安全令牌" in refused.text and "<h1>页面已过期</h1>" in refused.text
     forged = client.post("/login", headers=HTML, data={"username": "xx_officer", "password": DEMO_PASSWORD,
                                                        "_csrf": "0" * 64})
     assert forged.status_code == 403
