@@ -48,6 +48,8 @@ def html_or_json(handler: Callable[[Request, Exception], Response]) -> Callable[
         if status == 403 and actor is not None and actor.must_change_password:
             return Redirect("/account/password", status_code=303)
         body = answer.content if isinstance(answer.content, dict) else {}
+        if status < 400:  # saved, then reading the result failed (errors.py, _committed_first)
+            return error_page(request, status, str(body.get("message") or ""), title="操作已保存", hint="")
         if body.get("error") == "csrf":
             return error_page(request, status, str(body.get("message") or ""), title="页面已过期",
                               hint="为保护您的账号，页面打开过久或来自其他网站时不能直接提交。请返回上一页，刷新后重新操作。")
