@@ -21,15 +21,18 @@ def test_the_core_registers_through_the_hooks():
     assert {"matter_deadlines", "reporting_reminders", "campaign_phases"} <= set(plugin_periodic_tasks(plugins))
     assert "documents.render" in plugin_jobs(plugins)
     assert {"notice", "ledger"} <= set(plugin_templates(plugins))
-    paths = {path for handler in plugin_route_handlers(plugins) for path in handler.paths}
-    assert {"/health", "/api/matters", "/api/no-petition-village/honours"} <= paths
+    # a handler has its paths; a router (the UI's static files) its one path
+    paths = {path for handler in plugin_route_handlers(plugins) for path in (getattr(handler, "paths", None) or [handler.path])}
+    assert {"/health", "/api/matters", "/api/no-petition-village/honours", "/login", "/static"} <= paths
 
 
 def test_pages_and_navigation_come_from_plugins():
     plugins = test_plugins()
-    assert [p.path for p in plugin_pages(plugins)] == ["/campaigns/no-petition-village/honours"]
-    assert [(n.label, n.permission) for n in plugin_navigation(plugins)] == [
-        ("“无访村”名单", "no_petition_village:read")]
+    pages = [(p.path, p.permission) for p in plugin_pages(plugins)]
+    assert pages[-1] == ("/campaigns/no-petition-village/honours", "no_petition_village:read"), "the plugin's last"
+    assert {("/", "authenticated"), ("/nodes/{node_id:int}", "tenants:read")} <= set(pages), "the core's pages"
+    menu = [(n.label, n.permission) for n in plugin_navigation(plugins)]
+    assert menu[0] == ("工作台", "authenticated") and ("“无访村”名单", "no_petition_village:read") in menu
 
 
 def test_the_worker_does_not_import_the_web_app():
