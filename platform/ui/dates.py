@@ -9,10 +9,13 @@ from xinfang.platform.clock import CHINA
 WEEKDAYS = "一二三四五六日"
 
 
-def cn_date(value: dt.date | dt.datetime | None) -> str:
-    """2026年11月28日 (a datetime is first moved to Asia/Shanghai: its date there)."""
-    if value is None:
+def cn_date(value: str | dt.date | dt.datetime | None) -> str:
+    """2026年11月28日 (a datetime is first moved to Asia/Shanghai: its date there; an ISO
+    string is read as a date)."""
+    if value is None or value == "":
         return "—"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime):
         value = _local(value).date()
     return f"{value.year}年{value.month}月{value.day}日"

@@ -37,14 +37,16 @@ def label_sets(plugins: pluggy.PluginManager) -> dict[str, dict[str, str]]:
     }
 
 
-def make_label(plugins: pluggy.PluginManager) -> Callable[[object, str], str]:
+def make_label(plugins: pluggy.PluginManager) -> Callable[[object, str | dict], str]:
     sets = label_sets(plugins)
 
-    def label(code: object, kind: str) -> str:
-        """The Chinese label of ``code`` in the set ``kind``; an unknown code is shown as it
+    def label(code: object, kind: str | dict) -> str:
+        """The Chinese label of ``code`` in the set named ``kind`` (or in the vocabulary
+        ``kind`` itself, as the documents' filter takes it); an unknown code is shown as it
         is (never an empty cell), an empty one as a dash."""
         if code is None or code == "":
             return "—"
-        return sets.get(kind, {}).get(str(code), str(code))
+        vocabulary = kind if isinstance(kind, dict) else sets.get(kind, {})
+        return vocabulary.get(code, vocabulary.get(str(code), str(code)))
 
     return label

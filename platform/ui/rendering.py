@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pluggy
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from litestar import Request, Response
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
 
-from xinfang.platform import clock
+from xinfang.platform import clock, templating
 from xinfang.platform.ui.dates import cn_date, cn_datetime, cn_weekday
 from xinfang.platform.ui.frame import build_frame
 from xinfang.platform.ui.labels import make_label
@@ -43,11 +43,12 @@ def template_folders(plugins: pluggy.PluginManager) -> list[Path]:
 
 
 def environment(plugins: pluggy.PluginManager) -> Environment:
-    env = Environment(loader=ChoiceLoader([FileSystemLoader(f) for f in template_folders(plugins)]),
-                      autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(label=make_label(plugins), cn_date=cn_date, cn_datetime=cn_datetime, cn_weekday=cn_weekday)
-    env.globals.update(today=clock.today)
+    """The one Jinja configuration (``platform/templating``: autoescape, strict), as an
+    overlay with the pages' own filters, so the shared environment is never changed."""
+    env = templating.environment(*template_folders(plugins)).overlay(trim_blocks=True, lstrip_blocks=True)
+    env.filters = {**env.filters, "label": make_label(plugins), "cn_date": cn_date, "cn_datetime": cn_datetime,
+                   "cn_weekday": cn_weekday}
+    env.globals = {**env.globals, "today": clock.today}
     return env
 
 

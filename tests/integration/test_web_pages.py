@@ -258,3 +258,5 @@ def test_dates_and_labels_as_a_chinese_office_writes_them(app):
     assert label("registered", "state") == "已登记" and label("township", "level") == "乡镇(街道)"
     assert label("village_assessor", "role") == "无访村评审员", "plugins' roles too"
     assert label("something-new", "state") == "something-new" and label(None, "state") == "—"
+    assert label("a", {"a": "甲"}) == "甲", "a vocabulary given directly, as documents pass it"
+    assert cn_date("2026-11-28") == "2026年11月28日"
