@@ -23,7 +23,7 @@ def start(request: Request) -> Template:
 
 @get("/nodes/{node_id:int}", sync_to_thread=True)
 def node_page(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[Id],
-              q: FromQuery[Line | None] = None) -> Template | Response:
+              q: FromQuery[Line | None] = None) -> Response:
     """A node, its place in the tree and its children (filtered by name or code as one types:
     HTMX asks for the ``children`` block only), as far as the viewer's scope reaches."""
     node = db.get(Node, node_id)

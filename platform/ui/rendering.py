@@ -57,7 +57,7 @@ def template_config(plugins: pluggy.PluginManager) -> TemplateConfig:
 
 
 def render_page(request: Request, template: str, *, title: str | None = None, status_code: int = 200,
-                block: str | None = None, **context: Any) -> Template | Response:
+                block: str | None = None, **context: Any) -> Response:
     """A page inside the frame (menu, acting node, breadcrumb), for the signed-in actor.
 
     With ``block``, an HTMX request (``HX-Request``) gets only that block of the template,

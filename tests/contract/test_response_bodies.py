@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from litestar import get
 from litestar.response import Response
+from litestar.response.base import ASGIResponse
 
 from tests.conftest import test_plugins
 from xinfang.platform.app import create_app
@@ -26,7 +27,8 @@ def _plain(annotation: object) -> bool:
     origin = typing.get_origin(annotation) or annotation
     if origin is list:
         return all(_plain(a) for a in typing.get_args(annotation))
-    return origin is dict or (isinstance(origin, type) and issubclass(origin, Response))
+    # a Response (pages' Template included) or an ASGI response (the static files router's files)
+    return origin is dict or (isinstance(origin, type) and issubclass(origin, Response | ASGIResponse))
 
 
 def offenders(app) -> list[str]:

@@ -142,7 +142,7 @@ def test_api_docs_work_without_internet(page, server):
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto("/schema")
-    page.get_by_text("信访工作平台 API").first.wait_for()
+    page.get_by_text("信访工作平台 API").first.wait_for(timeout=90_000)  # a 1.7 MB bundle and the schema, on a busy machine
     page.locator(".opblock").first.wait_for()
     assert outside == [] and not [e for e in errors if "Content Security Policy" in e]
     shoot(page, "api-docs")
