@@ -35,7 +35,7 @@ from xinfang.platform.matters.models import (
     MatterUnit,
 )
 from xinfang.platform.matters.rules import Rules, rules_for
-from xinfang.platform.matters.states import REVIEW_ACTS, STATES, TRANSITIONS, refusal
+from xinfang.platform.matters.states import REVIEW_ACTS, STATES, TRANSITIONS, allowed, refusal
 from xinfang.platform.people.files import Party, person_file
 from xinfang.platform.privacy.identity import id_number_problem, phone_problem
 from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Phone, Title
@@ -264,6 +264,21 @@ def _authorized(ctx: Context, matter: Matter, node: Node, permission: str, actio
     if _reviewing(matter, action):
         raise Forbidden(f"复查、复核由上一级机关办理:应由“{node.name}”的工作人员或领导办理")
     raise Forbidden("您没有权限对该事项执行此操作")
+
+
+def acts_open_to(session: Session, actor: Actor, matter: Matter) -> list[str]:
+    """The acts ``act`` would let the actor try now (state, kind and permission at the node
+    each concerns): the matter page offers only these forms."""
+    ctx = context(session, actor, matter)
+    found = []
+    for transition in allowed(matter.state, matter.kind, matter.route):
+        try:
+            node = acting_node(session, matter, transition.action)
+            _authorized(ctx, matter, node, transition.permission, transition.action)
+        except (Forbidden, NotFound, Conflict, BadRequest):
+            continue
+        found.append(transition.action)
+    return found
 
 
 def act(session: Session, actor: Actor, matter: Matter, action: str, payload: dict[str, Any]) -> Matter:

@@ -1,0 +1,272 @@
+"""The matter desk in the browser: the list (every filter of the API, sort, paging, export of
+exactly what is filtered), the registration form, the matter page with the acts allowed now
+as forms, the audited reveal of personal data, and the person file (一人一档).
+
+Pages call the same services and views as ``routes.py``; a refusal from a service is shown
+on the page in its Chinese words with its status code, and nothing of the refused write is
+kept (the session is rolled back before the page is drawn again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+from sqlalchemy import or_, select
+
+from xinfang.permissions.actor import authorize
+from xinfang.platform import clock
+from xinfang.platform.audit.log import record
+from xinfang.platform.errors import ClerkError, Forbidden, NotFound
+from xinfang.platform.matters import act_forms, service, views, vocabulary
+from xinfang.platform.matters.clocks import RULES
+from xinfang.platform.matters.models import Matter, MatterPetitioner
+from xinfang.platform.matters.routes import FILTERS, SORTS, MatterFilters, get_matter
+from xinfang.platform.matters.rules import rules_for
+from xinfang.platform.matters.service import MatterIn, PetitionerIn
+from xinfang.platform.matters.states import STATES, TRANSITIONS
+from xinfang.platform.people.models import PERSON_FIELDS, Person
+from xinfang.platform.privacy.fields import Viewer
+from xinfang.platform.privacy.identity import normalize_id_number
+from xinfang.platform.ui.frame import acting_node_id
+from xinfang.platform.ui.rendering import render_page
+from xinfang.platform.web.guards import current_actor
+from xinfang.platform.web.inputs import Id, Line, PageNumber, PerPage
+from xinfang.platform.web.paging import page_of
+from xinfang.tenants.levels import Level
+from xinfang.tenants.models import Node
+from xinfang.tenants.scope import ScopedSession, visible_count
+
+PETITIONER_ROWS = 6  # a collective visit names at most five representatives; one more row shows the limit
+FILTER_KEYS = ("node_id", "state", "open", "deadline_state", "channel", "kind", "category", "repeat", "overreach",
+               "needs_ownership", "received_from", "received_to", "q", "sort", "descending", "owned")
+SORT_LABELS = {"received_on": "收到日期", "due_on": "到期日", "number": "编号", "id": "登记顺序"}
+FIELD_LIMIT = 10_000
+
+
+def days_left(due: str | dt.date | None) -> int | None:
+    if not due:
+        return None
+    day = dt.date.fromisoformat(due) if isinstance(due, str) else due
+    return (day - clock.today()).days
+
+
+def _query_string(request: Request, **changes: Any) -> str:
+    params = {k: v for k, v in request.query_params.items() if k in (*FILTER_KEYS, "page", "per_page") and v != ""}
+    params.update({k: v for k, v in changes.items() if v is not None})
+    return urlencode(params)
+
+
+@get("/matters", dependencies=FILTERS, sync_to_thread=True)
+def matter_list(request: Request, db: NamedDependency[ScopedSession], filters: MatterFilters,
+                page: FromQuery[PageNumber] = 1, per_page: FromQuery[PerPage] = 20) -> Template | Response:
+    """The list as the API gives it; the filter form asks HTMX for the ``results`` block only."""
+    actor = current_actor(request)
+    query = filters.apply(db, select(Matter))
+    count = visible_count(db, Matter) if query.whereclause is None else None
+    listing = page_of(db, query, page, per_page, views.summary, count=count)
+    for item in listing["items"]:
+        item["days_left"] = days_left(item["due_on"])
+    county = _county_of(db, request, actor)
+    acting = acting_node_id(request, actor)
+    pages = max(1, -(-listing["total"] // per_page))
+    return render_page(
+        request, "matter_list.html", block="results", listing=listing, filters=filters, pages=pages,
+        query=request.query_params, states=STATES, channels=vocabulary.CHANNELS, kinds=vocabulary.KINDS,
+        deadline_states={"overdue": "已超期", "due_soon": "即将到期", "on_time": "正常"},
+        categories=rules_for(db, county).categories if county else vocabulary.DEFAULT_CATEGORIES,
+        sorts=SORT_LABELS, units=_units(db, county, skip=None) if county else [],
+        may_export="matters:export" in actor.permissions(), acting_id=acting,
+        may_register="matters:register" in actor.permissions(),
+        export_query=_query_string(request, page=None), page_link=lambda n: "?" + _query_string(request, page=n))
+
+
+def _county_of(db: ScopedSession, request: Request, actor) -> int | None:
+    node_id = acting_node_id(request, actor)
+    if node_id is None:
+        return None
+    node = db.execute(select(Node).where(Node.id == node_id), execution_options={"skip_scope": True}).scalar_one()
+    return node.county_id or node.id
+
+
+def _units(db: ScopedSession, county_id: int, skip: int | None) -> list[Node]:
+    """The county's departments, townships and villages (those a matter can be assigned to)."""
+    query = (select(Node).where(or_(Node.county_id == county_id, Node.id == county_id),
+                                Node.level.in_([Level.DEPARTMENT, Level.TOWNSHIP, Level.VILLAGE]))
+             .order_by(Node.level, Node.code))
+    return [n for n in db.execute(query, execution_options={"skip_scope": True}).scalars() if n.id != skip]
+
+
+# --- registration -----------------------------------------------------------------------
+
+def _registration(request: Request, db: ScopedSession, *, form: dict[str, Any] | None = None, errors=(),
+                  status_code: int = 200) -> Template | Response:
+    actor = current_actor(request)
+    county = _county_of(db, request, actor)
+    return render_page(request, "matter_new.html", title="登记信访事项", status_code=status_code,
+                       form=form or {}, errors=list(errors), rows=range(1, PETITIONER_ROWS + 1),
+                       channels=vocabulary.CHANNELS, forms=vocabulary.FORMS, kinds=vocabulary.KINDS,
+                       overreach=vocabulary.OVERREACH, max_representatives=vocabulary.MAX_REPRESENTATIVES,
+                       categories=rules_for(db, county).categories if county else vocabulary.DEFAULT_CATEGORIES)
+
+
+@get("/matters/new", sync_to_thread=True)
+def new_matter(request: Request, db: NamedDependency[ScopedSession]) -> Template | Response:
+    return _registration(request, db)
+
+
+@post("/matters/new", opt={"permission": "matters:register"}, sync_to_thread=True, include_in_schema=False)
+def register_matter(request: Request, db: NamedDependency[ScopedSession],
+                    data: URLEncodedBody[dict[str, Any]]) -> Response:
+    """The registering node is the one the clerk acts for; blank petitioner rows are skipped."""
+    actor = current_actor(request)
+    form = {k: str(v)[:FIELD_LIMIT] for k, v in data.items()}
+    try:
+        node_id = acting_node_id(request, actor)
+        if node_id is None:
+            raise Forbidden("请先在页面顶部选择以哪个单位的身份登记")
+        petitioners = [PetitionerIn(name=form.get(f"p{n}_name", "").strip()[:64],
+                                    id_number=form.get(f"p{n}_id_number", "").strip()[:32],
+                                    phone=form.get(f"p{n}_phone", "").strip()[:32],
+                                    address=form.get(f"p{n}_address", "").strip()[:200],
+                                    representative=bool(form.get(f"p{n}_representative")))
+                       for n in range(1, PETITIONER_ROWS + 1)
+                       if form.get(f"p{n}_name", "").strip() or form.get(f"p{n}_id_number", "").strip()]
+        headcount = form.get("headcount", "").strip()
+        received = form.get("received_on", "").strip()
+        data_in = MatterIn(
+            node_id=node_id, channel=form.get("channel", ""), form=form.get("form", ""), kind=form.get("kind", ""),
+            category=form.get("category", ""), summary=form.get("summary", ""), petitioners=petitioners,
+            demands=form.get("demands", ""), overreach=form.get("overreach") or "none",
+            headcount=int(headcount) if headcount.isdigit() and int(headcount) <= 100_000 else 1,
+            joint_signature=bool(form.get("joint_signature")), law_related=bool(form.get("law_related")),
+            received_on=service._date(received, "received_on"))
+        matter = service.register(db, actor, data_in)
+        db.commit()
+    except ClerkError as exc:
+        db.rollback()
+        problems = [d["message"] for d in (getattr(exc, "details", None) or []) if d.get("message")]
+        return _registration(request, db, form=form, errors=problems or [exc.message], status_code=exc.status_code)
+    return Redirect(f"/matters/{matter.id}?saved=1", status_code=303)
+
+
+# --- the matter page --------------------------------------------------------------------
+
+def _matter_page(request: Request, db: ScopedSession, matter: Matter, *, unmask: bool = False,
+                 error: str = "", failed_action: str = "", form: dict[str, Any] | None = None,
+                 status_code: int = 200) -> Template | Response:
+    actor = current_actor(request)
+    detail = views.detail(db, actor, matter, unmask)
+    for item in detail["clocks"]:
+        item["days_left"] = None if item["stopped_on"] else days_left(item["due_on"])
+        item["rule_text"] = _rule_text(item)
+    acts = service.acts_open_to(db, actor, matter) if "matters:act" in actor.permissions() else []
+    persons = _person_ids(db, matter)
+    return render_page(
+        request, "matter_page.html", title=f"信访事项 {matter.number}", status_code=status_code, m=detail,
+        acts=[(a, TRANSITIONS[a].label, act_forms.fields_of(a)) for a in acts],
+        units=_units(db, matter.county_id, matter.node_id) if "assign" in acts else [],
+        error=error, failed_action=failed_action, form=form or {}, saved=request.query_params.get("saved"),
+        unmasked=unmask, persons=persons)
+
+
+def _rule_text(item: dict) -> str:
+    unit = "个工作日" if item["unit"] == "working_days" else "日"
+    amount = f"{item['amount']}{unit}" if item["amount"] else "交办机关指定期限"
+    extra = f"，延长{item['extension_days']}日" if item["extension_days"] else ""
+    return f"{RULES[item['kind']].basis}：{amount}{extra}"
+
+
+def _person_ids(db: ScopedSession, matter: Matter) -> dict[int, int]:
+    """petitioner row id → the person file the viewer may open (absent: not in their scope)."""
+    rows = db.execute(select(MatterPetitioner.id, MatterPetitioner.person_id)
+                      .where(MatterPetitioner.matter_id == matter.id)).all()
+    visible = set(db.scalars(select(Person.id).where(Person.id.in_([p for _, p in rows if p]))))
+    return {pid: person for pid, person in rows if person in visible}
+
+
+@get("/matters/{matter_id:int}", sync_to_thread=True)
+def matter_page(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id]) -> Template | Response:
+    return _matter_page(request, db, get_matter(db, matter_id))
+
+
+@get("/matters/{matter_id:int}/pii", opt={"permission": "matters:read", "writes": True}, sync_to_thread=True,
+     include_in_schema=False)
+def reveal_page(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id]) -> Template | Response:
+    """The full personal data, for a pii:read holder only, written to the audit log first."""
+    actor = current_actor(request)
+    matter = get_matter(db, matter_id)
+    if not views.viewer_for(db, actor, matter, unmask=True).sees_full_pii:
+        raise Forbidden("您没有查看该事项信访人完整个人信息的权限")
+    record(db, action="pii_read", object_type="matters", object_id=matter.id, node_id=matter.node_id,
+           after={"fields": ["name", "id_number", "phone", "address"], "via": "page"})
+    db.commit()
+    return _matter_page(request, db, matter, unmask=True)
+
+
+@post("/matters/{matter_id:int}/acts/{action:str}", opt={"permission": "matters:act"}, sync_to_thread=True,
+      include_in_schema=False)
+def act_submit(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id],
+               action: FromPath[Line], data: URLEncodedBody[dict[str, Any]]) -> Response:
+    actor = current_actor(request)
+    matter = get_matter(db, matter_id)
+    form = {k: str(v)[:FIELD_LIMIT] for k, v in data.items()}
+    try:
+        service.act(db, actor, matter, action, act_forms.payload_of(action, form))
+        db.commit()
+    except ClerkError as exc:
+        db.rollback()
+        return _matter_page(request, db, get_matter(db, matter_id), error=exc.message, failed_action=action,
+                            form=form, status_code=exc.status_code)
+    if db.get(Matter, matter_id) is None:  # e.g. a unit that returned the matter no longer sees it
+        return Redirect("/matters?done=" + action, status_code=303)
+    return Redirect(f"/matters/{matter_id}#timeline", status_code=303)
+
+
+# --- people -----------------------------------------------------------------------------
+
+@get("/people", sync_to_thread=True)
+def people_search(request: Request, db: NamedDependency[ScopedSession], q: FromQuery[Line | None] = None) -> Template | Response:
+    """By name (contains) or by the exact resident ID number; the numbers are shown masked."""
+    text = (q or "").strip()
+    found: list[dict] = []
+    if text:
+        number = normalize_id_number(text)
+        looks_like_id = len(number) in (15, 18) and number[:-1].isdigit()
+        query = select(Person).where(Person.id_number == number if looks_like_id else Person.name.contains(text))
+        found = [_person_row(p) for p in db.scalars(query.order_by(Person.name, Person.id).limit(100))]
+    return render_page(request, "people.html", title="信访人查询", block="results", q=text, found=found)
+
+
+def _person_row(person: Person) -> dict:
+    return PERSON_FIELDS.redact(person.to_dict(), Viewer())
+
+
+@get("/people/{person_id:int}", sync_to_thread=True)
+def person_file(request: Request, db: NamedDependency[ScopedSession], person_id: FromPath[Id]) -> Template | Response:
+    """一人一档: every matter of this identity number that the viewer may see, across files."""
+    person = db.get(Person, person_id)
+    if person is None:
+        raise NotFound("人员档案不存在或不在您的管辖范围内")
+    owner = db.get(Node, person.node_id)
+    may_pii = owner is not None and authorize(current_actor(request), owner, "pii", "read")
+    matters = db.scalars(select(Matter).join(MatterPetitioner, MatterPetitioner.matter_id == Matter.id)
+                         .where(MatterPetitioner.id_number == person.id_number)
+                         .order_by(Matter.received_on.desc(), Matter.id.desc()).distinct().limit(200)).all()
+    rows = [views.summary(m) for m in matters]
+    return render_page(request, "person.html", title="一人一档", person=_person_row(person), matters=rows,
+                       may_pii=may_pii)
+
+
+PAGES = [("/matters", "信访事项", "matters:read", matter_list),
+         ("/matters/new", "登记信访事项", "matters:register", new_matter),
+         ("/matters/{matter_id:int}", "信访事项", "matters:read", matter_page),
+         ("/people", "信访人查询", "people:read", people_search),
+         ("/people/{person_id:int}", "一人一档", "people:read", person_file)]
+FORM_ROUTES = [register_matter, reveal_page, act_submit]
+SORT_KEYS = tuple(SORTS)
