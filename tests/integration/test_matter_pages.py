@@ -73,6 +73,8 @@ def test_act_forms_walk_and_a_refusal_keeps_nothing(client, demo, system_session
     assert _post(client, demo, "xx_officer", f"/matters/{matter_id}/acts/assign",
                  {"lead_unit_id": str(zjj)}).status_code == 303
     assert _post(client, demo, "xx_handler", f"/matters/{matter_id}/acts/accept", {}).status_code == 303
+    assert "查看完整信息" not in _get(client, demo, "xx_handler", f"/matters/{matter_id}").text
+    assert _get(client, demo, "xx_handler", f"/matters/{matter_id}/pii").status_code == 403, "no pii:read"
     refused = _post(client, demo, "xx_leader", f"/matters/{matter_id}/acts/extend",
                     {"days": "31", "reason": "需现场核查", "told_petitioner_on": "2026-03-10"})
     assert refused.status_code == 400 and "延长期限应为1至30日" in refused.text
@@ -103,7 +105,6 @@ def test_list_filters_and_reveal_is_audited(client, demo, system_session):
     assert revealed.status_code == 200 and ID in revealed.text
     assert system_session.scalar(select(AuditRecord).where(AuditRecord.action == "pii_read",
                                                            AuditRecord.object_id == str(matter_id))) is not None
-    assert _get(client, demo, "xx_supervisor", f"/matters/{matter_id}/pii").status_code == 403
     found = _get(client, demo, "xx_officer", "/people?q=王五")
     person = re.search(r'href="/people/(\d+)"', found.text)
     assert person and "1101**********002X" in found.text
