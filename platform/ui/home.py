@@ -9,6 +9,7 @@ from litestar.response import Template
 from sqlalchemy import select
 
 from xinfang.platform.errors import NotFound
+from xinfang.platform.ui import workbench
 from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.inputs import Id, Line
 from xinfang.tenants.models import Node
@@ -16,9 +17,9 @@ from xinfang.tenants.scope import ScopedSession
 
 
 @get("/", sync_to_thread=True)
-def start(request: Request) -> Template:
-    """Where a signed-in user lands; the workbench replaces its cards."""
-    return render_page(request, "start.html")
+def start(request: Request) -> Template | Response:
+    """Where a signed-in user lands: the workbench."""
+    return workbench.page(request)
 
 
 @get("/nodes/{node_id:int}", sync_to_thread=True)

@@ -111,3 +111,16 @@ def test_list_filters_and_reveal_is_audited(client, demo, system_session):
     assert _get(client, demo, "xx_officer", "/people?q=" + ID).text.count('href="/people/') == 1
     file = _get(client, demo, "xx_officer", f"/people/{person.group(1)}")
     assert file.status_code == 200 and "反映房屋拆迁补偿未到位" in file.text and "建议增设公交站点" in file.text
+
+
+def test_workbench_cards_open_the_list_filtered(client, demo):
+    _register(client, demo)
+    bench = _get(client, demo, "xx_officer", "/")
+    assert bench.status_code == 200 and "待办事项" in bench.text and "期限提醒" in bench.text
+    assert re.search(r'href="/matters\?state=registered">待转送交办或受理</a>\s*<span class="num">1</span>', bench.text)
+    assert "未读提醒" in bench.text
+    # a county officer's card counts the township's matter; the other county's does not
+    other = _get(client, demo, "jj_officer", "/").text
+    assert re.search(r'href="/matters\?state=registered">待转送交办或受理</a>\s*<span class="num">0</span>', other)
+    village = _get(client, demo, "xx_grid", "/")
+    assert village.status_code == 200
