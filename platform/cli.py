@@ -236,6 +236,14 @@ def audit_public_key() -> None:
     click.echo(public_key_pem(AuditKeys.from_settings(_settings()).public_key()), nl=False)
 
 
+def _demo_reminders(settings: Settings, plugins) -> None:
+    """The deadline scan once, so the demo's due-soon and overdue matters have their notices."""
+    from xinfang.platform import clock
+    from xinfang.platform.matters import scan
+
+    scan.scan(_session_factory(settings, plugins), clock.today())
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -257,7 +265,10 @@ def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
             if session.scalar(select(Node.id).limit(1)) is None:
                 demo_data.load(session)
                 session.commit()
-                click.echo(f"已导入演示数据,演示账号密码均为 {demo_data.DEMO_PASSWORD}", err=True)
+                made = demo_data.load_matters(session)
+                session.commit()
+                _demo_reminders(settings, plugins)
+                click.echo(f"已导入演示数据（含{made}件信访事项），演示账号密码均为 {demo_data.DEMO_PASSWORD}", err=True)
     if host in ("0.0.0.0", "::"):
         click.echo(f"信访工作平台已启动：本机请打开 http://127.0.0.1:{port}/ ；本单位其他电脑请打开 "
                    f"http://<本机局域网地址>:{port}/ （hostname -I 可查看本机地址）。按 Ctrl+C 停止", err=True)

@@ -4,6 +4,7 @@ user for every role. Loaded by ``xinfang demo`` and by ``make run`` on an empty 
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -103,4 +104,176 @@ def listing() -> list[dict]:
     return [{"username": u, "password": DEMO_PASSWORD, "display_name": name, "position": position,
              "roles": [{"role": role, "node": code} for role, code in roles]}
             for u, name, position, _home, roles in USERS]
+
+
+
+# --- matters a newcomer can see (``load_matters``) ---------------------------------------------
+# Each county's matters, registered and moved on through the services with dates in the past
+# (so the statutory clocks are real: some due soon, some overdue). Seeded: the same every time.
+
+MATTERS_PER_COUNTY = 110
+SEED = 2026
+SUMMARIES = {
+    "城镇房屋拆迁": ("反映房屋征收补偿款未足额发放", "反映安置房交付延期", "反映拆迁过渡费停发"),
+    "欠薪": ("反映工地拖欠农民工工资", "反映物业公司拖欠保洁人员工资", "反映餐饮企业拖欠员工工资"),
+    "农村土地承包": ("反映土地承包经营权被他人占用", "反映土地流转费未按约支付"),
+    "邻里纠纷": ("反映邻居加建房屋影响采光", "反映邻居饲养犬只扰民"),
+    "环境保护": ("反映养殖场污水直排河道", "反映夜间施工噪声扰民", "反映企业废气异味"),
+    "社会保障": ("反映养老保险待遇核定有误", "反映低保资格被取消", "反映医保报销比例不符"),
+    "村级财务": ("反映村集体收支未按时公开", "反映村集体资产出租收益去向不明"),
+    "征地": ("反映征地补偿标准偏低", "反映青苗补偿未到位"),
+}
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ("建华", "秀兰", "志强", "桂英", "海峰", "丽娟", "国庆", "春梅", "德明", "玉兰", "小军", "淑珍")
+# how far each matter gets: (weight, the acts in order)
+TRACKS = (
+    (8, ()),
+    (10, ("assign",)),
+    (25, ("assign", "accept")),
+    (6, ("assign", "accept", "extend")),
+    (14, ("assign", "accept", "reply")),
+    (18, ("assign", "accept", "reply", "deliver", "close")),
+    (3, ("not_accept",)),
+    (3, ("accept", "classify_divert")),
+    (3, ("assign", "accept", "mediate")),
+    (5, ("suggestion",)),
+    (5, ("accusation",)),
+)
+REPLY = {"request": "要求依法解决所反映的问题", "facts": "经调查核实，所反映情况基本属实", "result": "support",
+         "basis": "《信访工作条例》第三十二条及相关规定", "opinion": "予以支持，责成有关单位限期整改。"}
+
+
+class _DemoPolicy:
+    """The default role templates, for acting as demo users outside a request."""
+
+    def permissions_of(self, role: str) -> frozenset[str]:
+        from xinfang.permissions.roles import DEFAULT_POLICY
+
+        return frozenset(DEFAULT_POLICY.get(role, ()))
+
+
+def _actor(session: Session, username: str):
+    from xinfang.permissions.actor import Actor, Assignment
+    from xinfang.platform.accounts.models import RoleAssignment, User
+
+    user = session.scalar(select(User).where(User.username == username))
+    rows = session.execute(select(RoleAssignment.role, RoleAssignment.node_id, Node.level, Node.code, Node.name)
+                           .outerjoin(Node, Node.id == RoleAssignment.node_id)
+                           .where(RoleAssignment.user_id == user.id).order_by(RoleAssignment.id)).all()
+    return Actor(user_id=user.id, username=user.username, display_name=user.display_name, home_node_id=user.node_id,
+                 assignments=tuple(Assignment(*r) for r in rows), policy=_DemoPolicy())  # type: ignore[arg-type]
+
+
+def _id_number(rng) -> str:
+    """A valid resident ID number (GB 11643 check digit) of an invented person."""
+    body = f"411323{rng.randint(1950, 2000)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(100, 999)}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
+def load_matters(session: Session, per_county: int = MATTERS_PER_COUNTY, seed: int = SEED) -> int:
+    """A few hundred matters in every state across both counties, through the services
+    (registration, 转送交办, 受理, 延期, 答复, 送达, 办结…), dated back from today. Returns
+    how many were made. Not committed here; the tree and users (``load``) must exist."""
+    import datetime as dt
+    import random
+
+    from xinfang.platform import clock
+    from xinfang.platform.errors import ClerkError
+    from xinfang.platform.matters import service
+    from xinfang.platform.matters.models import Matter
+    from xinfang.platform.matters.service import MatterIn, PetitionerIn
+
+    rng = random.Random(seed)
+    today = clock.today()
+    made = 0
+    people: list[tuple[str, str]] = []
+    counties = {"411323": ("xx_officer", "xx_handler", "xx_leader", ["411323-ZJJ", "411323-RSJ", "411323100"],
+                           [("411323001", "xx_by_officer"), ("411323100", "xx_ds_officer"), ("411323", "xx_officer")]),
+                "350582": ("jj_officer", "jj_handler", "jj_leader", ["350582-RSJ", "350582-ZJJ", "350582002"],
+                           [("350582001", "jj_qy_officer"), ("350582002", "jj_ml_officer"), ("350582", "jj_officer")])}
+    codes = {n.code: n for n in session.scalars(select(Node).where(Node.code.in_(
+        [c for v in counties.values() for c in v[3] + [o for o, _ in v[4]]])))}
+    actors: dict[str, Any] = {}
+
+    def actor(username: str):
+        if username not in actors:
+            actors[username] = _actor(session, username)
+        return actors[username]
+
+    for officer, handler, leader, units, offices in counties.values():
+        for _ in range(per_county):
+            weights = [w for w, _ in TRACKS]
+            track = rng.choices([t for _, t in TRACKS], weights=weights)[0]
+            kind = "suggestion" if track == ("suggestion",) else "accusation" if track == ("accusation",) else "claim"
+            category = rng.choice(list(SUMMARIES))
+            office, clerk = rng.choice(offices)
+            age = rng.randint(0, 110) if track else rng.randint(0, 20)
+            received = today - dt.timedelta(days=age)
+            if rng.random() < 0.25 and people:  # a repeat visitor: 一人一档 shows several matters
+                name, number = rng.choice(people)
+            else:
+                name, number = rng.choice(SURNAMES) + rng.choice(GIVEN), _id_number(rng)
+                people.append((name, number))
+            collective = rng.random() < 0.1
+            petitioners = [PetitionerIn(name=name, id_number=number, phone=f"139{rng.randint(10000000, 99999999)}",
+                                        address="本县", representative=collective)]
+            data = MatterIn(node_id=codes[office].id, channel=rng.choice(("visit", "letter", "online", "phone")),
+                            form="collective" if collective else "individual", kind=kind, category=category,
+                            summary=rng.choice(SUMMARIES[category]) if kind == "claim" else
+                            ("建议" + rng.choice(("增设公交站点", "改善农贸市场环境", "延长政务大厅办理时间"))
+                             if kind == "suggestion" else "检举村干部在低保评定中优亲厚友"),
+                            petitioners=petitioners, demands="请求依法处理", headcount=rng.randint(5, 30) if collective else 1,
+                            overreach=rng.choices(("none", "city", "province"), weights=(90, 8, 2))[0],
+                            received_on=received)
+            matter = service.register(session, actor(clerk), data)
+            made += 1
+            on = received
+            for step in _steps(track):
+                on = on + dt.timedelta(days=rng.randint(*step[2]))
+                if on > today:
+                    break
+                payload = dict(step[1])
+                if step[0] == "assign":
+                    candidates = [u for u in units if codes[u].id != matter.node_id]
+                    payload["lead_unit_id"] = codes[rng.choice(candidates)].id
+                if step[0] in ("extend",):
+                    payload["told_petitioner_on"] = on.isoformat()
+                who = {"officer": officer, "handler": handler, "leader": leader, "clerk": clerk}[step[3]]
+                if step[3] == "handler":  # the department's own handler, else the county office acts for the unit
+                    lead = service.lead_unit(session, matter)
+                    who = handler if lead is not None and lead.unit_id == actor(handler).home_node_id else officer
+                try:
+                    with session.begin_nested():
+                        service.act(session, actor(who), session.get(Matter, matter.id), step[0], {**payload,
+                                                                                                 "on": on.isoformat()})
+                except ClerkError:
+                    break
+    session.flush()
+    return made
+
+
+def _steps(track: tuple[str, ...]) -> list[tuple[str, dict, tuple[int, int], str]]:
+    """(action, payload, days after the previous step (min, max), who)."""
+    table = {
+        "assign": ("assign", {}, (0, 6), "officer"),
+        "accept": ("accept", {"note": "符合受理条件"}, (1, 5), "handler"),
+        "extend": ("extend", {"days": 30, "reason": "案情复杂，需现场勘验"}, (40, 55), "leader"),
+        "reply": ("reply", REPLY, (15, 45), "handler"),
+        "deliver": ("deliver", {"method": "in_person", "proof": "信访人签收回执"}, (1, 4), "handler"),
+        "close": ("close", {"note": "已答复并送达"}, (1, 10), "handler"),
+        "not_accept": ("not_accept", {"reason": "已经或者依法应当通过诉讼途径解决"}, (1, 10), "clerk"),
+        "classify_divert": ("classify", {"route": 1, "body": "人民法院诉讼程序"}, (1, 10), "handler"),
+        "mediate": ("mediate", {"mode": "mediation", "terms": "双方自愿达成调解协议，一次性补偿到位",
+                                "parties": [{"side": "petitioner", "name": "信访人", "agreed": True},
+                                            {"side": "other", "name": "被反映单位", "agreed": True}]}, (5, 30),
+                    "handler"),
+        "suggestion": ("accept", {}, (1, 5), "clerk"),
+        "accusation": ("transfer_discipline", {"note": "属纪检监察机关职责范围"}, (1, 5), "clerk"),
+    }
+    steps = [table[t] for t in track]
+    if track == ("suggestion",):
+        steps.append(("answer_suggestion", {"decision": "partly", "reply": "感谢您的建议，已部分采纳"}, (5, 20),
+                      "clerk"))
+    return steps
 
