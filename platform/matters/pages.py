@@ -22,11 +22,11 @@ from sqlalchemy import or_, select
 from xinfang.permissions.actor import authorize
 from xinfang.platform import clock
 from xinfang.platform.audit.log import record
-from xinfang.platform.errors import ClerkError, Forbidden, NotFound
+from xinfang.platform.errors import BadRequest, ClerkError, Forbidden, NotFound
 from xinfang.platform.matters import act_forms, service, views, vocabulary
 from xinfang.platform.matters.clocks import RULES
 from xinfang.platform.matters.models import Matter, MatterPetitioner
-from xinfang.platform.matters.routes import FILTERS, SORTS, MatterFilters, get_matter
+from xinfang.platform.matters.routes import SORTS, MatterFilters, get_matter
 from xinfang.platform.matters.rules import rules_for
 from xinfang.platform.matters.service import MatterIn, PetitionerIn
 from xinfang.platform.matters.states import STATES, TRANSITIONS
@@ -36,7 +36,7 @@ from xinfang.platform.privacy.identity import normalize_id_number
 from xinfang.platform.ui.frame import acting_node_id
 from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.guards import current_actor
-from xinfang.platform.web.inputs import Id, Line, PageNumber, PerPage
+from xinfang.platform.web.inputs import INT4_MAX, Id, Line, PageNumber, PerPage, check_day
 from xinfang.platform.web.paging import page_of
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
@@ -57,16 +57,48 @@ def days_left(due: str | dt.date | None) -> int | None:
 
 
 def _query_string(request: Request, **changes: Any) -> str:
-    params = {k: v for k, v in request.query_params.items() if k in (*FILTER_KEYS, "page", "per_page") and v != ""}
+    params = {k: v for k, v in request.query_params.items()
+              if k in (*FILTER_KEYS, "page", "per_page") and v.strip() != ""}
     params.update({k: v for k, v in changes.items() if v is not None})
     return urlencode(params)
 
 
-@get("/matters", dependencies=FILTERS, sync_to_thread=True)
-def matter_list(request: Request, db: NamedDependency[ScopedSession], filters: MatterFilters,
-                page: FromQuery[PageNumber] = 1, per_page: FromQuery[PerPage] = 20) -> Template | Response:
-    """The list as the API gives it; the filter form asks HTMX for the ``results`` block only."""
+def filters_of(request: Request) -> MatterFilters:
+    """The API's filters from the filter form's query string, where an empty field (a select
+    left at 全部) means no filter. A value that is not what the field takes is a 400."""
+    given = {k: v.strip() for k, v in request.query_params.items() if k in FILTER_KEYS and v.strip()}
+    values: dict[str, Any] = {}
+    for key, raw in given.items():
+        if len(raw) > 32:
+            raise BadRequest(f"筛选条件“{key}”过长(不超过32个字符)")
+        if key in BOOLEANS:
+            if raw not in ("true", "false"):
+                raise BadRequest(f"筛选条件“{key}”应为 true 或 false")
+            values[key] = raw == "true"
+        elif key == "node_id":
+            if not raw.isdigit() or not 1 <= int(raw) <= INT4_MAX:
+                raise BadRequest("所属单位应为单位编号")
+            values[key] = int(raw)
+        elif key in ("received_from", "received_to"):
+            try:
+                values[key] = check_day(key, dt.date.fromisoformat(raw))
+            except ValueError as exc:
+                raise BadRequest(f"日期“{raw}”格式不正确,应为YYYY-MM-DD") from exc
+        else:
+            values[key] = raw
+    return MatterFilters(**values)
+
+
+BOOLEANS = frozenset({"open", "repeat", "overreach", "needs_ownership", "descending", "owned"})
+
+
+@get("/matters", sync_to_thread=True)
+def matter_list(request: Request, db: NamedDependency[ScopedSession], page: FromQuery[PageNumber] = 1,
+                per_page: FromQuery[PerPage] = 20) -> Template | Response:
+    """The list as the API gives it; the filter form asks HTMX for the ``results`` block only.
+    The export link carries the same filters to the API's export."""
     actor = current_actor(request)
+    filters = filters_of(request)
     query = filters.apply(db, select(Matter))
     count = visible_count(db, Matter) if query.whereclause is None else None
     listing = page_of(db, query, page, per_page, views.summary, count=count)

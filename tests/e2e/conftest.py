@@ -90,6 +90,8 @@ def server(sqlite_template, tmp_path_factory):
     with running.session() as s:
         demo.load(s)
         s.commit()
+        demo.load_matters(s, per_county=20)  # the desk's pages show real content
+        s.commit()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=uv.run, name="e2e-server", daemon=True)
     thread.start()

@@ -96,9 +96,11 @@ def test_act_forms_walk_and_a_refusal_keeps_nothing(client, demo, system_session
 def test_list_filters_and_reveal_is_audited(client, demo, system_session):
     matter_id = int(re.search(r"/matters/(\d+)", _register(client, demo).headers["location"]).group(1))
     _register(client, demo, kind="suggestion", summary="建议增设公交站点")
-    listing = _get(client, demo, "xx_officer", "/matters?kind=claim")
+    # the filter form sends every field; one left at 全部 is empty and filters nothing
+    listing = _get(client, demo, "xx_officer", "/matters?q=&state=&open=&node_id=&received_from=&kind=claim")
     assert listing.status_code == 200 and "反映房屋拆迁补偿未到位" in listing.text and "建议增设公交站点" not in listing.text
     assert "/api/matters/export?kind=claim" in listing.text
+    assert _get(client, demo, "xx_officer", "/matters?open=maybe").status_code == 400
     partial = client.get("/matters?kind=suggestion", headers={**HTML, **demo.headers("xx_officer"), "HX-Request": "true"})
     assert "建议增设公交站点" in partial.text and "<html" not in partial.text
     revealed = _get(client, demo, "xx_officer", f"/matters/{matter_id}/pii")
