@@ -89,6 +89,9 @@ def filters_of(request: Request) -> MatterFilters:
     return MatterFilters(**values)
 
 
+# the filters folded under 更多筛选条件 (open when one of them is set)
+MORE_FILTERS = ("channel", "kind", "category", "node_id", "repeat", "overreach", "needs_ownership", "owned",
+                "received_from", "received_to")
 BOOLEANS = frozenset({"open", "repeat", "overreach", "needs_ownership", "descending", "owned"})
 
 
@@ -114,6 +117,7 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
         categories=rules_for(db, county).categories if county else vocabulary.DEFAULT_CATEGORIES,
         sorts=SORT_LABELS, units=_units(db, county, skip=None) if county else [],
         may_export="matters:export" in actor.permissions(), acting_id=acting,
+        more_filters=any(request.query_params.get(k) for k in MORE_FILTERS),
         may_register="matters:register" in actor.permissions(),
         export_query=_query_string(request, page=None), page_link=lambda n: "?" + _query_string(request, page=n))
 
