@@ -291,9 +291,9 @@ def person_file(request: Request, db: NamedDependency[ScopedSession], person_id:
         raise NotFound("人员档案不存在或不在您的管辖范围内")
     owner = db.get(Node, person.node_id)
     may_pii = owner is not None and authorize(current_actor(request), owner, "pii", "read")
-    matters = db.scalars(select(Matter).join(MatterPetitioner, MatterPetitioner.matter_id == Matter.id)
-                         .where(MatterPetitioner.id_number == person.id_number)
-                         .order_by(Matter.received_on.desc(), Matter.id.desc()).distinct().limit(200)).all()
+    theirs = select(MatterPetitioner.matter_id).where(MatterPetitioner.id_number == person.id_number)
+    matters = db.scalars(select(Matter).where(Matter.id.in_(theirs))
+                         .order_by(Matter.received_on.desc(), Matter.id.desc()).limit(200)).all()
     rows = [views.summary(m) for m in matters]
     return render_page(request, "person.html", title="一人一档", person=_person_row(person), matters=rows,
                        may_pii=may_pii)
