@@ -47,6 +47,7 @@ from xinfang.platform.accounts.service import token_hash
 from xinfang.platform.app import create_app
 from xinfang.platform.cli import upgrade_database
 from xinfang.platform.db import make_engine
+from xinfang.platform.extensions.manager import build_plugin_manager
 from xinfang.platform.matters import vocabulary
 from xinfang.platform.matters.models import (
     Matter,
@@ -253,7 +254,7 @@ class Generator:
         place = owner.name
         matter = {
             "id": matter_id, "number": f"{county.node.code}-{received.year}-{self.counters[key]:06d}",
-            "node_id": owner.id, **owner.ancestry_with_self(),
+            "node_id": owner.id, "place_node_id": owner.id, **owner.ancestry_with_self(),
             "channel": _pick(rng, CHANNELS), "form": "collective" if collective else "individual",
             "headcount": headcount, "kind": kind, "category": category,
             "summary": f"{place}群众反映{category}问题,请求依法处理", "demands": "请求依法依规解决",
@@ -310,7 +311,7 @@ def load(settings: Settings, total: int) -> tuple[dict[str, str], str]:
     """Migrate, load the demo and the matters; returns a bearer token per user and a summary."""
     upgrade_database(settings)
     engine = make_engine(settings.database_url)
-    factory = make_session_factory(engine, settings)
+    factory = make_session_factory(engine, settings, plugins=build_plugin_manager())
     started = time.perf_counter()
     with factory(scope=Scope.system()) as s:
         s.info["actor"] = {"id": None, "name": "基准测试", "address": ""}
