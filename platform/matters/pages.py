@@ -130,12 +130,14 @@ def _county_of(db: ScopedSession, request: Request, actor) -> int | None:
     return node.county_id or node.id
 
 
-def _units(db: ScopedSession, county_id: int, skip: int | None) -> list[Node]:
-    """The county's departments, townships and villages (those a matter can be assigned to)."""
-    query = (select(Node).where(or_(Node.county_id == county_id, Node.id == county_id),
-                                Node.level.in_([Level.DEPARTMENT, Level.TOWNSHIP, Level.VILLAGE]))
+def _units(db: ScopedSession, county_id: int, skip: int | None) -> list:
+    """The county's departments, townships and villages (those a matter can be assigned to):
+    id, name and level only, read on every list page."""
+    query = (select(Node.id, Node.name, Node.level)
+             .where(or_(Node.county_id == county_id, Node.id == county_id),
+                    Node.level.in_([Level.DEPARTMENT, Level.TOWNSHIP, Level.VILLAGE]))
              .order_by(Node.level, Node.code))
-    return [n for n in db.execute(query, execution_options={"skip_scope": True}).scalars() if n.id != skip]
+    return [n for n in db.execute(query, execution_options={"skip_scope": True}).all() if n.id != skip]
 
 
 # --- registration -----------------------------------------------------------------------
