@@ -80,12 +80,13 @@ def menu_for(request: Request, actor: Actor) -> list[MenuEntry]:
     """The entries of every plugin whose permission one of the actor's roles holds."""
     permissions = actor.permissions()
     path = request.url.path
-    entries = []
-    for item in plugin_navigation(request.app.state.plugins):
-        if item.permission == AUTHENTICATED or item.permission in permissions:
-            active = path == item.href or (item.href != "/" and path.startswith(item.href.rstrip("/") + "/"))
-            entries.append(MenuEntry(item.label, item.href, active))
-    return entries
+    items = [item for item in plugin_navigation(request.app.state.plugins)
+             if item.permission == AUTHENTICATED or item.permission in permissions]
+    # the one entry the page belongs to: the longest address that is the path or leads to it
+    # (/matters/new is 登记, not also the list at /matters)
+    leading = [i.href for i in items if path == i.href or (i.href != "/" and path.startswith(i.href.rstrip("/") + "/"))]
+    current = max(leading, key=len, default=None)
+    return [MenuEntry(item.label, item.href, item.href == current) for item in items]
 
 
 def build_frame(request: Request) -> Frame | None:
