@@ -147,7 +147,7 @@ def _registration(request: Request, db: ScopedSession, *, form: dict[str, Any] |
     actor = current_actor(request)
     county = _county_of(db, request, actor)
     return render_page(request, "matter_new.html", title="登记信访事项", status_code=status_code,
-                       form=form or {}, errors=list(errors), rows=range(1, PETITIONER_ROWS + 1),
+                       may_register="matters:register" in actor.permissions(), form=form or {}, errors=list(errors), rows=range(1, PETITIONER_ROWS + 1),
                        channels=vocabulary.CHANNELS, forms=vocabulary.FORMS, kinds=vocabulary.KINDS,
                        overreach=vocabulary.OVERREACH, max_representatives=vocabulary.MAX_REPRESENTATIVES,
                        categories=rules_for(db, county).categories if county else vocabulary.DEFAULT_CATEGORIES)
@@ -302,7 +302,9 @@ def person_file(request: Request, db: NamedDependency[ScopedSession], person_id:
 
 
 PAGES = [("/matters", "信访事项", "matters:read", matter_list),
-         ("/matters/new", "登记信访事项", "matters:register", new_matter),
+         # a GET reads, like every page (the route walk: a supervisor opens every GET); the
+         # form is drawn only for matters:register holders, whose POST alone can save it
+         ("/matters/new", "登记信访事项", "matters:read", new_matter),
          ("/matters/{matter_id:int}", "信访事项", "matters:read", matter_page),
          ("/people", "信访人查询", "people:read", people_search),
          ("/people/{person_id:int}", "一人一档", "people:read", person_file)]

@@ -126,3 +126,9 @@ def test_workbench_cards_open_the_list_filtered(client, demo):
     assert re.search(r'href="/matters\?state=registered">待转送交办或受理</a>\s*<span class="num">0</span>', other)
     village = _get(client, demo, "xx_grid", "/")
     assert village.status_code == 200
+
+
+def test_registration_page_is_read_only_without_the_permission(client, demo):
+    page = _get(client, demo, "xx_supervisor", "/matters/new")
+    assert page.status_code == 200 and "没有登记信访事项的权限" in page.text and 'name="p1_name"' not in page.text
+    assert _register(client, demo, user="xx_supervisor").status_code == 403
