@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from sqlalchemy import or_, select
 
 from xinfang.permissions.actor import authorize
@@ -97,7 +97,7 @@ BOOLEANS = frozenset({"open", "repeat", "overreach", "needs_ownership", "descend
 
 @get("/matters", sync_to_thread=True)
 def matter_list(request: Request, db: NamedDependency[ScopedSession], page: FromQuery[PageNumber] = 1,
-                per_page: FromQuery[PerPage] = 20) -> Template | Response:
+                per_page: FromQuery[PerPage] = 20) -> Response:
     """The list as the API gives it; the filter form asks HTMX for the ``results`` block only.
     The export link carries the same filters to the API's export."""
     actor = current_actor(request)
@@ -143,7 +143,7 @@ def _units(db: ScopedSession, county_id: int, skip: int | None) -> list:
 # --- registration -----------------------------------------------------------------------
 
 def _registration(request: Request, db: ScopedSession, *, form: dict[str, Any] | None = None, errors=(),
-                  status_code: int = 200) -> Template | Response:
+                  status_code: int = 200) -> Response:
     actor = current_actor(request)
     county = _county_of(db, request, actor)
     return render_page(request, "matter_new.html", title="登记信访事项", status_code=status_code,
@@ -154,7 +154,7 @@ def _registration(request: Request, db: ScopedSession, *, form: dict[str, Any] |
 
 
 @get("/matters/new", sync_to_thread=True)
-def new_matter(request: Request, db: NamedDependency[ScopedSession]) -> Template | Response:
+def new_matter(request: Request, db: NamedDependency[ScopedSession]) -> Response:
     return _registration(request, db)
 
 
@@ -197,7 +197,7 @@ def register_matter(request: Request, db: NamedDependency[ScopedSession],
 
 def _matter_page(request: Request, db: ScopedSession, matter: Matter, *, unmask: bool = False,
                  error: str = "", failed_action: str = "", form: dict[str, Any] | None = None,
-                 status_code: int = 200) -> Template | Response:
+                 status_code: int = 200) -> Response:
     actor = current_actor(request)
     detail = views.detail(db, actor, matter, unmask)
     for item in detail["clocks"]:
@@ -229,13 +229,13 @@ def _person_ids(db: ScopedSession, matter: Matter) -> dict[int, int]:
 
 
 @get("/matters/{matter_id:int}", sync_to_thread=True)
-def matter_page(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id]) -> Template | Response:
+def matter_page(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id]) -> Response:
     return _matter_page(request, db, get_matter(db, matter_id))
 
 
 @get("/matters/{matter_id:int}/pii", opt={"permission": "matters:read", "writes": True}, sync_to_thread=True,
      include_in_schema=False)
-def reveal_page(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id]) -> Template | Response:
+def reveal_page(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id]) -> Response:
     """The full personal data, for a pii:read holder only, written to the audit log first."""
     actor = current_actor(request)
     matter = get_matter(db, matter_id)
@@ -269,7 +269,7 @@ def act_submit(request: Request, db: NamedDependency[ScopedSession], matter_id: 
 # --- people -----------------------------------------------------------------------------
 
 @get("/people", sync_to_thread=True)
-def people_search(request: Request, db: NamedDependency[ScopedSession], q: FromQuery[Line | None] = None) -> Template | Response:
+def people_search(request: Request, db: NamedDependency[ScopedSession], q: FromQuery[Line | None] = None) -> Response:
     """By name (contains) or by the exact resident ID number; the numbers are shown masked."""
     text = (q or "").strip()
     found: list[dict] = []
@@ -286,7 +286,7 @@ def _person_row(person: Person) -> dict:
 
 
 @get("/people/{person_id:int}", sync_to_thread=True)
-def person_file(request: Request, db: NamedDependency[ScopedSession], person_id: FromPath[Id]) -> Template | Response:
+def person_file(request: Request, db: NamedDependency[ScopedSession], person_id: FromPath[Id]) -> Response:
     """一人一档: every matter of this identity number that the viewer may see, across files."""
     person = db.get(Person, person_id)
     if person is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import Template
 from sqlalchemy import select
 
 from xinfang.platform.errors import NotFound
@@ -17,7 +16,7 @@ from xinfang.tenants.scope import ScopedSession
 
 
 @get("/", sync_to_thread=True)
-def start(request: Request) -> Template | Response:
+def start(request: Request) -> Response:
     """Where a signed-in user lands: the workbench."""
     return workbench.page(request)
 

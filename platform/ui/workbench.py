@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from litestar import Request, Response
-from litestar.response import Template
 from sqlalchemy import func, select
 
 from xinfang.permissions.actor import Actor
@@ -138,7 +137,7 @@ def _campaign_card(request: Request, actor: Actor, node: Node | None) -> Card | 
     return Card("专项活动本周任务", "/", count=len(lines), lines=lines[:8], tone="warn")
 
 
-def page(request: Request) -> Template | Response:
+def page(request: Request) -> Response:
     actor = current_actor(request)
     node_id = acting_node_id(request, actor)
     state = request.app.state
