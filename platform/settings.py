@@ -49,6 +49,9 @@ class Settings:
     job_claim_seconds: int = 300
     # The largest uploaded file (and, with room for the form around it, request body) accepted.
     upload_max_bytes: int = 20 * 1024 * 1024
+    # Where notices go besides the in-app list (platform/senders.py): `log` (nothing is sent)
+    # or `package.module:factory` for a deployment's own sender, e.g. an SMS gateway.
+    notification_sender: str = "log"
     # Requests and database sessions, sized together (README, "Configuration"): handlers run in
     # `handler_threads` threads, each holding at most one connection, so the pool
     # (`db_pool_size` kept open plus `db_max_overflow` opened on demand) must hold at least as
@@ -90,6 +93,7 @@ class Settings:
             trusted_proxies=tuple(p.strip() for p in env.get("XINFANG_TRUSTED_PROXIES", "").split(",") if p.strip()),
             cookie_secure=env.get("XINFANG_COOKIE_SECURE", "").strip().lower() in ("1", "true", "yes", "on"),
             upload_max_bytes=int(env.get("XINFANG_UPLOAD_MAX_MB") or base.upload_max_bytes // 2**20) * 2**20,
+            notification_sender=env.get("XINFANG_NOTIFICATION_SENDER") or base.notification_sender,
             handler_threads=int(env.get("XINFANG_HANDLER_THREADS") or base.handler_threads),
             db_pool_size=int(env.get("XINFANG_DB_POOL_SIZE") or base.db_pool_size),
             db_max_overflow=int(env.get("XINFANG_DB_MAX_OVERFLOW") or base.db_max_overflow),
