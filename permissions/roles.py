@@ -83,6 +83,9 @@ PERMISSION_LABELS: dict[str, str] = {
     "intake:read": "查看矛盾纠纷受理室登记和分流指派通知单",
     "intake:write": "受理室登记、分流、归档",
     "intake:reply": "办理分流指派事项并回报",
+    "supervision:read": "查看督办事项",
+    "supervision:write": "发起督办(立案、发函、现场、专项),记录督办结果,中止、恢复、终止督办",
+    "supervision:report": "回报本单位被督办事项的办理情况",
 }
 
 # Every tenant role reads the tree around it, the national working-day calendar, the notices
@@ -219,6 +222,19 @@ DEFAULT_POLICY: dict[str, set[str]] = {
         "users:read",
     },
 }
+
+# 督办 (platform/supervision): the offices' officers and leaders issue and close it, the
+# handled unit's staff report back, admins and 纪工委 read it (never write).
+_SUPERVISION: dict[str, set[str]] = {
+    "county_admin": {"supervision:read"},
+    "township_admin": {"supervision:read"},
+    "officer": {"supervision:read", "supervision:write", "supervision:report"},
+    "leader": {"supervision:read", "supervision:write", "supervision:report"},
+    "handler": {"supervision:read", "supervision:report"},
+    "supervisor": {"supervision:read"},
+}
+for _role, _granted in _SUPERVISION.items():
+    DEFAULT_POLICY[_role] |= _granted
 
 READ_ACTIONS = frozenset({"read", "export", "verify"})
 

@@ -37,6 +37,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "xinfang.platform.reception.plugin",
     "xinfang.platform.reporting.plugin",
     "xinfang.platform.intake.plugin",
+    "xinfang.platform.supervision.plugin",
     "xinfang.migrations.plugin",
 )
 
