@@ -121,6 +121,12 @@ def test_an_assignment_and_a_due_soon_clock_reach_the_handling_unit_once(app, cl
     soon = [n for n in _mine(client, demo, "xx_handler")["items"] if n["kind"] == "due_soon"]
     assert len(soon) == 1 and soon[0]["node_id"] == demo.node(ZJJ).id and not soon[0]["read"]
     assert _jobs_for(system_session, soon[0]["id"]) == 1
+    assert client.post("/api/notifications/read-all", params={"kind": "nope"},
+                       headers=demo.headers("xx_handler")).status_code == 400
+    assert client.post("/api/notifications/read-all", headers=demo.headers("xx_supervisor")).status_code == 403
+    marked = client.post("/api/notifications/read-all", headers=demo.headers("xx_handler"))
+    assert marked.status_code == 200 and marked.json() == {"marked": 1}
+    assert _mine(client, demo, "xx_handler")["unread"] == 0
 
 
 def test_the_sender_setting():

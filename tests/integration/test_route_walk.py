@@ -17,6 +17,8 @@ from sqlalchemy import select
 from tests.integration.campaign_samples import SAMPLE_PARAMETERS as CAMPAIGN_PARAMETERS
 from tests.integration.campaign_samples import petition_month_samples
 from tests.integration.ledger_samples import SAMPLE_PARAMETERS, ledger_bodies, ledger_samples
+from tests.integration.supervision_samples import MULTIPART, supervision_bodies, supervision_samples
+from tests.integration.supervision_samples import SAMPLE_PARAMETERS as SUPERVISION_PARAMETERS
 from tests.routes import AUTHENTICATED, MUTATING, PUBLIC_ROUTES, Route, walk
 from xinfang.permissions.roles import is_read_only
 from xinfang.platform.accounts.models import RoleAssignment, User
@@ -41,7 +43,8 @@ def ids(app, demo, system_session):
     system_session.commit()
     officer = system_session.scalar(select(User).where(User.username == "xx_by_officer"))
     assignment = system_session.scalar(select(RoleAssignment).where(RoleAssignment.user_id == officer.id))
-    samples = ledger_samples(app, demo) | petition_month_samples(app, demo)  # ledgers …, the petition month
+    samples = (ledger_samples(app, demo) | petition_month_samples(app, demo)  # ledgers …, the petition month
+               | supervision_samples(app, demo))
     return samples | {"node_id": village.id, "user_id": officer.id, "assignment_id": assignment.id, "person_id": person.id,
             "year": 2026, "matter_id": _matter(app, demo), "action": "accept", "county_id": demo.node("411323").id,
             "notification_id": notice.id, "document_id": _document(app, demo), "campaign_id": _campaign(app, demo)}
@@ -96,7 +99,7 @@ def _document(app, demo) -> int:
 def _bodies(demo) -> dict[tuple[str, str], dict]:
     """Well-formed bodies, so that a refusal can only come from authorization."""
     ds = demo.node("411323100")
-    return ledger_bodies(demo) | {
+    return ledger_bodies(demo) | supervision_bodies(demo) | {
         ("POST", "/api/nodes"): {"level": "village", "code": "411323001077", "name": "新社区",
                                  "parent_id": demo.node("411323001").id},
         ("PATCH", "/api/nodes/{node_id:int}"): {"name": "改名"},
@@ -148,6 +151,8 @@ def _call(client, route: Route, values: dict, headers: dict, bodies: dict):
         form = {"node_id": str(values["node_id"]), "checklist": "village_visits", "item": "weekly_visit",
                 "done_on": "2026-11-18"}
         return client.post(url, headers=headers, data=form, files={"files": ("记录.txt", io.BytesIO("走访".encode()))})
+    if route.path in MULTIPART:
+        return client.post(url, headers=headers, files=MULTIPART[route.path])
     if route.path == "/api/matters/import":
         return client.post(url, headers=headers, files={"data": ("matters.xlsx", io.BytesIO(_matters_xlsx()))})
     body = bodies.get((route.method, route.path), {})
@@ -220,4 +225,5 @@ def test_unknown_id_parameters_get_a_sample(app):
     """A new route with an id kind this walk does not know must add a sample above."""
     known = {"node_id", "user_id", "assignment_id", "person_id", "year", "matter_id", "action", "county_id",
              "notification_id", "document_id", "campaign_id"}
-    assert {name for r in walk(app) for name, _ in r.params} <= known | SAMPLE_PARAMETERS | CAMPAIGN_PARAMETERS
+    assert {name for r in walk(app) for name, _ in r.params} <= (known | SAMPLE_PARAMETERS | CAMPAIGN_PARAMETERS
+                                                                  | SUPERVISION_PARAMETERS)
