@@ -36,9 +36,9 @@ from xinfang.platform.matters.models import (
 )
 from xinfang.platform.matters.rules import Rules, rules_for
 from xinfang.platform.matters.states import REVIEW_ACTS, STATES, TRANSITIONS, refusal
-from xinfang.platform.matters.states import REVIEW_ACTS, STATES, TRANSITIONS, refusal
 from xinfang.platform.notifications.service import notify
-from xinfang.platform.people.files import Party, PartyIn, person_file
+from xinfang.platform.people.files import Party, person_file
+from xinfang.platform.privacy.identity import id_number_problem, phone_problem
 from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Phone, Title
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.lookup import get_or_404

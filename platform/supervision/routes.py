@@ -22,7 +22,8 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Bounded, Id, Note, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import page_of
 from xinfang.platform.web.subtree import visible_node, within
-from xinfang.tenants.models import Node
+from xinfang.platform.web.uploads import read_limited
+from xinfang.tenants.lookup import get_or_404, node_names
 from xinfang.tenants.scope import ScopedSession
 
 READ, WRITE, REPORT = service.READ, service.WRITE, service.REPORT
@@ -30,16 +31,11 @@ _ALL = {"skip_scope": True}
 
 
 def _order(db: ScopedSession, order_id: int) -> SupervisionOrder:
-    order = db.get(SupervisionOrder, order_id)
-    if order is None:
-        raise NotFound("督办事项不存在或不在您的管辖范围内")
-    return order
+    return get_or_404(db, SupervisionOrder, order_id, "督办事项")
 
 
 def _rows(db: ScopedSession, orders: list[SupervisionOrder], detail: bool = False) -> list[dict]:
-    ids = {n for o in orders for n in (o.node_id, o.office_node_id)}
-    names = dict(db.execute(select(Node.id, Node.name).where(Node.id.in_(ids)), execution_options=_ALL).all()) \
-        if ids else {}
+    names = node_names(db, [n for o in orders for n in (o.node_id, o.office_node_id)])
     matter_ids = {o.matter_id for o in orders if o.matter_id}
     numbers = dict(db.execute(select(Matter.id, Matter.number).where(Matter.id.in_(matter_ids)),
                               execution_options=_ALL).all()) if matter_ids else {}
@@ -118,12 +114,11 @@ class ReportForm(Bounded):
 def report_order(request: Request, db: NamedDependency[ScopedSession], order_id: FromPath[Id],
                  data: MultipartBody[ReportForm]) -> dict:
     order = _order(db, order_id)
-    settings = request.app.state.settings
     attachment = None
     if isinstance(data.file, UploadFile):
-        attachment = service.Attachment(data.file.filename, data.file.file.read(settings.upload_max_bytes + 1))
-    service.report(db, current_actor(request), order, data.text, data.on, attachment, settings.storage_dir,
-                   settings.upload_max_bytes, clock.today())
+        attachment = service.Attachment(data.file.filename, read_limited(request, data.file, "附件超过{mb}MB"))
+    service.report(db, current_actor(request), order, data.text, data.on, attachment,
+                   request.app.state.settings.storage_dir, clock.today())
     db.commit()
     return _one(db, order)
 
@@ -134,9 +129,8 @@ def report_order(request: Request, db: NamedDependency[ScopedSession], order_id:
 def download_report_file(request: Request, db: NamedDependency[ScopedSession], order_id: FromPath[Id],
                          report_id: FromPath[Id]) -> Response:
     order = _order(db, order_id)
-    row = db.get(SupervisionReport, report_id)
-    if row is None or row.order_id != order.id or not row.attachment:
-        raise NotFound("该回报没有附件")
+    row = get_or_404(db, SupervisionReport, report_id, "回报", accept=lambda r: r.order_id == order.id and bool(r.attachment),
+                     message="该回报没有附件")
     path = request.app.state.settings.storage_dir / row.attachment["path"]
     try:
         body = path.read_bytes()

@@ -10,7 +10,7 @@ TOWNSHIP, VILLAGE = "411323001", "411323001001"
 
 
 def supervision_samples(app, demo) -> dict[str, object]:
-    from xinfang.platform.documents.storage import write_atomically
+    from xinfang.platform.files import write_atomically
     from xinfang.platform.supervision.models import SupervisionOrder, SupervisionReport
     from xinfang.tenants.scope import Scope
 
