@@ -110,7 +110,7 @@ FILTERS = {"filters": Provide(matter_filters, sync_to_thread=False)}
 
 @get("/api/matters", opt={"permission": "matters:read"}, dependencies=FILTERS, sync_to_thread=True,
      summary="信访事项列表")
-def list_matters(db: NamedDependency[ScopedSession], filters: MatterFilters, page: FromQuery[PageNumber] = 1,
+def list_matters(db: NamedDependency[ScopedSession], filters: NamedDependency[MatterFilters], page: FromQuery[PageNumber] = 1,
                  per_page: FromQuery[PerPage] = 50) -> Page:
     query = filters.apply(db, select(Matter))
     # unfiltered (the list as first opened): count the visible matters from the access index
@@ -122,9 +122,11 @@ def list_matters(db: NamedDependency[ScopedSession], filters: MatterFilters, pag
 def register(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[MatterIn]) -> dict:
     actor = current_actor(request)
     matter = service.register(db, actor, data)
-    answer = views.detail(db, actor, matter)
-    db.commit()  # last: the answer is ready, nothing after this can fail
-    return answer
+    # commit first: the answer is read afterwards outside the write transaction (on SQLite the
+    # one writer's lock), which it would otherwise hold for half as long again; a failure
+    # after the commit answers "saved" (errors.py)
+    db.commit()
+    return views.detail(db, actor, matter)
 
 
 @get("/api/matters/{matter_id:int}", opt={"permission": "matters:read"}, sync_to_thread=True,
