@@ -65,8 +65,9 @@ def export_audit(request: Request, db: NamedDependency[ScopedSession], format: F
 def verify_audit(request: Request, db: NamedDependency[ScopedSession]) -> dict:
     """Each county chain the caller can see is verified whole (a township's records alone
     would look like gaps); only positions and kinds of problems are reported."""
-    with request.app.state.session_factory(scope=Scope.system(), bind=request.app.state.read_engine) as system:
-        report = [verify(system, chain).to_dict() for chain in _visible_chains(db)]
+    chains = _visible_chains(db)
+    with db.reading_as(Scope.system()) as whole:
+        report = [verify(whole, chain).to_dict() for chain in chains]
     return {"ok": all(r["ok"] for r in report), "chains": report}
 
 

@@ -25,14 +25,13 @@ CACHE = {"Cache-Control": "public, max-age=300"}
 
 def _schedule(request: Request, township_code: str) -> dict:
     state = request.app.state
-    with state.session_factory(scope=Scope.nothing(), bind=state.read_engine) as lookup:
-        township = lookup.execute(select(Node).where(Node.code == township_code, Node.level == Level.TOWNSHIP),
-                                  execution_options={"skip_scope": True}).scalar_one_or_none()
-    if township is None:
-        raise NotFound("未找到该乡镇(街道)")
-    with state.session_factory(scope=Scope.of_nodes([(Level.TOWNSHIP, township.id)]),
-                               bind=state.read_engine) as session:
-        return public_schedule(session, township, clock.today())
+    with state.session_factory(scope=Scope.nothing(), bind=state.read_engine) as session:
+        township = session.execute(select(Node).where(Node.code == township_code, Node.level == Level.TOWNSHIP),
+                                   execution_options={"skip_scope": True}).scalar_one_or_none()
+        if township is None:
+            raise NotFound("未找到该乡镇(街道)")
+        with session.reading_as(Scope.of_nodes([(Level.TOWNSHIP, township.id)])) as township_only:
+            return public_schedule(township_only, township, clock.today())
 
 
 @get("/public/reception/{township_code:str}", opt={"permission": PUBLIC, "produces": "text/html"}, sync_to_thread=True,

@@ -52,15 +52,10 @@ def _campaign(db: ScopedSession, campaign_id: int) -> Campaign:
 
 def _node(request: Request, db: ScopedSession, campaign: Campaign, node_id: int | None) -> Node:
     node = visible_node(db, node_id if node_id is not None else current_actor(request).home_node_id)
-    with _system(request) as system:
-        if not areas(system, campaign, node):
+    with db.reading_as(Scope.system()) as whole:
+        if not areas(whole, campaign, node):
             raise BadRequest(f"{node.name}不在本次活动范围内")
     return node
-
-
-def _system(request: Request) -> ScopedSession:
-    state = request.app.state
-    return state.session_factory(scope=Scope.system(), bind=state.read_engine)
 
 
 @dataclasses.dataclass
@@ -81,13 +76,14 @@ def generate(request: Request, db: NamedDependency[ScopedSession], petition_mont
         raise NotFound(f"没有“{document_key}”这种文书,可选:"
                        + "、".join(f"{k}({title})" for k, (title, _) in documents.BUILDERS.items()))
     campaign_id, node_id = campaign.id, _node(request, db, campaign, data.node_id).id
-    db.rollback()  # SQLite: do not hold the write lock while a county's figures are read
+    db.rollback()
     actor = current_actor(request)
     options = documents.Options(today=clock.today(), number=data.number.strip(), issuer=data.issuer.strip(),
                                 on=data.on, actor=actor)
-    with _system(request) as system:
-        kind, _title, inputs = documents.BUILDERS[document_key][1](system, system.get(Campaign, campaign_id),
-                                                                   system.get(Node, node_id), options)
+    # SQLite: the county's figures are read without holding the write lock
+    with db.reading_as(Scope.system(), read_engine=request.app.state.read_engine) as whole:
+        kind, _title, inputs = documents.BUILDERS[document_key][1](whole, whole.get(Campaign, campaign_id),
+                                                                   whole.get(Node, node_id), options)
     document = documents_service.request_document(db, actor, kind, node_id, inputs)
     db.commit()
     executor = getattr(request.app.state, "executor", None)
@@ -103,8 +99,8 @@ def read_summary(request: Request, db: NamedDependency[ScopedSession], petition_
                  node_id: FromQuery[OptionalId] = None, on: FromQuery[dt.date | None] = None) -> dict:
     campaign = _campaign(db, petition_month_id)
     node = _node(request, db, campaign, node_id)
-    with _system(request) as system:
-        found = documents.summary_figures(system, system.get(Campaign, campaign.id), system.get(Node, node.id),
+    with db.reading_as(Scope.system()) as whole:
+        found = documents.summary_figures(whole, whole.get(Campaign, campaign.id), whole.get(Node, node.id),
                                           on or clock.today())
     ref = campaign_ref(campaign.id)
     made = [d for d in db.scalars(select(Document).where(
