@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from xinfang.permissions.store import PolicyStore, announce_change, sync_policy
 from xinfang.platform import models  # noqa: F401  (registers every table and the audit listeners)
 from xinfang.platform.accounts.service import authenticate
+from xinfang.platform.audit.refusals import RefusalLimiter
 from xinfang.platform.db import make_engine, read_only
 from xinfang.platform.errors import EXCEPTION_HANDLERS
 from xinfang.platform.extensions.manager import build_plugin_manager, plugin_route_handlers
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         "redis": redis_client,
         "plugins": plugins,
         "authenticate": authenticate,
+        "refusal_limiter": RefusalLimiter(),
     })
     handlers = plugin_route_handlers(plugins)  # the core's domains are plugins too
     declare_responses(handlers)
