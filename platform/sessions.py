@@ -25,7 +25,8 @@ def make_session_factory(engine: Engine, settings: Settings | None = None, plugi
     unkeyed into the log). Every flush checks text against its columns (``column_checks``)."""
     info: dict[str, Any] = (
         {"storage_dir": Path(settings.storage_dir), "audit": AuditKeys.from_settings(settings),
-         "notification_sender": settings.notification_sender} if settings else {})
+         "notification_sender": settings.notification_sender,
+         "audit_retention_days": settings.audit_retention_days} if settings else {})
     if plugins is not None:
         info["plugins"] = plugins
     factory = sessionmaker(bind=engine, class_=ScopedSession, expire_on_commit=False, info=info)

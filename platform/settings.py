@@ -25,6 +25,9 @@ class Settings:
     audit_key: str | None = None
     audit_signing_key_file: Path = DEFAULT_VAR_DIR / "audit_signing_key.pem"
     session_hours: int = 12
+    # The before/after values of audit records (personal data among them) older than this many
+    # days are erased by the daily task `audit_retention` (the chain stays intact); 0: kept.
+    audit_retention_days: int = 5 * 365
     # Wrong passwords within `throttle_minutes` tolerated for one account from one address,
     # and from one address over all accounts, before each further attempt from there must
     # wait (1 s, 2 s, 4 s … up to `throttle_minutes`). Nothing locks an account itself: a
@@ -64,6 +67,8 @@ class Settings:
     db_lock_timeout: float = 1.5
 
     def __post_init__(self) -> None:
+        if self.audit_retention_days < 0:
+            raise ValueError("XINFANG_AUDIT_RETENTION_DAYS must be 0 (keep) or a number of days")
         if min(self.handler_threads, self.db_pool_size) < 1 or self.db_max_overflow < 0:
             raise ValueError("XINFANG_HANDLER_THREADS and XINFANG_DB_POOL_SIZE must be at least 1, "
                              "XINFANG_DB_MAX_OVERFLOW at least 0")
@@ -87,6 +92,7 @@ class Settings:
             audit_key=env.get("XINFANG_AUDIT_KEY") or None,
             audit_signing_key_file=Path(env.get("XINFANG_AUDIT_SIGNING_KEY_FILE") or base.audit_signing_key_file),
             session_hours=int(env.get("XINFANG_SESSION_HOURS", base.session_hours)),
+            audit_retention_days=int(env.get("XINFANG_AUDIT_RETENTION_DAYS") or base.audit_retention_days),
             policy_check_seconds=float(env.get("XINFANG_POLICY_CHECK_SECONDS", base.policy_check_seconds)),
             queue_namespace=env.get("XINFANG_QUEUE_NAMESPACE") or base.queue_namespace,
             job_claim_seconds=int(env.get("XINFANG_JOB_CLAIM_SECONDS") or base.job_claim_seconds),
