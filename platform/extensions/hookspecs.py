@@ -54,6 +54,13 @@ def xinfang_roles() -> list[RoleSpec]:
 
 
 @hookspec
+def xinfang_code_labels() -> dict[str, dict[str, str]]:
+    """The Chinese labels of the codes the plugin's answers carry, by field name, e.g.
+    ``{"state": {"registered": "已登记", …}}``: every JSON answer that holds such a field
+    gets ``<field>_label`` beside it (platform/web/presenting.py)."""
+
+
+@hookspec
 def xinfang_route_handlers() -> list:
     """Litestar route handlers the plugin serves. Each must declare
     ``opt={"permission": ...}`` like the core's routes; the contract test walks them too."""

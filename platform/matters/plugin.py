@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
 from xinfang.platform.extensions.hookspecs import hookimpl
-from xinfang.platform.matters import joint_routes, routes, scan, spreadsheet_routes
+from xinfang.platform.matters import clocks, joint_routes, routes, scan, spreadsheet_routes, states, vocabulary
 
 
 @hookimpl
@@ -20,3 +20,13 @@ def xinfang_route_handlers():
 @hookimpl
 def xinfang_periodic_tasks():
     return [scan.TASK]
+
+
+@hookimpl
+def xinfang_code_labels():
+    return {"state": {**states.STATES, **clocks.STATES}, "deadline_state": clocks.STATES,
+            "channel": vocabulary.CHANNELS, "form": vocabulary.FORMS, "kind": vocabulary.KINDS,
+            "matter_kind": vocabulary.KINDS, "overreach": vocabulary.OVERREACH, "result": vocabulary.OPINION_RESULTS,
+            "decision": vocabulary.SUGGESTION_DECISIONS, "method": vocabulary.DELIVERY_METHODS,
+            "mode": {**vocabulary.AGREEMENT_MODES, **vocabulary.JOINT_MODES}, "side": vocabulary.AGREEMENT_SIDES,
+            "matter_state": states.STATES}

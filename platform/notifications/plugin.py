@@ -5,6 +5,7 @@ from __future__ import annotations
 from xinfang.permissions.roles import permission_specs
 from xinfang.platform.extensions.hookspecs import JobSpec, hookimpl
 from xinfang.platform.notifications import routes, service
+from xinfang.platform.notifications.models import KINDS
 
 
 @hookimpl
@@ -20,3 +21,8 @@ def xinfang_route_handlers():
 @hookimpl
 def xinfang_jobs():
     return [JobSpec(service.DELIVER_JOB, service.deliver_job)]
+
+
+@hookimpl
+def xinfang_code_labels():
+    return {"kind": KINDS}

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from xinfang.platform.audit.log import verify
 from xinfang.platform.audit.models import AuditRecord
-from xinfang.platform.audit.refusals import REFUSED_ACTION, REFUSALS_PER_WINDOW, RefusalLimiter
+from xinfang.platform.audit.refusals import REFUSALS_PER_WINDOW, REFUSED_ACTION, RefusalLimiter
 
 XIXIA = "411323"
 

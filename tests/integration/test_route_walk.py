@@ -201,6 +201,54 @@ def test_supervisor_reads_every_get_route_in_scope(app, client, demo, ids):
     assert answers and bad == {}
 
 
+def _dicts(value):
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from _dicts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _dicts(item)
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def test_every_json_answer_gives_local_times_and_labels_its_codes(app, client, demo, ids):
+    """Issue 11, item 11: over every GET route, as the supervisor (who reads everything in scope)."""
+    import re
+
+    from xinfang.platform.app import _code_labels
+
+    labels = _code_labels(app.state.plugins)
+    stamp = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")
+    seen_stamps = seen_labels = 0
+    for route in _routes(app):
+        if route.method != "GET" or route.path == "/api/audit/checkpoints":  # those stay as signed
+            continue
+        resp = _call(client, route, ids, demo.headers("xx_supervisor"), {})
+        if resp.status_code != 200 or "json" not in resp.headers.get("content-type", ""):
+            continue
+        body = resp.json()
+        for text in _strings(body):
+            if stamp.fullmatch(text):
+                seen_stamps += 1
+                assert text.endswith("+08:00"), (route.path, text)
+        for item in _dicts(body):
+            for key, value in item.items():
+                if isinstance(value, str) and value in labels.get(key, {}):
+                    seen_labels += 1
+                    assert item.get(f"{key}_label"), (route.path, key, value)
+    assert seen_stamps > 10 and seen_labels > 10
+
+
 def test_other_county_and_sibling_township_get_nothing(app, client, demo, ids):
     bodies = _bodies(demo)
     with_ids = [r for r in _routes(app) if r.has_id]
