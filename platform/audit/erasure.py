@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from xinfang.platform import clock
-from xinfang.platform.audit.log import ERASE_ACTION, chain_node, record
+from xinfang.platform.audit.log import ERASE_ACTION, chain_node, record, write_pending
 from xinfang.platform.audit.models import AuditDetail, AuditRecord
 from xinfang.platform.jobs.periodic import PeriodicTask
 from xinfang.tenants.scope import Scope
@@ -48,6 +48,7 @@ def erase_older_than(session: Session, before: dt.datetime, reason: str = RETENT
 
 
 def _erase(session: Session, query: Select, reason: str) -> int:
+    write_pending(session)  # records of this transaction's own writes are erased too
     details = session.scalars(query).all()
     for detail in details:
         detail.before = detail.after = None

@@ -168,6 +168,13 @@ def _append(session: Session, items: list[_Pending]) -> list[AuditRecord]:
     return written
 
 
+def write_pending(session: Session) -> None:
+    """Write the records that flushes collected so far (before reading the log in the same
+    transaction; commit does it anyway)."""
+    session.flush()
+    _drain(session)
+
+
 def _drain(session: Session) -> None:
     """Write the records that flushes collected so far."""
     pending: list[_Pending] = session.info.pop(PENDING, [])
@@ -286,8 +293,7 @@ def _write(session: Session) -> None:
     """The collected records are written once, at commit, in one batch per chain: a chain's
     head row (one writer at a time per county on PostgreSQL) is locked only for the last
     moment of the transaction instead of from its first flush."""
-    session.flush()  # what is still unflushed is collected first
-    _drain(session)
+    write_pending(session)  # what is still unflushed is collected first
 
 
 @event.listens_for(ScopedSession, "after_transaction_end")
