@@ -25,6 +25,7 @@ from xinfang.platform.extensions.hookspecs import (
                                                    CampaignType,
                                                    ChecklistItemSpec,
                                                    ChecklistSpec,
+                                                   DocumentContext,
                                                    DocumentSpec,
                                                    JobSpec,
                                                    MatterChecklistSpec,
@@ -66,7 +67,7 @@ from xinfang.tenants.scope import Scope, ScopedSession
 
 __all__ = [
     # hooks and the spec objects they return (docs/plugin_hooks.md)
-    "hookimpl", "CampaignType", "ChecklistItemSpec", "ChecklistSpec", "DocumentSpec", "JobSpec", "MatterChecklistSpec", "MetricSpec",
+    "hookimpl", "CampaignType", "ChecklistItemSpec", "ChecklistSpec", "DocumentContext", "DocumentSpec", "JobSpec", "MatterChecklistSpec", "MetricSpec",
     "MigrationSpec", "NavItem", "PageSpec", "PermissionSpec", "PhaseSpec", "RoleSpec", "PeriodicTask",
     # sessions, scope, tables of a plugin's own
     "Base", "NodeBound", "UTCDateTime", "Scope", "ScopedSession", "read_only",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
 from xinfang.platform.extensions.hookspecs import hookimpl
-from xinfang.platform.intake import routes
+from xinfang.platform.intake import documents, routes
 from xinfang.platform.intake.service import NOTICE_STATUSES, OUTCOMES, STATUSES, TRIAGE
 
 
@@ -21,3 +21,8 @@ def xinfang_route_handlers():
 @hookimpl
 def xinfang_code_labels():
     return {"triage": TRIAGE, "status": {**STATUSES, **NOTICE_STATUSES}, "outcome": OUTCOMES}
+
+
+@hookimpl
+def xinfang_document_templates():
+    return [documents.SPEC]

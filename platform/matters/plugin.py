@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
 from xinfang.platform.extensions.hookspecs import hookimpl
-from xinfang.platform.matters import clocks, joint_routes, routes, scan, spreadsheet_routes, states, vocabulary
+from xinfang.platform.matters import (
+    clocks,
+    document_routes,
+    documents,
+    joint_routes,
+    routes,
+    scan,
+    spreadsheet_routes,
+    states,
+    supervision_letter,
+    vocabulary,
+)
 
 
 @hookimpl
@@ -14,7 +25,8 @@ def xinfang_permissions():
 
 @hookimpl
 def xinfang_route_handlers():
-    return [*routes.route_handlers, *joint_routes.route_handlers, *spreadsheet_routes.route_handlers]
+    return [*routes.route_handlers, *joint_routes.route_handlers, *spreadsheet_routes.route_handlers,
+            *document_routes.route_handlers]
 
 
 @hookimpl
@@ -30,3 +42,8 @@ def xinfang_code_labels():
             "decision": vocabulary.SUGGESTION_DECISIONS, "method": vocabulary.DELIVERY_METHODS,
             "mode": {**vocabulary.AGREEMENT_MODES, **vocabulary.JOINT_MODES}, "side": vocabulary.AGREEMENT_SIDES,
             "matter_state": states.STATES}
+
+
+@hookimpl
+def xinfang_document_templates():
+    return [*documents.SPECS, supervision_letter.SPEC]

@@ -10,8 +10,9 @@ platform/documents (a template per kind, the render job, the stored SHA-256).
 - the closing summary report (总结报告), every figure computed from the records.
 
 A builder takes a system-scoped session, the campaign, the node the document is for and
-``Options``; it reads only the node's area (``areas.areas``) and returns
-``(kind, title, inputs)`` for ``request_document``.
+``Options``; it reads only the node's area (``areas.areas``) and returns the template's
+inputs. Each is declared as a ``DocumentSpec`` whose ``build`` the documents service calls
+(``SPECS``, by the route's short key in ``BY_KEY``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from xinfang.platform.api import (
     BadRequest,
     Campaign,
     CampaignPhase,
+    DocumentContext,
     DocumentSpec,
     Field,
     Layout,
@@ -67,6 +69,7 @@ from xinfang.plugins.petition_month.references import (
     ANNEX_KIND,
     NOTICE_KIND,
     PLAN_KIND,
+    PREFIX,
     SUMMARY_KIND,
     campaign_ref,
 )
@@ -207,7 +210,7 @@ def _span(first: dt.date, last: dt.date) -> str:
 # --- the implementation-plan notice ----------------------------------------------------------------
 
 
-def build_plan(session: Session, campaign: Campaign, node: Node, options: Options) -> tuple[str, str, dict]:
+def build_plan(session: Session, campaign: Campaign, node: Node, options: Options) -> dict:
     roots = _roots(session, campaign, node)
     issuer = options.issuer or issuer_of(node)
     area = name_of(node, roots)
@@ -257,7 +260,7 @@ def build_plan(session: Session, campaign: Campaign, node: Node, options: Option
     ]
     day = options.on or options.today
     title = f"{issuer}关于印发《{plan_title}》的通知"
-    return PLAN_KIND, title, {
+    return {
         "issuer": issuer, "number": options.number, "title": title, "addressee": _addressee(node),
         "body": [f"现将《{plan_title}》印发给你们,请按照工作方案要求,认真抓好贯彻落实。"],
         "plan_title": plan_title, "plan": plan, "attachments": list(_annex_titles(area)), "date": day.isoformat(),
@@ -336,8 +339,8 @@ def _annex_rows(session: Session, campaign: Campaign, roots: list[Node], number:
 _LAYOUTS = {1: SCREENING, 2: BACKLOG, 3: REGISTER, 4: ROTA}
 
 
-def build_annex(number: int) -> Callable[[Session, Campaign, Node, Options], tuple[str, str, dict]]:
-    def build(session: Session, campaign: Campaign, node: Node, options: Options) -> tuple[str, str, dict]:
+def build_annex(number: int) -> Callable[[Session, Campaign, Node, Options], dict]:
+    def build(session: Session, campaign: Campaign, node: Node, options: Options) -> dict:
         roots = _roots(session, campaign, node)
         area = name_of(node, roots)
         title = _annex_titles(area)[number - 1]
@@ -346,7 +349,7 @@ def build_annex(number: int) -> Callable[[Session, Campaign, Node, Options], tup
         notes = [f"统计期间:{cn_date(first)}至{cn_date(last)}(“{campaign.title}”),共{len(rows)}条。"]
         if number in (1, 3):
             notes.append("身份证号、联系电话已按规定脱敏。")
-        return ANNEX_KIND, title, {
+        return {
             "title": title, "columns": columns, "rows": rows, "widths": widths, "annex": f"附件{number}",
             "issuer": options.issuer or issuer_of(node), "number": options.number,
             "date": (options.on or options.today).isoformat(), "notes": notes, "campaign_ref": campaign_ref(campaign.id)}
@@ -358,7 +361,7 @@ def build_annex(number: int) -> Callable[[Session, Campaign, Node, Options], tup
 NOTICE_COLUMNS = ["接访单位", "时段", "接访领导", "职务", "分管工作", "接访地点"]
 
 
-def build_notice(session: Session, campaign: Campaign, node: Node, options: Options) -> tuple[str, str, dict]:
+def build_notice(session: Session, campaign: Campaign, node: Node, options: Options) -> dict:
     roots = _roots(session, campaign, node)
     day = options.on or options.today
     duties = session.scalars(select(RotaDuty).where(within(RotaDuty, roots), RotaDuty.on == day,
@@ -372,7 +375,7 @@ def build_notice(session: Session, campaign: Campaign, node: Node, options: Opti
     title = f"{area}领导干部接访公告({cn_date(day)})"
     rows = [[names.get(d.node_id, ""), rota.SLOTS.get(d.slot, d.slot), d.leader_name, d.leader_position, d.duties,
              d.place] for d in duties]
-    return NOTICE_KIND, title, {
+    return {
         "issuer": issuer, "title": title, "columns": NOTICE_COLUMNS, "rows": rows, "date": day.isoformat(),
         "body": [f"为方便群众反映诉求,现将{cn_date(day)}(星期{WEEKDAYS[day.weekday()]}){area}领导干部接访安排公告如下:"],
         "notes": ["群众可在上述时间到接访地点当面反映诉求;接访领导当场不能解决的,将确定包案领导,限期办理答复。",
@@ -426,7 +429,7 @@ def _units(progress: dict) -> list[list[str]]:
     return rows
 
 
-def build_summary(session: Session, campaign: Campaign, node: Node, options: Options) -> tuple[str, str, dict]:
+def build_summary(session: Session, campaign: Campaign, node: Node, options: Options) -> dict:
     f = summary_figures(session, campaign, node, options.today)
     s, r, o, b, lst, m = f["screening"], f["reception"], f["ownership"], f["backlog"], f["listing"], f["matters"]
     fr, p, prev = f["first_resolution"], f["punctuality"], f["previous"]
@@ -477,27 +480,33 @@ def build_summary(session: Session, campaign: Campaign, node: Node, options: Opt
                    for item in f["metrics"]]
     issuer = options.issuer or issuer_of(node)
     title = f"关于{campaign.title}开展情况的总结报告"
-    return SUMMARY_KIND, title, {
+    return {
         "issuer": issuer, "number": options.number, "title": title, "sections": sections,
         "metric_columns": METRIC_COLUMNS, "metrics": metric_rows, "unit_columns": UNIT_COLUMNS,
         "units": _units(f["progress"]), "date": (options.on or options.today).isoformat(),
         "campaign_ref": campaign_ref(campaign.id)}
 
 
-BUILDERS: dict[str, tuple[str, Callable[[Session, Campaign, Node, Options], tuple[str, str, dict]]]] = {
-    "plan": ("实施方案通知", build_plan),
-    "annex1": ("附件1 矛盾纠纷排查化解清单", build_annex(1)),
-    "annex2": ("附件2 信访积案和突出问题化解清单", build_annex(2)),
-    "annex3": ("附件3 领导干部接待群众来访登记表", build_annex(3)),
-    "annex4": ("附件4 领导接访安排表", build_annex(4)),
-    "reception_notice": ("领导干部接访公告(每日)", build_notice),
-    "summary": ("总结报告", build_summary),
-}
+Builder = Callable[[Session, Campaign, Node, Options], dict]
 
 
-def _spec(key: str, title: str, build) -> DocumentSpec:
-    return DocumentSpec(key, title, lambda session, campaign, node: build(session, campaign, node,
-                                                                          Options(today=clock.today())))
+def _spec(key: str, title: str, layout, build: Builder) -> DocumentSpec:
+    """The document ``key`` of a campaign (the context's ``subject``) for the context's node;
+    ``params``: the 文号, issuer and date the person asking may set."""
+    def run(context: DocumentContext) -> dict:
+        session, params = context.session, context.params
+        options = Options(today=context.today, number=str(params.get("number") or ""),
+                          issuer=str(params.get("issuer") or ""), on=params.get("on"), actor=context.actor)
+        return build(session, context.subject, session.get(Node, context.node.id), options)
+    return DocumentSpec(PREFIX + key, title, layout, run)
 
 
-SPECS = tuple(_spec(key, title, build) for key, (title, build) in BUILDERS.items())
+SPECS: tuple[DocumentSpec, ...] = (
+    _spec("plan", "实施方案通知", PLAN, build_plan),
+    *(_spec(f"annex{n}", title, ANNEX, build_annex(n)) for n, title in enumerate((
+        "附件1 矛盾纠纷排查化解清单", "附件2 信访积案和突出问题化解清单", "附件3 领导干部接待群众来访登记表",
+        "附件4 领导接访安排表"), start=1)),
+    _spec("reception_notice", "领导干部接访公告(每日)", NOTICE, build_notice),
+    _spec("summary", "总结报告", SUMMARY, build_summary),
+)
+BY_KEY = {spec.key.removeprefix(PREFIX): spec for spec in SPECS}

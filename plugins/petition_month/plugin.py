@@ -34,4 +34,4 @@ def xinfang_periodic_tasks():
 
 @hookimpl
 def xinfang_document_templates():
-    return [documents.PLAN, documents.ANNEX, documents.NOTICE, documents.SUMMARY]
+    return list(documents.SPECS)

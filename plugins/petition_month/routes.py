@@ -72,19 +72,20 @@ class GenerateBody(Bounded):
 def generate(request: Request, db: NamedDependency[ScopedSession], petition_month_id: FromPath[Id],
              document_key: FromPath[str], data: JSONBody[GenerateBody]) -> Response:
     campaign = _campaign(db, petition_month_id)
-    if document_key not in documents.BUILDERS:
+    spec = documents.BY_KEY.get(document_key)
+    if spec is None:
         raise NotFound(f"没有“{document_key}”这种文书,可选:"
-                       + "、".join(f"{k}({title})" for k, (title, _) in documents.BUILDERS.items()))
+                       + "、".join(f"{k}({s.title})" for k, s in documents.BY_KEY.items()))
     campaign_id, node_id = campaign.id, _node(request, db, campaign, data.node_id).id
     db.rollback()
     actor = current_actor(request)
-    options = documents.Options(today=clock.today(), number=data.number.strip(), issuer=data.issuer.strip(),
-                                on=data.on, actor=actor)
+    params = {"number": data.number.strip(), "issuer": data.issuer.strip(), "on": data.on}
     # SQLite: the county's figures are read without holding the write lock
     with db.reading_as(Scope.system(), read_engine=request.app.state.read_engine) as whole:
-        kind, _title, inputs = documents.BUILDERS[document_key][1](whole, whole.get(Campaign, campaign_id),
-                                                                   whole.get(Node, node_id), options)
-    document = documents_service.request_document(db, actor, kind, node_id, inputs)
+        built = documents_service.build_inputs(whole, actor, spec.key, node_id, params,
+                                               subject=whole.get(Campaign, campaign_id))
+    document = documents_service.generate(db, actor, spec.key, node_id, built=built,
+                                          subject_ref=campaign_ref(campaign_id))
     db.commit()
     executor = getattr(request.app.state, "executor", None)
     if executor is not None:  # embedded mode: start now rather than at the next poll
@@ -107,7 +108,7 @@ def read_summary(request: Request, db: NamedDependency[ScopedSession], petition_
         Document.kind.in_(KINDS), getattr(Document, COLUMN[Level(node.level)]) == node.id)
         .order_by(Document.created_at.desc(), Document.id.desc()).limit(500)) if d.inputs.get("campaign_ref") == ref]
     return {**found, "node_id": node.id, "node_name": node.name,
-            "document_keys": [{"key": k, "title": title} for k, (title, _) in documents.BUILDERS.items()],
+            "document_keys": [{"key": k, "title": s.title} for k, s in documents.BY_KEY.items()],
             "documents": [documents_service.to_dict(db, d) for d in made]}
 
 

@@ -83,13 +83,13 @@ def _matter(app, demo) -> int:
 def _document(app, demo) -> int:
     """A notice of 白羽街道, asked for by its officer and rendered by the job (a file to download)."""
     from xinfang.platform.accounts.service import authenticate
-    from xinfang.platform.documents.service import request_document
+    from xinfang.platform.documents.service import generate
     from xinfang.platform.jobs.embedded import run_pending
     from xinfang.tenants.scope import Scope
 
     with app.state.session_factory(scope=Scope.system()) as s:
         actor = authenticate(s, app.state.policy, demo.token("xx_by_officer"), app.state.settings.secret_key)
-        document = request_document(s, actor, "notice", demo.node("411323001").id, {
+        document = generate(s, actor, "notice", demo.node("411323001").id, {
             "issuer": "白羽街道办事处", "title": "关于做好信访接待工作的通知", "body": ["请按要求做好接待工作。"]})
         s.commit()
     run_pending(app.state.session_factory)
