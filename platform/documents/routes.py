@@ -129,8 +129,7 @@ def verify_code(request: Request, db: NamedDependency[ScopedSession], code: From
            after={"code": code, "match": document is not None})
     db.commit()
     if document is None:
-        return {"match": False, "code": code,
-                "message": "未找到该核验码对应的文书:核验码有误,或文书不在您的管辖范围内"}
+        raise NotFound("未找到该核验码对应的文书:核验码有误,或文书不在您的管辖范围内")
     return {"match": True, "code": document.code, "message": f"核验码对应文书“{document.title}”",
             "document": service.to_dict(db, document)}
 

@@ -12,6 +12,7 @@ from xinfang.platform.errors import BadRequest
 from xinfang.platform.extensions.hookspecs import DocumentContext, DocumentSpec
 from xinfang.platform.intake.models import DispatchNotice, IntakeCase
 from xinfang.platform.matters.documents import FORM_FIELDS, HERE, issuer_name
+from xinfang.platform.privacy.identity import mask_phone
 from xinfang.platform.templating import cn_date
 from xinfang.tenants.models import Node
 
@@ -35,7 +36,7 @@ def build(ctx: DocumentContext) -> dict[str, Any]:
         ["编号", notice.number],
         ["来访日期", cn_date(case.received_on)],
         ["来访人", f"{notice.visitor_name}（共{notice.headcount}人）"],
-        ["联系电话", notice.visitor_phone or "—"],
+        ["联系电话", mask_phone(notice.visitor_phone) or "—"],  # as the unit sees it on screen
         ["问题类别", notice.category],
         ["反映问题", notice.summary],
         ["诉求", notice.demands or "—"],

@@ -50,7 +50,7 @@ def build(ctx: DocumentContext) -> dict[str, Any]:
     issuer = issuer_name(letter.supervisor)
     mode = MODES[letter.mode]
     return {
-        "issuer": issuer, "number": letter.number or str(ctx.params.get("number") or ""), "title": f"{mode}函",
+        "issuer": issuer, "number": letter.number or str(ctx.params.get("number") or ""), "title": "督办函",
         "matter_number": letter.matter_number, "addressee": f"{letter.unit.name}：",
         "body": [f"你单位承办的“{_short(letter.matter_summary)}”信访事项（事项编号：{letter.matter_number}），"
                  f"{_sentence(letter.reason).rstrip('。')}。根据{LAW}第四十条的规定，现予{mode}。",

@@ -47,7 +47,15 @@ def ids(app, demo, system_session):
                | supervision_samples(app, demo))
     return samples | {"node_id": village.id, "user_id": officer.id, "assignment_id": assignment.id, "person_id": person.id,
             "year": 2026, "matter_id": _matter(app, demo), "action": "accept", "county_id": demo.node("411323").id,
-            "notification_id": notice.id, "document_id": _document(app, demo), "campaign_id": _campaign(app, demo)}
+            "notification_id": notice.id, "document_id": (document_id := _document(app, demo)),
+            "code": _code(system_session, document_id), "kind": "acceptance", "campaign_id": _campaign(app, demo)}
+
+
+def _code(session, document_id: int) -> str:
+    """The verification code printed on the sample document."""
+    from xinfang.platform.documents.models import Document
+
+    return session.scalar(select(Document.code).where(Document.id == document_id))
 
 
 def _campaign(app, demo) -> int:
@@ -272,6 +280,6 @@ def test_owners_reach_the_same_ids(app, client, demo, ids):
 def test_unknown_id_parameters_get_a_sample(app):
     """A new route with an id kind this walk does not know must add a sample above."""
     known = {"node_id", "user_id", "assignment_id", "person_id", "year", "matter_id", "action", "county_id",
-             "notification_id", "document_id", "campaign_id"}
+             "notification_id", "document_id", "campaign_id", "code", "kind"}
     assert {name for r in walk(app) for name, _ in r.params} <= (known | SAMPLE_PARAMETERS | CAMPAIGN_PARAMETERS
                                                                   | SUPERVISION_PARAMETERS)
