@@ -11,7 +11,7 @@ from xinfang.platform.documents.registry import template
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.extensions.hookspecs import DocumentContext, DocumentSpec
 from xinfang.platform.intake.models import DispatchNotice, IntakeCase
-from xinfang.platform.matters.documents import FORM_FIELDS, HERE, issuer_name
+from xinfang.platform.matters.documents import FORM_FIELDS, HERE
 from xinfang.platform.privacy.identity import mask_phone
 from xinfang.platform.templating import cn_date
 from xinfang.tenants.models import Node
@@ -31,9 +31,8 @@ def build(ctx: DocumentContext) -> dict[str, Any]:
     office, unit = _node(session, notice.issuer_node_id), _node(session, notice.node_id)
     case = session.execute(select(IntakeCase).where(IntakeCase.id == notice.case_id),
                            execution_options={"skip_scope": True}).scalar_one()
-    issuer = issuer_name(office)
+    issuer = f"{office.name}矛盾纠纷受理室"  # the room signs its notices (seed 002)
     rows = [
-        ["编号", notice.number],
         ["来访日期", cn_date(case.received_on)],
         ["来访人", f"{notice.visitor_name}（共{notice.headcount}人）"],
         ["联系电话", mask_phone(notice.visitor_phone) or "—"],  # as the unit sees it on screen
@@ -48,8 +47,7 @@ def build(ctx: DocumentContext) -> dict[str, Any]:
     return {"issuer": issuer, "number": str(ctx.params.get("number") or "").strip() or notice.number,
             "title": "矛盾纠纷受理分流指派通知单",
             "matter_number": notice.number, "addressee": f"{unit.name}：", "rows": rows,
-            "body": [f"请你单位按照办理要求及时调处化解，并于{cn_date(notice.due_on)}前将办理结果回报{office.name}"
-                     "矛盾纠纷受理室（办理回报）。"],
+            "body": [f"请你单位按照办理要求及时调处化解，并于{cn_date(notice.due_on)}前将办理结果回报本受理室（办理回报）。"],
             "date": notice.issued_on.isoformat(), "copy_to": "", "printed_by": issuer,
             "printed_on": notice.issued_on.isoformat()}
 

@@ -52,7 +52,7 @@ def _listing(db: ScopedSession, matter: Matter) -> dict[str, Any]:
 
 
 @get("/api/matters/{matter_id:int}/documents", opt={"permission": "matters:read"}, sync_to_thread=True,
-     summary="事项各环节应出具的文书及已生成的文书(受理告知书、处理意见书、复查复核意见书等)")
+     summary="事项各环节应出具的文书及已生成的文书（受理告知书、处理意见书、复查复核意见书等）")
 def list_documents(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id]) -> dict:
     return _listing(db, _matter(request, db, matter_id))
 
@@ -67,15 +67,15 @@ class MatterDocumentBody(Bounded):
 
 @post("/api/matters/{matter_id:int}/documents/{kind:str}", opt={"permission": "documents:create"},
       sync_to_thread=True, status_code=202,
-      summary="按已办理的环节生成文书(acceptance 受理告知书、non_acceptance 不予受理告知书、assignment 转送交办单、"
+      summary="按已办理的环节生成文书（acceptance 受理告知书、non_acceptance 不予受理告知书、assignment 转送交办单、"
               "extension 延期告知书、opinion 信访处理意见书、review_opinion 复查意见书、rereview_opinion 复核意见书、"
-              "agreement 调解(和解)协议书):立即返回 202 和状态查询地址")
+              "agreement 调解（和解）协议书）：立即返回 202 和状态查询地址")
 def generate(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id], kind: FromPath[str],
              data: JSONBody[MatterDocumentBody]) -> Response:
     matter = _matter(request, db, matter_id)
     found = matter_documents.KINDS.get(kind)
     if found is None:
-        raise BadRequest(f"没有“{kind}”这种事项文书,可选:"
+        raise BadRequest(f"没有“{kind}”这种事项文书，可选："
                          + "、".join(f"{k.key}({k.title})" for k in matter_documents.KINDS.values()))
     event = matter_documents.step(db, matter, found, data.event_id)
     document = documents.generate(

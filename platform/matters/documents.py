@@ -38,12 +38,13 @@ CHANNEL_PHRASES = {"letter": "来信", "visit": "来访", "online": "通过网�
                    "transfer": "经上级机关转送"}
 
 
-def _common(*extra: Field) -> list[Field]:
+def _common(*extra: Field, matter: bool = True) -> list[Field]:
+    """The fields every matter document has; ``matter``: the matter number is required."""
     return [
         Field("issuer", "发文机关", max_length=100),
         Field("number", "发文字号", required=False, default="", max_length=64),
         Field("title", "标题", max_length=100),
-        Field("matter_number", "事项编号", max_length=32),
+        Field("matter_number", "事项编号", required=matter, default="", max_length=48),
         *extra,
         Field("date", "成文日期", kind="date"),
         Field("copy_to", "抄送", required=False, default="", max_length=300),
@@ -52,30 +53,32 @@ def _common(*extra: Field) -> list[Field]:
     ]
 
 
-NOTICE_FIELDS = _common(Field("addressee", "主送(信访人)", max_length=300),
-                        Field("body", "正文", kind="paragraphs", max_length=5000, max_items=50),
-                        Field("attachments", "附件名称", kind="texts", required=False, max_length=200, max_items=10))
+_NOTICE_PARTS = (Field("addressee", "主送", max_length=300),
+                 Field("body", "正文", kind="paragraphs", max_length=5000, max_items=50),
+                 Field("attachments", "附件名称", kind="texts", required=False, max_length=200, max_items=10))
+NOTICE_FIELDS = _common(*_NOTICE_PARTS)
+LETTER_FIELDS = _common(*_NOTICE_PARTS, matter=False)  # a letter about a unit may name no matter
 OPINION_FIELDS = _common(
-    Field("addressee", "主送(信访人)", max_length=300),
+    Field("addressee", "主送（信访人）", max_length=300),
     Field("intro", "开头", max_length=2000),
     Field("request", "信访人投诉请求", kind="paragraphs", max_length=8000, max_items=50),
     Field("facts", "事实和理由", kind="paragraphs", max_length=8000, max_items=50),
-    Field("result_label", "处理意见(予以支持、解释说明或不予支持)", max_length=20),
+    Field("result_label", "处理意见（予以支持、解释说明或不予支持）", max_length=20),
     Field("opinion", "处理意见", kind="paragraphs", required=False, default=list, max_length=8000, max_items=50),
     Field("basis", "法律法规依据", kind="paragraphs", max_length=8000, max_items=50),
     Field("rights", "救济途径", kind="paragraphs", max_length=2000, max_items=5),
 )
 FORM_FIELDS = _common(
     Field("addressee", "主送", required=False, default="", max_length=300),
-    Field("rows", "表格内容([项目, 内容])", kind="rows", max_length=5000, max_items=40),
+    Field("rows", "表格内容（[项目，内容]）", kind="rows", max_length=5000, max_items=40),
     Field("body", "正文", kind="paragraphs", required=False, default=list, max_length=5000, max_items=20),
 )
 AGREEMENT_FIELDS = _common(
-    Field("parties", "当事人([一方, 姓名(名称)])", kind="rows", max_length=200, max_items=20),
+    Field("parties", "当事人（[一方，姓名（名称）]）", kind="rows", max_length=200, max_items=20),
     Field("body", "争议事项和经过", kind="paragraphs", max_length=5000, max_items=20),
     Field("terms", "协议内容", kind="paragraphs", max_length=8000, max_items=50),
     Field("closing", "协议效力", kind="paragraphs", max_length=2000, max_items=5),
-    Field("signatures", "当事人签字([一方, 姓名(名称), 同意日期])", kind="rows", max_length=200, max_items=20),
+    Field("signatures", "当事人签字（[一方，姓名（名称），同意日期]）", kind="rows", max_length=200, max_items=20),
 )
 
 
@@ -160,7 +163,7 @@ def _event(session: Session, matter: Matter, actions: tuple[str, ...], event_id:
 def _issued_by(session: Session, event: MatterEvent) -> Node:
     node = _node(session, event.node_id)
     if node is None:
-        raise Conflict("该办理记录没有办理单位,不能生成文书")
+        raise Conflict("该办理记录没有办理单位，不能生成文书")
     return node
 
 
@@ -308,7 +311,7 @@ def _opinion(stage: str) -> Callable[[DocumentContext], dict[str, Any]]:
         event = _event(session, matter, (action,), ctx.params.get("event_id"), opinions.STAGES[stage])
         opinion = session.scalar(select(MatterOpinion).where(MatterOpinion.event_id == event.id))
         if opinion is None:
-            raise Conflict(f"该办理记录没有按条例第三十二条分项记载的意见,不能生成{opinions.STAGES[stage]}")
+            raise Conflict(f"该办理记录没有按条例第三十二条分项记载的意见，不能生成{opinions.STAGES[stage]}")
         node = _issued_by(session, event)
         base = _base(ctx, matter, node, opinions.STAGES[stage], opinion.issued_on)
         if opinion.outside_body:  # answered outside the platform: entered here, the original is theirs
@@ -326,7 +329,7 @@ def _opinion(stage: str) -> Callable[[DocumentContext], dict[str, Any]]:
 
 def _agreement(ctx: DocumentContext) -> dict[str, Any]:
     matter, session = ctx.subject, ctx.session
-    event = _event(session, matter, ("mediate",), ctx.params.get("event_id"), "调解(和解)协议书")
+    event = _event(session, matter, ("mediate",), ctx.params.get("event_id"), "调解（和解）协议书")
     agreement = session.scalar(select(MatterAgreement).where(MatterAgreement.matter_id == matter.id)
                                .order_by(MatterAgreement.id.desc()).limit(1))
     if agreement is None:
@@ -365,8 +368,8 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
          _spec("matter_review_opinion", "复查意见书", "matter_opinion.html", OPINION_FIELDS, _opinion("review"))),
     Kind("rereview_opinion", "复核意见书", ("rereview_reply",),
          _spec("matter_rereview_opinion", "复核意见书", "matter_opinion.html", OPINION_FIELDS, _opinion("rereview"))),
-    Kind("agreement", "调解(和解)协议书", ("mediate",),
-         _spec("matter_agreement", "调解(和解)协议书", "matter_agreement.html", AGREEMENT_FIELDS, _agreement,
+    Kind("agreement", "调解（和解）协议书", ("mediate",),
+         _spec("matter_agreement", "调解（和解）协议书", "matter_agreement.html", AGREEMENT_FIELDS, _agreement,
                _check_agreement)),
 )}
 BY_ACTION = {action: kind for kind in KINDS.values() for action in kind.actions}

@@ -208,7 +208,8 @@ def test_the_intake_rooms_dispatch_notice(app, client, demo):
     assert asked.status_code == 202, asked.text
     run_pending(app.state.session_factory)
     doc, text = _fetched(client, demo, asked.json(), "xx_officer")
-    assert "矛盾纠纷受理分流指派通知单" in text and f"事项编号：{notice['number']}" in text
+    assert "矛盾纠纷受理分流指派通知单" in text and f"编号：{notice['number']}" in text
+    assert "西峡县矛盾纠纷受理室" in text and doc["subject"] == f"intake_notice:{notice['id']}"
     assert "承办单位西峡县住房和城乡建设局" in text and "回报期限2026年12月1日" in text
     assert "139****5678" in text and "13912345678" not in text
 
@@ -225,10 +226,11 @@ def test_the_supervision_letter_renders_from_its_context(app, demo, today):
     with app.state.session_factory(scope=Scope.system()) as s:
         actor = authenticate(s, app.state.policy, demo.token("xx_officer"), app.state.settings.secret_key)
         county, township = (s.get(type(demo.node(COUNTY)), demo.node(c).id) for c in (COUNTY, TOWNSHIP))
-        letter = SupervisionLetter(supervisor=county, unit=township, mode="letter", matter_number="411323-2026-000009",
-                                   matter_summary="反映灌溉渠被填埋", reason="超过办理期限未办结",
+        letter = SupervisionLetter(supervisor=county, unit=township, mode="letter",
+                                   subject="反映灌溉渠被填埋的信访事项超过办理期限未办结",
                                    requirements="立即组织核查，依法出具处理意见", due_on=dt.date(2026, 3, 12),
-                                   on=dt.date(2026, 3, 2), number="西信督〔2026〕2号")
+                                   on=dt.date(2026, 3, 2), number="西信督〔2026〕2号",
+                                   matter_number="411323-2026-000009")
         late = SupervisionLetter(**{**letter.__dict__, "due_on": dt.date(2026, 3, 1)})
         with pytest.raises(BadRequest):
             generate(s, actor, "supervision_letter", county.id, subject=late)
@@ -244,5 +246,7 @@ def test_the_supervision_letter_renders_from_its_context(app, demo, today):
         path = Path(app.state.settings.storage_dir) / document.file_path
     flat = _flat(subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout)
     assert "西峡县人民政府" in flat and "督办函" in flat and "西信督〔2026〕2号" in flat and "白羽街道：" in flat
-    assert "超过办理期限未办结。根据《信访工作条例》第四十条的规定，现予发函督办。" in flat
+    assert ("关于反映灌溉渠被填埋的信访事项超过办理期限未办结（事项编号：411323-2026-000009），"
+            "根据《信访工作条例》第四十条的规定，现予发函督办。") in flat
+    assert "督办要求：立即组织核查，依法出具处理意见。" in flat
     assert "请于2026年3月12日前将办理情况和结果书面报告本机关" in flat and "411323-2026-000009" in flat
