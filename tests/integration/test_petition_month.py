@@ -68,13 +68,16 @@ def _done(client, demo, campaign_id: int, code: str, on: str, user="jj_admin") -
 
 
 def _pdf_text(content: bytes, tmp_path: Path, name: str, layout: bool = False) -> str:
-    """The text layer: without whitespace (sentences broken across lines read whole), or
-    with ``layout`` the page's lines as laid out (a table's row on one line)."""
+    """The text layer: without whitespace and page furniture (sentences broken across lines and
+    pages read whole), or with ``layout`` the page's lines as laid out (a table's row on one line)."""
     path = tmp_path / name
     path.write_bytes(content)
     text = subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(path), "-"], check=True,
                           capture_output=True, text=True).stdout
-    return text if layout else re.sub(r"\s+", "", text)
+    if layout:
+        return text
+    # sentences broken across pages read whole too: drop each page's number and verification stamp
+    return re.sub(r"—\d+—|核验码：[2-9A-Z]{4}-[2-9A-Z]{4}", "", re.sub(r"\s+", "", text))
 
 
 def _document(app, client, demo, campaign_id, key, user, **body) -> dict:
