@@ -11,7 +11,7 @@ from xinfang.platform.documents.registry import template
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.extensions.hookspecs import DocumentContext, DocumentSpec
 from xinfang.platform.intake.models import DispatchNotice, IntakeCase
-from xinfang.platform.matters.documents import FORM_FIELDS, HERE
+from xinfang.platform.matters.documents import HERE, SLIP_FIELDS
 from xinfang.platform.privacy.identity import mask_phone
 from xinfang.platform.templating import cn_date
 from xinfang.tenants.models import Node
@@ -46,11 +46,11 @@ def build(ctx: DocumentContext) -> dict[str, Any]:
     ]
     return {"issuer": issuer, "number": str(ctx.params.get("number") or "").strip() or notice.number,
             "title": "矛盾纠纷受理分流指派通知单",
-            "matter_number": notice.number, "addressee": f"{unit.name}：", "rows": rows,
+            "matter_number": "", "addressee": f"{unit.name}：", "rows": rows,
             "body": [f"请你单位按照办理要求及时调处化解，并于{cn_date(notice.due_on)}前将办理结果回报本受理室（办理回报）。"],
             "date": notice.issued_on.isoformat(), "copy_to": "", "printed_by": issuer,
             "printed_on": notice.issued_on.isoformat()}
 
 
 SPEC = DocumentSpec(KEY, "矛盾纠纷受理分流指派通知单",
-                    template(KEY, "矛盾纠纷受理分流指派通知单", HERE / "matter_form.html", FORM_FIELDS), build)
+                    template(KEY, "矛盾纠纷受理分流指派通知单", HERE / "matter_form.html", SLIP_FIELDS), build)

@@ -68,11 +68,13 @@ OPINION_FIELDS = _common(
     Field("basis", "法律法规依据", kind="paragraphs", max_length=8000, max_items=50),
     Field("rights", "救济途径", kind="paragraphs", max_length=2000, max_items=5),
 )
-FORM_FIELDS = _common(
+_FORM_PARTS = (
     Field("addressee", "主送", required=False, default="", max_length=300),
     Field("rows", "表格内容（[项目，内容]）", kind="rows", max_length=5000, max_items=40),
     Field("body", "正文", kind="paragraphs", required=False, default=list, max_length=5000, max_items=20),
 )
+FORM_FIELDS = _common(*_FORM_PARTS)
+SLIP_FIELDS = _common(*_FORM_PARTS, matter=False)  # a slip that may concern no matter (intake room)
 AGREEMENT_FIELDS = _common(
     Field("parties", "当事人（[一方，姓名（名称）]）", kind="rows", max_length=200, max_items=20),
     Field("body", "争议事项和经过", kind="paragraphs", max_length=5000, max_items=20),
@@ -263,6 +265,17 @@ def _assignment(ctx: DocumentContext) -> dict[str, Any]:
             "addressee": (lead.name + "：") if lead else "", "rows": rows, "body": body}
 
 
+def _one_level_up(session: Session, opinion: MatterOpinion, issuer: str) -> str:
+    """Where the petitioner takes the next request (Arts. 35–36): the body one level up, by name
+    inside the platform; above a county (outside it) in the statute's words."""
+    node = _node(session, opinion.node_id)
+    if node is not None:
+        body, outside = review.one_level_up(session, node)
+        if not outside:
+            return issuer_name(body)
+    return f"{issuer}的上一级机关、单位"
+
+
 def _opinion_texts(session: Session, matter: Matter, stage: str, opinion: MatterOpinion, issuer: str) -> tuple[str, list[str]]:
     """The opening paragraph and the paragraph on what the petitioner may do next."""
     if stage == "opinion":
@@ -271,9 +284,7 @@ def _opinion_texts(session: Session, matter: Matter, stage: str, opinion: Matter
                                   .order_by(MatterEvent.id.desc()).limit(1))
         intro = (f"{_reported(matter)}，本机关已于{cn_date(accepted or matter.received_on)}依法受理。"
                  "经调查核实，现出具处理意见如下：")
-        node = _node(session, opinion.node_id)
-        body, outside = review.one_level_up(session, node) if node is not None else (None, review.ABOVE_COUNTY)
-        above = outside or issuer_name(body)
+        above = _one_level_up(session, opinion, issuer)
         return intro, [f"如不服本处理意见，可以自收到本意见书之日起30日内向{above}请求复查（{LAW}第三十五条）。"]
     earlier_stage = "opinion" if stage == "review" else "review"
     earlier = session.scalar(select(MatterOpinion).where(MatterOpinion.matter_id == matter.id,
@@ -292,12 +303,7 @@ def _opinion_texts(session: Session, matter: Matter, stage: str, opinion: Matter
     intro = (f"你不服{before or opinions.STAGES[earlier_stage]}（事项编号：{matter.number}），于"
              f"{cn_date(requested)}请求{what}。本机关依法进行了{what}，现出具{what}意见如下：")
     if stage == "review":
-        node = _node(session, opinion.node_id)
-        if node is not None:
-            body, outside = review.one_level_up(session, node)
-            above = outside or issuer_name(body)
-        else:
-            above = review.TWO_ABOVE_COUNTY
+        above = _one_level_up(session, opinion, issuer)
         return intro, [f"如不服本复查意见，可以自收到本意见书之日起30日内向{above}请求复核（{LAW}第三十六条）。"]
     return intro, [f"本复核意见为终结意见。信访人对复核意见不服，仍以同一事实和理由提出投诉请求的，"
                    f"不再受理（{LAW}第三十六条）。"]

@@ -136,7 +136,7 @@ def test_a_claim_through_acceptance_opinion_review_and_rereview(app, client, dem
     assert doc["issuer"] == "西峡县人民政府" and "复查意见书" in text
     _assert_parts(text, REVIEW, "解释说明")
     assert "白羽街道办事处于2026年1月10日出具的信访处理意见" in text and "2026年1月20日请求复查" in text
-    assert "请求复核" in text
+    assert "30日内向西峡县人民政府的上一级机关、单位请求复核" in text  # above the county: outside the platform
 
     _ok(client, demo, m["id"], "deliver", "xx_officer", on="2026-02-06", method="in_person", proof="签收")
     _ok(client, demo, m["id"], "request_rereview", "xx_officer", on="2026-02-10", outside_body="南阳市信访局")
@@ -208,7 +208,7 @@ def test_the_intake_rooms_dispatch_notice(app, client, demo):
     assert asked.status_code == 202, asked.text
     run_pending(app.state.session_factory)
     doc, text = _fetched(client, demo, asked.json(), "xx_officer")
-    assert "矛盾纠纷受理分流指派通知单" in text and f"编号：{notice['number']}" in text
+    assert "矛盾纠纷受理分流指派通知单" in text and f"编号：{notice['number']}" in text and "事项编号" not in text
     assert "西峡县矛盾纠纷受理室" in text and doc["subject"] == f"intake_notice:{notice['id']}"
     assert "承办单位西峡县住房和城乡建设局" in text and "回报期限2026年12月1日" in text
     assert "139****5678" in text and "13912345678" not in text
