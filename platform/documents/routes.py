@@ -18,7 +18,7 @@ from sqlalchemy import select
 from xinfang.platform.audit.log import record
 from xinfang.platform.documents import registry, service
 from xinfang.platform.documents.models import STATUSES, Document
-from xinfang.platform.errors import BadRequest
+from xinfang.platform.errors import BadRequest, NotFound
 from xinfang.platform.extensions.manager import plugin_templates
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage, Upload

@@ -14,19 +14,18 @@ from sqlalchemy import select
 
 from xinfang.platform.documents import service as documents
 from xinfang.platform.documents.models import Document
-from xinfang.platform.errors import BadRequest, Forbidden, NotFound
+from xinfang.platform.errors import BadRequest, Forbidden
 from xinfang.platform.matters import documents as matter_documents
 from xinfang.platform.matters import views
 from xinfang.platform.matters.models import Matter, MatterEvent
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Bounded, Id, Line, Name
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.scope import ScopedSession
 
 
 def _matter(request: Request, db: ScopedSession, matter_id: int) -> Matter:
-    matter = db.get(Matter, matter_id)
-    if matter is None:
-        raise NotFound("信访事项不存在或不在您的管辖范围内")
+    matter = get_or_404(db, Matter, matter_id, "信访事项")
     if views.acts_for_accused(db, current_actor(request), matter):  # Art. 30: not even the paper trail
         raise Forbidden("被检举控告的单位和人员不能查看或生成该事项的文书")
     return matter

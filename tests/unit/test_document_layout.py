@@ -11,7 +11,8 @@ import subprocess
 import pytest
 
 from xinfang.platform.documents.registry import LEDGER_TEMPLATE, NOTICE_TEMPLATE
-from xinfang.platform.documents.rendering import no_orphan, render_pdf, short_date
+from xinfang.platform.documents.rendering import render_pdf
+from xinfang.platform.templating import no_orphan, short_date
 
 PARA = "经调查核实，该灌溉渠系村集体于一九九八年修建，二〇二五年因县道拓宽施工被填埋约三百米，导致下游农田无法灌溉。"
 SIGNATURE = "白羽街道办事处2026年1月5日"
