@@ -32,6 +32,16 @@ from xinfang.tenants.scope import ScopedSession
 READ, CREATE, VERIFY = "documents:read", "documents:create", "documents:verify"
 
 
+def accepted(request: Request, db: ScopedSession, document: Document, **extra: Any) -> Response:
+    """202 for a document just asked for (committed): its row and status URL; in embedded mode
+    the executor starts rendering now rather than at its next poll."""
+    executor = getattr(request.app.state, "executor", None)
+    if executor is not None:
+        executor.wake()
+    body = {**service.to_dict(db, document), **extra}
+    return Response(body, status_code=202, headers={"Location": body["status_url"]})
+
+
 def get_document(db: ScopedSession, document_id: int) -> Document:
     return get_or_404(db, Document, document_id, "文书")
 
@@ -74,11 +84,7 @@ def create_document(request: Request, db: NamedDependency[ScopedSession],
                     data: JSONBody[DocumentRequest]) -> Response:
     document = service.generate_as_given(db, current_actor(request), data.kind, data.node_id, data.inputs)
     db.commit()
-    executor = getattr(request.app.state, "executor", None)
-    if executor is not None:  # embedded mode: start now rather than at the next poll
-        executor.wake()
-    body = service.to_dict(db, document)
-    return Response(body, status_code=202, headers={"Location": body["status_url"]})
+    return accepted(request, db, document)
 
 
 @get("/api/documents/{document_id:int}", opt={"permission": READ}, sync_to_thread=True,

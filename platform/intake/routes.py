@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from xinfang.platform import clock
 from xinfang.platform.calendar.service import load_calendar
+from xinfang.platform.documents import routes as document_routes
 from xinfang.platform.documents import service as documents
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.intake import documents as intake_documents
@@ -155,11 +156,7 @@ def notice_document(request: Request, db: NamedDependency[ScopedSession], notice
                                   {"number": data.number}, subject=notice,
                                   subject_ref=f"intake_notice:{notice.id}")
     db.commit()
-    executor = getattr(request.app.state, "executor", None)
-    if executor is not None:  # embedded mode: start now rather than at the next poll
-        executor.wake()
-    body = documents.to_dict(db, document)
-    return Response(body, status_code=202, headers={"Location": body["status_url"]})
+    return document_routes.accepted(request, db, document)
 
 
 route_handlers = [list_cases, register_case, read_case, triage_case, archive_case, list_notices, read_notice,

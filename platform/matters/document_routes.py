@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 
+from xinfang.platform.documents import routes as document_routes
 from xinfang.platform.documents import service as documents
 from xinfang.platform.documents.models import Document
 from xinfang.platform.errors import BadRequest, Forbidden
@@ -82,11 +83,7 @@ def generate(request: Request, db: NamedDependency[ScopedSession], matter_id: Fr
         {"event_id": event.id, "number": data.number, "issuer": data.issuer, "copy_to": data.copy_to},
         subject=matter, subject_ref=matter_documents.subject_ref(matter, event))
     db.commit()
-    executor = getattr(request.app.state, "executor", None)
-    if executor is not None:  # embedded mode: start now rather than at the next poll
-        executor.wake()
-    body = {**documents.to_dict(db, document), "event_id": event.id}
-    return Response(body, status_code=202, headers={"Location": body["status_url"]})
+    return document_routes.accepted(request, db, document, event_id=event.id)
 
 
 route_handlers = [list_documents, generate]
