@@ -1,6 +1,6 @@
 """督办 by hand: supervision orders and the handled units' reports back
 
-Revision ID: 0019_supervision
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-11-28
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 import xinfang.platform.db
 
-revision = '0019_supervision'
+revision = '0019'
 down_revision = '0018'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """documents: the verification code printed on every page, and the record a document is about
 
-Revision ID: 0019_document_codes
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-11-28
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0019_document_codes'
-down_revision = '0018'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
