@@ -14,12 +14,16 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import func, select
 
 from xinfang.platform import clock
+from xinfang.platform.documents import routes as document_routes
+from xinfang.platform.documents import service as documents
 from xinfang.platform.errors import BadRequest, NotFound
 from xinfang.platform.matters.models import Matter
+from xinfang.platform.matters.supervision_letter import KEY as LETTER
+from xinfang.platform.matters.supervision_letter import SupervisionLetter
 from xinfang.platform.supervision import service
 from xinfang.platform.supervision.models import SupervisionOrder, SupervisionReport
 from xinfang.platform.web.guards import current_actor
-from xinfang.platform.web.inputs import Bounded, Id, Note, OptionalId, PageNumber, PerPage
+from xinfang.platform.web.inputs import Bounded, Id, Line, Note, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import page_of
 from xinfang.platform.web.subtree import visible_node, within
 from xinfang.platform.web.uploads import read_limited
@@ -167,7 +171,31 @@ def _step(name: str, summary: str):
     return handler
 
 
-route_handlers = [list_orders, create_order, read_order, report_order, download_report_file, close_order,
+@dataclasses.dataclass
+class LetterBody(Bounded):
+    number: Line = ""  # 文号; default: the 督办's own number
+
+
+@post("/api/supervisions/{order_id:int}/letter", opt={"permission": "documents:create"}, sync_to_thread=True,
+      status_code=202, summary="生成督办函（由督办记录生成，督办机关署名）：立即返回 202 和状态查询地址")
+def generate_letter(request: Request, db: NamedDependency[ScopedSession], order_id: FromPath[Id],
+                    data: JSONBody[LetterBody]) -> Response:
+    order = _order(db, order_id)
+    matter_number = ""
+    if order.matter_id is not None:
+        matter_number = db.execute(select(Matter.number).where(Matter.id == order.matter_id),
+                                   execution_options=_ALL).scalar_one_or_none() or ""
+    letter = SupervisionLetter(supervisor=service.node(db, order.office_node_id), unit=service.node(db, order.node_id),
+                               mode=order.kind, subject=order.subject, requirements=order.requirements,
+                               due_on=order.due_on, on=order.issued_on, number=data.number or order.number,
+                               matter_number=matter_number)
+    document = documents.generate(db, current_actor(request), LETTER, order.office_node_id, subject=letter,
+                                  subject_ref=f"supervision:{order.id}")
+    db.commit()
+    return document_routes.accepted(request, db, document)
+
+
+route_handlers = [list_orders, generate_letter, create_order, read_order, report_order, download_report_file, close_order,
                   _step("suspend", "中止督办(写明理由)"),
                   _step("resume", "恢复督办(办理期限顺延中止的天数,或另定期限)"),
                   _step("terminate", "终止督办(写明理由)")]

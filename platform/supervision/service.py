@@ -79,7 +79,7 @@ def _day(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _node(session: Session, node_id: int) -> Node:
+def node(session: Session, node_id: int) -> Node:
     return session.execute(select(Node).where(Node.id == node_id), execution_options=_ALL).scalar_one()
 
 
@@ -97,7 +97,7 @@ def _office(session: Session, actor: Actor, office_id: int | None) -> Node:
         office_id = offices[0]
     if office_id not in offices:
         raise Forbidden("只能以您任职的县信访部门或乡镇(街道)信访办的名义督办")
-    office = _node(session, office_id)
+    office = node(session, office_id)
     if office.level not in OFFICE_LEVELS:
         raise BadRequest("督办由县(市、区)或乡镇(街道)信访工作机构发起")
     return office
@@ -211,7 +211,7 @@ def report(session: Session, actor: Actor, order: SupervisionOrder, text: str, o
     order.status = "reported"
     order.history = [*order.history, _step("report", "办理回报", day, actor, text.strip())]
     session.flush()
-    unit = _node(session, order.node_id)
+    unit = node(session, order.node_id)
     notify(session, node_id=order.office_node_id, kind="supervision_report", matter_id=order.matter_id,
            dedupe_key=f"supervision:{order.id}:report:{row.id}", title=f"督办回报:{order.number}",
            text=f"{unit.name}已回报{KINDS[order.kind]}“{order.subject}”的办理情况:{row.text}")
@@ -327,18 +327,6 @@ def order_dict(order: SupervisionOrder, names: dict[int, str], matter_number: st
     return row
 
 
-def letter_fields(session: Session, order: SupervisionOrder) -> dict[str, str]:
-    """What a 督办函 prints (the documents module renders it): plain strings, dates in Chinese."""
-    office, unit = _node(session, order.office_node_id), _node(session, order.node_id)
-    number = None
-    if order.matter_id is not None:
-        number = session.execute(select(Matter.number).where(Matter.id == order.matter_id),
-                                 execution_options=_ALL).scalar_one_or_none()
-    return {"number": order.number, "kind": KINDS[order.kind], "office": office.name, "unit": unit.name,
-            "matter_number": number or "", "subject": order.subject, "requirements": order.requirements,
-            "issued_on": _day(order.issued_on), "due_on": _day(order.due_on)}
-
-
 def scan_late(session_factory: sessionmaker, today: dt.date) -> int:
     """Tell each office of its orders still unreported past their due date, once per due date."""
     told = 0
@@ -348,7 +336,7 @@ def scan_late(session_factory: sessionmaker, today: dt.date) -> int:
                                                               SupervisionOrder.due_on < today)
                                .order_by(SupervisionOrder.id)).all()
         for order in late:
-            unit = _node(session, order.node_id)
+            unit = node(session, order.node_id)
             notice = notify(session, node_id=order.office_node_id, kind="supervision_late", matter_id=order.matter_id,
                             dedupe_key=f"supervision:{order.id}:late:{order.due_on}", title=f"督办逾期:{order.number}",
                             text=f"{unit.name}未在{_day(order.due_on)}前回报{KINDS[order.kind]}“{order.subject}”"

@@ -165,3 +165,26 @@ def test_a_late_supervision_is_listed_late_and_its_office_told_once(app, client,
     ended = client.post(f"{path}/terminate", headers=demo.headers("xx_by_officer"), json={"reason": "问题已由上级统一处理"})
     assert ended.status_code == 200 and ended.json()["status_label"] == "已终止"
     assert client.post(f"{path}/resume", headers=demo.headers("xx_by_officer"), json={}).status_code == 409
+
+
+@pytest.mark.today(2026, 11, 16)
+def test_the_supervision_letter_is_generated_from_the_order(app, client, demo):
+    import re
+    import subprocess
+
+    from xinfang.platform.jobs.embedded import run_pending
+
+    matter = _matter_at_zjj(client, demo)
+    order = _issue(client, demo, matter_id=matter["id"], due_on="2026-11-30").json()
+    assert client.post(f"/api/supervisions/{order['id']}/letter", json={},
+                       headers=demo.headers("xx_supervisor")).status_code == 403
+    asked = client.post(f"/api/supervisions/{order['id']}/letter", json={}, headers=demo.headers("xx_officer"))
+    assert asked.status_code == 202, asked.text
+    run_pending(app.state.session_factory)
+    doc = client.get(asked.json()["status_url"], headers=demo.headers("xx_officer")).json()
+    assert doc["status"] == "done" and doc["kind"] == "supervision_letter", doc
+    pdf = client.get(doc["file_url"], headers=demo.headers("xx_officer")).content
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-", "-"], input=pdf, check=True,
+                                             capture_output=True).stdout.decode())
+    assert "督办函" in text and "西峡县住房和城乡建设局" in text and "立案督办" in text
+    assert matter["number"] in text and "2026年11月30日前" in text
