@@ -193,15 +193,16 @@ def publish(session: Session, actor: Actor, node: Node, start: dt.date, end: dt.
     return count
 
 
-def week_violations(session: Session, node: Node, week_of: dt.date, calendar: WorkCalendar,
+def week_violations(session: Session, node: Node, week_of: dt.date,
                     main_leaders: Sequence[str] | None = None) -> list[dict]:
-    """Seed 001's rota rules for the week containing ``week_of``, under ``node``.
+    """Seed 001's rota rules for the week containing ``week_of``, under ``node``. Its daily
+    rules (街道每日安排1名及以上领导, 社区主干每日轮值) cover every day of the week, not only
+    working days: people come on Saturdays and holidays too.
 
     ``main_leaders``: the township's 党政主要领导 by name (each must be on duty once);
     without it, at least one duty marked 党政主要领导 is required."""
     monday = week_of - dt.timedelta(days=week_of.weekday())
     days = [monday + dt.timedelta(days=n) for n in range(7)]
-    workdays = [d for d in days if calendar.is_workday(d)]
     duties = duties_under(session, node, monday, days[-1])
     if node.level == Level.COUNTY:
         townships = _owners(session, node)
@@ -222,7 +223,7 @@ def week_violations(session: Session, node: Node, week_of: dt.date, calendar: Wo
 
     for t in townships:
         own = [d for d in duties if d.node_id == t.id]
-        for day in workdays:
+        for day in days:  # 街道每日安排1名及以上领导: every day, weekends and holidays too
             if not any(d.on == day for d in own):
                 violation("township_daily", t, f"{t.name}{day.isoformat()}(星期{WEEKDAYS[day.weekday()]})没有领导接访",
                           day)
@@ -236,7 +237,7 @@ def week_violations(session: Session, node: Node, week_of: dt.date, calendar: Wo
         own = [d for d in duties if d.node_id == c.id]
         if not any(d.leader_kind == "first_grid_head" for d in own):
             violation("first_grid_head_weekly", c, f"{c.name}本周没有第一网格长接访")
-        for day in workdays:
+        for day in days:  # 社区主干每日安排轮值
             if not any(d.on == day for d in own):
                 violation("community_daily", c, f"{c.name}{day.isoformat()}(星期{WEEKDAYS[day.weekday()]})无人轮值接访",
                           day)

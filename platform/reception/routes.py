@@ -105,7 +105,7 @@ def rota_rules(request: Request, db: NamedDependency[ScopedSession], node_id: Fr
     node = visible_node(db, node_id)
     day = week_of or clock.today()
     names = [n.strip() for n in (main_leaders or "").replace(",", ",").split(",") if n.strip()] or None
-    found = rota.week_violations(db, node, day, load_calendar(db), names)
+    found = rota.week_violations(db, node, day, names)
     monday = day - dt.timedelta(days=day.weekday())
     return {"week_start": monday.isoformat(), "week_end": (monday + dt.timedelta(days=6)).isoformat(),
             "violations": found, "ok": not found}

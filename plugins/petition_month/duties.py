@@ -46,7 +46,7 @@ CHECKLISTS = (
     ), phase=IMPLEMENT),
     ChecklistSpec("township_reception", "领导干部大接访（街道、乡镇）", "township", (
         _item("main_leaders", "党政主要领导每周不少于1次在基层治理中心接访下访", "week", 1),
-        _item("daily_leader", "每个工作日安排1名及以上领导在基层治理中心接访下访", "week", 1),
+        _item("daily_leader", "每日安排1名及以上领导在基层治理中心接访下访", "week", 1),
         _item("daily_notice", "提前公布接访领导和时间地点，每天发布接访公告", "week", 1),
         _item("ownership", "接访中当场不能解决的疑难复杂事项确定包案领导，落实“四包”责任", "week", 1),
     ), phase=IMPLEMENT),
@@ -68,7 +68,7 @@ CHECKLISTS = (
     ), phase=IMPLEMENT),
     ChecklistSpec("village_reception", "领导干部大接访（社区、村）", "village", (
         _item("first_grid_head", "第一网格长每周不少于1次在挂钩社区接访下访", "week", 1),
-        _item("community_daily", "社区主干每个工作日在社区信访接待室轮值接访", "week", 1),
+        _item("community_daily", "社区主干每日在社区信访接待室轮值接访", "week", 1),
         _item("notice", "提前公布本社区接访安排", "week", 1),
     ), phase=IMPLEMENT),
     ChecklistSpec("grid_screening", "网格排查", "grid", (
