@@ -204,10 +204,15 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path, clock):
             _duty(client, demo, LIANYU, "2024-09-18", "陈秀兰", "社区党委书记", "community_head"),
             _duty(client, demo, LIANYU, "2024-09-19", "林建设", "街道武装部长(第一网格长)", "first_grid_head"),
             _duty(client, demo, LIANYU, "2024-09-20", "吴志红", "社区居委会主任", "community_head")]
+    # seed 001: a leader every day (街道每日安排领导, 社区主干每日轮值), the holiday and the weekend too
+    for day, (leader, head) in {"2024-09-17": ("王芳", "陈秀兰"), "2024-09-21": ("李明", "吴志红"),
+                                "2024-09-22": ("王芳", "陈秀兰")}.items():
+        rota += [_duty(client, demo, QINGYANG, day, leader, "班子成员", "leader"),
+                 _duty(client, demo, LIANYU, day, head, "社区主干", "community_head")]
     for code in (QINGYANG, LIANYU):
         published = _ok(client.post("/api/reception/rota/publish", headers=demo.headers("jj_qy_officer"), json={
-            "node_id": demo.node(code).id, "start": "2024-09-18", "end": "2024-09-20"}))
-        assert published["published"] == 3
+            "node_id": demo.node(code).id, "start": "2024-09-17", "end": "2024-09-22"}))
+        assert published["published"] == 6
 
     first_entry = _screening(client, demo, QINGYANG, "2024-09-17", "蔡某", risks=["collective", "overreach"],
                              party_id_number=id_number(101))
@@ -400,7 +405,7 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path, clock):
     assert "青阳街道领导干部接访公告（2024年9月18日）" in notice_text
     assert "丁海峰" in notice_text and PLACE in notice_text and "陈秀兰" in notice_text and "李明" not in notice_text
     nothing = client.post(f"/api/campaigns/{cid}/petition-month/documents/reception_notice",
-                          headers=demo.headers("jj_qy_officer"), json={"on": "2024-09-21"})
+                          headers=demo.headers("jj_qy_officer"), json={"on": "2024-09-23"})
     assert nothing.status_code == 400 and "没有已发布的接访安排" in nothing.json()["message"]
 
     # --- the supervisor reads all of it and changes none of it --------------------------------------

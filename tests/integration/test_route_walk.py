@@ -27,7 +27,8 @@ from xinfang.platform.people.models import Person
 
 BAIYU_VILLAGE = "411323001001"  # 城东社区, in 白羽街道 of 西峡县
 # Query strings that GET routes need to answer at all.
-QUERIES = {"/api/calendar/deadline": {"start": "2026-10-08", "amount": "15", "unit": "calendar_days"}}
+QUERIES = {"/api/calendar/deadline": {"start": "2026-10-08", "amount": "15", "unit": "calendar_days"},
+           "/api/reception/nodes/{node_id:int}/visit-counts": {"start": "2026-01-01", "end": "2026-12-31"}}
 OUTSIDERS = ["jj_admin", "jj_officer", "jj_leader", "jj_supervisor", "jj_handler", "jj_qy_admin", "jj_grid",
              "xx_ds_officer"]
 
