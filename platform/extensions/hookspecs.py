@@ -226,6 +226,17 @@ class MetricSpec:
     unit: str
     compute: Callable[[Any, Any, Any], tuple[float | None, dict[str, Any]]]
     higher_is_better: bool = True
+    # ``judge(value, detail) -> bool | None``: whether the target is met, for a metric the target
+    # alone cannot judge (e.g. "down on the period before"); default: value against target.
+    judge: Callable[[float | None, dict[str, Any]], bool | None] | None = None
+
+    def met(self, value: float | None, detail: dict[str, Any]) -> bool | None:
+        """The one answer to "met?" that the API and the plugin's own reports give."""
+        if self.judge is not None:
+            return self.judge(value, detail)
+        if value is None or self.target is None:
+            return None
+        return value >= self.target if self.higher_is_better else value <= self.target
 
 
 @dataclass(frozen=True)

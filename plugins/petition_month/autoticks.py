@@ -223,7 +223,7 @@ def _ownership(records: Records, node: Node, period: campaigns.Period) -> list[t
 def _listing(records: Records, node: Node, period: campaigns.Period) -> list[tuple[dt.date, str]]:
     if not _current(records, period):
         return []
-    state = figures.backlog_listing(records.session, [node])
+    state = figures.backlog_listing(records.session, [node], records.today)
     if state.unlisted or state.incomplete:
         return []
     if not state.due:

@@ -402,7 +402,7 @@ def summary_figures(session: Session, campaign: Campaign, node: Node, today: dt.
         "reception": figures.reception_counts(session, roots, first, last),
         "ownership": figures.ownership(session, roots, first, last).to_dict(),
         "backlog": figures.backlog_counts(session, roots, first, last),
-        "listing": figures.backlog_listing(session, roots).to_dict(),
+        "listing": figures.backlog_listing(session, roots, last).to_dict(),
         "matters": figures.matter_counts(session, roots, first, last),
         "previous": figures.previous_counts(session, roots, first, last),
         "first_resolution": figures.first_resolution(session, roots, first, last),
@@ -453,7 +453,7 @@ def build_summary(session: Session, campaign: Campaign, node: Node, options: Opt
               f"接访中未化解的疑难复杂事项{o['hard']}件，已落实“四包”责任{o['done']}件。")],
         ["h2", "（三）信访积案大化解"],
         ["p", (f"活动期间列入信访积案和突出问题化解清单{b['listed']}件，已化解{b['resolved']}件，落实“五个一”措施"
-              f"{b['complete']}件。截至{cn_date(options.today)}，超期、重复和进京到省的在办信访事项{lst['due']}件，"
+              f"{b['complete']}件。截至{cn_date(last)}，超期、重复和进京到省的在办信访事项{lst['due']}件，"
               f"已列入清单并落实“五个一”{lst['complete']}件，已列入但“五个一”未落实完毕{lst['incomplete']}件，"
               f"尚未列入{lst['unlisted']}件。")],
         ["p", f"由排查和接访登记为信访事项共{opened}件。"],

@@ -62,7 +62,7 @@ def _risk(key: str) -> Callable[[Span], tuple[float | None, dict[str, Any]]]:
 
 
 def _listing(span: Span) -> tuple[float | None, dict[str, Any]]:
-    found = figures.backlog_listing(span.session, span.roots)
+    found = figures.backlog_listing(span.session, span.roots, span.last)
     return found.rate, found.to_dict()
 
 
@@ -132,7 +132,8 @@ def evaluate(session: Session, campaign: Any, node: Node, today: dt.date) -> lis
 def _spec(metric: Metric) -> MetricSpec:
     def compute(session: Session, campaign: Any, node: Node) -> tuple[float | None, dict[str, Any]]:
         return metric.compute(span(session, campaign, node, clock.today()))
-    return MetricSpec(metric.key, metric.name, metric.target, metric.unit, compute, metric.higher_is_better)
+    return MetricSpec(metric.key, metric.name, metric.target, metric.unit, compute, metric.higher_is_better,
+                      judge=lambda value, detail: met(metric, value, detail))
 
 
 SPECS = tuple(_spec(m) for m in METRICS)

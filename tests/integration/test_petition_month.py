@@ -328,6 +328,11 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path, clock):
     assert metrics["first_resolution"]["value"] == 0.25 and metrics["first_resolution"]["met"] is False
     assert metrics["total"]["value"] == 5 and metrics["overreach"]["value"] == 0
     assert metrics["listing"]["value"] == 1.0
+    # one metric, one answer: the API's verdict is the plugin's own (a trend is judged against the period before)
+    figures = _ok(client.get(f"/api/campaigns/{cid}/petition-month/summary", headers=demo.headers("jj_admin"),
+                             params={"node_id": qingyang.id}))
+    assert {m["key"]: m["met"] for m in figures["metrics"]} == {k: m["met"] for k, m in metrics.items()}
+    assert metrics["total"]["met"] is (metrics["total"]["detail"]["down"]) and metrics["total"]["met"] is not None
 
     # --- the closing report: every figure from the records -----------------------------------------
     clock.on(2024, 10, 15)
