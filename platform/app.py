@@ -35,6 +35,7 @@ from xinfang.platform.web.guards import permission_guard, provide_db
 from xinfang.platform.web.headers import add_security_headers
 from xinfang.platform.web.openapi import declare_responses
 from xinfang.platform.web.presenting import make_presenter
+from xinfang.platform.web.query_params import query_guard
 from xinfang.tenants.scope import Scope
 
 log = logging.getLogger("xinfang")
@@ -65,7 +66,7 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
     declare_responses(handlers)
     return Litestar(
         route_handlers=handlers,
-        guards=[permission_guard],
+        guards=[permission_guard, query_guard],
         before_send=[add_security_headers],
         after_request=make_presenter(_code_labels(plugins)),
         middleware=[body_policy],

@@ -15,7 +15,7 @@ from xinfang.permissions.actor import authorize
 from xinfang.platform import clock
 from xinfang.platform.audit.log import record
 from xinfang.platform.errors import BadRequest, Forbidden
-from xinfang.platform.matters import recusals, service, views
+from xinfang.platform.matters import recusals, service, views, vocabulary
 from xinfang.platform.matters.models import CountyRules, FollowUp, Matter, MatterPetitioner
 from xinfang.platform.matters.ownership import MatterOwnership
 from xinfang.platform.matters.rules import CHECKLISTS, rules_for
@@ -56,6 +56,7 @@ class MatterFilters:
     sort: Code = "received_on"
     descending: bool = True
     owned: bool | None = None  # a leader currently owns the matter (包案)
+    form: Code | None = None  # individual (个访) | collective (集体访)
 
     def apply(self, db: ScopedSession, query: Select) -> Select:
         if self.node_id is not None:
@@ -63,11 +64,14 @@ class MatterFilters:
             query = query.where(getattr(Matter, COLUMN[Level(node.level)]) == node.id)
         for column, value in ((Matter.state, self.state), (Matter.deadline_state, self.deadline_state),
                               (Matter.channel, self.channel), (Matter.kind, self.kind),
-                              (Matter.category, self.category), (Matter.needs_ownership, self.needs_ownership)):
+                              (Matter.category, self.category), (Matter.needs_ownership, self.needs_ownership),
+                              (Matter.form, self.form)):
             if value is not None:
                 query = query.where(column == value)
         if self.state is not None and self.state not in STATES:
             raise BadRequest(f"未知的状态“{self.state}”")
+        if self.form is not None and self.form not in vocabulary.FORMS:
+            raise BadRequest(f"信访形式应为：{'、'.join(f'{k}（{v}）' for k, v in vocabulary.FORMS.items())}")
         if self.open is not None:
             query = query.where(Matter.state.in_(OPEN_STATES) if self.open else Matter.state.not_in(OPEN_STATES))
         if self.repeat is not None:
@@ -98,11 +102,12 @@ def matter_filters(node_id: FromQuery[OptionalId] = None,
                    needs_ownership: FromQuery[bool | None] = None,
                    received_from: FromQuery[dt.date | None] = None, received_to: FromQuery[dt.date | None] = None,
                    q: FromQuery[str | None] = None, sort: FromQuery[str] = "received_on",
-                   descending: FromQuery[bool] = True, owned: FromQuery[bool | None] = None) -> MatterFilters:
+                   descending: FromQuery[bool] = True, owned: FromQuery[bool | None] = None,
+                   form: FromQuery[str | None] = None) -> MatterFilters:
     """The query parameters of ``MatterFilters``, declared once for every route that filters
     matters (the list and its export): use ``dependencies=FILTERS`` and take ``filters``."""
     return MatterFilters(node_id, matter_state, open, deadline_state, channel, kind, category, repeat, overreach,
-                         needs_ownership, received_from, received_to, q, sort, descending, owned=owned)
+                         needs_ownership, received_from, received_to, q, sort, descending, owned=owned, form=form)
 
 
 FILTERS = {"filters": Provide(matter_filters, sync_to_thread=False)}

@@ -258,6 +258,18 @@ def test_every_json_answer_gives_local_times_and_labels_its_codes(app, client, d
     assert seen_stamps > 10 and seen_labels > 10
 
 
+def test_every_api_read_refuses_a_query_parameter_it_does_not_declare(app, client, demo, ids):
+    """A misspelt filter must not quietly return the unfiltered list."""
+    headers = demo.headers("xx_supervisor")
+    answers = {}
+    for route in _routes(app):
+        if route.method != "GET" or not route.path.startswith("/api/"):
+            continue
+        resp = client.get(route.url(ids), headers=headers, params={**QUERIES.get(route.path, {}), "no_such_filter": "1"})
+        answers[route.path] = (resp.status_code, "不支持的查询参数：no_such_filter" in resp.text)
+    assert answers and {path: a for path, a in answers.items() if a != (400, True)} == {}
+
+
 def test_other_county_and_sibling_township_get_nothing(app, client, demo, ids):
     bodies = _bodies(demo)
     with_ids = [r for r in _routes(app) if r.has_id]
