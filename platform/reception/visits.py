@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
 from xinfang.platform.accounts.models import RoleAssignment, User
+from xinfang.platform.column_checks import too_long
 from xinfang.platform.errors import BadRequest, NotFound
-from xinfang.platform.ledgers.limits import too_long
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.reception.models import LeaderVisit, ReceptionRecord, RotaDuty
 from xinfang.platform.web.inputs import Bounded, Code, Count, Id, Line, LongText, Name, Note
