@@ -8,7 +8,7 @@ included), so the check cannot drift from the handlers.
 
 from __future__ import annotations
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
@@ -28,7 +28,7 @@ def declared_query_names(app: Litestar) -> dict[object, frozenset[str]]:
 
 
 async def query_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    if connection.scope["type"] != "http" or connection.method != "GET":
+    if not isinstance(connection, Request) or connection.method != "GET":
         return
     if not connection.url.path.startswith(CHECKED_PREFIX) or not connection.query_params:
         return
