@@ -1,7 +1,7 @@
 """leader_visits: leaders' 下访 and 约访 (seed 004's quotas are counted from them)
 
-Revision ID: 0019_leader_visits
-Revises: 0018
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-11-28
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from alembic import op
 
 import xinfang.platform.db
 
-revision = '0019_leader_visits'
-down_revision = '0018'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
