@@ -52,6 +52,6 @@ def test_a_past_campaign_counts_its_backlog_as_of_its_last_day(app, client, demo
 
     with app.state.session_factory(scope=Scope.system()) as s:
         campaign, node = s.get(Campaign, cid), s.get(Node, demo.node(QINGYANG).id)
-        _kind, _title, inputs = build_summary(s, campaign, node, Options(today=dt.date(2026, 11, 20)))
+        inputs = build_summary(s, campaign, node, Options(today=dt.date(2026, 11, 20)))
     text = str(inputs)
-    assert "截至2024年10月15日,超期、重复和进京到省的在办信访事项1件" in text and "2026年11月20日" not in text
+    assert "截至2024年10月15日，超期、重复和进京到省的在办信访事项1件" in text and "2026年11月20日" not in text
