@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import weasyprint  # noqa: E402
 
-from xinfang.platform.documents.registry import LEDGER  # noqa: E402
+from xinfang.platform.documents.registry import LEDGER_TEMPLATE as LEDGER  # noqa: E402
 from xinfang.platform.documents.rendering import render_pdf  # noqa: E402
 
 ROWS = 600

@@ -25,6 +25,7 @@ from xinfang.platform.extensions.hookspecs import (
                                                    CampaignType,
                                                    ChecklistItemSpec,
                                                    ChecklistSpec,
+                                                   DocumentContext,
                                                    DocumentSpec,
                                                    JobSpec,
                                                    MatterChecklistSpec,
@@ -44,7 +45,7 @@ from xinfang.platform.ledgers import backlog, screening
 from xinfang.platform.ledgers.models import BacklogEntry, ScreeningEntry
 from xinfang.platform.ledgers.sheets import BACKLOG, SCREENING
 from xinfang.platform.ledgers.vocabulary import FIVE_ONES
-from xinfang.platform.matters.models import Matter, MatterEvent
+from xinfang.platform.matters.models import Matter, MatterClock, MatterEvent
 from xinfang.platform.matters.ownership import MatterOwnership, MatterOwnershipItem
 from xinfang.platform.matters.states import OPEN_STATES
 from xinfang.platform.matters.views import matter_numbers
@@ -67,7 +68,7 @@ from xinfang.tenants.scope import Scope, ScopedSession
 
 __all__ = [
     # hooks and the spec objects they return (docs/plugin_hooks.md)
-    "hookimpl", "CampaignType", "ChecklistItemSpec", "ChecklistSpec", "DocumentSpec", "JobSpec", "MatterChecklistSpec", "MetricSpec",
+    "hookimpl", "CampaignType", "ChecklistItemSpec", "ChecklistSpec", "DocumentContext", "DocumentSpec", "JobSpec", "MatterChecklistSpec", "MetricSpec",
     "MigrationSpec", "NavItem", "PageSpec", "PermissionSpec", "PhaseSpec", "RoleSpec", "PeriodicTask",
     # pages: a page handler answers with render_page(request, "<its page_templates/ file>", …) (docs/plugin_hooks.md)
     "render_page",
@@ -89,7 +90,7 @@ __all__ = [
     # campaigns
     "campaigns", "campaign_matters", "campaign_type", "plugins_of", "Campaign", "CampaignPhase", "DutyTick",
     # matters
-    "Matter", "MatterEvent", "MatterOwnership", "MatterOwnershipItem", "OPEN_STATES", "matter_numbers",
+    "Matter", "MatterClock", "MatterEvent", "MatterOwnership", "MatterOwnershipItem", "OPEN_STATES", "matter_numbers",
     # ledgers, reception, reporting
     "screening", "backlog", "ScreeningEntry", "BacklogEntry", "SCREENING", "BACKLOG", "FIVE_ONES",
     "register", "rota", "ReceptionRecord", "RotaDuty", "REGISTER", "ROTA", "LEADER_KINDS", "week_violations",

@@ -15,9 +15,15 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from xinfang.permissions.store import PolicyStore, announce_change, sync_policy
 from xinfang.platform import models  # noqa: F401  (registers every table and the audit listeners)
 from xinfang.platform.accounts.service import authenticate
+from xinfang.platform.audit.refusals import RefusalLimiter
 from xinfang.platform.db import make_engine, read_only
 from xinfang.platform.errors import EXCEPTION_HANDLERS
-from xinfang.platform.extensions.manager import build_plugin_manager, plugin_route_handlers
+from xinfang.platform.extensions.manager import (
+    build_plugin_manager,
+    plugin_code_labels,
+    plugin_roles,
+    plugin_route_handlers,
+)
 from xinfang.platform.jobs.embedded import EmbeddedExecutor
 from xinfang.platform.jobs.periodic import EmbeddedRunner
 from xinfang.platform.sessions import make_session_factory
@@ -32,6 +38,8 @@ from xinfang.platform.web.body_policy import body_policy
 from xinfang.platform.web.guards import permission_guard, provide_db
 from xinfang.platform.web.headers import add_security_headers
 from xinfang.platform.web.openapi import declare_responses
+from xinfang.platform.web.presenting import make_presenter
+from xinfang.platform.web.query_params import query_guard
 from xinfang.tenants.scope import Scope
 
 log = logging.getLogger("xinfang")
@@ -57,6 +65,7 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         "plugins": plugins,
         "authenticate": authenticate,
         "ui_label": make_label(plugins),
+        "refusal_limiter": RefusalLimiter(),
     })
     # the core's domains are plugins too; pages (xinfang_pages) are routes with a permission like any other
     handlers = [*plugin_route_handlers(plugins), *page_route_handlers(plugins)]
@@ -66,8 +75,9 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         # registers another method of it, wrapping a sync handler's thread call twice (a GET
         # beside a POST then answered with an un-awaited coroutine)
         route_handlers=[Router(path="/", route_handlers=handlers)],
-        guards=[permission_guard],
+        guards=[permission_guard, query_guard],
         before_send=[add_security_headers],
+        after_request=make_presenter(_code_labels(plugins)),
         middleware=[body_policy],
         dependencies={"db": Provide(provide_db)},
         exception_handlers={exc: html_or_json(handler) for exc, handler in EXCEPTION_HANDLERS.items()},
@@ -80,6 +90,13 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         debug=False,
         request_max_body_size=settings.upload_max_bytes + 1024 * 1024,  # the file plus its form
     )
+
+
+def _code_labels(plugins: pluggy.PluginManager) -> dict[str, dict[str, str]]:
+    """The plugins' code labels, and every declared role's (``role``)."""
+    labels = plugin_code_labels(plugins)
+    labels["role"] = {**labels.get("role", {}), **{key: r.label for key, r in plugin_roles(plugins).items()}}
+    return labels
 
 
 def _size_threads(app: Litestar) -> None:

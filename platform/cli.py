@@ -108,6 +108,26 @@ def demo(as_json: bool) -> None:
         click.echo(json.dumps(demo_data.listing(), ensure_ascii=False))
 
 
+@main.command("roles-table")
+@click.option("--readme", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path(__file__).resolve().parents[1] / "README.md", show_default="the repository's README.md")
+@click.option("--check", is_flag=True, help="Only report whether the README's tables are current (exit 1 if not).")
+def roles_table(readme: Path, check: bool) -> None:
+    """Write the role tables (who does what at each level) from permissions/roles.py into the README."""
+    from xinfang.permissions import roles_table as table
+
+    if check:
+        if table.current(readme) != table.section():
+            _fail(f"{readme}中的角色表与 permissions/roles.py 不一致，请运行 xinfang roles-table")
+        click.echo("角色表与 permissions/roles.py 一致")
+        return
+    try:
+        changed = table.write(readme)
+    except ValueError as exc:
+        _fail(str(exc))
+    click.echo("已更新角色表" if changed else "角色表无变化")
+
+
 @main.group()
 def tenants() -> None:
     """The tenant tree."""

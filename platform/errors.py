@@ -11,10 +11,12 @@ import re
 from typing import Any
 
 from litestar import Request, Response
+from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import HTTPException, ValidationException
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from xinfang.platform.audit.refusals import REFUSED_STATUSES, refusal_to_record, write_refusal
 from xinfang.platform.db import DatabaseBusy
 from xinfang.tenants.scope import ScopeViolation
 
@@ -200,13 +202,22 @@ def handle_unexpected(request: Request, exc: Exception) -> Response:
 SAVED_MESSAGE = "操作已保存;读取保存后的结果时出错,请刷新页面查看"
 
 
+def _audit_refusal(request: Request, response: Response) -> Response:
+    """A logged-in user's refused write (403/409) goes to the audit log after the answer is sent."""
+    if response.status_code in REFUSED_STATUSES and isinstance(response.content, dict):
+        refusal = refusal_to_record(request, response.status_code, response.content)
+        if refusal is not None:
+            response.background = BackgroundTask(write_refusal, request.app.state.session_factory, refusal)
+    return response
+
+
 def _committed_first(handler):
     """After the request's session committed, nothing may tell the clerk it failed: the
     failure is logged and the answer is the route's success status."""
 
     def handle(request: Request, exc: Exception) -> Response:
         if not getattr(request.state, "committed", False):
-            return handler(request, exc)
+            return _audit_refusal(request, handler(request, exc))
         log.error("failed after the commit of %s %s", request.method, request.url.path, exc_info=exc)
         status = request.route_handler.status_code or (201 if request.method == "POST" else 200)
         return Response({"saved": True, "message": SAVED_MESSAGE}, status_code=200 if status == 204 else status,

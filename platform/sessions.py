@@ -24,7 +24,9 @@ def make_session_factory(engine: Engine, settings: Settings | None = None, plugi
     session can append to the audit chain (without keys a write fails rather than going
     unkeyed into the log). Every flush checks text against its columns (``column_checks``)."""
     info: dict[str, Any] = (
-        {"storage_dir": Path(settings.storage_dir), "audit": AuditKeys.from_settings(settings)} if settings else {})
+        {"storage_dir": Path(settings.storage_dir), "audit": AuditKeys.from_settings(settings),
+         "notification_sender": settings.notification_sender,
+         "audit_retention_days": settings.audit_retention_days} if settings else {})
     if plugins is not None:
         info["plugins"] = plugins
     factory = sessionmaker(bind=engine, class_=ScopedSession, expire_on_commit=False, info=info)

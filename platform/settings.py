@@ -25,6 +25,9 @@ class Settings:
     audit_key: str | None = None
     audit_signing_key_file: Path = DEFAULT_VAR_DIR / "audit_signing_key.pem"
     session_hours: int = 12
+    # The before/after values of audit records (personal data among them) older than this many
+    # days are erased by the daily task `audit_retention` (the chain stays intact); 0: kept.
+    audit_retention_days: int = 5 * 365
     # Wrong passwords within `throttle_minutes` tolerated for one account from one address,
     # and from one address over all accounts, before each further attempt from there must
     # wait (1 s, 2 s, 4 s … up to `throttle_minutes`). Nothing locks an account itself: a
@@ -49,6 +52,9 @@ class Settings:
     job_claim_seconds: int = 300
     # The largest uploaded file (and, with room for the form around it, request body) accepted.
     upload_max_bytes: int = 20 * 1024 * 1024
+    # Where notices go besides the in-app list (platform/senders.py): `log` (nothing is sent)
+    # or `package.module:factory` for a deployment's own sender, e.g. an SMS gateway.
+    notification_sender: str = "log"
     # Requests and database sessions, sized together (README, "Configuration"): handlers run in
     # `handler_threads` threads, each holding at most one connection, so the pool
     # (`db_pool_size` kept open plus `db_max_overflow` opened on demand) must hold at least as
@@ -61,6 +67,8 @@ class Settings:
     db_lock_timeout: float = 1.5
 
     def __post_init__(self) -> None:
+        if self.audit_retention_days < 0:
+            raise ValueError("XINFANG_AUDIT_RETENTION_DAYS must be 0 (keep) or a number of days")
         if min(self.handler_threads, self.db_pool_size) < 1 or self.db_max_overflow < 0:
             raise ValueError("XINFANG_HANDLER_THREADS and XINFANG_DB_POOL_SIZE must be at least 1, "
                              "XINFANG_DB_MAX_OVERFLOW at least 0")
@@ -84,12 +92,14 @@ class Settings:
             audit_key=env.get("XINFANG_AUDIT_KEY") or None,
             audit_signing_key_file=Path(env.get("XINFANG_AUDIT_SIGNING_KEY_FILE") or base.audit_signing_key_file),
             session_hours=int(env.get("XINFANG_SESSION_HOURS", base.session_hours)),
+            audit_retention_days=int(env.get("XINFANG_AUDIT_RETENTION_DAYS") or base.audit_retention_days),
             policy_check_seconds=float(env.get("XINFANG_POLICY_CHECK_SECONDS", base.policy_check_seconds)),
             queue_namespace=env.get("XINFANG_QUEUE_NAMESPACE") or base.queue_namespace,
             job_claim_seconds=int(env.get("XINFANG_JOB_CLAIM_SECONDS") or base.job_claim_seconds),
             trusted_proxies=tuple(p.strip() for p in env.get("XINFANG_TRUSTED_PROXIES", "").split(",") if p.strip()),
             cookie_secure=env.get("XINFANG_COOKIE_SECURE", "").strip().lower() in ("1", "true", "yes", "on"),
             upload_max_bytes=int(env.get("XINFANG_UPLOAD_MAX_MB") or base.upload_max_bytes // 2**20) * 2**20,
+            notification_sender=env.get("XINFANG_NOTIFICATION_SENDER") or base.notification_sender,
             handler_threads=int(env.get("XINFANG_HANDLER_THREADS") or base.handler_threads),
             db_pool_size=int(env.get("XINFANG_DB_POOL_SIZE") or base.db_pool_size),
             db_max_overflow=int(env.get("XINFANG_DB_MAX_OVERFLOW") or base.db_max_overflow),

@@ -9,10 +9,12 @@ loudly instead of printing nothing. Filters: ``cn_date`` (2024年9月18日), ``l
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 
 def cn_date(value: str | dt.date | None) -> str:
@@ -34,7 +36,32 @@ def shares(widths: list[float]) -> list[str]:
     return [f"{100 * w / total:.3f}" for w in widths]
 
 
-FILTERS = {"cn_date": cn_date, "label": label, "shares": shares}
+# closing punctuation that must stay with the character before it
+_CLOSERS = "）》」』”’，。、；：！？)"
+
+
+def no_orphan(title: str | None) -> Markup:
+    """A title whose last line never holds one lone character: the last two characters of
+    each line (with any closing punctuation) are bound together."""
+    lines = []
+    for line in str(title or "").split("\n"):
+        body = line.rstrip(_CLOSERS)
+        cut = max(len(body) - 2, 0)
+        head, tail = line[:cut], line[cut:]
+        lines.append(escape(head) + (Markup('<span class="nobr">') + escape(tail) + Markup("</span>") if tail else ""))
+    return Markup("\n").join(lines)
+
+
+_SHORT_DATE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日)$")
+
+
+def short_date(value: object) -> bool:
+    """A table cell holding only a date: it is set on one line, never wrapped mid-number."""
+    return isinstance(value, str) and _SHORT_DATE.match(value.strip()) is not None
+
+
+FILTERS = {"cn_date": cn_date, "label": label, "shares": shares, "no_orphan": no_orphan}
+TESTS = {"short_date": short_date}
 
 
 @lru_cache(maxsize=32)
@@ -44,4 +71,5 @@ def environment(*folders: str | Path) -> Environment:
     env = Environment(loader=FileSystemLoader([str(f) for f in folders]), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=False)
     env.filters.update(FILTERS)
+    env.tests.update(TESTS)
     return env

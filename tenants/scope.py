@@ -9,7 +9,8 @@ restricted session, because nothing can filter them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -30,6 +31,7 @@ class ScopeViolation(Exception):
 
 
 SYSTEM, PLATFORM, NODES = "system", "platform", "nodes"
+READING_AS = "xinfang_reading_as"  # session.info key: inside ScopedSession.reading_as()
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,38 @@ class ScopedSession(Session):
     def scope(self) -> Scope:
         return self.info["scope"]
 
+    @contextmanager
+    def reading_as(self, scope: Scope, read_engine: Any = None) -> Iterator[ScopedSession]:
+        """Read under another scope on this session's own connection, so that a request never
+        holds two: e.g. a campaign metric over its whole area, or the audit chains a caller may
+        verify but not read. Read-only (a flush inside is refused), and whatever was first
+        loaded inside leaves the session at the end, so nothing read under ``scope`` stays
+        reachable under the session's own.
+
+        With ``read_engine`` (only between transactions) the block reads in a transaction of
+        its own on that engine, ended with the block: on SQLite a writing request's long read
+        then never holds the write lock."""
+        if read_engine is not None and self.in_transaction():
+            raise RuntimeError("reading_as(read_engine=…) needs a session between transactions")
+        before = set(self.identity_map.keys())
+        own_scope, own_bind = self.info["scope"], self.bind
+        self.info["scope"], self.info[READING_AS] = scope, True
+        if read_engine is not None:
+            self.bind = read_engine
+        try:
+            with self.no_autoflush:
+                yield self
+        finally:
+            self.info["scope"] = own_scope
+            self.info.pop(READING_AS, None)
+            if read_engine is not None:
+                self.rollback()  # ends the read transaction (nothing was written)
+                self.bind = own_bind
+            for key in set(self.identity_map.keys()) - before:
+                obj = self.identity_map.get(key)
+                if obj is not None:
+                    self.expunge(obj)
+
     def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
         obj = super().get(entity, ident, **kwargs)
         if obj is None or not self.scope.restricted:
@@ -263,6 +297,8 @@ def _placement(obj: AncestryColumns, values: dict[str, int | None]) -> dict[str,
 
 @event.listens_for(ScopedSession, "before_flush")
 def _check_writes(session: Session, _ctx: Any, _instances: Any) -> None:
+    if session.info.get(READING_AS) and (session.new or session.dirty or session.deleted):
+        raise ScopeViolation("只读查询中不允许写入数据")
     scope: Scope = session.info["scope"]
     for obj in [*session.new, *session.dirty]:
         if isinstance(obj, AncestryColumns):

@@ -196,8 +196,15 @@ def get_user(db: NamedDependency[ScopedSession], user_id: FromPath[Id]) -> dict:
 def update_user(request: Request, db: NamedDependency[ScopedSession], user_id: FromPath[Id],
                 data: JSONBody[UserPatch]) -> dict:
     user = _user(db, user_id)
+    actor = current_actor(request)
+    if user.id == actor.user_id and data.password is not None:
+        # resetting one's own password here would skip the old password (and the revocation of
+        # one's other sessions that goes with a change)
+        raise Forbidden("不能在此重置自己的密码,请通过“修改密码”(POST /api/auth/password)并提供原密码办理")
+    if user.id == actor.user_id and data.is_active is False:
+        raise Forbidden("不能停用自己的账号,请由上级管理员操作")
     node = db.get(Node, user.node_id) if user.node_id is not None else None
-    by_operator = _as_operator(current_actor(request), node)
+    by_operator = _as_operator(actor, node)
     if by_operator and not _operator_may_manage(db, user):
         raise Forbidden("平台运维只能管理县级管理员账号,县内其他账号由县级管理员管理")
     if data.display_name is not None:

@@ -1,6 +1,6 @@
 """Appending to and verifying the audit log.
 
-Every ORM write is recorded automatically (``after_flush``): create, update and delete,
+Every ORM write is recorded automatically (collected at each flush, written at commit): create, update and delete,
 with the changed columns before and after. Bulk UPDATE/DELETE statements are recorded
 with their row count. Logins, exports, document generation and other events that are not
 row changes call ``record()`` directly. A record holds who did what to which object and
@@ -107,32 +107,79 @@ def actor_info(session: Session) -> dict[str, Any]:
     return session.info.get("actor") or {"id": None, "name": "系统", "address": ""}
 
 
+@dataclass
+class _Pending:
+    action: str
+    object_type: str
+    object_id: Any
+    node_id: int | None
+    before: Any
+    after: Any
+
+
+PENDING = "audit_pending"
+
+
 def record(session: Session, *, action: str, object_type: str, object_id: Any = "",
            node_id: int | None = None, before: Any = None, after: Any = None) -> AuditRecord:
-    """Append one record in the session's transaction (it commits or rolls back with the data)."""
-    chain = PLATFORM_CHAIN
-    if node_id is not None:
-        probe = AuditRecord(node_id=node_id)
-        chain = (ancestry_for(session, probe) or {}).get("county_id") or PLATFORM_CHAIN
+    """Append one record in the session's transaction (it commits or rolls back with the data).
+
+    The records of ORM writes that earlier flushes collected go first, so each chain keeps the
+    order in which things happened."""
+    _drain(session)
+    return _append(session, [_Pending(action, object_type, object_id, node_id, before, after)])[0]
+
+
+def _chain_of(session: Session, node_id: int | None) -> int:
+    if node_id is None:
+        return PLATFORM_CHAIN
+    return (ancestry_for(session, AuditRecord(node_id=node_id)) or {}).get("county_id") or PLATFORM_CHAIN
+
+
+def _append(session: Session, items: list[_Pending]) -> list[AuditRecord]:
+    """Append ``items`` in order: each chain's head is locked once (in chain order, so two
+    transactions never wait for each other crosswise) and updated once for the whole batch."""
     actor = actor_info(session)
     key = audit_keys(session).chain_key
-    before, after = _jsonable(before), _jsonable(after)
-    has_detail = before is not None or after is not None
-    salt = secrets.token_hex(16) if has_detail else ""
+    chains = [_chain_of(session, p.node_id) for p in items]
+    written: list[AuditRecord] = []
     with session.no_autoflush:
-        last_seq, last_hash = _lock_head(session, chain)
-        rec = AuditRecord(chain=chain, seq=last_seq + 1, prev_hash=last_hash, hash_scheme=KEYED_SCHEME, at=clock.now(),
-                          actor_id=actor["id"], actor_name=actor["name"], address=actor.get("address", ""),
-                          node_id=node_id, object_type=object_type, object_id=str(object_id or ""),
-                          action=action, fields=_field_names(before, after),
-                          detail_hash=detail_hash(salt, before, after) if has_detail else None)
-        rec.hash = record_hash(rec, key)
-        session.connection().execute(update(AuditChain).where(AuditChain.chain == chain)
-                                     .values(last_seq=rec.seq, last_hash=rec.hash))
-        session.add(rec)
-        if has_detail:
-            session.add(AuditDetail(chain=chain, seq=rec.seq, salt=salt, before=before, after=after))
-    return rec
+        heads = {chain: _lock_head(session, chain) for chain in sorted(set(chains))}
+        for chain, p in zip(chains, items, strict=True):
+            before, after = _jsonable(p.before), _jsonable(p.after)
+            has_detail = before is not None or after is not None
+            salt = secrets.token_hex(16) if has_detail else ""
+            last_seq, last_hash = heads[chain]
+            rec = AuditRecord(chain=chain, seq=last_seq + 1, prev_hash=last_hash, hash_scheme=KEYED_SCHEME,
+                              at=clock.now(), actor_id=actor["id"], actor_name=actor["name"],
+                              address=actor.get("address", ""), node_id=p.node_id, object_type=p.object_type,
+                              object_id=str(p.object_id or ""), action=p.action,
+                              fields=_field_names(before, after),
+                              detail_hash=detail_hash(salt, before, after) if has_detail else None)
+            rec.hash = record_hash(rec, key)
+            heads[chain] = (rec.seq, rec.hash)
+            session.add(rec)
+            if has_detail:
+                session.add(AuditDetail(chain=chain, seq=rec.seq, salt=salt, before=before, after=after))
+            written.append(rec)
+        conn = session.connection()
+        for chain, (seq, hash_) in heads.items():
+            conn.execute(update(AuditChain).where(AuditChain.chain == chain).values(last_seq=seq, last_hash=hash_))
+    return written
+
+
+def write_pending(session: Session) -> None:
+    """Write the records that flushes collected so far (before reading the log in the same
+    transaction; commit does it anyway)."""
+    session.flush()
+    _drain(session)
+
+
+def _drain(session: Session) -> None:
+    """Write the records that flushes collected so far."""
+    pending: list[_Pending] = session.info.pop(PENDING, [])
+    if pending:
+        _append(session, pending)
 
 
 def chain_node(chain: int) -> int | None:
@@ -214,23 +261,13 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return _private(obj, before), _private(obj, after)
 
 
-@dataclass
-class _Pending:
-    action: str
-    object_type: str
-    object_id: Any
-    node_id: int | None
-    before: Any
-    after: Any
-
-
 def _audited(obj: Any) -> bool:
     return getattr(obj, "__tablename__", None) not in _NOT_AUDITED
 
 
 @event.listens_for(ScopedSession, "after_flush")
 def _collect(session: Session, _ctx: Any) -> None:
-    pending: list[_Pending] = session.info.setdefault("audit_pending", [])
+    pending: list[_Pending] = session.info.setdefault(PENDING, [])
     for obj in session.new:
         if _audited(obj):
             pending.append(_Pending("create", obj.__tablename__, _pk(obj), _node_of(session, obj), None, _columns(obj)))
@@ -251,12 +288,19 @@ def _pk(obj: Any) -> Any:
     return key[0] if len(key) == 1 else "/".join(str(k) for k in key)
 
 
-@event.listens_for(ScopedSession, "after_flush_postexec")
-def _write(session: Session, _ctx: Any) -> None:
-    pending: list[_Pending] = session.info.pop("audit_pending", [])
-    for p in pending:
-        record(session, action=p.action, object_type=p.object_type, object_id=p.object_id,
-               node_id=p.node_id, before=p.before, after=p.after)
+@event.listens_for(ScopedSession, "before_commit")
+def _write(session: Session) -> None:
+    """The collected records are written once, at commit, in one batch per chain: a chain's
+    head row (one writer at a time per county on PostgreSQL) is locked only for the last
+    moment of the transaction instead of from its first flush."""
+    write_pending(session)  # what is still unflushed is collected first
+
+
+@event.listens_for(ScopedSession, "after_transaction_end")
+def _forget(session: Session, transaction: Any) -> None:
+    """A transaction that ends without its commit (rolled back, closed) takes its records along."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
 
 
 @event.listens_for(ScopedSession, "do_orm_execute")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.audit import checkpoints, routes
-from xinfang.platform.extensions.hookspecs import hookimpl
+from xinfang.platform.audit import checkpoints, erasure, routes
+from xinfang.platform.extensions.hookspecs import PermissionSpec, hookimpl
 
 
 @hookimpl
 def xinfang_permissions():
-    return permission_specs("audit")
+    return [*permission_specs("audit"),
+            PermissionSpec(routes.ERASE, "清除审计明细中的个人信息", ("county_admin",))]
 
 
 @hookimpl
@@ -19,4 +20,4 @@ def xinfang_route_handlers():
 
 @hookimpl
 def xinfang_periodic_tasks():
-    return [checkpoints.TASK]
+    return [checkpoints.TASK, erasure.RETENTION_TASK]

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
-from litestar import Request, Response, get
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.params import FromQuery, JSONBody
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from xinfang.platform.audit.erasure import erase_details
 from xinfang.platform.audit.keys import fingerprint, public_key_pem
 from xinfang.platform.audit.log import audit_keys, record, verify
 from xinfang.platform.audit.models import AuditCheckpoint, AuditRecord
+from xinfang.platform.errors import BadRequest
 from xinfang.platform.spreadsheets.writing import check_format, spreadsheet_response
-from xinfang.platform.web.inputs import OptionalId, PageNumber, PerPage, check_moment
+from xinfang.platform.web.inputs import Bounded, Code, Line, OptionalId, PageNumber, PerPage, check_moment
 from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.web.paging import Page, page_of
+from xinfang.platform.web.presenting import AsIs
 from xinfang.tenants.scope import Scope, ScopedSession
 
 EXPORT_COLUMNS = [("seq", "序号"), ("at", "时间"), ("actor_name", "操作人"), ("address", "来源地址"),
@@ -65,8 +69,9 @@ def export_audit(request: Request, db: NamedDependency[ScopedSession], format: F
 def verify_audit(request: Request, db: NamedDependency[ScopedSession]) -> dict:
     """Each county chain the caller can see is verified whole (a township's records alone
     would look like gaps); only positions and kinds of problems are reported."""
-    with request.app.state.session_factory(scope=Scope.system(), bind=request.app.state.read_engine) as system:
-        report = [verify(system, chain).to_dict() for chain in _visible_chains(db)]
+    chains = _visible_chains(db)
+    with db.reading_as(Scope.system()) as whole:
+        report = [verify(whole, chain).to_dict() for chain in chains]
     return {"ok": all(r["ok"] for r in report), "chains": report}
 
 
@@ -81,8 +86,9 @@ def list_checkpoints(db: NamedDependency[ScopedSession]) -> dict:
     public_key = audit_keys(db).public_key()
     rows = db.scalars(select(AuditCheckpoint).where(AuditCheckpoint.chain.in_(_visible_chains(db)))
                       .order_by(AuditCheckpoint.chain, AuditCheckpoint.day)).all()
-    return {"key_id": fingerprint(public_key), "public_key": public_key_pem(public_key),
-            "checkpoints": [cp.to_dict() for cp in rows]}
+    # as signed: the times stay in the UTC form the signatures cover
+    return AsIs(key_id=fingerprint(public_key), public_key=public_key_pem(public_key),
+                checkpoints=[cp.to_dict() for cp in rows])
 
 
 @get("/api/audit/public-key", opt={"permission": "audit:read"}, sync_to_thread=True, summary="审计检查点公钥",
@@ -93,4 +99,27 @@ def checkpoint_public_key(db: NamedDependency[ScopedSession]) -> Response:
                     headers={"Content-Disposition": 'attachment; filename="audit_public_key.pem"'})
 
 
-route_handlers = [list_audit, export_audit, verify_audit, list_checkpoints, checkpoint_public_key]
+ERASE = "audit:erase"
+
+
+@dataclasses.dataclass
+class ErasureBody(Bounded):
+    object_type: Code  # the table the records are about, e.g. people
+    object_id: Code  # its id, as the records name it
+    reason: Line  # why (anonymisation, a retention decision …): kept in the chain
+
+
+@post("/api/audit/erasures", opt={"permission": ERASE}, sync_to_thread=True,
+      summary="清除某一对象在审计明细中的个人信息(链保持完整,清除本身记入审计日志)")
+def erase(db: NamedDependency[ScopedSession], data: JSONBody[ErasureBody]) -> dict:
+    """The county admin's anonymisation of one object (e.g. a person file): only records of the
+    chains the caller sees are touched; each erased position gets its own chain record."""
+    reason = data.reason.strip()
+    if not reason:
+        raise BadRequest("请填写清除原因")
+    erased = erase_details(db, data.object_type.strip(), data.object_id.strip(), reason)
+    db.commit()
+    return {"object_type": data.object_type, "object_id": data.object_id, "erased": erased}
+
+
+route_handlers = [list_audit, export_audit, verify_audit, list_checkpoints, checkpoint_public_key, erase]

@@ -195,13 +195,11 @@ def read_metrics(request: Request, db: NamedDependency[ScopedSession], campaign_
     node = _node(db, node_id, request)
     ctype = campaign_type(request.app.state.plugins, campaign.type_key)
     out = []
-    with request.app.state.session_factory(scope=Scope.system(), bind=request.app.state.read_engine) as system:
+    with db.reading_as(Scope.system()) as whole:  # a metric counts over the campaign's whole area
         for metric in ctype.metrics:
-            value, detail = metric.compute(system, campaign, node)
-            met = None if value is None or metric.target is None else (
-                value >= metric.target if metric.higher_is_better else value <= metric.target)
+            value, detail = metric.compute(whole, campaign, node)
             out.append({"key": metric.key, "name": metric.name, "value": value, "target": metric.target,
-                        "unit": metric.unit, "met": met, "detail": detail})
+                        "unit": metric.unit, "met": metric.met(value, detail), "detail": detail})
     return out
 
 

@@ -43,3 +43,7 @@ class Document(NodeBound, Base):
     size: Mapped[int] = mapped_column(Integer, default=0)
     pages: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
+    # printed on every page: anyone holding the paper can look the document up (GET /api/documents/code/…)
+    code: Mapped[str | None] = mapped_column(String(16), index=True, unique=True)
+    # the record the document is about, e.g. "matter:12" (a matter's documents are listed by it)
+    subject: Mapped[str] = mapped_column(String(64), default="", index=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
 from xinfang.platform.documents import registry, routes, service
+from xinfang.platform.documents.models import STATUSES
 from xinfang.platform.extensions.hookspecs import JobSpec, hookimpl
 
 
@@ -25,3 +26,8 @@ def xinfang_document_templates():
 @hookimpl
 def xinfang_jobs():
     return [JobSpec(service.RENDER_JOB, service.render_job)]
+
+
+@hookimpl
+def xinfang_code_labels():
+    return {"status": STATUSES}

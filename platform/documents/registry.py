@@ -1,10 +1,12 @@
-"""The document templates: a key, a Chinese title, a Jinja2 file and the inputs it takes.
+"""The kinds of document: a ``DocumentSpec`` pairs a build function with a template.
 
-Core domains and campaign plugins make templates with ``template`` and declare them through
-the ``xinfang_document_templates`` hook; the process's plugin manager is the registry. The
-inputs schema is a list of ``Field``s; ``TemplateSpec.clean`` checks a request against it
-and returns the normalised inputs (defaults filled in) that are stored with the document,
-so rendering depends on nothing but the stored row.
+A template (``template(...)``) is a Jinja2 file and the inputs it takes, a list of
+``Field``s; ``TemplateSpec.clean`` checks built inputs against it and returns them
+normalised (defaults filled in), as stored with the document, so rendering depends on
+nothing but the stored row. Core domains and campaign plugins declare their
+``DocumentSpec``s through the ``xinfang_document_templates`` hook; the process's plugin
+manager is the registry. ``as_given`` makes the spec of a free-form template, whose inputs
+are what the clerk typed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from xinfang.platform import clock
 from xinfang.platform.errors import BadRequest
+from xinfang.platform.extensions.hookspecs import DocumentContext, DocumentSpec
 from xinfang.platform.extensions.manager import plugin_templates, plugins_of
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -180,23 +183,37 @@ def template(key: str, title: str, path: str | Path, schema: Sequence[Field], *,
     return TemplateSpec(key, title, path, tuple(schema), check)
 
 
-def registered_templates(holder: Any) -> dict[str, TemplateSpec]:
-    """The templates the plugins declare; ``holder``: a session or session factory."""
+def as_given(spec: TemplateSpec) -> DocumentSpec:
+    """The document of a free-form template: its inputs are the ``params`` the clerk gave."""
+    return DocumentSpec(spec.key, spec.title, spec, _given)
+
+
+def _given(context: DocumentContext) -> dict[str, Any]:
+    return context.params
+
+
+def free_form(spec: DocumentSpec) -> bool:
+    """Whether the clerk types the inputs (``as_given``) rather than the records giving them."""
+    return spec.build is _given
+
+
+def registered_specs(holder: Any) -> dict[str, DocumentSpec]:
+    """The kinds of document the plugins declare; ``holder``: a session or session factory."""
     return plugin_templates(plugins_of(holder))
 
 
-def get_template(holder: Any, key: str) -> TemplateSpec:
-    templates = registered_templates(holder)
-    spec = templates.get(key)
+def get_spec(holder: Any, key: str) -> DocumentSpec:
+    specs = registered_specs(holder)
+    spec = specs.get(key)
     if spec is None:
-        known = "、".join(f"{s.key}({s.title})" for s in templates.values())
+        known = "、".join(f"{s.key}({s.title})" for s in specs.values() if free_form(s))
         raise BadRequest(f"未知的文书类型“{key}”,可选:{known}")
     return spec
 
 
 # --- built-in templates -----------------------------------------------------------------
 
-NOTICE = template("notice", "通知", "notice.html", [
+NOTICE_TEMPLATE = template("notice", "通知", "notice.html", [
     Field("issuer", "发文机关", max_length=100),
     Field("number", "发文字号", required=False, default="", max_length=64),
     Field("title", "标题", max_length=300),
@@ -218,7 +235,7 @@ def _check_table(inputs: dict[str, Any]) -> list[dict[str, str]]:
     return problems[:20]
 
 
-LEDGER = template("ledger", "表格(台账、清单)", "ledger.html", [
+LEDGER_TEMPLATE = template("ledger", "表格(台账、清单)", "ledger.html", [
     Field("title", "表名", max_length=300),
     Field("columns", "列名", kind="columns", max_length=100, max_items=40),
     Field("rows", "表格内容", kind="rows", required=False, default=list, max_length=2000, max_items=20000),
@@ -229,3 +246,6 @@ LEDGER = template("ledger", "表格(台账、清单)", "ledger.html", [
     Field("date", "填报日期", kind="date", required=False, default=lambda: clock.today().isoformat()),
     Field("notes", "表注", kind="texts", required=False, max_length=1000, max_items=20),
 ], check=_check_table)
+
+NOTICE = as_given(NOTICE_TEMPLATE)
+LEDGER = as_given(LEDGER_TEMPLATE)

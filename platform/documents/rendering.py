@@ -41,18 +41,20 @@ def _stylesheet() -> weasyprint.CSS:
     return weasyprint.CSS(filename=str(STYLESHEET))
 
 
-def render_html(spec: TemplateSpec, inputs: dict[str, Any]) -> str:
-    """Every declared field is in the context (None when left out); a typo fails loudly."""
+def render_html(spec: TemplateSpec, inputs: dict[str, Any], code: str = "") -> str:
+    """Every declared field is in the context (None when left out); a typo fails loudly.
+    ``code`` is the document's verification code, printed on every page (base.html)."""
     context = {f.name: inputs.get(f.name) for f in spec.fields}
     context.setdefault("title", spec.title)
+    context["verification_code"] = code
     template = environment(str(spec.path.parent), str(TEMPLATE_DIR)).get_template(spec.path.name)
     return template.render(**context)
 
 
-def render_pdf(spec: TemplateSpec, inputs: dict[str, Any], identifier: str = "") -> Rendered:
+def render_pdf(spec: TemplateSpec, inputs: dict[str, Any], identifier: str = "", code: str = "") -> Rendered:
     """The PDF of ``inputs`` under ``spec``. ``identifier`` (e.g. the document id) becomes the
     PDF's file identifier; without one it is derived from the inputs, so it never varies."""
-    html = render_html(spec, inputs)
+    html = render_html(spec, inputs, code)
     ident = (identifier or hashlib.sha256(html.encode()).hexdigest()[:32]).encode()
     with _LOCK:
         document = weasyprint.HTML(string=html, base_url=str(spec.path.parent)).render(stylesheets=[_stylesheet()])

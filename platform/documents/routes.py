@@ -1,5 +1,7 @@
-"""Documents over HTTP: ask for one (202 and a status URL), follow it, download it, and
-verify an uploaded file against the records."""
+"""Documents over HTTP: ask for a free-form one (202 and a status URL), follow it, download
+it, verify an uploaded file against the records, and look a paper copy up by the
+verification code printed on its pages. Documents built from records (a matter's notices, a
+campaign's reports) are asked for at their own domain's routes; all are read here."""
 
 from __future__ import annotations
 
@@ -14,9 +16,9 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import select
 
 from xinfang.platform.audit.log import record
-from xinfang.platform.documents import service
+from xinfang.platform.documents import registry, service
 from xinfang.platform.documents.models import STATUSES, Document
-from xinfang.platform.errors import BadRequest
+from xinfang.platform.errors import BadRequest, NotFound
 from xinfang.platform.extensions.manager import plugin_templates
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Code, Id, OptionalId, PageNumber, PerPage, Upload
@@ -30,14 +32,25 @@ from xinfang.tenants.scope import ScopedSession
 READ, CREATE, VERIFY = "documents:read", "documents:create", "documents:verify"
 
 
+def accepted(request: Request, db: ScopedSession, document: Document, **extra: Any) -> Response:
+    """202 for a document just asked for (committed): its row and status URL; in embedded mode
+    the executor starts rendering now rather than at its next poll."""
+    executor = getattr(request.app.state, "executor", None)
+    if executor is not None:
+        executor.wake()
+    body = {**service.to_dict(db, document), **extra}
+    return Response(body, status_code=202, headers={"Location": body["status_url"]})
+
+
 def get_document(db: ScopedSession, document_id: int) -> Document:
     return get_or_404(db, Document, document_id, "文书")
 
 
 @get("/api/documents/templates", opt={"permission": READ}, sync_to_thread=False,
-     summary="可生成的文书类型及各自需要填写的内容")
+     summary="文书类型及各自的内容项(free_form:可在此直接填写生成;其余由相应业务生成)")
 def list_templates(request: Request) -> list[dict[str, Any]]:
-    return [spec.describe() for spec in plugin_templates(request.app.state.plugins).values()]
+    return [{**spec.describe(), "free_form": registry.free_form(spec)}
+            for spec in plugin_templates(request.app.state.plugins).values()]
 
 
 @get("/api/documents", opt={"permission": READ}, sync_to_thread=True, summary="文书列表(辖区内)")
@@ -69,13 +82,9 @@ class DocumentRequest:
       summary="申请生成文书:立即返回 202 和状态查询地址,文件由后台任务生成")
 def create_document(request: Request, db: NamedDependency[ScopedSession],
                     data: JSONBody[DocumentRequest]) -> Response:
-    document = service.request_document(db, current_actor(request), data.kind, data.node_id, data.inputs)
+    document = service.generate_as_given(db, current_actor(request), data.kind, data.node_id, data.inputs)
     db.commit()
-    executor = getattr(request.app.state, "executor", None)
-    if executor is not None:  # embedded mode: start now rather than at the next poll
-        executor.wake()
-    body = service.to_dict(db, document)
-    return Response(body, status_code=202, headers={"Location": body["status_url"]})
+    return accepted(request, db, document)
 
 
 @get("/api/documents/{document_id:int}", opt={"permission": READ}, sync_to_thread=True,
@@ -116,5 +125,20 @@ def verify_document(request: Request, db: NamedDependency[ScopedSession],
             "document": service.to_dict(db, document)}
 
 
+@get("/api/documents/code/{code:str}", opt={"permission": VERIFY, "writes": True}, sync_to_thread=True,
+     summary="按文书上印制的核验码查询文书(辖区内;返回其 SHA-256,查询记入审计日志)")
+def verify_code(request: Request, db: NamedDependency[ScopedSession], code: FromPath[Code]) -> dict:
+    actor = current_actor(request)
+    document = service.find_by_code(db, code)
+    record(db, action="document_verified", object_type="documents", object_id=document.id if document else "",
+           node_id=document.node_id if document else actor.home_node_id,
+           after={"code": code, "match": document is not None})
+    db.commit()
+    if document is None:
+        raise NotFound("未找到该核验码对应的文书:核验码有误,或文书不在您的管辖范围内")
+    return {"match": True, "code": document.code, "message": f"核验码对应文书“{document.title}”",
+            "document": service.to_dict(db, document)}
+
+
 route_handlers = [list_templates, list_documents, create_document, read_document, download_document,
-                  verify_document]
+                  verify_document, verify_code]

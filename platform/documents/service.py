@@ -1,6 +1,8 @@
-"""Asking for a document, rendering it in a job, and recognising a file as one of ours.
+"""Making a document, rendering it in a job, and recognising a file as one of ours.
 
-``request_document`` validates the inputs against the template, stores the row and adds
+``generate`` is the one way a document is made: it calls the kind's ``DocumentSpec.build``
+to gather the inputs (from the records, or as the clerk typed them for a free-form kind),
+checks them against the template, stores the row with a fresh verification code and adds
 the render job in the same transaction. The job (``documents.render``) renders outside any
 transaction, writes the file, and records ``document_generated`` in the audit log with
 the file's SHA-256 and a digest of the inputs. It is idempotent: a document already done
@@ -12,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
+import secrets
 from typing import Any
 
 from sqlalchemy import select
@@ -22,9 +26,10 @@ from xinfang.platform import clock
 from xinfang.platform.accounts.models import User
 from xinfang.platform.audit.log import record
 from xinfang.platform.documents.models import DONE, FAILED, PENDING, RENDERING, STATUSES, Document
-from xinfang.platform.documents.registry import get_template, registered_templates
+from xinfang.platform.documents.registry import free_form, get_spec, registered_specs
 from xinfang.platform.documents.rendering import RENDERER, render_pdf
-from xinfang.platform.errors import Conflict, Forbidden, NotFound
+from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
+from xinfang.platform.extensions.hookspecs import DocumentContext
 from xinfang.platform.files import storage_root, write_atomically
 from xinfang.platform.jobs.outbox import enqueue
 from xinfang.tenants.lookup import get_or_404
@@ -48,20 +53,66 @@ def document_path(county_id: int | None, document_id: int) -> str:
     return f"documents/{county_id or 0}/{document_id}.pdf"
 
 
-def request_document(db: Session, actor: Actor, kind: str, node_id: int, inputs: Any) -> Document:
-    """Store a pending document and its render job (the caller commits both together)."""
-    spec = get_template(db, kind)
+# Verification codes: 8 characters that cannot be misread for one another (no 0/O, 1/I/L).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalise_code(text: str) -> str | None:
+    """A code as typed (any case, spaces or dashes) in its printed form, or None."""
+    raw = re.sub(r"[\s\-—－]", "", str(text or "")).upper()
+    if len(raw) != 8 or any(c not in CODE_ALPHABET for c in raw):
+        return None
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def build_inputs(reader: Session, actor: Actor, key: str, node_id: int, params: dict[str, Any] | None = None, *,
+                 subject: Any = None) -> dict[str, Any]:
+    """``spec.build`` gathers a document's inputs through ``reader`` and the template checks them
+    (400 listing every problem). Separate from ``generate`` so a caller may read under a wider
+    scope (``ScopedSession.reading_as``, where nothing may be written) and write afterwards."""
+    spec = get_spec(reader, key)
+    node = get_or_404(reader, Node, node_id, "单位")
+    if not authorize(actor, node, "documents", "create"):
+        raise Forbidden("您无权为该单位生成文书")
+    context = DocumentContext(session=reader, actor=actor, node=node, params=dict(params or {}),
+                              today=clock.today(), subject=subject)
+    return spec.template.clean(spec.build(context))
+
+
+def generate(db: Session, actor: Actor, key: str, node_id: int, params: dict[str, Any] | None = None, *,
+             subject: Any = None, subject_ref: str = "", built: dict[str, Any] | None = None) -> Document:
+    """Make a document of kind ``key`` for unit ``node_id`` from what ``build_inputs`` returns
+    (called here unless the caller already did, as ``built``): the pending row and its render
+    job are added (the caller commits both)."""
+    spec = get_spec(db, key)
     node = get_or_404(db, Node, node_id, "单位")
     if not authorize(actor, node, "documents", "create"):
         raise Forbidden("您无权为该单位生成文书")
-    clean = spec.clean(inputs)
+    clean = built if built is not None else build_inputs(db, actor, key, node_id, params, subject=subject)
     document = Document(node_id=node.id, kind=spec.key, title=clean.get("title") or spec.title,
                         number=clean.get("number") or "", issuer=clean.get("issuer") or "", status=PENDING,
-                        inputs=clean, author_id=actor.user_id, author_name=actor.display_name or actor.username)
+                        inputs=clean, author_id=actor.user_id, author_name=actor.display_name or actor.username,
+                        code=new_code(), subject=subject_ref)
     db.add(document)
     db.flush()
     enqueue(db, RENDER_JOB, {"document_id": document.id})
     return document
+
+
+def generate_as_given(db: Session, actor: Actor, key: str, node_id: int, inputs: Any) -> Document:
+    """A free-form document (a notice, a table) whose content the clerk typed; the kinds that
+    are built from the records (a matter's notices, a campaign's reports) are refused here."""
+    spec = get_spec(db, key)
+    if not free_form(spec):
+        raise BadRequest(f"“{spec.title}”依据业务记录生成,请在相应业务中生成,不能直接填写内容")
+    if not isinstance(inputs, dict):
+        raise BadRequest("文书内容(inputs)应为一个对象")
+    return generate(db, actor, key, node_id, inputs)
 
 
 def render_job(session_factory: sessionmaker, payload: dict[str, Any]) -> str:
@@ -84,8 +135,8 @@ def render_document(session_factory: sessionmaker, document_id: int) -> str:
             return f"文书 {document_id} 不存在"
         if document.status == DONE:
             return f"文书 {document_id} 已生成,未重复生成"
-        spec = get_template(session, document.kind)
-        inputs, county_id = dict(document.inputs), document.county_id
+        spec = get_spec(session, document.kind)
+        inputs, county_id, code = dict(document.inputs), document.county_id, document.code or ""
         root = storage_root(session)
         if document.status != RENDERING:
             _as_author(session, document)
@@ -93,7 +144,7 @@ def render_document(session_factory: sessionmaker, document_id: int) -> str:
             session.commit()
     # no transaction is open while the PDF is laid out: this takes seconds for a long ledger
     try:
-        rendered = render_pdf(spec, inputs, identifier=f"xinfang-document-{document_id}")
+        rendered = render_pdf(spec.template, inputs, identifier=f"xinfang-document-{document_id}", code=code)
         relative = document_path(county_id, document_id)
         write_atomically(root, relative, rendered.pdf)
     except Exception as exc:
@@ -129,6 +180,14 @@ def _mark_failed(session_factory: sessionmaker, document_id: int, exc: Exception
         session.commit()
 
 
+def find_by_code(db: Session, text: str) -> Document | None:
+    """The document printed with this verification code, if the session's scope sees it."""
+    code = normalise_code(text)
+    if code is None:
+        return None
+    return db.scalars(select(Document).where(Document.code == code).limit(1)).first()
+
+
 def find_by_sha256(db: Session, digest: str) -> Document | None:
     """The finished document whose file has this SHA-256, if the session's scope sees it."""
     return db.scalars(select(Document).where(Document.sha256 == digest.lower(), Document.status == DONE)
@@ -152,7 +211,7 @@ def read_file(db: Session, document: Document) -> bytes:
 
 
 def to_dict(db: Session, document: Document, detail: bool = False) -> dict[str, Any]:
-    spec = registered_templates(db).get(document.kind)
+    spec = registered_specs(db).get(document.kind)
     data = {
         "id": document.id,
         "node_id": document.node_id,
@@ -170,6 +229,8 @@ def to_dict(db: Session, document: Document, detail: bool = False) -> dict[str, 
         "size": document.size,
         "pages": document.pages,
         "error": document.error or None,
+        "code": document.code,
+        "subject": document.subject or None,
         "status_url": f"/api/documents/{document.id}",
         "file_url": f"/api/documents/{document.id}/file" if document.status == DONE else None,
     }

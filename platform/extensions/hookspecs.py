@@ -54,6 +54,13 @@ def xinfang_roles() -> list[RoleSpec]:
 
 
 @hookspec
+def xinfang_code_labels() -> dict[str, dict[str, str]]:
+    """The Chinese labels of the codes the plugin's answers carry, by field name, e.g.
+    ``{"state": {"registered": "已登记", …}}``: every JSON answer that holds such a field
+    gets ``<field>_label`` beside it (platform/web/presenting.py)."""
+
+
+@hookspec
 def xinfang_route_handlers() -> list:
     """Litestar route handlers the plugin serves. Each must declare
     ``opt={"permission": ...}`` like the core's routes; the contract test walks them too."""
@@ -73,9 +80,39 @@ def xinfang_jobs() -> list[JobSpec]:
     """Background jobs the plugin runs (web process, dramatiq workers and tests alike)."""
 
 
+@dataclass(frozen=True)
+class DocumentContext:
+    """What a document's ``build`` gets: a session to read with, who asks, the unit the
+    document is issued for, what the person asking gave (``params``), the record it is about
+    (``subject``: a matter, a campaign, or None) and the day it is made."""
+
+    session: Any
+    actor: Any
+    node: Any
+    params: dict[str, Any]
+    today: Any
+    subject: Any = None
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """A kind of document: ``build(context) -> inputs`` gathers the data from the records (or
+    takes what the person asking gave), ``template`` (made with ``template(...)``) checks the
+    inputs and lays them out. The documents service is the only caller of ``build``; it then
+    renders, stores and hashes. ``key`` is the kind stored on every document it makes."""
+
+    key: str
+    title: str
+    template: Any
+    build: Callable[[DocumentContext], dict[str, Any]]
+
+    def describe(self) -> dict[str, Any]:
+        return {**self.template.describe(), "key": self.key, "title": self.title}
+
+
 @hookspec
-def xinfang_document_templates() -> list:
-    """Document templates (``TemplateSpec``, made with ``template(...)`` of the facade)."""
+def xinfang_document_templates() -> list[DocumentSpec]:
+    """The kinds of document the plugin produces (``DocumentSpec``: a build function and a template)."""
 
 
 @dataclass(frozen=True)
@@ -189,16 +226,17 @@ class MetricSpec:
     unit: str
     compute: Callable[[Any, Any, Any], tuple[float | None, dict[str, Any]]]
     higher_is_better: bool = True
+    # ``judge(value, detail) -> bool | None``: whether the target is met, for a metric the target
+    # alone cannot judge (e.g. "down on the period before"); default: value against target.
+    judge: Callable[[float | None, dict[str, Any]], bool | None] | None = None
 
-
-@dataclass(frozen=True)
-class DocumentSpec:
-    """A document the campaign produces: ``build(session, campaign, node) -> (kind, title, inputs)``
-    for the documents module (platform/documents) to render."""
-
-    key: str
-    title: str
-    build: Callable[[Any, Any, Any], tuple[str, str, dict[str, Any]]]
+    def met(self, value: float | None, detail: dict[str, Any]) -> bool | None:
+        """The one answer to "met?" that the API and the plugin's own reports give."""
+        if self.judge is not None:
+            return self.judge(value, detail)
+        if value is None or self.target is None:
+            return None
+        return value >= self.target if self.higher_is_better else value <= self.target
 
 
 @dataclass(frozen=True)
@@ -248,5 +286,5 @@ def xinfang_on_duty_ticked(campaign: Any, tick: Any, session: Any) -> None:
 
 
 __all__ = ["PermissionSpec", "RoleSpec", "JobSpec", "PageSpec", "NavItem", "MigrationSpec", "PhaseSpec", "ChecklistItemSpec", "ChecklistSpec",
-           "MatterChecklistSpec", "MATTER_SOURCES", "MetricSpec", "DocumentSpec",
+           "MatterChecklistSpec", "MATTER_SOURCES", "MetricSpec", "DocumentSpec", "DocumentContext",
            "CampaignType", "hookimpl", "hookspec"]

@@ -37,6 +37,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "xinfang.platform.reception.plugin",
     "xinfang.platform.reporting.plugin",
     "xinfang.platform.intake.plugin",
+    "xinfang.platform.supervision.plugin",
     "xinfang.platform.ui.plugin",
     "xinfang.migrations.plugin",
 )
@@ -120,3 +121,20 @@ def plugin_navigation(manager: pluggy.PluginManager) -> list[hookspecs.NavItem]:
 
 def plugin_migrations(manager: pluggy.PluginManager) -> list[hookspecs.MigrationSpec]:
     return list(_unique(_gather(manager.hook.xinfang_migrations()), "migration branches", "branch").values())
+
+
+def plugin_code_labels(manager: pluggy.PluginManager) -> dict[str, dict[str, str]]:
+    """Every plugin's code labels merged by field; a code two plugins label differently under
+    the same field is left out (an answer must not guess which one it means)."""
+    merged: dict[str, dict[str, str]] = {}
+    ambiguous: set[tuple[str, str]] = set()
+    for labels in manager.hook.xinfang_code_labels():
+        for field_name, codes in (labels or {}).items():
+            known = merged.setdefault(field_name, {})
+            for code, label in codes.items():
+                if known.get(code, label) != label:
+                    ambiguous.add((field_name, code))
+                known[code] = label
+    for field_name, code in ambiguous:
+        merged[field_name].pop(code, None)
+    return merged

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
 from xinfang.platform.extensions.hookspecs import hookimpl
-from xinfang.platform.intake import routes
+from xinfang.platform.intake import documents, routes
+from xinfang.platform.intake.service import NOTICE_STATUSES, OUTCOMES, STATUSES, TRIAGE
 
 
 @hookimpl
@@ -15,3 +16,13 @@ def xinfang_permissions():
 @hookimpl
 def xinfang_route_handlers():
     return [*routes.route_handlers]
+
+
+@hookimpl
+def xinfang_code_labels():
+    return {"triage": TRIAGE, "status": {**STATUSES, **NOTICE_STATUSES}, "outcome": OUTCOMES}
+
+
+@hookimpl
+def xinfang_document_templates():
+    return [documents.SPEC]

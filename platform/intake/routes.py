@@ -3,21 +3,25 @@ units' inbox of dispatch notices and their report back."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 
 from xinfang.platform import clock
 from xinfang.platform.calendar.service import load_calendar
+from xinfang.platform.documents import routes as document_routes
+from xinfang.platform.documents import service as documents
 from xinfang.platform.errors import BadRequest
+from xinfang.platform.intake import documents as intake_documents
 from xinfang.platform.intake import service
 from xinfang.platform.intake.models import DispatchNotice, IntakeCase
 from xinfang.platform.matters.views import matter_numbers
 from xinfang.platform.web.guards import current_actor
-from xinfang.platform.web.inputs import Id, OptionalId, PageNumber, PerPage
+from xinfang.platform.web.inputs import Bounded, Id, Line, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.subtree import within
 from xinfang.tenants.lookup import get_or_404, node_names
@@ -138,5 +142,22 @@ def return_notice(request: Request, db: NamedDependency[ScopedSession], notice_i
     return _notice_row(request, db, notice)
 
 
+@dataclasses.dataclass
+class DocumentBody(Bounded):
+    number: Line = ""  # 文号 (default: the notice's own number)
+
+
+@post("/api/intake/notices/{notice_id:int}/document", opt={"permission": WRITE}, sync_to_thread=True,
+      status_code=202, summary="生成受理分流指派通知单文书(PDF,后台生成;返回 202 和状态查询地址)")
+def notice_document(request: Request, db: NamedDependency[ScopedSession], notice_id: FromPath[Id],
+                    data: JSONBody[DocumentBody]) -> Response:
+    notice = _notice(db, notice_id)
+    document = documents.generate(db, current_actor(request), intake_documents.KEY, notice.issuer_node_id,
+                                  {"number": data.number}, subject=notice,
+                                  subject_ref=f"intake_notice:{notice.id}")
+    db.commit()
+    return document_routes.accepted(request, db, document)
+
+
 route_handlers = [list_cases, register_case, read_case, triage_case, archive_case, list_notices, read_notice,
-                  return_notice]
+                  return_notice, notice_document]

@@ -23,6 +23,7 @@ from xinfang.platform.errors import BadRequest, Conflict
 from xinfang.platform.intake.models import VISITOR_FIELDS, DispatchNotice, IntakeCase
 from xinfang.platform.matters.conversion import Options, Source, open_matter
 from xinfang.platform.matters.rules import visit_problems
+from xinfang.platform.notifications.service import notify
 from xinfang.platform.people.files import Party, party_problems, person_file
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.web.inputs import Bounded, Code, Count, Days, Id, IdNumber, Line, LongText, Name, Note, Phone
@@ -151,6 +152,11 @@ def _dispatch(session: Session, case: IntakeCase, data: TriageIn, on: dt.date, c
     session.add(notice)
     session.flush()
     notice.number = f"{case.number}-{notice.id}"
+    room = session.get(Node, case.node_id)
+    notify(session, node_id=unit.id, kind="assigned", dedupe_key=f"intake:{notice.id}:issued",
+           title=f"分流指派:{notice.number}",
+           text=f"{room.name if room else ''}矛盾纠纷受理室将一件“{case.category}”问题来访分流指派本单位办理,"
+                f"请于{due.year}年{due.month}月{due.day}日前办理并回报。")
     return notice
 
 

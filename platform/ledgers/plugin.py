@@ -5,6 +5,7 @@ from __future__ import annotations
 from xinfang.permissions.roles import permission_specs
 from xinfang.platform.extensions.hookspecs import hookimpl
 from xinfang.platform.ledgers import routes
+from xinfang.platform.ledgers.vocabulary import STATUSES
 
 
 @hookimpl
@@ -15,3 +16,8 @@ def xinfang_permissions():
 @hookimpl
 def xinfang_route_handlers():
     return [*routes.route_handlers]
+
+
+@hookimpl
+def xinfang_code_labels():
+    return {"status": STATUSES}

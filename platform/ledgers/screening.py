@@ -28,7 +28,8 @@ from xinfang.tenants.levels import Level
 from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 
-SCREENED_LEVELS = (Level.TOWNSHIP, Level.VILLAGE, Level.GRID)
+# The county's 信访局 screens too (seed 000: 县、乡、村、组四级 矛盾纠纷排查全覆盖).
+SCREENED_LEVELS = (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.GRID)
 LABELS = {"party_name": "当事人姓名", "party_phone": "联系电话", "other_parties": "其他当事人", "category": "问题类别",
           "responsible_unit": "责任单位", "responsible_leader": "责任领导", "responsible_person": "责任人"}
 
@@ -67,7 +68,7 @@ def node_of(session: Session, node_id: int | None) -> Node:
 def problems(session: Session, node: Node, data: ScreeningIn, today: dt.date) -> list[str]:
     found = party_problems(Party(data.party_name, data.party_id_number, data.party_phone))
     if node.level not in SCREENED_LEVELS:
-        found.append("排查记录应登记在乡镇(街道)、村(社区)或网格")
+        found.append("排查记录应登记在县（市、区）、乡镇（街道）、村（社区）或网格")
     found += _content_problems(session, node, data.category, data.summary, data.risks, data.headcount, data.status,
                                data.found_on, data.deadline)
     if data.found_on > today:

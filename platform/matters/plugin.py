@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
 from xinfang.platform.extensions.hookspecs import NavItem, PageSpec, hookimpl
-from xinfang.platform.matters import joint_routes, pages, routes, scan, spreadsheet_routes
+from xinfang.platform.matters import (
+    clocks,
+    document_routes,
+    documents,
+    joint_routes,
+    pages,
+    routes,
+    scan,
+    spreadsheet_routes,
+    states,
+    supervision_letter,
+    vocabulary,
+)
 
 
 @hookimpl
@@ -15,7 +27,7 @@ def xinfang_permissions():
 @hookimpl
 def xinfang_route_handlers():
     return [*routes.route_handlers, *joint_routes.route_handlers, *spreadsheet_routes.route_handlers,
-            *pages.FORM_ROUTES]
+            *document_routes.route_handlers, *pages.FORM_ROUTES]
 
 
 @hookimpl
@@ -33,3 +45,18 @@ def xinfang_navigation():
     return [NavItem("信访事项", "/matters", "matters:read", order=10),
             NavItem("登记信访事项", "/matters/new", "matters:register", order=11),
             NavItem("信访人查询", "/people", "people:read", order=20)]
+
+
+@hookimpl
+def xinfang_code_labels():
+    return {"state": {**states.STATES, **clocks.STATES}, "deadline_state": clocks.STATES,
+            "channel": vocabulary.CHANNELS, "form": vocabulary.FORMS, "kind": vocabulary.KINDS,
+            "matter_kind": vocabulary.KINDS, "overreach": vocabulary.OVERREACH, "result": vocabulary.OPINION_RESULTS,
+            "decision": vocabulary.SUGGESTION_DECISIONS, "method": vocabulary.DELIVERY_METHODS,
+            "mode": {**vocabulary.AGREEMENT_MODES, **vocabulary.JOINT_MODES}, "side": vocabulary.AGREEMENT_SIDES,
+            "matter_state": states.STATES}
+
+
+@hookimpl
+def xinfang_document_templates():
+    return [*documents.SPECS, supervision_letter.SPEC]

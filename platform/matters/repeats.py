@@ -24,6 +24,7 @@ from xinfang.platform.matters import timeline
 from xinfang.platform.matters.clocks import RULES
 from xinfang.platform.matters.models import Matter, MatterClock, MatterPetitioner
 from xinfang.platform.matters.states import OPEN_STATES
+from xinfang.platform.notifications.service import notify_leaders
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 
@@ -92,7 +93,18 @@ def detect(session: Session, actor: Actor, matter: Matter, node: Node) -> None:
                      f"同一问题重复信访{matter.repeat_count}次,应逐案梳理案情、分析原因、研究措施、落实责任,"
                      "实行县级领导挂牌包案并督查督办",
                      {"repeat_count": matter.repeat_count})
+        _tell_county_leaders(session, matter, node, root_number)
     _lower_level(session, actor, matter, node, earlier)
+
+
+def _tell_county_leaders(session: Session, matter: Matter, node: Node, root_number: str) -> None:
+    """Seed 000: 县级领导挂牌包案 — each leader of the county hears of it at once."""
+    county_id = matter.county_id or node.id
+    notify_leaders(session, node_id=county_id, kind="repeat", matter_id=matter.id,
+                   dedupe_key=f"repeat:{matter.id}", title=f"重复信访提请包案:{matter.number}",
+                   text=f"{node.name}登记的信访事项{matter.number}({matter.category})为同一信访人就同一问题"
+                        f"第{matter.repeat_count}次信访(首次信访事项编号 {root_number}),"
+                        "请确定县级领导挂牌包案并督查督办。")
 
 
 def _lower_level(session: Session, actor: Actor, matter: Matter, node: Node, earlier: list[Row]) -> None:

@@ -15,7 +15,7 @@ from xinfang.permissions.actor import authorize
 from xinfang.platform import clock
 from xinfang.platform.audit.log import record
 from xinfang.platform.errors import BadRequest, Forbidden
-from xinfang.platform.matters import recusals, service, views
+from xinfang.platform.matters import recusals, service, views, vocabulary
 from xinfang.platform.matters.models import CountyRules, FollowUp, Matter, MatterPetitioner
 from xinfang.platform.matters.ownership import MatterOwnership
 from xinfang.platform.matters.rules import CHECKLISTS, rules_for
@@ -56,6 +56,7 @@ class MatterFilters:
     sort: Code = "received_on"
     descending: bool = True
     owned: bool | None = None  # a leader currently owns the matter (包案)
+    form: Code | None = None  # individual (个访) | collective (集体访)
 
     def apply(self, db: ScopedSession, query: Select) -> Select:
         if self.node_id is not None:
@@ -63,11 +64,14 @@ class MatterFilters:
             query = query.where(getattr(Matter, COLUMN[Level(node.level)]) == node.id)
         for column, value in ((Matter.state, self.state), (Matter.deadline_state, self.deadline_state),
                               (Matter.channel, self.channel), (Matter.kind, self.kind),
-                              (Matter.category, self.category), (Matter.needs_ownership, self.needs_ownership)):
+                              (Matter.category, self.category), (Matter.needs_ownership, self.needs_ownership),
+                              (Matter.form, self.form)):
             if value is not None:
                 query = query.where(column == value)
         if self.state is not None and self.state not in STATES:
             raise BadRequest(f"未知的状态“{self.state}”")
+        if self.form is not None and self.form not in vocabulary.FORMS:
+            raise BadRequest(f"信访形式应为：{'、'.join(f'{k}（{v}）' for k, v in vocabulary.FORMS.items())}")
         if self.open is not None:
             query = query.where(Matter.state.in_(OPEN_STATES) if self.open else Matter.state.not_in(OPEN_STATES))
         if self.repeat is not None:
@@ -98,11 +102,12 @@ def matter_filters(node_id: FromQuery[OptionalId] = None,
                    needs_ownership: FromQuery[bool | None] = None,
                    received_from: FromQuery[dt.date | None] = None, received_to: FromQuery[dt.date | None] = None,
                    q: FromQuery[str | None] = None, sort: FromQuery[str] = "received_on",
-                   descending: FromQuery[bool] = True, owned: FromQuery[bool | None] = None) -> MatterFilters:
+                   descending: FromQuery[bool] = True, owned: FromQuery[bool | None] = None,
+                   form: FromQuery[str | None] = None) -> MatterFilters:
     """The query parameters of ``MatterFilters``, declared once for every route that filters
     matters (the list and its export): use ``dependencies=FILTERS`` and take ``filters``."""
     return MatterFilters(node_id, matter_state, open, deadline_state, channel, kind, category, repeat, overreach,
-                         needs_ownership, received_from, received_to, q, sort, descending, owned=owned)
+                         needs_ownership, received_from, received_to, q, sort, descending, owned=owned, form=form)
 
 
 FILTERS = {"filters": Provide(matter_filters, sync_to_thread=False)}
@@ -110,7 +115,7 @@ FILTERS = {"filters": Provide(matter_filters, sync_to_thread=False)}
 
 @get("/api/matters", opt={"permission": "matters:read"}, dependencies=FILTERS, sync_to_thread=True,
      summary="信访事项列表")
-def list_matters(db: NamedDependency[ScopedSession], filters: MatterFilters, page: FromQuery[PageNumber] = 1,
+def list_matters(db: NamedDependency[ScopedSession], filters: NamedDependency[MatterFilters], page: FromQuery[PageNumber] = 1,
                  per_page: FromQuery[PerPage] = 50) -> Page:
     query = filters.apply(db, select(Matter))
     # unfiltered (the list as first opened): count the visible matters from the access index
@@ -122,9 +127,11 @@ def list_matters(db: NamedDependency[ScopedSession], filters: MatterFilters, pag
 def register(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[MatterIn]) -> dict:
     actor = current_actor(request)
     matter = service.register(db, actor, data)
-    answer = views.detail(db, actor, matter)
-    db.commit()  # last: the answer is ready, nothing after this can fail
-    return answer
+    # commit first: the answer is read afterwards outside the write transaction (on SQLite the
+    # one writer's lock), which it would otherwise hold for half as long again; a failure
+    # after the commit answers "saved" (errors.py)
+    db.commit()
+    return views.detail(db, actor, matter)
 
 
 @get("/api/matters/{matter_id:int}", opt={"permission": "matters:read"}, sync_to_thread=True,

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -36,6 +36,7 @@ from xinfang.platform.matters.models import (
 )
 from xinfang.platform.matters.rules import Rules, rules_for
 from xinfang.platform.matters.states import REVIEW_ACTS, STATES, TRANSITIONS, allowed, refusal
+from xinfang.platform.notifications.service import notify
 from xinfang.platform.people.files import Party, person_file
 from xinfang.platform.privacy.identity import id_number_problem, phone_problem
 from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line, LongText, Name, Phone, Title
@@ -420,11 +421,29 @@ def _assign(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict
     clocks.start(ctx.session, matter, "acknowledge", lead.id, on, ctx.calendar, rule)
     if report_due is not None:  # Art. 22 (三): the result is to be reported back by this date
         clocks.start_until(ctx.session, matter, "feedback", lead.id, on, report_due)
+    _tell_units(ctx, matter, node, units, report_due)
     names = "、".join(u.name for u, _, _ in units)
     return str(payload.get("note") or ""), {"lead_unit_id": lead.id, "units": names,
                                             "co_units": [{"unit_id": u.id, "mode": m} for u, r, m in units if r == "co"],
                                             "report_due_on": report_due.isoformat() if report_due else None}
 
+
+
+def _tell_units(ctx: Context, matter: Matter, node: Node, units: list[tuple[Node, str, str]],
+               report_due: dt.date | None) -> None:
+    """Each receiving unit hears of the assignment at once (the lead with its objection window)."""
+    acts = ctx.session.scalar(select(func.count(MatterEvent.id)).where(MatterEvent.matter_id == matter.id))
+    lead = next(u for u, role, _ in units if role == "lead")
+    for unit, role, _ in units:
+        if role == "lead":
+            duty = "牵头办理;如认为不属于本单位职权范围,请在5个工作日内提出异议并退回(条例第二十三条)"
+            if report_due is not None:
+                duty += f",并于{report_due.year}年{report_due.month}月{report_due.day}日前反馈办理结果"
+        else:
+            duty = f"协助{lead.name}办理"
+        notify(ctx.session, node_id=unit.id, kind="assigned", matter_id=matter.id,
+               dedupe_key=f"assigned:{matter.id}:{unit.id}:{acts}", title=f"转送交办:{matter.number}",
+               text=f"{node.name}将信访事项{matter.number}({matter.category})转送交办本单位{duty}。")
 
 
 def _return(ctx: Context, matter: Matter, node: Node, on: dt.date, payload: dict) -> tuple[str, dict]:

@@ -24,7 +24,7 @@ from xinfang.tenants.scope import ScopedSession
 @get("/api/matters/export", opt={"permission": "matters:export", "writes": True, "produces": SPREADSHEET}, dependencies=FILTERS,
      sync_to_thread=True,
      summary="导出信访事项(筛选条件同事项列表;默认脱敏,有权限者可选择完整导出,记入审计日志)")
-def export_matters(request: Request, db: NamedDependency[ScopedSession], filters: MatterFilters,
+def export_matters(request: Request, db: NamedDependency[ScopedSession], filters: NamedDependency[MatterFilters],
                    format: FromQuery[str] = "xlsx", unmask: FromQuery[bool] = False) -> Response:
     check_format(format)
     actor = current_actor(request)

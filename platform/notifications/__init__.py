@@ -1,1 +1,2 @@
-"""Notices to a node or a person: deadline reminders and 督办 (supervision) notices."""
+"""Notices to a node or a person: deadline reminders, 督办, repeats, assignments; in-app, then
+handed to the deployment's sender (platform/senders.py)."""

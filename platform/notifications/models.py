@@ -16,7 +16,9 @@ from xinfang.platform import clock
 from xinfang.platform.db import Base, UTCDateTime
 from xinfang.tenants.models import NodeBound
 
-KINDS = {"due_soon": "期限临近", "overdue": "已超期", "supervise": "督办"}
+KINDS = {"due_soon": "期限临近", "overdue": "已超期", "supervise": "督办", "repeat": "重复信访提请包案",
+         "assigned": "转送交办", "supervision": "督办通知", "supervision_report": "督办回报",
+         "supervision_late": "督办逾期"}
 
 
 class Notification(NodeBound, Base):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.extensions.hookspecs import hookimpl
-from xinfang.platform.notifications import routes
+from xinfang.platform.extensions.hookspecs import JobSpec, hookimpl
+from xinfang.platform.notifications import routes, service
+from xinfang.platform.notifications.models import KINDS
 
 
 @hookimpl
@@ -15,3 +16,13 @@ def xinfang_permissions():
 @hookimpl
 def xinfang_route_handlers():
     return [*routes.route_handlers]
+
+
+@hookimpl
+def xinfang_jobs():
+    return [JobSpec(service.DELIVER_JOB, service.deliver_job)]
+
+
+@hookimpl
+def xinfang_code_labels():
+    return {"kind": KINDS}

@@ -58,4 +58,25 @@ def mark_read(request: Request, db: NamedDependency[ScopedSession], notification
     return to_dict(notice)
 
 
-route_handlers = [list_notifications, mark_read]
+READ_ALL_AT_ONCE = 500
+
+
+@post("/api/notifications/read-all", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
+      summary="将发给本人和本单位的未读提醒全部标记为已读(可按类型),一次至多500条")
+def mark_all_read(request: Request, db: NamedDependency[ScopedSession], kind: FromQuery[str | None] = None) -> dict:
+    actor = current_actor(request)
+    if kind is not None and kind not in KINDS:
+        raise BadRequest(f"提醒类型应为:{'、'.join(f'{k}({v})' for k, v in KINDS.items())}")
+    query = select(Notification).where(addressed_to(actor, WRITE), Notification.read_at.is_(None))
+    if kind is not None:
+        query = query.where(Notification.kind == kind)
+    now, name = clock.now(), actor.display_name or actor.username
+    marked = 0
+    for notice in db.scalars(query.order_by(Notification.id).limit(READ_ALL_AT_ONCE)):
+        notice.read_at, notice.read_by = now, name
+        marked += 1
+    db.commit()
+    return {"marked": marked}
+
+
+route_handlers = [list_notifications, mark_read, mark_all_read]

@@ -1,27 +1,99 @@
-"""Sending notices (once per dedupe key) and choosing the ones a user counts as their own."""
+"""Sending notices (once per dedupe key), handing them to the deployment's sender, and
+choosing the ones a user counts as their own.
+
+Services fire notices where the event happens (a registration, an assignment, a 督办, the
+deadline scan), never routes. A notice is stored in-app in the caller's transaction, with
+an outbox job that passes it to the ``NotificationSender`` (platform/senders.py) after the
+commit; a rolled-back act leaves neither.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
-from sqlalchemy.orm import Session
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, insert, or_, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from xinfang.permissions.actor import Actor
+from xinfang.platform.accounts.models import RoleAssignment, User
+from xinfang.platform.audit.log import record
+from xinfang.platform.jobs.outbox import enqueue
 from xinfang.platform.notifications.models import KINDS, Notification
+from xinfang.platform.senders import DEFAULT_SENDER, Outgoing, Recipient, load_sender
+from xinfang.tenants.scope import Scope, ancestry_for
+
+DELIVER_JOB = "notifications.deliver"
+LEADER_ROLE = "leader"
+_ALL = {"skip_scope": True}
 
 
 def notify(session: Session, *, node_id: int, kind: str, title: str, text: str, dedupe_key: str,
            matter_id: int | None = None, user_id: int | None = None) -> Notification | None:
     """Add the notice unless one with this key exists anywhere (None then). A concurrent
     sender with the same key makes the commit fail on the unique key; retrying then adds
-    nothing."""
+    nothing.
+
+    The recipient may sit outside the acting session's scope (a township's third repeat
+    tells the county's leaders, a village assigns to its township): such a notice is
+    inserted directly and its audit record written here, as every write is audited."""
     exists = session.execute(select(Notification.id).where(Notification.dedupe_key == dedupe_key),
-                             execution_options={"skip_scope": True}).first()
+                             execution_options=_ALL).first()
     if exists is not None:
         return None
     notice = Notification(node_id=node_id, recipient_user_id=user_id, kind=kind, matter_id=matter_id,
                           title=title, text=text, dedupe_key=dedupe_key)
-    session.add(notice)
+    scope: Scope | None = session.info.get("scope")
+    ancestry = ancestry_for(session, notice) or {}
+    if scope is None or scope.covers(ancestry):
+        session.add(notice)
+        session.flush()
+    else:
+        values = {"node_id": node_id, "recipient_user_id": user_id, "kind": kind, "matter_id": matter_id,
+                  "title": title, "text": text, "dedupe_key": dedupe_key, **ancestry}
+        table = Notification.__table__
+        notice.id = session.connection().execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+        record(session, action="create", object_type=Notification.__tablename__, object_id=notice.id,
+               node_id=node_id, after=values)
+    enqueue(session, DELIVER_JOB, {"notification_id": notice.id})
     return notice
+
+
+def notify_leaders(session: Session, *, node_id: int, kind: str, title: str, text: str, dedupe_key: str,
+                   matter_id: int | None = None) -> list[Notification]:
+    """One notice to each leader (``leader`` role) of the node, or to the node as a whole
+    when it has none yet, so the notice is never lost."""
+    leaders = session.scalars(select(RoleAssignment.user_id).join(User, User.id == RoleAssignment.user_id)
+                              .where(RoleAssignment.node_id == node_id, RoleAssignment.role == LEADER_ROLE,
+                                     User.is_active.is_(True)).distinct().order_by(RoleAssignment.user_id),
+                              execution_options=_ALL).all()
+    targets: list[int | None] = list(leaders) or [None]
+    sent = [notify(session, node_id=node_id, kind=kind, title=title, text=text, matter_id=matter_id,
+                   user_id=user_id, dedupe_key=f"{dedupe_key}:u{user_id}" if user_id else dedupe_key)
+            for user_id in targets]
+    return [n for n in sent if n is not None]
+
+
+def recipients(session: Session, notice: Notification) -> tuple[Recipient, ...]:
+    """The person it is addressed to, or every active user holding a role at its node."""
+    query = select(User.id, User.username, User.display_name).where(User.is_active.is_(True))
+    if notice.recipient_user_id is not None:
+        query = query.where(User.id == notice.recipient_user_id)
+    else:
+        held = select(RoleAssignment.user_id).where(RoleAssignment.node_id == notice.node_id)
+        query = query.where(User.id.in_(held))
+    return tuple(Recipient(*row) for row in session.execute(query.order_by(User.id), execution_options=_ALL))
+
+
+def deliver_job(session_factory: sessionmaker, payload: dict[str, Any]) -> str:
+    """The outbox job: pass one stored notice to the configured sender."""
+    with session_factory(scope=Scope.system()) as session:
+        notice = session.get(Notification, int(payload["notification_id"]))
+        if notice is None:
+            return f"提醒 {payload['notification_id']} 不存在"
+        message = Outgoing(notification_id=notice.id, kind=notice.kind, title=notice.title, text=notice.text,
+                           node_id=notice.node_id, matter_id=notice.matter_id, recipients=recipients(session, notice))
+        sender = load_sender(session.info.get("notification_sender") or DEFAULT_SENDER)
+    return sender.send(message)
 
 
 def addressed_to(actor: Actor, permission: str) -> ColumnElement[bool]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinfang.platform import clock
@@ -77,5 +77,34 @@ class ReceptionRecord(NodeBound, Base):
     # 包案 of a hard matter left unresolved: the owning leader (the 四包 checklist is the matter's own)
     ownership_leader: Mapped[str] = mapped_column(String(64), default="")
     ownership_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class LeaderVisit(NodeBound, Base):
+    """A leader's 下访 (going down to the people) or 约访 (meeting petitioners by appointment),
+    seed 004: 县委、政府领导每人每年下访不少于4次, 机关部门负责人每年下访、约访不少于4次, 乡（镇）党政主要
+    负责人每月下访、约访不少于8次, each solving real problems. The row belongs to the leader's own
+    unit (county, department or township); where they went is ``place``/``place_node_id``."""
+
+    __tablename__ = "leader_visits"
+    __table_args__ = (Index("ix_leader_visits_node_on", "node_id", "visited_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # visit (下访) | appointment (约访)
+    visited_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    leader_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    leader_name: Mapped[str] = mapped_column(String(64))
+    leader_position: Mapped[str] = mapped_column(String(64), default="")
+    leader_kind: Mapped[str] = mapped_column(String(24), default="leader")  # main | leader
+    place: Mapped[str] = mapped_column(String(100))
+    place_node_id: Mapped[int | None] = mapped_column(ForeignKey("nodes.id"))
+    people_met: Mapped[str] = mapped_column(Text)  # 接待、走访的群众
+    people_count: Mapped[int] = mapped_column(Integer, default=1)
+    matters_raised: Mapped[str] = mapped_column(Text)  # 群众反映的问题
+    problems_solved: Mapped[int] = mapped_column(Integer, default=0)  # 解决的实际问题（件）
+    solutions: Mapped[str] = mapped_column(Text, default="")  # 解决了什么、怎样解决
+    matter_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # linked petition matters
+    note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by: Mapped[str] = mapped_column(String(64), default="")

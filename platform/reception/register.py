@@ -82,7 +82,7 @@ def problems(session: Session, node: Node, data: ReceptionIn, today: dt.date, du
     found = party_problems(Party(data.visitor_name, data.visitor_id_number, data.visitor_phone, data.visitor_address),
                            "来访人")
     if node.level not in ROTA_LEVELS:
-        found.append("接访登记应在乡镇(街道)或村(社区)")
+        found.append("接访登记应在县（市、区）、乡镇（街道）或村（社区）")
     if not data.leader_name.strip():
         found.append("接访领导姓名不能为空")
     if data.received_on > today:

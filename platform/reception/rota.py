@@ -31,7 +31,9 @@ from xinfang.tenants.models import Node
 SLOTS = {"day": "全天", "am": "上午", "pm": "下午"}
 LEADER_KINDS = {"main": "党政主要领导", "leader": "班子领导", "first_grid_head": "第一网格长",
                 "community_head": "社区主干"}
-ROTA_LEVELS = (Level.TOWNSHIP, Level.VILLAGE)
+# Where a reception room (and so a rota and a register) is: the county's 信访局 (seed 000: 县级党政主要
+#领导每月至少一次接访, other county leaders in turn), a township, a village or community.
+ROTA_LEVELS = (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)
 MAX_RANGE_DAYS = 93
 PUBLIC_DAYS = 7  # today and the coming week
 
@@ -71,7 +73,7 @@ def check_range(start: dt.date, end: dt.date) -> None:
 def duty_problems(session: Session, node: Node, data: DutyIn) -> list[str]:
     found = []
     if node.level not in ROTA_LEVELS:
-        found.append("接访安排应登记在乡镇(街道)或村(社区)")
+        found.append("接访安排应登记在县（市、区）、乡镇（街道）或村（社区）")
     if not data.leader_name.strip():
         found.append("接访领导姓名不能为空")
     if not data.place.strip():
@@ -125,8 +127,9 @@ def _who(duty: RotaDuty) -> tuple:
 
 
 def _owners(session: Session, node: Node) -> list[Node]:
-    """The reception rooms whose own rota a check covers: the node itself, or a county's townships."""
-    if node.level in ROTA_LEVELS:
+    """The reception rooms whose every day a check covers: a township's or community's own, or a
+    county's townships (a county's own rota is its leaders in turn, not a room staffed daily)."""
+    if node.level in (Level.TOWNSHIP, Level.VILLAGE):
         return [node]
     if node.level == Level.COUNTY:
         return list(session.scalars(select(Node).where(Node.parent_id == node.id, Node.level == Level.TOWNSHIP)
@@ -179,7 +182,7 @@ def publish(session: Session, actor: Actor, node: Node, start: dt.date, end: dt.
             now: dt.datetime) -> int:
     """Publish the node's own duties in the range; refused while the range has clashes."""
     if node.level not in ROTA_LEVELS:
-        raise BadRequest("只能发布乡镇(街道)或村(社区)的接访安排")
+        raise BadRequest("只能发布县（市、区）、乡镇（街道）或村（社区）的接访安排")
     found = [c for c in clashes(session, node, start, end, calendar) if node.id in c["node_ids"]]
     if found:
         raise Conflict("接访安排有冲突,请调整后再发布:" + ";".join(c["message"] for c in found),
@@ -193,15 +196,16 @@ def publish(session: Session, actor: Actor, node: Node, start: dt.date, end: dt.
     return count
 
 
-def week_violations(session: Session, node: Node, week_of: dt.date, calendar: WorkCalendar,
+def week_violations(session: Session, node: Node, week_of: dt.date,
                     main_leaders: Sequence[str] | None = None) -> list[dict]:
-    """Seed 001's rota rules for the week containing ``week_of``, under ``node``.
+    """Seed 001's rota rules for the week containing ``week_of``, under ``node``. Its daily
+    rules (街道每日安排1名及以上领导, 社区主干每日轮值) cover every day of the week, not only
+    working days: people come on Saturdays and holidays too.
 
     ``main_leaders``: the township's 党政主要领导 by name (each must be on duty once);
     without it, at least one duty marked 党政主要领导 is required."""
     monday = week_of - dt.timedelta(days=week_of.weekday())
     days = [monday + dt.timedelta(days=n) for n in range(7)]
-    workdays = [d for d in days if calendar.is_workday(d)]
     duties = duties_under(session, node, monday, days[-1])
     if node.level == Level.COUNTY:
         townships = _owners(session, node)
@@ -222,7 +226,7 @@ def week_violations(session: Session, node: Node, week_of: dt.date, calendar: Wo
 
     for t in townships:
         own = [d for d in duties if d.node_id == t.id]
-        for day in workdays:
+        for day in days:  # 街道每日安排1名及以上领导: every day, weekends and holidays too
             if not any(d.on == day for d in own):
                 violation("township_daily", t, f"{t.name}{day.isoformat()}(星期{WEEKDAYS[day.weekday()]})没有领导接访",
                           day)
@@ -236,7 +240,7 @@ def week_violations(session: Session, node: Node, week_of: dt.date, calendar: Wo
         own = [d for d in duties if d.node_id == c.id]
         if not any(d.leader_kind == "first_grid_head" for d in own):
             violation("first_grid_head_weekly", c, f"{c.name}本周没有第一网格长接访")
-        for day in workdays:
+        for day in days:  # 社区主干每日安排轮值
             if not any(d.on == day for d in own):
                 violation("community_daily", c, f"{c.name}{day.isoformat()}(星期{WEEKDAYS[day.weekday()]})无人轮值接访",
                           day)
@@ -255,9 +259,12 @@ def to_dict(duty: RotaDuty, node_names: dict[int, str]) -> dict:
 
 
 def public_schedule(session: Session, township: Node, today: dt.date) -> dict:
-    """Only what the notice announces: who (name, position, duties), when, where. Nothing else."""
+    """Only what the notice announces: who (name, position, duties), when, where. Nothing else.
+    A township's notice lists its communities' duties too; a county's only its own (县级领导接访)."""
     end = today + dt.timedelta(days=PUBLIC_DAYS)
     duties = duties_under(session, township, today, end, published_only=True)
+    if township.level == Level.COUNTY:
+        duties = [d for d in duties if d.node_id == township.id]
     names = node_names(session, list({d.node_id for d in duties}))
     days = []
     for n in range(PUBLIC_DAYS + 1):

@@ -19,12 +19,24 @@ from xinfang.platform.matters import views as matter_views
 from xinfang.platform.matters.conversion import Options
 from xinfang.platform.matters.views import matter_numbers
 from xinfang.platform.privacy.exports import export_viewer
-from xinfang.platform.reception import register, rota, sheets
-from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
+from xinfang.platform.reception import register, rota, sheets, visits
+from xinfang.platform.reception.models import LeaderVisit, ReceptionRecord, RotaDuty
 from xinfang.platform.spreadsheets.places import check_target
 from xinfang.platform.spreadsheets.writing import check_format
 from xinfang.platform.web.guards import current_actor
-from xinfang.platform.web.inputs import Bounded, Code, Id, Note, OptionalId, PageNumber, PerPage, Upload, coerce
+from xinfang.platform.web.inputs import (
+    Bounded,
+    Code,
+    Id,
+    Line,
+    Name,
+    Note,
+    OptionalId,
+    PageNumber,
+    PerPage,
+    Upload,
+    coerce,
+)
 from xinfang.platform.web.openapi import SPREADSHEET
 from xinfang.platform.web.paging import Page, page_of
 from xinfang.platform.web.sheets import export_answer, import_answer
@@ -105,7 +117,7 @@ def rota_rules(request: Request, db: NamedDependency[ScopedSession], node_id: Fr
     node = visible_node(db, node_id)
     day = week_of or clock.today()
     names = [n.strip() for n in (main_leaders or "").replace(",", ",").split(",") if n.strip()] or None
-    found = rota.week_violations(db, node, day, load_calendar(db), names)
+    found = rota.week_violations(db, node, day, names)
     monday = day - dt.timedelta(days=day.weekday())
     return {"week_start": monday.isoformat(), "week_end": (monday + dt.timedelta(days=6)).isoformat(),
             "violations": found, "ok": not found}
@@ -252,6 +264,86 @@ def import_records(request: Request, db: NamedDependency[ScopedSession], data: M
                          partial(sheets.import_register, today=clock.today()))
 
 
+# --- leaders' 下访 and 约访, and the quotas ---------------------------------------------------------
+
+
+def _visit_rows(db: ScopedSession, rows: list[LeaderVisit]) -> list[dict]:
+    names = node_names(db, [r.node_id for r in rows] + [r.place_node_id for r in rows if r.place_node_id])
+    numbers = matter_numbers(db, [m for r in rows for m in r.matter_ids])
+    return [visits.to_dict(r, names, numbers) for r in rows]
+
+
+def _visit(db: ScopedSession, visit_id: int) -> LeaderVisit:
+    return get_or_404(db, LeaderVisit, visit_id, "下访、约访记录")
+
+
+def _main_leaders(text: str | None) -> list[str]:
+    return [n.strip() for n in (text or "").replace("，", ",").replace("、", ",").split(",") if n.strip()]
+
+
+@get("/api/reception/visits", opt={"permission": READ}, sync_to_thread=True,
+     summary="领导下访、约访记录（可按单位、类型、日期、领导筛选）")
+def list_visits(db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
+                kind: FromQuery[Code | None] = None, start: FromQuery[dt.date | None] = None,
+                end: FromQuery[dt.date | None] = None, leader_user_id: FromQuery[OptionalId] = None,
+                leader_name: FromQuery[Name | None] = None, page: FromQuery[PageNumber] = 1,
+                per_page: FromQuery[PerPage] = 50) -> Page:
+    node = visible_node(db, node_id) if node_id is not None else None
+    listing = page_of(db, visits.query(db, node, kind, start, end, leader_user_id, leader_name), page, per_page,
+                      lambda r: r)
+    listing["items"] = _visit_rows(db, listing["items"])
+    return listing
+
+
+@post("/api/reception/visits", opt={"permission": WRITE}, sync_to_thread=True,
+      summary="登记领导下访、约访（日期、地点、接待的群众、反映的问题、解决的实际问题、关联的信访事项）")
+def create_visit(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[visits.VisitIn]) -> dict:
+    created = visits.create(db, current_actor(request), data, clock.today())
+    db.commit()
+    return _visit_rows(db, [created])[0]
+
+
+@get("/api/reception/visits/{visit_id:int}", opt={"permission": READ}, sync_to_thread=True,
+     summary="下访、约访记录详情")
+def read_visit(db: NamedDependency[ScopedSession], visit_id: FromPath[Id]) -> dict:
+    return _visit_rows(db, [_visit(db, visit_id)])[0]
+
+
+@patch("/api/reception/visits/{visit_id:int}", opt={"permission": WRITE}, sync_to_thread=True,
+       summary="补充下访、约访记录（解决情况、关联的信访事项等；领导、日期和类型不可改）")
+def update_visit(db: NamedDependency[ScopedSession], visit_id: FromPath[Id],
+                 data: JSONBody[dict[str, Any]]) -> dict:
+    found = _visit(db, visit_id)
+    visits.update(db, found, visits.changes_from(data))
+    db.commit()
+    return _visit_rows(db, [found])[0]
+
+
+@get("/api/reception/nodes/{node_id:int}/visit-counts", opt={"permission": READ}, sync_to_thread=True,
+     summary="各领导在指定期间的下访、约访、接访次数和解决的实际问题（县级含县直部门和乡镇）")
+def visit_counts(db: NamedDependency[ScopedSession], node_id: FromPath[Id], start: FromQuery[dt.date],
+                 end: FromQuery[dt.date]) -> dict:
+    if end < start:
+        raise BadRequest("结束日期不能早于开始日期")
+    if (end - start).days > 366:
+        raise BadRequest("一次最多统计366天")
+    node = visible_node(db, node_id)
+    rows = visits.tally(db, visits.units_under(db, node), start, end)
+    return {"start": start.isoformat(), "end": end.isoformat(),
+            "items": [{"unit_id": t.unit.id, "unit_name": t.unit.name, "leader_user_id": t.user_id,
+                       "leader_name": t.name, "leader_position": t.position, **t.counts()} for t in rows]}
+
+
+@get("/api/reception/nodes/{node_id:int}/quotas", opt={"permission": READ}, sync_to_thread=True,
+     summary="领导下访、约访、接访是否达到要求（县级领导每年下访4次、每月接访1次，部门负责人每年4次，"
+             "乡镇主要负责人每月8次），按所选日期所在的月、年统计")
+def visit_quotas(db: NamedDependency[ScopedSession], node_id: FromPath[Id], on: FromQuery[dt.date | None] = None,
+                 main_leaders: FromQuery[Line | None] = None) -> dict:
+    node = visible_node(db, node_id)
+    return visits.quotas(db, node, on or clock.today(), clock.today(), _main_leaders(main_leaders))
+
+
 route_handlers = [list_rota, create_duty, delete_duty, publish_rota, rota_rules, export_rota, import_rota,
                   list_records, create_record, read_record, update_record, record_to_matter, record_ownership,
-                  export_records, import_records]
+                  export_records, import_records, list_visits, create_visit, read_visit, update_visit, visit_counts,
+                  visit_quotas]

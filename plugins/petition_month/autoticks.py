@@ -105,7 +105,7 @@ class Records:
         monday = day - dt.timedelta(days=day.weekday())
         key = (township.id, monday)
         if key not in self.weeks:
-            self.weeks[key] = week_violations(self.session, township, monday, self.calendar)
+            self.weeks[key] = week_violations(self.session, township, monday)
         return self.weeks[key]
 
 
@@ -168,11 +168,11 @@ def _township_of(records: Records, node: Node) -> Node:
 
 
 def _rota(records: Records, node: Node, period: campaigns.Period, item: str) -> list[tuple[dt.date, str]]:
-    """The week's rota against seed 001's rules; daily rules are judged on the period's
-    working days, weekly ones on the whole week, as the rota is planned."""
+    """The week's rota against seed 001's rules; daily rules are judged on every day of the
+    period (街道每日安排领导、社区主干每日轮值: weekends and holidays included), weekly ones on
+    the whole week, as the rota is planned."""
     found = [v for v in records.violations(_township_of(records, node), period.first) if v["node_id"] == node.id]
     days = _days(period.first, period.last)
-    workdays = [d for d in days if records.calendar.is_workday(d)]
     monday = period.first - dt.timedelta(days=period.first.weekday())
     week = _days(monday, monday + dt.timedelta(days=6))
     end = _clip(period.last, period, records.today)
@@ -187,26 +187,21 @@ def _rota(records: Records, node: Node, period: campaigns.Period, item: str) -> 
         shown = "、".join(f"{_on(d.on)}{d.leader_name}" for d in duties)
         return [(_clip(duties[0].on, period, records.today),
                  f"本周{LEADER_KINDS[kind]}接访:{shown}(接访安排 {_ids(duties)})")]
+    duties = _own_duties(records, node, days)
     if item in ("daily_leader", "community_daily"):
         rule = "township_daily" if item == "daily_leader" else "community_daily"
         if any(v["rule"] == rule and v["on"] and period.first.isoformat() <= v["on"] <= period.last.isoformat()
                for v in found):
             return []
-        if not workdays:
-            return [(end, "本期没有工作日,无需安排接访")]
-        duties = _own_duties(records, node, workdays)
-        return [(end, (f"本期{len(workdays)}个工作日均已安排接访({_on(workdays[0])}至{_on(workdays[-1])},"
-                      f"接访安排 {_ids(duties)})"))]
-    # the notice: every working day's duty published on or before that day
-    if not workdays:
-        return [(end, "本期没有工作日,无需发布接访公告")]
-    duties = _own_duties(records, node, workdays)
-    for day in workdays:
+        return [(end, (f"本期{len(days)}天每天均已安排接访（{_on(days[0])}至{_on(days[-1])}，"
+                      f"接访安排 {_ids(duties)}）"))]
+    # the notice (信访办要每天发布接访公告): every day's duty published on or before that day
+    for day in days:
         if not any(d.on == day and d.published_at is not None and d.published_at.astimezone(clock.CHINA).date() <= day
                    for d in duties):
             return []
     published = [d for d in duties if d.published_at is not None]
-    return [(end, f"本期{len(workdays)}个工作日的接访安排均已提前发布公告(接访安排 {_ids(published)})")]
+    return [(end, f"本期{len(days)}天的接访安排均已提前发布公告（接访安排 {_ids(published)}）")]
 
 
 def _current(records: Records, period: campaigns.Period) -> bool:
@@ -228,7 +223,7 @@ def _ownership(records: Records, node: Node, period: campaigns.Period) -> list[t
 def _listing(records: Records, node: Node, period: campaigns.Period) -> list[tuple[dt.date, str]]:
     if not _current(records, period):
         return []
-    state = figures.backlog_listing(records.session, [node])
+    state = figures.backlog_listing(records.session, [node], records.today)
     if state.unlisted or state.incomplete:
         return []
     if not state.due:

@@ -9,7 +9,7 @@ Definitions (seed 001 where it gives one):
 - 初信初访一次性化解: a first petition (not a 重信重访) registered in the window whose matter
   was answered (处理意见书, 办结) without a review being requested and without the same
   person coming back on the same problem (a later matter of its chain), at any time since.
-- 应列尽列: every open matter that is overdue, repeated, or reached the province or Beijing
+- 应列尽列: every matter open on the window's last day that was overdue, repeated, or reached the province or Beijing
   is on the backlog ledger with its “五个一” in place.
 - “四包”: every reception left unresolved that is a hard case — handed to 包案 by the
   leader, a visit of five or more, or a matter that reached the province or Beijing — has a
@@ -32,6 +32,7 @@ from xinfang.platform.api import (
     BacklogEntry,
     Level,
     Matter,
+    MatterClock,
     MatterEvent,
     MatterOwnership,
     MatterOwnershipItem,
@@ -122,14 +123,26 @@ class Listing:
                 "rate": self.rate}
 
 
-def backlog_listing(session: Session, roots: list[Node]) -> Listing:
-    """应列尽列 as it stands now (backlog rows are found wherever they were listed)."""
+def _overdue_on(day: dt.date):
+    """Matters with a statutory clock overdue on ``day``: started, past due, neither stopped nor
+    paused by then (``due_on`` is the clock's due day with any extension)."""
+    return select(MatterClock.matter_id).where(
+        MatterClock.started_on <= day, MatterClock.due_on < day,
+        MatterClock.stopped_on.is_(None) | (MatterClock.stopped_on > day),
+        MatterClock.paused_since.is_(None) | (MatterClock.paused_since > day))
+
+
+def backlog_listing(session: Session, roots: list[Node], as_of: dt.date) -> Listing:
+    """应列尽列 as it stood on ``as_of`` (a campaign's last day, or today while it runs): the matters
+    open that day — registered by then and not yet closed — that were overdue, repeated, or had
+    reached the province or Beijing; a row listed by then counts (wherever it was listed)."""
+    open_then = Matter.state.in_(OPEN_STATES) | (Matter.closed_on > as_of)
     due = list(session.scalars(select(Matter).where(
-        within(Matter, roots), Matter.state.in_(OPEN_STATES),
-        (Matter.deadline_state == "overdue") | Matter.repeat_of_id.is_not(None) | Matter.overreach.in_(FAR))
+        within(Matter, roots), Matter.received_on <= as_of, open_then,
+        Matter.id.in_(_overdue_on(as_of)) | Matter.repeat_of_id.is_not(None) | Matter.overreach.in_(FAR))
         .order_by(Matter.received_on, Matter.id)))
     rows = {e.matter_id: e for e in session.scalars(select(BacklogEntry).where(
-        BacklogEntry.matter_id.in_([m.id for m in due])))} if due else {}
+        BacklogEntry.matter_id.in_([m.id for m in due]), BacklogEntry.listed_on <= as_of))} if due else {}
     listed = [rows[m.id] for m in due if m.id in rows]
     return Listing(due, [e for e in listed if e.five_ones()["complete"]],
                    [e for e in listed if not e.five_ones()["complete"]], [m for m in due if m.id not in rows])

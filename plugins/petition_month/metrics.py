@@ -36,7 +36,7 @@ def _trend(key: str) -> Callable[[Span], tuple[float | None, dict[str, Any]]]:
     def compute(span: Span) -> tuple[float | None, dict[str, Any]]:
         now = figures.matter_counts(span.session, span.roots, span.first, span.last)
         before = figures.previous_counts(span.session, span.roots, span.first, span.last)
-        detail = {"previous": before[key], "previous_label": "活动前同期(相同天数)", "change": now[key] - before[key],
+        detail = {"previous": before[key], "previous_label": "活动前同期（相同天数）", "change": now[key] - before[key],
                   "down": now[key] < before[key]}
         if key == "collective":
             detail |= {"people": now["collective_people"], "previous_people": before["collective_people"]}
@@ -62,7 +62,7 @@ def _risk(key: str) -> Callable[[Span], tuple[float | None, dict[str, Any]]]:
 
 
 def _listing(span: Span) -> tuple[float | None, dict[str, Any]]:
-    found = figures.backlog_listing(span.session, span.roots)
+    found = figures.backlog_listing(span.session, span.roots, span.last)
     return found.rate, found.to_dict()
 
 
@@ -94,11 +94,11 @@ METRICS = (
     Metric("total", "信访总量", None, "件", _trend("total"), False, "较活动前同期下降"),
     Metric("overreach", "进京到省越级上访", None, "件", _trend("overreach"), False, "较活动前同期下降"),
     Metric("collective", "集体上访", None, "批", _trend("collective"), False, "较活动前同期下降"),
-    Metric("large_collective", f"大规模集体上访({figures.LARGE_COLLECTIVE}人以上)", 0, "批", _large_collective, False,
+    Metric("large_collective", f"大规模集体上访（{figures.LARGE_COLLECTIVE}人以上）", 0, "批", _large_collective, False,
            "不发生"),
-    Metric("extreme_risks", "个人极端事件隐患(未化解)", 0, "件", _risk("extreme"), False, "不发生"),
-    Metric("opinion_risks", "负面舆论炒作隐患(未化解)", 0, "件", _risk("opinion"), False, "不发生"),
-    Metric("listing", "超期、重复信访事项列入积案清单并落实“五个一”", 1.0, "比例", _listing, target_text="应列尽列(100%)"),
+    Metric("extreme_risks", "个人极端事件隐患（未化解）", 0, "件", _risk("extreme"), False, "不发生"),
+    Metric("opinion_risks", "负面舆论炒作隐患（未化解）", 0, "件", _risk("opinion"), False, "不发生"),
+    Metric("listing", "超期、重复信访事项列入积案清单并落实“五个一”", 1.0, "比例", _listing, target_text="应列尽列（100%）"),
     Metric("ownership", "疑难复杂事项包案“四包”落实率", 1.0, "比例", _ownership, target_text="100%"),
     Metric("punctuality", "周三、周五按时报送率", 1.0, "比例", _punctuality, target_text="100%"),
 )
@@ -132,7 +132,8 @@ def evaluate(session: Session, campaign: Any, node: Node, today: dt.date) -> lis
 def _spec(metric: Metric) -> MetricSpec:
     def compute(session: Session, campaign: Any, node: Node) -> tuple[float | None, dict[str, Any]]:
         return metric.compute(span(session, campaign, node, clock.today()))
-    return MetricSpec(metric.key, metric.name, metric.target, metric.unit, compute, metric.higher_is_better)
+    return MetricSpec(metric.key, metric.name, metric.target, metric.unit, compute, metric.higher_is_better,
+                      judge=lambda value, detail: met(metric, value, detail))
 
 
 SPECS = tuple(_spec(m) for m in METRICS)
@@ -147,5 +148,5 @@ def shown(metric: dict[str, Any]) -> str:
         return figures.percent(value)
     text = f"{int(value)}{metric['unit']}"
     if "previous" in metric["detail"]:
-        text += f"(活动前同期{metric['detail']['previous']}{metric['unit']})"
+        text += f"（活动前同期{metric['detail']['previous']}{metric['unit']}）"
     return text

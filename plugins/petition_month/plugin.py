@@ -16,7 +16,8 @@ def xinfang_campaign_types():
 def xinfang_permissions():
     return [
         PermissionSpec(routes.READ, "查看信访月专项活动汇总数据和文书",
-                       ("county_admin", "township_admin", "officer", "leader", "grid_worker", "supervisor")),
+                       ("county_admin", "township_admin", "officer", "leader", "community_worker", "grid_worker",
+                        "supervisor")),
         PermissionSpec(routes.GENERATE, "生成信访月专项活动文书(实施方案通知、附件1–4、接访公告、总结报告)",
                        ("county_admin", "township_admin", "officer", "leader")),
     ]
@@ -34,4 +35,4 @@ def xinfang_periodic_tasks():
 
 @hookimpl
 def xinfang_document_templates():
-    return [documents.PLAN, documents.ANNEX, documents.NOTICE, documents.SUMMARY]
+    return list(documents.SPECS)

@@ -6,11 +6,12 @@ document builders.
 
 from __future__ import annotations
 
-PLAN_KIND = "petition_month_plan"
-ANNEX_KIND = "petition_month_annex"
-NOTICE_KIND = "petition_month_reception_notice"
-SUMMARY_KIND = "petition_month_summary"
-KINDS = (PLAN_KIND, ANNEX_KIND, NOTICE_KIND, SUMMARY_KIND)
+PREFIX = "petition_month_"  # every document kind of the plugin: PREFIX + the route's key
+PLAN_KIND = PREFIX + "plan"
+ANNEX_KIND = PREFIX + "annex"  # the layout the four annexes share; each is its own kind (annex1 …)
+NOTICE_KIND = PREFIX + "reception_notice"
+SUMMARY_KIND = PREFIX + "summary"
+KINDS = (PLAN_KIND, *(f"{ANNEX_KIND}{n}" for n in range(1, 5)), NOTICE_KIND, SUMMARY_KIND)
 
 
 def campaign_ref(campaign_id: int) -> str:

@@ -52,15 +52,10 @@ def _campaign(db: ScopedSession, campaign_id: int) -> Campaign:
 
 def _node(request: Request, db: ScopedSession, campaign: Campaign, node_id: int | None) -> Node:
     node = visible_node(db, node_id if node_id is not None else current_actor(request).home_node_id)
-    with _system(request) as system:
-        if not areas(system, campaign, node):
+    with db.reading_as(Scope.system()) as whole:
+        if not areas(whole, campaign, node):
             raise BadRequest(f"{node.name}不在本次活动范围内")
     return node
-
-
-def _system(request: Request) -> ScopedSession:
-    state = request.app.state
-    return state.session_factory(scope=Scope.system(), bind=state.read_engine)
 
 
 @dataclasses.dataclass
@@ -77,18 +72,20 @@ class GenerateBody(Bounded):
 def generate(request: Request, db: NamedDependency[ScopedSession], petition_month_id: FromPath[Id],
              document_key: FromPath[str], data: JSONBody[GenerateBody]) -> Response:
     campaign = _campaign(db, petition_month_id)
-    if document_key not in documents.BUILDERS:
+    spec = documents.BY_KEY.get(document_key)
+    if spec is None:
         raise NotFound(f"没有“{document_key}”这种文书,可选:"
-                       + "、".join(f"{k}({title})" for k, (title, _) in documents.BUILDERS.items()))
+                       + "、".join(f"{k}({s.title})" for k, s in documents.BY_KEY.items()))
     campaign_id, node_id = campaign.id, _node(request, db, campaign, data.node_id).id
-    db.rollback()  # SQLite: do not hold the write lock while a county's figures are read
+    db.rollback()
     actor = current_actor(request)
-    options = documents.Options(today=clock.today(), number=data.number.strip(), issuer=data.issuer.strip(),
-                                on=data.on, actor=actor)
-    with _system(request) as system:
-        kind, _title, inputs = documents.BUILDERS[document_key][1](system, system.get(Campaign, campaign_id),
-                                                                   system.get(Node, node_id), options)
-    document = documents_service.request_document(db, actor, kind, node_id, inputs)
+    params = {"number": data.number.strip(), "issuer": data.issuer.strip(), "on": data.on}
+    # SQLite: the county's figures are read without holding the write lock
+    with db.reading_as(Scope.system(), read_engine=request.app.state.read_engine) as whole:
+        built = documents_service.build_inputs(whole, actor, spec.key, node_id, params,
+                                               subject=whole.get(Campaign, campaign_id))
+    document = documents_service.generate(db, actor, spec.key, node_id, built=built,
+                                          subject_ref=campaign_ref(campaign_id))
     db.commit()
     executor = getattr(request.app.state, "executor", None)
     if executor is not None:  # embedded mode: start now rather than at the next poll
@@ -103,15 +100,15 @@ def read_summary(request: Request, db: NamedDependency[ScopedSession], petition_
                  node_id: FromQuery[OptionalId] = None, on: FromQuery[dt.date | None] = None) -> dict:
     campaign = _campaign(db, petition_month_id)
     node = _node(request, db, campaign, node_id)
-    with _system(request) as system:
-        found = documents.summary_figures(system, system.get(Campaign, campaign.id), system.get(Node, node.id),
+    with db.reading_as(Scope.system()) as whole:
+        found = documents.summary_figures(whole, whole.get(Campaign, campaign.id), whole.get(Node, node.id),
                                           on or clock.today())
     ref = campaign_ref(campaign.id)
     made = [d for d in db.scalars(select(Document).where(
         Document.kind.in_(KINDS), getattr(Document, COLUMN[Level(node.level)]) == node.id)
         .order_by(Document.created_at.desc(), Document.id.desc()).limit(500)) if d.inputs.get("campaign_ref") == ref]
     return {**found, "node_id": node.id, "node_name": node.name,
-            "document_keys": [{"key": k, "title": title} for k, (title, _) in documents.BUILDERS.items()],
+            "document_keys": [{"key": k, "title": s.title} for k, s in documents.BY_KEY.items()],
             "documents": [documents_service.to_dict(db, d) for d in made]}
 
 

@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "xinfang.platform.extensions": KERNEL,
     "xinfang.platform.migrate": KERNEL,
     "xinfang.platform.sessions": KERNEL,
+    "xinfang.platform.senders": KERNEL,
     "xinfang.platform.column_checks": KERNEL,
     "xinfang.platform.web": KERNEL,
     "xinfang.tenants.levels": KERNEL,

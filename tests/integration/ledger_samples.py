@@ -17,7 +17,7 @@ def ledger_samples(app, demo) -> dict[str, object]:
     from xinfang.platform.intake.models import DispatchNotice, IntakeCase
     from xinfang.platform.ledgers.models import BacklogEntry, ScreeningEntry
     from xinfang.platform.matters.service import MatterIn, PetitionerIn, register
-    from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
+    from xinfang.platform.reception.models import LeaderVisit, ReceptionRecord, RotaDuty
     from xinfang.platform.reporting.models import Submission
     from xinfang.tenants.scope import Scope
 
@@ -47,11 +47,13 @@ def ledger_samples(app, demo) -> dict[str, object]:
         notice = DispatchNotice(node_id=village.id, case_id=case.id, issuer_node_id=township.id, issued_on=day,
                                 due_on=day + dt.timedelta(days=15), visitor_name="吴十", category="欠薪",
                                 summary="工资被拖欠")
-        s.add_all([record, submission, notice])
+        visit = LeaderVisit(node_id=township.id, kind="visit", visited_on=day, leader_name="周涛", place="城东社区",
+                            people_met="社区群众5人", matters_raised="反映小区积水", matter_ids=[matter.id])
+        s.add_all([record, submission, notice, visit])
         s.commit()
         return {"entry_id": entry.id, "backlog_id": listed.id, "duty_id": duty.id, "reception_id": record.id,
                 "submission_id": submission.id, "case_id": case.id, "notice_id": notice.id,
-                "township_code": TOWNSHIP}
+                "township_code": TOWNSHIP, "visit_id": visit.id}
 
 
 def ledger_bodies(demo) -> dict[tuple[str, str], dict]:
@@ -64,6 +66,7 @@ def ledger_bodies(demo) -> dict[tuple[str, str], dict]:
         ("POST", "/api/ledgers/screening/{entry_id:int}/matter"): {"kind": "claim"},
         ("PATCH", "/api/ledgers/backlog/{backlog_id:int}"): {"progress": "召开协调会"},
         ("PATCH", "/api/reception/records/{reception_id:int}"): {"result": "已交办"},
+        ("PATCH", "/api/reception/visits/{visit_id:int}"): {"note": "补记"},
         ("POST", "/api/reception/records/{reception_id:int}/matter"): {"kind": "claim"},
         ("POST", "/api/reception/records/{reception_id:int}/ownership"): {"leader_user_id": leader},
         ("POST", "/api/intake/cases/{case_id:int}/triage"): {"decision": "on_spot", "note": "当场调解"},
@@ -72,4 +75,4 @@ def ledger_bodies(demo) -> dict[tuple[str, str], dict]:
 
 
 SAMPLE_PARAMETERS = {"entry_id", "backlog_id", "duty_id", "reception_id", "submission_id", "case_id", "notice_id",
-                     "township_code"}
+                     "township_code", "visit_id"}

@@ -86,7 +86,7 @@ def test_a_notice_is_rendered_by_a_job_with_a_real_text_layer(app, client, demo,
 
     path = _download(client, demo, doc, tmp_path)
     text = _text(path)
-    for expected in (TITLE, NUMBER, BODY[0][:20], "各社区居委会", "附件:1.矛盾纠纷排查化解清单", "2024年9月18日",
+    for expected in (TITLE, NUMBER, BODY[0][:20], "各社区居委会", "附件：1.矛盾纠纷排查化解清单", "2024年9月18日",
                      "— 1 —"):
         assert expected in text.replace("\n", ""), (expected, text)
     fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
@@ -228,7 +228,7 @@ def test_a_failed_rendering_says_why_and_is_retried(app, client, demo, tmp_path)
     broken = tmp_path / "broken.html"
     broken.write_text('{% extends "base.html" %}{% block content %}{{ title }}{{ missing_field }}{% endblock %}')
     plugin = TestTemplate()
-    plugin.spec = registry.template("test_broken", "测试模板", broken, [registry.Field("title", "标题")])
+    plugin.spec = registry.as_given(registry.template("test_broken", "测试模板", broken, [registry.Field("title", "标题")]))
     app.state.plugins.register(plugin)
     try:
         resp = _ask(client, demo, kind="test_broken", inputs={"title": "坏模板"})
@@ -241,7 +241,8 @@ def test_a_failed_rendering_says_why_and_is_retried(app, client, demo, tmp_path)
             assert job.status == "pending" and job.attempts == 1  # retried later
         fixed = tmp_path / "fixed.html"  # the template is corrected and deployed
         fixed.write_text('{% extends "base.html" %}{% block content %}<p>{{ title }}</p>{% endblock %}')
-        plugin.spec = registry.template("test_broken", "测试模板", fixed, [registry.Field("title", "标题")])
+        plugin.spec = registry.as_given(registry.template("test_broken", "测试模板", fixed,
+                                                          [registry.Field("title", "标题")]))
         run_pending(app.state.session_factory)
         doc = client.get(resp.json()["status_url"], headers=demo.headers("jj_qy_officer")).json()
         assert doc["status"] == "done" and doc["error"] is None and _files(app)

@@ -40,6 +40,9 @@ def test_a_dispatched_case_is_reported_back_by_the_unit_then_archived(client, de
     assert inbox["items"][0]["summary"] == "安置房漏水,开发商拒不维修" and inbox["items"][0]["visitor_phone"] == "139****5678"
     assert client.get("/api/intake/cases", headers=demo.headers("xx_handler")).json()["total"] == 0
     assert client.get(f"/api/intake/notices/{notice['id']}", headers=demo.headers("jj_handler")).status_code == 404
+    told = client.get("/api/notifications", params={"kind": "assigned"}, headers=demo.headers("xx_handler")).json()
+    assert [n["title"] for n in told["items"]] == [f"分流指派:{notice['number']}"]
+    assert "2026年12月1日前办理并回报" in told["items"][0]["text"] and "黄某" not in told["items"][0]["text"]
 
     early = client.post(f"/api/intake/cases/{case['id']}/archive", headers=demo.headers("xx_officer"))
     assert early.status_code == 409 and "回报" in early.json()["message"]

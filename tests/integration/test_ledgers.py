@@ -249,9 +249,12 @@ def test_supervisors_read_every_ledger_and_change_none(client, demo, system_sess
             assert resp.status_code == 200 and resp.json()["total"] == 1, (supervisor, path, resp.text)
         rota = client.get("/api/reception/rota", headers=headers, params={"start": "2026-11-16", "end": "2026-11-20"})
         assert [d["id"] for d in rota.json()["items"]] == [duty["id"]]
-        for path in ("/api/ledgers/screening/export", "/api/ledgers/backlog/export", "/api/reception/records/export",
-                     "/api/reception/rota/export"):
-            assert client.get(path, headers=headers, params={"start": "2026-11-16"}).status_code == 200, path
+        # each export with a date filter it declares (an undeclared one is refused, not ignored)
+        for path, params in (("/api/ledgers/screening/export", {"found_from": "2026-11-16"}),
+                             ("/api/ledgers/backlog/export", {}),
+                             ("/api/reception/records/export", {"received_from": "2026-11-16"}),
+                             ("/api/reception/rota/export", {"start": "2026-11-16"})):
+            assert client.get(path, headers=headers, params=params).status_code == 200, path
         writes = [
             client.patch(f"/api/ledgers/screening/{entry['id']}", headers=headers, json={"progress": "改"}),
             client.post(f"/api/ledgers/screening/{entry['id']}/matter", headers=headers, json={}),

@@ -28,6 +28,8 @@ from xinfang.platform.notifications.models import Notification
 from xinfang.tenants.scope import Scope
 
 D = dt.date.fromisoformat
+# the scan's own notices (an assignment notifies its units too, tested in test_notifications.py)
+FROM_SCAN = Notification.kind.in_(("due_soon", "overdue", "supervise"))
 BAIYU, CHENGDONG = "411323001", "411323001001"  # 白羽街道 and its 城东社区
 PETITIONER = {"name": "王五", "id_number": "11010519491231002X", "phone": "13912345678"}
 
@@ -79,7 +81,7 @@ def test_due_soon_overdue_and_escalation_up_to_the_county(app, client, demo, sys
     _rules(client, demo, due_soon_days=5, escalate_every_days=4)
     m = _assigned_to_village(client, demo)
     mid, village, township, county = m["id"], demo.node(CHENGDONG).id, demo.node(BAIYU).id, demo.node("411323").id
-    all_notices = Notification.matter_id == mid
+    all_notices = (Notification.matter_id == mid) & FROM_SCAN
 
     report = scan(factory, D("2026-06-10"))  # six days before 16 June
     assert _clock(system_session, mid, "acknowledge").state == "on_time"
@@ -142,7 +144,7 @@ def test_due_soon_overdue_and_escalation_up_to_the_county(app, client, demo, sys
     township_notices = _notices(client, demo, "xx_by_officer")
     assert [n["kind"] for n in township_notices["items"]] == ["supervise"]
     below = _notices(client, demo, "xx_by_officer", subtree="true")
-    assert sorted(n["kind"] for n in below["items"]) == ["due_soon", "overdue", "supervise"]
+    assert sorted(n["kind"] for n in below["items"]) == ["assigned", "due_soon", "overdue", "supervise"]
 
     # the 督办 ends when the late duty is finally done
     _act(client, demo, mid, "accept", on="2026-06-26")
@@ -165,7 +167,7 @@ def test_marking_read_supervisors_and_outsiders(app, client, demo, system_sessio
 
     # 纪工委: reads the notices of its node and, asked for them, of its whole scope; marks nothing
     assert [n["id"] for n in _notices(client, demo, "xx_supervisor")["items"]] == [county_notice["id"]]
-    assert len(_notices(client, demo, "xx_supervisor", subtree="true")["items"]) == 3
+    assert len(_notices(client, demo, "xx_supervisor", subtree="true")["items"]) == 4  # the scan's three, the assignment's one
     assert [n["id"] for n in _notices(client, demo, "xx_by_supervisor")["items"]] == [township_notice["id"]]
     refused = client.post(f"/api/notifications/{county_notice['id']}/read", headers=demo.headers("xx_supervisor"))
     assert refused.status_code == 403
@@ -223,7 +225,7 @@ def test_a_paused_clock_does_not_go_overdue(app, client, demo, system_session):
     scan(app.state.session_factory, D("2026-08-20"))
     assert _clock(system_session, paused["id"], "handling").state == "on_time"
     assert _clock(system_session, running["id"], "handling").state == "overdue"
-    assert _count(system_session, Notification, Notification.matter_id == paused["id"]) == 0
+    assert _count(system_session, Notification, Notification.matter_id == paused["id"], FROM_SCAN) == 0
     assert _count(system_session, Supervision, Supervision.matter_id == paused["id"]) == 0
     assert _count(system_session, Supervision, Supervision.matter_id == running["id"]) == 1
     states = {row["id"]: row["deadline_state"] for row in client.get(
@@ -285,7 +287,7 @@ def test_two_scans_at_once_store_each_notice_once(app, client, demo, system_sess
     with ThreadPoolExecutor(2) as pool:
         reports = list(pool.map(lambda _: scan(factory, D("2026-06-17")), range(2)))
     assert sum(r.escalations for r in reports) == 4 and sum(r.notices for r in reports) == 8
-    assert _count(system_session, Notification, Notification.matter_id.in_(ids)) == 8
+    assert _count(system_session, Notification, Notification.matter_id.in_(ids), FROM_SCAN) == 8
     assert _count(system_session, Supervision, Supervision.matter_id.in_(ids)) == 4
     assert scan(factory, D("2026-06-17")).matters == 0
 

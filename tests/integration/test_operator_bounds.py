@@ -56,6 +56,21 @@ def test_no_admin_grants_roles_to_itself(client, demo):
         assert "自己" in body["message"]
 
 
+def test_no_admin_resets_its_own_password_or_switches_itself_off(client, demo):
+    """The reset route would skip the old password: one's own goes through change-password."""
+    for who in ("xx_admin", "xx_by_admin", "jj_admin", "operator"):
+        me = client.get("/api/auth/me", headers=demo.headers(who)).json()["user"]["id"]
+        body = assert_error(client.patch(f"/api/users/{me}", json={"password": "Another-Secret-77"},
+                                         headers=demo.headers(who)), 403)
+        assert "修改密码" in body["message"]
+        assert_error(client.patch(f"/api/users/{me}", json={"is_active": False}, headers=demo.headers(who)), 403)
+        assert login(client, who).status_code == 201  # the old password still works
+    # a name change on one's own account stays allowed
+    me = client.get("/api/auth/me", headers=demo.headers("xx_admin")).json()["user"]["id"]
+    renamed = client.patch(f"/api/users/{me}", json={"display_name": "县管理员"}, headers=demo.headers("xx_admin"))
+    assert renamed.status_code == 200, renamed.text
+
+
 def test_the_operator_grants_nothing_inside_a_county_but_its_county_admin(client, demo):
     officer = _user_id(client, demo, "xx_officer")
     for role, node in (("officer", XIXIA), ("supervisor", XIXIA), ("township_admin", BAIYU)):

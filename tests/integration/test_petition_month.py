@@ -68,13 +68,16 @@ def _done(client, demo, campaign_id: int, code: str, on: str, user="jj_admin") -
 
 
 def _pdf_text(content: bytes, tmp_path: Path, name: str, layout: bool = False) -> str:
-    """The text layer: without whitespace (sentences broken across lines read whole), or
-    with ``layout`` the page's lines as laid out (a table's row on one line)."""
+    """The text layer: without whitespace and page furniture (sentences broken across lines and
+    pages read whole), or with ``layout`` the page's lines as laid out (a table's row on one line)."""
     path = tmp_path / name
     path.write_bytes(content)
     text = subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(path), "-"], check=True,
                           capture_output=True, text=True).stdout
-    return text if layout else re.sub(r"\s+", "", text)
+    if layout:
+        return text
+    # sentences broken across pages read whole too: drop each page's number and verification stamp
+    return re.sub(r"—\d+—|核验码：[2-9A-Z]{4}-[2-9A-Z]{4}", "", re.sub(r"\s+", "", text))
 
 
 def _document(app, client, demo, campaign_id, key, user, **body) -> dict:
@@ -201,10 +204,15 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path, clock):
             _duty(client, demo, LIANYU, "2024-09-18", "陈秀兰", "社区党委书记", "community_head"),
             _duty(client, demo, LIANYU, "2024-09-19", "林建设", "街道武装部长(第一网格长)", "first_grid_head"),
             _duty(client, demo, LIANYU, "2024-09-20", "吴志红", "社区居委会主任", "community_head")]
+    # seed 001: a leader every day (街道每日安排领导, 社区主干每日轮值), the holiday and the weekend too
+    for day, (leader, head) in {"2024-09-17": ("王芳", "陈秀兰"), "2024-09-21": ("李明", "吴志红"),
+                                "2024-09-22": ("王芳", "陈秀兰")}.items():
+        rota += [_duty(client, demo, QINGYANG, day, leader, "班子成员", "leader"),
+                 _duty(client, demo, LIANYU, day, head, "社区主干", "community_head")]
     for code in (QINGYANG, LIANYU):
         published = _ok(client.post("/api/reception/rota/publish", headers=demo.headers("jj_qy_officer"), json={
-            "node_id": demo.node(code).id, "start": "2024-09-18", "end": "2024-09-20"}))
-        assert published["published"] == 3
+            "node_id": demo.node(code).id, "start": "2024-09-17", "end": "2024-09-22"}))
+        assert published["published"] == 6
 
     first_entry = _screening(client, demo, QINGYANG, "2024-09-17", "蔡某", risks=["collective", "overreach"],
                              party_id_number=id_number(101))
@@ -320,6 +328,11 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path, clock):
     assert metrics["first_resolution"]["value"] == 0.25 and metrics["first_resolution"]["met"] is False
     assert metrics["total"]["value"] == 5 and metrics["overreach"]["value"] == 0
     assert metrics["listing"]["value"] == 1.0
+    # one metric, one answer: the API's verdict is the plugin's own (a trend is judged against the period before)
+    figures = _ok(client.get(f"/api/campaigns/{cid}/petition-month/summary", headers=demo.headers("jj_admin"),
+                             params={"node_id": qingyang.id}))
+    assert {m["key"]: m["met"] for m in figures["metrics"]} == {k: m["met"] for k, m in metrics.items()}
+    assert metrics["total"]["met"] is (metrics["total"]["detail"]["down"]) and metrics["total"]["met"] is not None
 
     # --- the closing report: every figure from the records -----------------------------------------
     clock.on(2024, 10, 15)
@@ -339,25 +352,25 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path, clock):
     assert "关于2024年“大排查”“大接访”“大化解”信访月专项活动开展情况的总结报告" in text
     assert "晋信联办〔2024〕18号" in text and "青阳街道、梅岭街道" in text
     assert f"共排查发现矛盾纠纷和信访突出问题{len(screened)}件" in text
-    assert "或负面舆论炒作的1件;已化解1件,化解率16.7%;转为信访事项登记办理1件" in text
-    assert (f"应报送{expected_reports}次,按时报送2次,逾期报送1次,未报送{expected_reports - 3}次,"
+    assert "或负面舆论炒作的1件；已化解1件，化解率16.7%；转为信访事项登记办理1件" in text
+    assert (f"应报送{expected_reports}次，按时报送2次，逾期报送1次，未报送{expected_reports - 3}次，"
             f"按时报送率{2 / expected_reports * 100:.1f}%") in text
-    assert (f"共安排领导干部接访{len(rota)}人次,提前公布{len(rota)}人次;接待群众来访{len(visitors)}批"
-            f"{sum(h for h, _ in visitors)}人次,当场化解1批,转领导包案1批,登记为信访事项2件") in text
-    assert "未化解的疑难复杂事项1件,已落实“四包”责任1件" in text
-    assert "列入信访积案和突出问题化解清单3件,已化解0件,落实“五个一”措施3件" in text
-    assert "在办信访事项4件,已列入清单并落实“五个一”3件,已列入但“五个一”未落实完毕0件,尚未列入1件" in text
+    assert (f"共安排领导干部接访{len(rota)}人次，提前公布{len(rota)}人次；接待群众来访{len(visitors)}批"
+            f"{sum(h for h, _ in visitors)}人次，当场化解1批，转领导包案1批，登记为信访事项2件") in text
+    assert "未化解的疑难复杂事项1件，已落实“四包”责任1件" in text
+    assert "列入信访积案和突出问题化解清单3件，已化解0件，落实“五个一”措施3件" in text
+    assert "在办信访事项4件，已列入清单并落实“五个一”3件，已列入但“五个一”未落实完毕0件，尚未列入1件" in text
     assert "由排查和接访登记为信访事项共3件" in text  # M3, M1, M2
-    assert (f"共登记信访事项{len(matters)}件(活动前同期31日0件),其中进京到省越级上访1件(活动前同期0件)、"
+    assert (f"共登记信访事项{len(matters)}件（活动前同期31日0件），其中进京到省越级上访1件（活动前同期0件）、"
             "集体上访1批6人次") in text
-    assert (f"初信初访{len(firsts)}件,一次性化解{len(resolved_once)}件,"
-            f"一次性化解率{len(resolved_once) / len(firsts) * 100:.1f}%(目标99%以上)") in text
+    assert (f"初信初访{len(firsts)}件，一次性化解{len(resolved_once)}件，"
+            f"一次性化解率{len(resolved_once) / len(firsts) * 100:.1f}%（目标99%以上）") in text
     rows = _pdf_text(content, tmp_path, "summary.pdf", layout=True)  # the metrics table: target, value, verdict
     assert re.search(r"初信初访一次性化解率\s+99%以上\s+20\.0%\s+未达标", rows)
     assert re.search(rf"周三、周五按时报送率\s+100%\s+{2 / expected_reports * 100:.1f}%\s+未达标", rows)
     final = _ok(client.get(f"/api/campaigns/{cid}/progress", headers=demo.headers("jj_admin"),
                            params={"on": "2024-10-15"}))
-    assert f"活动任务共{final['total_required']}项次,已完成{final['total_done']}项次" in text
+    assert f"活动任务共{final['total_required']}项次，已完成{final['total_done']}项次" in text
     # the same figures over the plugin's summary route
     figures = _ok(client.get(f"/api/campaigns/{cid}/petition-month/summary", headers=demo.headers("jj_supervisor"),
                              params={"on": "2024-10-15"}))
@@ -384,7 +397,7 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path, clock):
     plan = _document(app, client, demo, cid, "plan", "jj_qy_officer", number="晋政青〔2024〕62号", on="2024-09-18")
     plan_text = _pdf_text(_download(client, demo, plan, "jj_qy_officer"), tmp_path, "plan.pdf")
     assert f"青阳街道办事处关于印发《{TITLE}实施方案》的通知" in plan_text and "晋政青〔2024〕62号" in plan_text
-    for phase in ("动员部署阶段(9月15日—9月16日)", "活动实施阶段(9月17日—10月14日)", "总结巩固阶段(10月15日)"):
+    for phase in ("动员部署阶段（9月15日—9月16日）", "活动实施阶段（9月17日—10月14日）", "总结巩固阶段（10月15日）"):
         assert phase in plan_text
     assert "矛盾纠纷排查化解清单" in plan_text and "青阳街道信访月专项活动领导接访安排表" in plan_text
     annex = _document(app, client, demo, cid, "annex1", "jj_qy_officer")
@@ -394,10 +407,10 @@ def test_the_petition_month_end_to_end(app, client, demo, tmp_path, clock):
     # the daily reception notice: the published rota of one day, the township's and its communities'
     notice = _document(app, client, demo, cid, "reception_notice", "jj_qy_officer", on="2024-09-18")
     notice_text = _pdf_text(_download(client, demo, notice, "jj_qy_officer"), tmp_path, "notice.pdf")
-    assert "青阳街道领导干部接访公告(2024年9月18日)" in notice_text
+    assert "青阳街道领导干部接访公告（2024年9月18日）" in notice_text
     assert "丁海峰" in notice_text and PLACE in notice_text and "陈秀兰" in notice_text and "李明" not in notice_text
     nothing = client.post(f"/api/campaigns/{cid}/petition-month/documents/reception_notice",
-                          headers=demo.headers("jj_qy_officer"), json={"on": "2024-09-21"})
+                          headers=demo.headers("jj_qy_officer"), json={"on": "2024-09-23"})
     assert nothing.status_code == 400 and "没有已发布的接访安排" in nothing.json()["message"]
 
     # --- the supervisor reads all of it and changes none of it --------------------------------------

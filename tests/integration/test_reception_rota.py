@@ -63,11 +63,13 @@ def test_week_rules_are_reported(client, demo):
                         params={"week_of": "2026-11-18"}).json()
     assert report["week_start"] == "2026-11-16" and report["ok"] is False
     found = [(v["rule"], v["node_name"], v["on"]) for v in report["violations"]]
-    assert found == [("main_leaders_weekly", "白羽街道", None),
+    # seed 001's daily rules cover the weekend too (街道每日安排领导, 社区主干每日轮值)
+    assert found == [("township_daily", "白羽街道", "2026-11-21"), ("township_daily", "白羽街道", "2026-11-22"),
+                     ("main_leaders_weekly", "白羽街道", None),
                      ("first_grid_head_weekly", "城东社区", None),
-                     *[("community_daily", "城东社区", f"2026-11-{d}") for d in range(17, 21)],
+                     *[("community_daily", "城东社区", f"2026-11-{d}") for d in range(17, 23)],
                      ("first_grid_head_weekly", "莲花社区", None),
-                     *[("community_daily", "莲花社区", f"2026-11-{d}") for d in range(16, 21)]]
+                     *[("community_daily", "莲花社区", f"2026-11-{d}") for d in range(16, 23)]]
 
     _duty(client, demo, "2026-11-18", "周涛", kind="main")
     named = client.get(f"/api/reception/nodes/{township}/rota-rules", headers=demo.headers("xx_by_supervisor"),
@@ -77,7 +79,17 @@ def test_week_rules_are_reported(client, demo):
     # a community checked on its own
     village = client.get(f"/api/reception/nodes/{demo.node(LIANHUA).id}/rota-rules",
                          headers=demo.headers("xx_by_officer"), params={"week_of": "2026-11-18"}).json()
-    assert {v["node_name"] for v in village["violations"]} == {"莲花社区"} and len(village["violations"]) == 6
+    assert {v["node_name"] for v in village["violations"]} == {"莲花社区"} and len(village["violations"]) == 8
+    # a holiday is a day like any other for the daily rule (National Day 2026: Oct 1–7 off)
+    for day in range(5, 12):
+        _duty(client, demo, f"2026-10-{day:02d}", "李明")
+    holiday = client.get(f"/api/reception/nodes/{township}/rota-rules", headers=demo.headers("xx_by_officer"),
+                         params={"week_of": "2026-10-07"}).json()
+    assert not [v for v in holiday["violations"] if v["rule"] == "township_daily"]
+    gap = client.get(f"/api/reception/nodes/{township}/rota-rules", headers=demo.headers("xx_by_officer"),
+                     params={"week_of": "2026-09-30"}).json()
+    assert [v["on"] for v in gap["violations"] if v["rule"] == "township_daily"] == [
+        f"2026-{m:02d}-{d:02d}" for m, d in ((9, 28), (9, 29), (9, 30), (10, 1), (10, 2), (10, 3), (10, 4))]
 
 
 def test_the_public_notice_escapes_what_clerks_typed(app, client, demo, clock):

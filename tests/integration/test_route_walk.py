@@ -17,6 +17,8 @@ from sqlalchemy import select
 from tests.integration.campaign_samples import SAMPLE_PARAMETERS as CAMPAIGN_PARAMETERS
 from tests.integration.campaign_samples import petition_month_samples
 from tests.integration.ledger_samples import SAMPLE_PARAMETERS, ledger_bodies, ledger_samples
+from tests.integration.supervision_samples import MULTIPART, supervision_bodies, supervision_samples
+from tests.integration.supervision_samples import SAMPLE_PARAMETERS as SUPERVISION_PARAMETERS
 from tests.routes import AUTHENTICATED, MUTATING, PUBLIC_ROUTES, Route, walk
 from xinfang.permissions.roles import is_read_only
 from xinfang.platform.accounts.models import RoleAssignment, User
@@ -25,7 +27,8 @@ from xinfang.platform.people.models import Person
 
 BAIYU_VILLAGE = "411323001001"  # 城东社区, in 白羽街道 of 西峡县
 # Query strings that GET routes need to answer at all.
-QUERIES = {"/api/calendar/deadline": {"start": "2026-10-08", "amount": "15", "unit": "calendar_days"}}
+QUERIES = {"/api/calendar/deadline": {"start": "2026-10-08", "amount": "15", "unit": "calendar_days"},
+           "/api/reception/nodes/{node_id:int}/visit-counts": {"start": "2026-01-01", "end": "2026-12-31"}}
 OUTSIDERS = ["jj_admin", "jj_officer", "jj_leader", "jj_supervisor", "jj_handler", "jj_qy_admin", "jj_grid",
              "xx_ds_officer"]
 
@@ -41,10 +44,19 @@ def ids(app, demo, system_session):
     system_session.commit()
     officer = system_session.scalar(select(User).where(User.username == "xx_by_officer"))
     assignment = system_session.scalar(select(RoleAssignment).where(RoleAssignment.user_id == officer.id))
-    samples = ledger_samples(app, demo) | petition_month_samples(app, demo)  # ledgers …, the petition month
+    samples = (ledger_samples(app, demo) | petition_month_samples(app, demo)  # ledgers …, the petition month
+               | supervision_samples(app, demo))
     return samples | {"node_id": village.id, "user_id": officer.id, "assignment_id": assignment.id, "person_id": person.id,
             "year": 2026, "matter_id": _matter(app, demo), "action": "accept", "county_id": demo.node("411323").id,
-            "notification_id": notice.id, "document_id": _document(app, demo), "campaign_id": _campaign(app, demo)}
+            "notification_id": notice.id, "document_id": (document_id := _document(app, demo)),
+            "code": _code(system_session, document_id), "kind": "acceptance", "campaign_id": _campaign(app, demo)}
+
+
+def _code(session, document_id: int) -> str:
+    """The verification code printed on the sample document."""
+    from xinfang.platform.documents.models import Document
+
+    return session.scalar(select(Document.code).where(Document.id == document_id))
 
 
 def _campaign(app, demo) -> int:
@@ -80,13 +92,13 @@ def _matter(app, demo) -> int:
 def _document(app, demo) -> int:
     """A notice of 白羽街道, asked for by its officer and rendered by the job (a file to download)."""
     from xinfang.platform.accounts.service import authenticate
-    from xinfang.platform.documents.service import request_document
+    from xinfang.platform.documents.service import generate
     from xinfang.platform.jobs.embedded import run_pending
     from xinfang.tenants.scope import Scope
 
     with app.state.session_factory(scope=Scope.system()) as s:
         actor = authenticate(s, app.state.policy, demo.token("xx_by_officer"), app.state.settings.secret_key)
-        document = request_document(s, actor, "notice", demo.node("411323001").id, {
+        document = generate(s, actor, "notice", demo.node("411323001").id, {
             "issuer": "白羽街道办事处", "title": "关于做好信访接待工作的通知", "body": ["请按要求做好接待工作。"]})
         s.commit()
     run_pending(app.state.session_factory)
@@ -96,7 +108,7 @@ def _document(app, demo) -> int:
 def _bodies(demo) -> dict[tuple[str, str], dict]:
     """Well-formed bodies, so that a refusal can only come from authorization."""
     ds = demo.node("411323100")
-    return ledger_bodies(demo) | {
+    return ledger_bodies(demo) | supervision_bodies(demo) | {
         ("POST", "/api/nodes"): {"level": "village", "code": "411323001077", "name": "新社区",
                                  "parent_id": demo.node("411323001").id},
         ("PATCH", "/api/nodes/{node_id:int}"): {"name": "改名"},
@@ -148,6 +160,8 @@ def _call(client, route: Route, values: dict, headers: dict, bodies: dict):
         form = {"node_id": str(values["node_id"]), "checklist": "village_visits", "item": "weekly_visit",
                 "done_on": "2026-11-18"}
         return client.post(url, headers=headers, data=form, files={"files": ("记录.txt", io.BytesIO("走访".encode()))})
+    if route.path in MULTIPART:
+        return client.post(url, headers=headers, files=MULTIPART[route.path])
     if route.path == "/api/matters/import":
         return client.post(url, headers=headers, files={"data": ("matters.xlsx", io.BytesIO(_matters_xlsx()))})
     body = bodies.get((route.method, route.path), {})
@@ -196,6 +210,66 @@ def test_supervisor_reads_every_get_route_in_scope(app, client, demo, ids):
     assert answers and bad == {}
 
 
+def _dicts(value):
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from _dicts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _dicts(item)
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def test_every_json_answer_gives_local_times_and_labels_its_codes(app, client, demo, ids):
+    """Issue 11, item 11: over every GET route, as the supervisor (who reads everything in scope)."""
+    import re
+
+    from xinfang.platform.app import _code_labels
+
+    labels = _code_labels(app.state.plugins)
+    stamp = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")
+    seen_stamps = seen_labels = 0
+    for route in _routes(app):
+        if route.method != "GET" or route.path == "/api/audit/checkpoints":  # those stay as signed
+            continue
+        resp = _call(client, route, ids, demo.headers("xx_supervisor"), {})
+        if resp.status_code != 200 or "json" not in resp.headers.get("content-type", ""):
+            continue
+        body = resp.json()
+        for text in _strings(body):
+            if stamp.fullmatch(text):
+                seen_stamps += 1
+                assert text.endswith("+08:00"), (route.path, text)
+        for item in _dicts(body):
+            for key, value in item.items():
+                if isinstance(value, str) and value in labels.get(key, {}):
+                    seen_labels += 1
+                    assert item.get(f"{key}_label"), (route.path, key, value)
+    assert seen_stamps > 10 and seen_labels > 10
+
+
+def test_every_api_read_refuses_a_query_parameter_it_does_not_declare(app, client, demo, ids):
+    """A misspelt filter must not quietly return the unfiltered list."""
+    headers = demo.headers("xx_supervisor")
+    answers = {}
+    for route in _routes(app):
+        if route.method != "GET" or not route.path.startswith("/api/"):
+            continue
+        resp = client.get(route.url(ids), headers=headers, params={**QUERIES.get(route.path, {}), "no_such_filter": "1"})
+        answers[route.path] = (resp.status_code, "不支持的查询参数：no_such_filter" in resp.text)
+    assert answers and {path: a for path, a in answers.items() if a != (400, True)} == {}
+
+
 def test_other_county_and_sibling_township_get_nothing(app, client, demo, ids):
     bodies = _bodies(demo)
     with_ids = [r for r in _routes(app) if r.has_id]
@@ -219,6 +293,7 @@ def test_owners_reach_the_same_ids(app, client, demo, ids):
 def test_unknown_id_parameters_get_a_sample(app):
     """A new route with an id kind this walk does not know must add a sample above."""
     known = {"node_id", "user_id", "assignment_id", "person_id", "year", "matter_id", "action", "county_id",
-             "notification_id", "document_id", "campaign_id",
+             "notification_id", "document_id", "campaign_id", "code", "kind",
              "file_path"}  # the vendored assets (/static), public
-    assert {name for r in walk(app) for name, _ in r.params} <= known | SAMPLE_PARAMETERS | CAMPAIGN_PARAMETERS
+    assert {name for r in walk(app) for name, _ in r.params} <= (known | SAMPLE_PARAMETERS | CAMPAIGN_PARAMETERS
+                                                                  | SUPERVISION_PARAMETERS)

@@ -199,7 +199,8 @@ def test_moving_a_village_rebases_codes_and_carries_its_rows(client, demo, app):
         assert s.scalar(select(Node.id).where(Node.code.startswith(CHENGDONG))) is None
         grid_worker = s.scalar(select(User).where(User.username == "xx_grid"))
         assert grid_worker.township_id == danshui.id and grid_worker.village_id == village.id
-        assignment = s.scalar(select(RoleAssignment).where(RoleAssignment.user_id == grid_worker.id))
+        assignment = s.scalar(select(RoleAssignment).where(RoleAssignment.user_id == grid_worker.id,
+                                                      RoleAssignment.role == "grid_worker"))
         assert assignment.township_id == danshui.id and assignment.node_id == grids[0].id
         # the old township keeps its other village
         assert s.scalar(select(Node).where(Node.code == "411323001002")).township_id == demo.node(BAIYU).id

@@ -1,0 +1,118 @@
+"""What one registration does inside its write transaction, on SQLite and PostgreSQL.
+
+In-process (the app over Litestar's TestClient, on a database of the bench's own with the demo
+data): ``--requests`` registrations (default 60) as ``xx_officer``, one after another, the
+first five as warm-up. Counted at the driver: statements per request and inside the write
+transaction (from its BEGIN to its COMMIT: on SQLite the one writer's lock), and the
+transaction's duration. ``--verbose`` lists the statements inside the transaction. Prints,
+last, ``ratio=<x>``: statements inside the write transaction ÷ statements of the request
+(SQLite). Results: docs/benchmarks.md, "Shorter write transaction".
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import logging
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _benchdb import database
+from _writers import COUNTY_CODE, OFFICER, registration
+from litestar.testing import TestClient
+from sqlalchemy import event
+
+from xinfang.platform import demo
+from xinfang.platform.app import create_app
+from xinfang.platform.db import READ_ONLY_OPTION, make_engine
+from xinfang.platform.extensions.manager import build_plugin_manager
+from xinfang.platform.migrate import upgrade
+from xinfang.platform.sessions import make_session_factory
+from xinfang.platform.settings import Settings
+from xinfang.tenants.scope import Scope
+
+WARM_UP = 5
+
+
+def one(postgres: bool, requests: int, verbose: bool) -> float:
+    with database(postgres, "xinfang_bench_write_path") as url, tempfile.TemporaryDirectory() as tmp:
+        settings = replace(Settings(), database_url=url, secret_key="bench-secret", storage_dir=Path(tmp),
+                           run_background=False)
+        plugins = build_plugin_manager()
+        upgrade(url, plugins)
+        engine = make_engine(url)
+        with make_session_factory(engine, settings, plugins=plugins)(scope=Scope.system()) as session:
+            session.info["actor"] = {"id": None, "name": "bench", "address": ""}
+            demo.load(session)
+            session.commit()
+        engine.dispose()
+        app = create_app(settings, plugins=plugins)
+        seen = {"all": 0, "inside": 0, "begun": None, "held": [], "lines": collections.Counter()}
+
+        @event.listens_for(app.state.engine, "begin")
+        def _begin(conn):
+            if not conn.get_execution_options().get(READ_ONLY_OPTION):
+                seen["begun"] = time.perf_counter()
+
+        @event.listens_for(app.state.engine, "commit")
+        def _commit(_conn):
+            if seen["begun"] is not None:
+                seen["held"].append(time.perf_counter() - seen["begun"])
+                seen["begun"] = None
+
+        @event.listens_for(app.state.engine, "before_cursor_execute")
+        def _statement(_conn, _cursor, statement, *_args):
+            seen["all"] += 1
+            if seen["begun"] is not None:
+                seen["inside"] += 1
+                seen["lines"][" ".join(statement.split())[:100]] += 1
+
+        with TestClient(app) as client:
+            login = client.post("/api/auth/login", json={"username": OFFICER, "password": demo.DEMO_PASSWORD})
+            headers = {"Authorization": f"Bearer {login.json()['token']}"}
+            me = client.get("/api/auth/me", headers=headers).json()
+            node_id = next(a["node_id"] for a in me["assignments"] if a["node"] == COUNTY_CODE)
+            took = []
+            for n in range(requests):
+                if n == WARM_UP:
+                    seen.update(all=0, inside=0, held=[], lines=collections.Counter())
+                started = time.perf_counter()
+                resp = client.post("/api/matters", json=registration(uuid.uuid4().hex, node_id, n), headers=headers)
+                resp.raise_for_status()
+                if n >= WARM_UP:
+                    took.append(time.perf_counter() - started)
+        counted = requests - WARM_UP
+        print(f"{'postgresql' if postgres else 'sqlite':10} request median {statistics.median(took) * 1000:.1f} ms; "
+              f"write transaction median {statistics.median(seen['held']) * 1000:.1f} ms, "
+              f"max {max(seen['held']) * 1000:.1f} ms; statements per request {seen['all'] / counted:.1f}, "
+              f"inside the write transaction {seen['inside'] / counted:.1f}")
+        if verbose:
+            for line, count in seen["lines"].most_common():
+                print(f"{'':10} {count / counted:5.1f} × {line}")
+        return seen["inside"] / seen["all"]
+
+
+def main() -> None:
+    for noisy in ("httpx", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    ratio = one(False, args.requests, args.verbose)
+    if not args.sqlite_only:
+        one(True, args.requests, args.verbose)
+    print(f"ratio={ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()

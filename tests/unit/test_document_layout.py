@@ -1,0 +1,74 @@
+"""GB/T 9704 layout rules, read back from rendered PDFs: the signature and date never stand
+alone on a page, whatever the length of the text; the 版记 is on the last page; a title
+never leaves one character alone on its last line; a date in a narrow column stays on one
+line; the verification stamp is on every page."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from xinfang.platform.documents.registry import LEDGER_TEMPLATE, NOTICE_TEMPLATE
+from xinfang.platform.documents.rendering import render_pdf
+from xinfang.platform.templating import no_orphan, short_date
+
+PARA = "经调查核实，该灌溉渠系村集体于一九九八年修建，二〇二五年因县道拓宽施工被填埋约三百米，导致下游农田无法灌溉。"
+SIGNATURE = "白羽街道办事处2026年1月5日"
+COLOPHON = "白羽街道办事处2026年1月5日印发"
+
+
+def _text_of(page: str) -> str:
+    """The page without its number, stamp and 版记."""
+    return re.sub(r"—\d+—|核验码：ABCD-EFGH", "", page).replace(COLOPHON, "")
+
+
+def _pages(pdf: bytes, tmp_path, pages: int) -> list[str]:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    texts = []
+    for page in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"], check=True,
+                              capture_output=True, text=True).stdout
+        texts.append(re.sub(r"\s+", "", text))
+    return texts
+
+
+def _notice(paragraphs: int, attachments: bool) -> dict:
+    """Bodies whose length moves the signature across the end of page 1 step by step."""
+    body = [PARA * 2] * (paragraphs // 3) + [PARA * (paragraphs % 3 + 1)]
+    return NOTICE_TEMPLATE.clean({
+        "issuer": "白羽街道办事处", "number": "白办〔2026〕3号", "title": "关于做好信访工作的通知",
+        "addressee": "各社区居委会：", "body": body, "attachments": ["矛盾纠纷排查化解清单", "信访积案化解清单"] if attachments else [],
+        "date": "2026-01-05", "printed_by": "白羽街道办事处", "printed_on": "2026-01-05"})
+
+
+@pytest.mark.parametrize("paragraphs", range(3, 11))
+def test_the_signature_never_stands_alone_and_the_colophon_ends_the_last_page(paragraphs, tmp_path):
+    rendered = render_pdf(NOTICE_TEMPLATE, _notice(paragraphs, attachments=paragraphs % 2 == 1), code="ABCD-EFGH")
+    pages = _pages(rendered.pdf, tmp_path, rendered.pages)
+    assert rendered.pages >= 2 or paragraphs < 5
+    assert all("核验码：ABCD-EFGH" in page for page in pages), "the stamp is on every page"
+    signed = [n for n, page in enumerate(pages) if SIGNATURE in _text_of(page)]
+    assert len(signed) == 1
+    beside = _text_of(pages[signed[0]]).replace(SIGNATURE, "")
+    assert len(beside) >= 8, f"the signature's page carries text of the notice too: {pages[signed[0]]!r}"
+    assert COLOPHON in re.sub(r"—\d+—", "", pages[-1]) and not any("印发" in p for p in pages[:-1])
+
+
+def test_titles_keep_their_last_two_characters_together():
+    assert str(no_orphan("关于做好信访工作的通知")) == '关于做好信访工作的<span class="nobr">通知</span>'
+    assert str(no_orphan("接访公告（2024年9月18日）")).endswith('<span class="nobr">8日）</span>')
+    assert str(no_orphan("<b>甲</b>")) == '&lt;b&gt;甲&lt;/<span class="nobr">b&gt;</span>'  # escaped
+
+
+def test_a_date_in_a_narrow_column_stays_on_one_line(tmp_path):
+    assert short_date("2026-01-05") and short_date("2026年1月5日") and not short_date("2026-01-05 上午")
+    inputs = LEDGER_TEMPLATE.clean({"title": "清单", "columns": ["序号", "日期", "情况"], "widths": [1, 1.2, 12],
+                                    "rows": [["1", "2026-01-05", "反映灌溉渠被填埋"], ["2", "2026年12月25日", "欠薪"]]})
+    rendered = render_pdf(LEDGER_TEMPLATE, inputs)
+    path = tmp_path / "ledger.pdf"
+    path.write_bytes(rendered.pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    assert "2026-01-05" in text and "2026年12月25日" in text
