@@ -1,7 +1,8 @@
 """Chinese labels for the codes stored in the database, for the ``label`` filter of the pages.
 
-One table per kind of code, taken from the domain that owns the code (never re-typed here),
-so a page shows 已登记 where the database says ``registered``. Roles and permissions include
+The tables the domains declare through ``xinfang_code_labels`` (the same ones the JSON API
+labels its answers with), plus the sets only pages name (levels, permissions, acts, …), so a
+page shows 已登记 where the database says ``registered``. Roles and permissions include
 those the plugins declare."""
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from collections.abc import Callable
 import pluggy
 
 from xinfang.permissions.roles import PERMISSION_LABELS
-from xinfang.platform.extensions.manager import plugin_permissions, plugin_roles
+from xinfang.platform.extensions.manager import plugin_code_labels, plugin_permissions, plugin_roles
 from xinfang.platform.matters import vocabulary
-from xinfang.platform.matters.states import STATES, TRANSITIONS
+from xinfang.platform.matters.states import TRANSITIONS
 from xinfang.platform.notifications.models import KINDS as NOTICE_KINDS
 from xinfang.platform.reporting.cycle import STATUS_LABELS
 from xinfang.tenants.levels import LABELS as LEVEL_LABELS
@@ -21,15 +22,12 @@ from xinfang.tenants.levels import LABELS as LEVEL_LABELS
 
 def label_sets(plugins: pluggy.PluginManager) -> dict[str, dict[str, str]]:
     return {
+        **plugin_code_labels(plugins),
         "level": {str(level.value): text for level, text in LEVEL_LABELS.items()},
         "role": {key: role.label for key, role in plugin_roles(plugins).items()},
         "permission": dict(PERMISSION_LABELS) | {p.permission: p.label for p in plugin_permissions(plugins)},
-        "state": dict(STATES),
         "action": {key: t.label for key, t in TRANSITIONS.items()},
-        "channel": dict(vocabulary.CHANNELS),
-        "form": dict(vocabulary.FORMS),
         "kind": dict(vocabulary.KINDS),
-        "overreach": dict(vocabulary.OVERREACH),
         "opinion": dict(vocabulary.OPINION_RESULTS),
         "joint_mode": dict(vocabulary.JOINT_MODES),
         "route": {str(k): v for k, v in vocabulary.ROUTES.items()},
