@@ -68,6 +68,8 @@ def make_presenter(labels: dict[str, dict[str, str]]):
     and pages pass untouched."""
 
     def after_request(response: Response) -> Response:
+        if not isinstance(response, Response):  # a static file (ASGIFileResponse): nothing to present
+            return response
         media_type = str(response.media_type or "")
         if isinstance(response.content, dict | list) and not isinstance(response.content, AsIs) and "json" in media_type:
             response.content = present(response.content, labels)
