@@ -22,7 +22,7 @@ from sqlalchemy import or_, select
 from xinfang.permissions.actor import authorize
 from xinfang.platform import clock
 from xinfang.platform.audit.log import record
-from xinfang.platform.errors import BadRequest, ClerkError, Forbidden, NotFound
+from xinfang.platform.errors import BadRequest, ClerkError, Forbidden
 from xinfang.platform.matters import act_forms, service, views, vocabulary
 from xinfang.platform.matters.clocks import RULES
 from xinfang.platform.matters.models import Matter, MatterPetitioner
@@ -39,6 +39,7 @@ from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import INT4_MAX, Id, Line, PageNumber, PerPage, check_day
 from xinfang.platform.web.paging import page_of
 from xinfang.tenants.levels import Level
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession, visible_count
 
@@ -288,14 +289,10 @@ def _person_row(person: Person) -> dict:
 @get("/people/{person_id:int}", sync_to_thread=True)
 def person_file(request: Request, db: NamedDependency[ScopedSession], person_id: FromPath[Id]) -> Response:
     """一人一档: every matter of this identity number that the viewer may see, across files."""
-    person = db.get(Person, person_id)
-    if person is None:
-        raise NotFound("人员档案不存在或不在您的管辖范围内")
+    person = get_or_404(db, Person, person_id, "人员档案")
     owner = db.get(Node, person.node_id)
     may_pii = owner is not None and authorize(current_actor(request), owner, "pii", "read")
-    theirs = select(MatterPetitioner.matter_id).where(MatterPetitioner.id_number == person.id_number)
-    matters = db.scalars(select(Matter).where(Matter.id.in_(theirs))
-                         .order_by(Matter.received_on.desc(), Matter.id.desc()).limit(200)).all()
+    matters = db.scalars(views.person_matters_query(person.id_number).limit(200)).all()
     rows = [views.summary(m) for m in matters]
     return render_page(request, "person.html", title="一人一档", person=_person_row(person), matters=rows,
                        may_pii=may_pii)

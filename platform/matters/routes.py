@@ -21,6 +21,7 @@ from xinfang.platform.matters.ownership import MatterOwnership
 from xinfang.platform.matters.rules import CHECKLISTS, rules_for
 from xinfang.platform.matters.service import MatterIn
 from xinfang.platform.matters.states import OPEN_STATES, STATES
+from xinfang.platform.people.models import Person
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Bounded, Code, Days, Id, Note, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
@@ -111,6 +112,14 @@ def matter_filters(node_id: FromQuery[OptionalId] = None,
 
 
 FILTERS = {"filters": Provide(matter_filters, sync_to_thread=False)}
+
+
+@get("/api/people/{person_id:int}/matters", opt={"permission": "matters:read"}, sync_to_thread=True,
+     summary="一人一档：该信访人（同一身份证号）在您可见范围内的全部信访事项")
+def list_person_matters(db: NamedDependency[ScopedSession], person_id: FromPath[Id],
+                        page: FromQuery[PageNumber] = 1, per_page: FromQuery[PerPage] = 50) -> Page:
+    person = get_or_404(db, Person, person_id, "人员档案")
+    return page_of(db, views.person_matters_query(person.id_number), page, per_page, views.summary)
 
 
 @get("/api/matters", opt={"permission": "matters:read"}, dependencies=FILTERS, sync_to_thread=True,
@@ -267,4 +276,4 @@ def write_rules(db: NamedDependency[ScopedSession], county_id: FromPath[Id], dat
     return rules_for(db, node.id).to_dict()
 
 
-route_handlers = [list_matters, register, read_matter, reveal, act, follow_up, recuse, read_rules, write_rules]
+route_handlers = [list_matters, list_person_matters, register, read_matter, reveal, act, follow_up, recuse, read_rules, write_rules]

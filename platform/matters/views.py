@@ -59,6 +59,13 @@ def viewer_for(session: Session, actor: Actor, matter: Matter, unmask: bool = Fa
                   accused=acts_for_accused(session, actor, matter))
 
 
+def person_matters_query(id_number: str):
+    """一人一档: the matters whose petitioners carry this identity number, newest first — across
+    files and nodes; the scoped session the caller runs it on keeps only those it may see."""
+    theirs = select(MatterPetitioner.matter_id).where(MatterPetitioner.id_number == id_number)
+    return select(Matter).where(Matter.id.in_(theirs)).order_by(Matter.received_on.desc(), Matter.id.desc())
+
+
 def summary(matter: Matter) -> dict:
     """A list row: no personal data at all."""
     return {
