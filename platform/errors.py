@@ -166,6 +166,13 @@ def handle_data_error(_: Request, exc: DataError) -> Response:
     return _json(400, "invalid_value", "提交的数据超出允许范围(过长、过大或含有不允许的字符),未作任何修改")
 
 
+def handle_undecodable(_: Request, exc: UnicodeDecodeError) -> Response:
+    """A form field (multipart) that is not valid UTF-8: Litestar decodes it while parsing the
+    request, before any handler runs, so it is refused here rather than answered with 500."""
+    log.warning("undecodable request text: %s", exc)
+    return _json(400, "bad_encoding", "提交的文字不是有效的 UTF-8 编码，未作任何修改")
+
+
 BUSY_MESSAGE = "系统繁忙,本次提交未保存,请稍后重试"
 # PostgreSQL: lock_timeout ran out, a deadlock, a serialisation failure; SQLite: the file is locked
 _BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
@@ -234,6 +241,7 @@ EXCEPTION_HANDLERS = {exc_type: _committed_first(handler) for exc_type, handler 
     IntegrityError: handle_integrity,
     OperationalError: handle_operational,
     DataError: handle_data_error,
+    UnicodeDecodeError: handle_undecodable,
     DatabaseBusy: handle_busy,
     PoolTimeout: handle_busy,
     Exception: handle_unexpected,

@@ -36,6 +36,13 @@ def test_invalid_utf8_and_invalid_json_bodies(client, demo):
                                                     headers={"content-type": "application/json"}), 400)["message"]
     assert_json_error(client.post("/api/auth/login", content=b'{"username": ', headers={"content-type": "application/json"}),
                       400)
+    # a multipart text field that is not UTF-8 (Litestar decodes it before any handler runs)
+    boundary = "b0undary"
+    form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n").encode() + b"\xff\xfe~" + (
+        f"\r\n--{boundary}--\r\n").encode()
+    refused = client.post("/api/supervisions/1/reports", content=form, headers={
+        **demo.headers("xx_handler"), "content-type": f"multipart/form-data; boundary={boundary}"})
+    assert "UTF-8" in assert_json_error(refused, 400)["message"]
 
 
 @pytest.mark.parametrize(("url", "field"), [
