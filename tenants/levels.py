@@ -21,6 +21,8 @@ LABELS = {
     Level.GRID: "网格",
     Level.DEPARTMENT: "部门(承办单位)",
 }
+# key → label, as filters and statistics name levels
+LEVEL_KEYS = {str(level.value): text for level, text in LABELS.items()}
 
 # The ancestor column that holds a node of each level, on every tenant-owned row.
 COLUMN = {

@@ -38,6 +38,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "xinfang.platform.reporting.plugin",
     "xinfang.platform.intake.plugin",
     "xinfang.platform.supervision.plugin",
+    "xinfang.platform.statistics.plugin",
     "xinfang.platform.ui.plugin",
     "xinfang.migrations.plugin",
 )

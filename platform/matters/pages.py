@@ -45,7 +45,7 @@ from xinfang.tenants.scope import ScopedSession, visible_count
 
 PETITIONER_ROWS = 6  # a collective visit names at most five representatives; one more row shows the limit
 FILTER_KEYS = ("node_id", "state", "open", "deadline_state", "channel", "kind", "category", "repeat", "overreach",
-               "needs_ownership", "received_from", "received_to", "q", "sort", "descending", "owned")
+               "needs_ownership", "received_from", "received_to", "q", "sort", "descending", "owned", "form", "level", "reach", "joint")
 SORT_LABELS = {"received_on": "收到日期", "due_on": "到期日", "number": "编号", "id": "登记顺序"}
 FIELD_LIMIT = 10_000
 
@@ -93,7 +93,7 @@ def filters_of(request: Request) -> MatterFilters:
 # the filters folded under 更多筛选条件 (open when one of them is set)
 MORE_FILTERS = ("channel", "kind", "category", "node_id", "repeat", "overreach", "needs_ownership", "owned",
                 "received_from", "received_to")
-BOOLEANS = frozenset({"open", "repeat", "overreach", "needs_ownership", "descending", "owned"})
+BOOLEANS = frozenset({"open", "repeat", "overreach", "needs_ownership", "descending", "owned", "joint"})
 
 
 @get("/matters", sync_to_thread=True)

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from litestar import Request, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, literal, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from xinfang.permissions.actor import authorize
 from xinfang.platform import clock
@@ -25,7 +26,7 @@ from xinfang.platform.people.models import Person
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Bounded, Code, Days, Id, Note, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import Page, page_of
-from xinfang.tenants.levels import COLUMN, Level
+from xinfang.tenants.levels import COLUMN, LEVEL_KEYS, Level
 from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession, visible_count
@@ -58,6 +59,9 @@ class MatterFilters:
     descending: bool = True
     owned: bool | None = None  # a leader currently owns the matter (包案)
     form: Code | None = None  # individual (个访) | collective (集体访)
+    level: Code | None = None  # level of the registering office (the statistics' 登记机构层级)
+    reach: Code | None = None  # how far above the competent level (越级): city | province | beijing | none
+    joint: bool | None = None  # 联名
 
     def apply(self, db: ScopedSession, query: Select) -> Select:
         if self.node_id is not None:
@@ -73,6 +77,12 @@ class MatterFilters:
             raise BadRequest(f"未知的状态“{self.state}”")
         if self.form is not None and self.form not in vocabulary.FORMS:
             raise BadRequest(f"信访形式应为：{'、'.join(f'{k}（{v}）' for k, v in vocabulary.FORMS.items())}")
+        if self.level is not None:
+            query = query.where(registering_level() == _known(self.level, LEVEL_KEYS, "登记机构层级"))
+        if self.reach is not None:
+            query = query.where(Matter.overreach == _known(self.reach, vocabulary.OVERREACH, "越级情况"))
+        if self.joint is not None:
+            query = query.where(Matter.joint_signature.is_(self.joint))
         if self.open is not None:
             query = query.where(Matter.state.in_(OPEN_STATES) if self.open else Matter.state.not_in(OPEN_STATES))
         if self.repeat is not None:
@@ -94,6 +104,19 @@ class MatterFilters:
         return query.order_by(column.desc() if self.descending else column.asc(), Matter.id.desc())
 
 
+def _known(value: str, labels: dict, what: str) -> str:
+    if value not in labels:
+        raise BadRequest(f"{what}应为：{'、'.join(f'{k}（{v}）' for k, v in labels.items())}")
+    return value
+
+
+def registering_level() -> ColumnElement[str]:
+    """The level of the office that registered the matter, from its own ancestor columns (no join)."""
+    return case((Matter.grid_id.is_not(None), literal("grid")), (Matter.village_id.is_not(None), literal("village")),
+                (Matter.department_id.is_not(None), literal("department")),
+                (Matter.township_id.is_not(None), literal("township")), else_=literal("county"))
+
+
 def matter_filters(node_id: FromQuery[OptionalId] = None,
                    matter_state: Annotated[str | None, QueryParameter(name="state")] = None,
                    open: FromQuery[bool | None] = None,
@@ -104,11 +127,13 @@ def matter_filters(node_id: FromQuery[OptionalId] = None,
                    received_from: FromQuery[dt.date | None] = None, received_to: FromQuery[dt.date | None] = None,
                    q: FromQuery[str | None] = None, sort: FromQuery[str] = "received_on",
                    descending: FromQuery[bool] = True, owned: FromQuery[bool | None] = None,
-                   form: FromQuery[str | None] = None) -> MatterFilters:
+                   form: FromQuery[str | None] = None, level: FromQuery[str | None] = None,
+                   reach: FromQuery[str | None] = None, joint: FromQuery[bool | None] = None) -> MatterFilters:
     """The query parameters of ``MatterFilters``, declared once for every route that filters
     matters (the list and its export): use ``dependencies=FILTERS`` and take ``filters``."""
     return MatterFilters(node_id, matter_state, open, deadline_state, channel, kind, category, repeat, overreach,
-                         needs_ownership, received_from, received_to, q, sort, descending, owned=owned, form=form)
+                         needs_ownership, received_from, received_to, q, sort, descending, owned=owned, form=form,
+                         level=level, reach=reach, joint=joint)
 
 
 FILTERS = {"filters": Provide(matter_filters, sync_to_thread=False)}

@@ -71,12 +71,21 @@ def table_bytes(title: str, columns: list[tuple[str, str]], rows: list[dict[str,
         writer.writerow([export_value(label, fmt) for label in header])
         writer.writerows([export_value(row.get(key), fmt) for key, _ in columns] for row in rows)
         return buffer.getvalue().encode("utf-8-sig")  # BOM: Excel opens it as UTF-8
+    return workbook_bytes([(title, columns, rows)])
+
+
+Table = tuple[str, list[tuple[str, str]], list[dict[str, Any]]]  # sheet title, (key, header) columns, rows
+
+
+def workbook_bytes(tables: list[Table]) -> bytes:
+    """One XLSX sheet per table (a dashboard's tables in one file), every cell through ``append_row``."""
     book = Workbook()
-    sheet = book.worksheets[0]  # a new workbook has one sheet
-    sheet.title = title[:31]
-    append_row(sheet, header)
-    for row in rows:
-        append_row(sheet, [row.get(key) for key, _ in columns])
+    book.remove(book.worksheets[0])  # a new workbook has one empty sheet
+    for title, columns, rows in tables:
+        sheet = book.create_sheet(title[:31])
+        append_row(sheet, [label for _, label in columns])
+        for row in rows:
+            append_row(sheet, [row.get(key) for key, _ in columns])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

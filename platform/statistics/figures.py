@@ -1,0 +1,127 @@
+"""The SQL behind every figure: one grouped query for all the totals of a period, one per
+kind of rate. Everything runs on the request's scoped session, so a viewer's figures only
+ever count the matters that viewer may see (the scope filter applies to these aggregate
+queries like to any other ORM query), and nothing is cached.
+
+Totals and matter-based rates count the matters *registered* in the node's subtree (the
+matter's ancestor columns, as the matter list's ``node_id`` filter does); deadline-based
+rates count the statutory clocks whose *holder* (the unit that must meet the deadline) is in
+the subtree, so a department is judged on the matters assigned to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from xinfang.platform.matters.models import FollowUp, Matter, MatterClock, MatterEvent
+from xinfang.platform.statistics.periods import Period
+from xinfang.tenants.levels import COLUMN, Level
+from xinfang.tenants.models import Node
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What one set of figures is about: a node's subtree, a period, and the day it is counted on."""
+
+    session: Session
+    node: Node
+    period: Period
+    today: dt.date
+
+    def under(self, model) -> ColumnElement[bool]:
+        return getattr(model, COLUMN[Level(self.node.level)]) == self.node.id
+
+    def within(self, column) -> ColumnElement[bool]:
+        return and_(column >= self.period.start, column <= self.period.end)
+
+    def of(self, period: Period) -> Frame:
+        return Frame(self.session, self.node, period, self.today)
+
+
+def grouped_totals(frame: Frame, columns: list[ColumnElement]) -> list[tuple]:
+    """(value of each column…, 件次, 人次) for every combination present among the matters
+    received in the period: one scan, grouped in SQL; the breakdowns are sums over these groups."""
+    labelled = [column.label(f"g{i}") for i, column in enumerate(columns)]
+    query = (select(*labelled, func.count(Matter.id), func.coalesce(func.sum(Matter.headcount), 0))
+             .where(frame.under(Matter), frame.within(Matter.received_on)).group_by(*labelled))
+    return [tuple(row) for row in frame.session.execute(query)]
+
+
+def _pair(row) -> tuple[int, int]:
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def clock_rate(kinds: tuple[str, ...], channel: str | None = None) -> Callable[[Frame], tuple[int, int]]:
+    """Met ÷ settled statutory clocks of ``kinds`` held in the subtree. A clock is settled when it
+    stopped (its stored state met/late, as the clock judged it) or when its due date has passed
+    while open (overdue); it counts in the period of its stop date, or of its due date when open."""
+
+    def count(frame: Frame) -> tuple[int, int]:
+        holder = aliased(Node)
+        settled_on = func.coalesce(MatterClock.stopped_on, MatterClock.due_on)
+        query = (select(func.sum(case((MatterClock.state == "met", 1), else_=0)), func.count(MatterClock.id))
+                 .join(holder, holder.id == MatterClock.node_id)
+                 .where(getattr(holder, COLUMN[Level(frame.node.level)]) == frame.node.id,
+                        MatterClock.kind.in_(kinds), frame.within(settled_on),
+                        or_(MatterClock.stopped_on.is_not(None), MatterClock.due_on < frame.today)))
+        if channel is not None:
+            query = query.join(Matter, Matter.id == MatterClock.matter_id).where(Matter.channel == channel)
+        return _pair(frame.session.execute(query).one())
+
+    return count
+
+
+def _closed(frame: Frame, numerator: ColumnElement[bool], *where: ColumnElement[bool]) -> tuple[int, int]:
+    query = (select(func.sum(case((numerator, 1), else_=0)), func.count(Matter.id))
+             .where(frame.under(Matter), Matter.closed_on.is_not(None), frame.within(Matter.closed_on), *where))
+    return _pair(frame.session.execute(query).one())
+
+
+def stopped_rate(frame: Frame) -> tuple[int, int]:
+    stopped = exists().where(FollowUp.matter_id == Matter.id, FollowUp.stopped_petitioning.is_(True))
+    return _closed(frame, stopped)
+
+
+def first_resolved_rate(frame: Frame) -> tuple[int, int]:
+    # A repeat counts wherever it was registered: the plain table (not the mapped class) keeps the
+    # viewer's scope off this subquery, so a township's figure is the county's figure of it. It
+    # reveals only that the township's own matter came back, never anything of the repeat.
+    later = Matter.__table__.alias("later")
+    repeated = exists(select(later.c.id).where(later.c.repeat_of_id == Matter.id))
+    return _closed(frame, ~repeated, Matter.repeat_of_id.is_(None))
+
+
+def conclusion_rate(frame: Frame) -> tuple[int, int]:
+    reviewed = exists().where(MatterEvent.matter_id == Matter.id, MatterEvent.action == "request_review")
+    return _closed(frame, Matter.state == "concluded", reviewed)
+
+
+def repeat_rate(frame: Frame) -> tuple[int, int]:
+    query = (select(func.sum(case((Matter.repeat_of_id.is_not(None), 1), else_=0)), func.count(Matter.id))
+             .where(frame.under(Matter), frame.within(Matter.received_on)))
+    return _pair(frame.session.execute(query).one())
+
+
+def repeat_links(frame: Frame) -> tuple[dict[str, str], dict[str, str]]:
+    base = matter_list_params(frame)
+    return base, {**base, "repeat": "true"}
+
+
+def follow_up_rate(frame: Frame) -> tuple[int, int]:
+    query = (select(func.sum(case((FollowUp.satisfaction.in_(("satisfied", "basically")), 1), else_=0)),
+                    func.count(FollowUp.id))
+             .join(Matter, Matter.id == FollowUp.matter_id)
+             .where(frame.under(Matter), frame.within(FollowUp.on)))
+    return _pair(frame.session.execute(query).one())
+
+
+def matter_list_params(frame: Frame) -> dict[str, str]:
+    """The matter list's filters for "received in the period, registered in the subtree"."""
+    return {"node_id": str(frame.node.id), "received_from": frame.period.start.isoformat(),
+            "received_to": frame.period.end.isoformat()}

@@ -1,0 +1,21 @@
+"""The core's statistics, registered through the plugin hooks like any plugin."""
+
+from __future__ import annotations
+
+from xinfang.platform.extensions.hookspecs import NavItem, PageSpec, hookimpl
+from xinfang.platform.statistics import pages, routes
+
+
+@hookimpl
+def xinfang_route_handlers():
+    return [*routes.route_handlers]
+
+
+@hookimpl
+def xinfang_pages():
+    return [PageSpec(path, title, permission, handler) for path, title, permission, handler in pages.PAGES]
+
+
+@hookimpl
+def xinfang_navigation():
+    return [NavItem("统计分析", "/statistics", routes.READ, order=40)]
