@@ -27,23 +27,23 @@ class Period:
 
     @property
     def key(self) -> str:
-        if self.kind == "year":
-            return f"{self.start.year}"
-        if self.kind == "quarter":
-            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
-        if self.kind == "month":
-            return f"{self.start.year}-{self.start.month:02d}"
-        return f"{self.start.isoformat()}~{self.end.isoformat()}"
+        """What a request names it by: 2026, 2026-Q3, 2026-07, or start~end."""
+        return self._names()[0]
 
     @property
     def label(self) -> str:
+        """Its Chinese name: 2026年, 2026年第三季度, 2026年7月, or 起止日期."""
+        return self._names()[1]
+
+    def _names(self) -> tuple[str, str]:
+        year, quarter = self.start.year, (self.start.month - 1) // 3
         if self.kind == "year":
-            return f"{self.start.year}年"
+            return f"{year}", f"{year}年"
         if self.kind == "quarter":
-            return f"{self.start.year}年第{'一二三四'[(self.start.month - 1) // 3]}季度"
+            return f"{year}-Q{quarter + 1}", f"{year}年第{'一二三四'[quarter]}季度"
         if self.kind == "month":
-            return f"{self.start.year}年{self.start.month}月"
-        return f"{_cn(self.start)}至{_cn(self.end)}"
+            return f"{year}-{self.start.month:02d}", f"{year}年{self.start.month}月"
+        return f"{self.start.isoformat()}~{self.end.isoformat()}", f"{_cn(self.start)}至{_cn(self.end)}"
 
     def year_before(self) -> Period:
         """同比: the same days a year earlier (29 February becomes 28 February)."""
