@@ -375,25 +375,29 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
-def measure(client: TestClient, tokens: dict[str, str], requests: int) -> tuple[dict[str, list[float]], dict]:
+def measure(client: TestClient, tokens: dict[str, str], requests: int,
+            measured: dict[str, tuple[str | None, str]] = REQUESTS_MEASURED) -> tuple[dict[str, list[float]], dict]:
     """Interleaved requests (the order rotates each round); returns milliseconds per request."""
-    names = list(REQUESTS_MEASURED)
+    names = list(measured)
     headers = {name: {"Authorization": f"Bearer {tokens[user]}"} if user else {}
-               for name, (user, _) in REQUESTS_MEASURED.items()}
+               for name, (user, _) in measured.items()}
     timings: dict[str, list[float]] = {name: [] for name in names}
     totals = {}
     for i in range(WARM_UP + requests):
         for k in range(len(names)):
             name = names[(i + k) % len(names)]
-            url = REQUESTS_MEASURED[name][1]
+            url = measured[name][1]
             start = time.perf_counter()
             resp = client.get(url, headers=headers[name])
             elapsed = (time.perf_counter() - start) * 1000
             assert resp.status_code == 200, (name, resp.status_code, resp.text[:300])
             if i >= WARM_UP:
                 timings[name].append(elapsed)
-            if "total" in resp.json():
-                totals[name] = resp.json()["total"]
+            body = resp.json()
+            if "total" in body:
+                totals[name] = body["total"]
+            elif "totals" in body:  # the statistics' figures
+                totals[name] = body["totals"]["count"]["value"]
     return timings, totals
 
 

@@ -88,6 +88,7 @@ PERMISSION_LABELS: dict[str, str] = {
     "supervision:read": "查看督办事项",
     "supervision:write": "发起督办(立案、发函、现场、专项),记录督办结果,中止、恢复、终止督办",
     "supervision:report": "回报本单位被督办事项的办理情况",
+    "statistics:publish": "设置并发布月排队讲评(发布后冻结,更正发布新版本)",
 }
 
 # Every tenant role reads the tree around it, the national working-day calendar, the notices
@@ -253,6 +254,10 @@ _SUPERVISION: dict[str, set[str]] = {
 }
 for _role, _granted in _SUPERVISION.items():
     DEFAULT_POLICY[_role] |= _granted
+# 月排队讲评 (platform/statistics): the county office's officers and leaders set and publish it
+# (the routes accept only a county node); everyone who reads matters reads the published versions.
+for _role in ("officer", "leader"):
+    DEFAULT_POLICY[_role] |= {"statistics:publish"}
 
 
 @dataclass(frozen=True)

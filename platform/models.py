@@ -19,6 +19,7 @@ from xinfang.platform.notifications import models as _notifications  # noqa: F40
 from xinfang.platform.people import models as _people  # noqa: F401
 from xinfang.platform.reception import models as _reception  # noqa: F401
 from xinfang.platform.reporting import models as _reporting  # noqa: F401
+from xinfang.platform.statistics import models as _statistics  # noqa: F401
 from xinfang.platform.supervision import models as _supervision  # noqa: F401
 from xinfang.tenants import models as _tenants  # noqa: F401
 

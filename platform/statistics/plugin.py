@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from xinfang.permissions.roles import permission_specs
 from xinfang.platform.extensions.hookspecs import NavItem, PageSpec, hookimpl
-from xinfang.platform.statistics import pages, routes
+from xinfang.platform.statistics import pages, ranking_routes, routes
+
+
+@hookimpl
+def xinfang_permissions():
+    return permission_specs("statistics")
 
 
 @hookimpl
 def xinfang_route_handlers():
-    return [*routes.route_handlers]
+    return [*routes.route_handlers, *ranking_routes.route_handlers]
 
 
 @hookimpl
 def xinfang_pages():
-    return [PageSpec(path, title, permission, handler) for path, title, permission, handler in pages.PAGES]
+    return [PageSpec(path, title, permission, handler)
+            for path, title, permission, handler in (*pages.PAGES, *ranking_routes.PAGES)]
 
 
 @hookimpl
 def xinfang_navigation():
-    return [NavItem("统计分析", "/statistics", routes.READ, order=40)]
+    return [NavItem("统计分析", "/statistics", routes.READ, order=40),
+            NavItem("月排队讲评", "/statistics/ranking", routes.READ, order=41)]

@@ -87,3 +87,25 @@ def load(session) -> dict[str, int]:
                                 label="申请复查"))
     session.commit()
     return ids
+
+
+def ranking_samples(app, demo) -> dict[str, object]:
+    """One published ranking of 西峡县 (for the route walk in test_route_walk.py)."""
+    from xinfang.platform.statistics import ranking
+    from xinfang.platform.statistics.periods import month
+    from xinfang.tenants.scope import Scope
+
+    with app.state.session_factory(scope=Scope.system()) as s:
+        s.info["actor"] = {"id": None, "name": "测试", "address": "test"}
+        made = ranking.publish(s, _node(s, "411323"), "township", month(2026, 10), D(2026, 11, 20), "", "测试")
+        s.commit()
+        return {"ranking_id": made.id}
+
+
+def ranking_bodies(demo) -> dict[tuple[str, str], dict]:
+    return {("PUT", "/api/statistics/counties/{county_id:int}/ranking-rules"): {"weights": {"on_time_closing": 1},
+                                                                               "volume_bounds": [5]},
+            ("POST", "/api/statistics/counties/{county_id:int}/rankings"): {"period": "2026-10", "reason": "更正"}}
+
+
+SAMPLE_PARAMETERS = {"ranking_id"}

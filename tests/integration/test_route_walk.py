@@ -17,6 +17,8 @@ from sqlalchemy import select
 from tests.integration.campaign_samples import SAMPLE_PARAMETERS as CAMPAIGN_PARAMETERS
 from tests.integration.campaign_samples import petition_month_samples
 from tests.integration.ledger_samples import SAMPLE_PARAMETERS, ledger_bodies, ledger_samples
+from tests.integration.statistics_samples import SAMPLE_PARAMETERS as STATISTICS_PARAMETERS
+from tests.integration.statistics_samples import ranking_bodies, ranking_samples
 from tests.integration.supervision_samples import MULTIPART, supervision_bodies, supervision_samples
 from tests.integration.supervision_samples import SAMPLE_PARAMETERS as SUPERVISION_PARAMETERS
 from tests.routes import AUTHENTICATED, MUTATING, PUBLIC_ROUTES, Route, walk
@@ -28,7 +30,8 @@ from xinfang.platform.people.models import Person
 BAIYU_VILLAGE = "411323001001"  # 城东社区, in 白羽街道 of 西峡县
 # Query strings that GET routes need to answer at all.
 QUERIES = {"/api/calendar/deadline": {"start": "2026-10-08", "amount": "15", "unit": "calendar_days"},
-           "/api/reception/nodes/{node_id:int}/visit-counts": {"start": "2026-01-01", "end": "2026-12-31"}}
+           "/api/reception/nodes/{node_id:int}/visit-counts": {"start": "2026-01-01", "end": "2026-12-31"},
+           "/api/statistics/counties/{county_id:int}/rankings": {"period": "2026-10"}}
 OUTSIDERS = ["jj_admin", "jj_officer", "jj_leader", "jj_supervisor", "jj_handler", "jj_qy_admin", "jj_grid",
              "xx_ds_officer"]
 
@@ -45,7 +48,7 @@ def ids(app, demo, system_session):
     officer = system_session.scalar(select(User).where(User.username == "xx_by_officer"))
     assignment = system_session.scalar(select(RoleAssignment).where(RoleAssignment.user_id == officer.id))
     samples = (ledger_samples(app, demo) | petition_month_samples(app, demo)  # ledgers …, the petition month
-               | supervision_samples(app, demo))
+               | supervision_samples(app, demo) | ranking_samples(app, demo))
     return samples | {"node_id": village.id, "user_id": officer.id, "assignment_id": assignment.id, "person_id": person.id,
             "year": 2026, "matter_id": _matter(app, demo), "action": "accept", "county_id": demo.node("411323").id,
             "notification_id": notice.id, "document_id": (document_id := _document(app, demo)),
@@ -108,7 +111,7 @@ def _document(app, demo) -> int:
 def _bodies(demo) -> dict[tuple[str, str], dict]:
     """Well-formed bodies, so that a refusal can only come from authorization."""
     ds = demo.node("411323100")
-    return ledger_bodies(demo) | supervision_bodies(demo) | {
+    return ledger_bodies(demo) | supervision_bodies(demo) | ranking_bodies(demo) | {
         ("POST", "/api/nodes"): {"level": "village", "code": "411323001077", "name": "新社区",
                                  "parent_id": demo.node("411323001").id},
         ("PATCH", "/api/nodes/{node_id:int}"): {"name": "改名"},
@@ -296,4 +299,4 @@ def test_unknown_id_parameters_get_a_sample(app):
              "notification_id", "document_id", "campaign_id", "code", "kind",
              "file_path"}  # the vendored assets (/static), public
     assert {name for r in walk(app) for name, _ in r.params} <= (known | SAMPLE_PARAMETERS | CAMPAIGN_PARAMETERS
-                                                                  | SUPERVISION_PARAMETERS)
+                                                                  | SUPERVISION_PARAMETERS | STATISTICS_PARAMETERS)
