@@ -47,12 +47,13 @@ def rates(title: str, rows: list[dict]) -> Markup:
         y = 4 + i * ROW
         value = rate["value"]
         width = round(BAR_WIDTH * (value or 0), 1)
+        shown_value = rate["text"] if value is not None else "—"
         colour = BELOW_TARGET if rate["meets_target"] is False else BAR_COLOUR
         parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end" fill="#222">'
                      f'{escape(rate["label"].split("（")[0])}</text>'
                      f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{BAR_WIDTH}" height="{ROW - 8}" fill="#edf2f7"/>'
                      f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{width}" height="{ROW - 8}" fill="{colour}"/>'
-                     f'<text x="{LABEL_WIDTH + BAR_WIDTH + 6}" y="{y + 16}" fill="#222">{escape(rate["text"])}</text>')
+                     f'<text x="{LABEL_WIDTH + BAR_WIDTH + 6}" y="{y + 16}" fill="#222">{escape(shown_value)}</text>')
         if rate["target"] is not None:
             x = LABEL_WIDTH + round(BAR_WIDTH * rate["target"], 1)
             parts.append(f'<line x1="{x}" y1="{y}" x2="{x}" y2="{y + ROW - 2}" stroke="#1a202c" '

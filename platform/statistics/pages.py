@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from xinfang.platform import clock
 from xinfang.platform.errors import BadRequest
-from xinfang.platform.statistics import charts, periods
+from xinfang.platform.statistics import charts, periods, report
+from xinfang.platform.statistics.figures import Frame
 from xinfang.platform.statistics.routes import READ, node_figures
 from xinfang.platform.ui.frame import acting_node_id
 from xinfang.platform.ui.rendering import render_page
@@ -26,7 +27,7 @@ from xinfang.tenants.scope import ScopedSession
 UNIT_LEVELS = (Level.TOWNSHIP, Level.DEPARTMENT, Level.VILLAGE)
 
 
-def _day(raw: str | None, what: str) -> dt.date | None:
+def day_param(raw: str | None, what: str) -> dt.date | None:
     if not raw:
         return None
     try:
@@ -62,12 +63,15 @@ def dashboard(request: Request, db: NamedDependency[ScopedSession]) -> Response:
     node_id = _node_id(query.get("node_id"), acting_node_id(request, actor))
     if node_id is None:
         raise BadRequest("请先选择工作单位")
-    period, start, end = query.get("period") or None, _day(query.get("start"), "起始日期"), \
-        _day(query.get("end"), "截止日期")
+    period, start, end = query.get("period") or None, day_param(query.get("start"), "起始日期"), \
+        day_param(query.get("end"), "截止日期")
     if period and len(period) > 32:
         raise BadRequest(periods.PERIOD_HELP)
     figures = node_figures(db, node_id, period, start, end)
     node = visible_node(db, node_id)
+    chosen_period = periods.parse(period, start, end)
+    split, closed = report.counts(Frame(db, node, chosen_period, clock.today()))
+    draft = report.overview(report.WorkReport(node, figures, split, closed))
     parent = node.parent_id if node.parent_id and db.get(Node, node.parent_id) is not None else None
     own = {"node_id": str(node.id)}
     chosen = ({"period": figures["period"]["key"]} if figures["period"]["kind"] != "range"
@@ -76,7 +80,7 @@ def dashboard(request: Request, db: NamedDependency[ScopedSession]) -> Response:
         request, "statistics/dashboard.html", title=f"统计分析 · {node.name}", figures=figures, node=node,
         parent_id=parent, units=_units_below(db, node), quick=_quick_periods(clock.today()),
         period_query=urlencode(chosen), node_query=urlencode(own),
-        export_query=urlencode({**chosen}),
+        export_query=urlencode({**chosen}), chosen=chosen, draft=draft,
         rate_chart=charts.rates("考核指标", figures["rates"]),
         charts={b["key"]: charts.bars(b["label"], b["rows"]) for b in figures["breakdowns"]})
 

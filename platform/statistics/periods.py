@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from xinfang.platform import clock
 from xinfang.platform.errors import BadRequest
+from xinfang.platform.templating import cn_date
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
@@ -43,7 +44,7 @@ class Period:
             return f"{year}-Q{quarter + 1}", f"{year}年第{'一二三四'[quarter]}季度"
         if self.kind == "month":
             return f"{year}-{self.start.month:02d}", f"{year}年{self.start.month}月"
-        return f"{self.start.isoformat()}~{self.end.isoformat()}", f"{_cn(self.start)}至{_cn(self.end)}"
+        return f"{self.start.isoformat()}~{self.end.isoformat()}", f"{cn_date(self.start)}至{cn_date(self.end)}"
 
     def year_before(self) -> Period:
         """同比: the same days a year earlier (29 February becomes 28 February)."""
@@ -60,10 +61,6 @@ class Period:
         length = self.end - self.start
         end = self.start - dt.timedelta(days=1)
         return Period("range", end - length, end)
-
-
-def _cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _shift_year(day: dt.date, years: int) -> dt.date:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
 from xinfang.platform.extensions.hookspecs import NavItem, PageSpec, hookimpl
-from xinfang.platform.statistics import pages, ranking_routes, routes
+from xinfang.platform.statistics import pages, ranking_routes, report, report_routes, routes
 
 
 @hookimpl
@@ -14,7 +14,7 @@ def xinfang_permissions():
 
 @hookimpl
 def xinfang_route_handlers():
-    return [*routes.route_handlers, *ranking_routes.route_handlers]
+    return [*routes.route_handlers, *ranking_routes.route_handlers, *report_routes.route_handlers]
 
 
 @hookimpl
@@ -27,3 +27,8 @@ def xinfang_pages():
 def xinfang_navigation():
     return [NavItem("统计分析", "/statistics", routes.READ, order=40),
             NavItem("月排队讲评", "/statistics/ranking", routes.READ, order=41)]
+
+
+@hookimpl
+def xinfang_document_templates():
+    return [report.SPEC]

@@ -1,0 +1,63 @@
+"""The work report from the hand-computed data set (statistics_samples.py, March 2026): its
+first paragraph in seed 004's shape with literal figures, the same in the 公文 PDF and the
+editable DOCX, and the parts of the first sentence adding up to its total."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+
+import pytest
+from docx import Document
+
+from tests.integration import statistics_samples
+from xinfang.platform.jobs.embedded import run_pending
+
+pytestmark = pytest.mark.today(2026, 4, 15)
+
+FIRST = ("2026年3月，西峡县共受理群众来信来访（含网上信访、来电）5件11人次。其中，受理个访1件，集体访1件6人次，"
+         "群众来信1件，网上信访1件，来电1件，上级转送0件。截至2026年4月15日，已办结信访事项3件。"
+         "与上年同期（1件）相比上升400.0%。")
+
+
+def test_report_text_pdf_and_docx(app, client, demo, system_session):
+    statistics_samples.load(system_session)
+    officer = demo.headers("xx_officer")
+    county = demo.node("411323").id
+    preview = client.get(f"/api/statistics/nodes/{county}/work-report", headers=officer, params={"period": "2026-03"})
+    assert preview.status_code == 200, preview.text
+    body = preview.json()
+    assert body["title"] == "西峡县2026年3月信访工作情况报告"
+    assert body["paragraphs"][:3] == ["一、基本情况", FIRST, "反映的问题主要集中在其他（2件）、征地（2件）、欠薪（1件）等方面。"]
+    assert "按期办结率66.7%（目标不低于90%）" in body["paragraphs"][3]
+    assert body["paragraphs"][4] == "参评率、满意率暂无数据（待群众评价上线）。"
+    assert body["paragraphs"][5:] == ["二、主要工作", "（待补充）", "三、存在的问题", "（待补充）", "四、下一步工作打算",
+                                      "（待补充）"]
+
+    texts = {"period": "2026-03", "main_work": "开展矛盾纠纷大排查。\n落实领导接访。", "problems": "重复信访较多。",
+             "next_steps": "深化积案化解。"}
+    docx = client.post(f"/api/statistics/nodes/{county}/work-report.docx", headers=officer, json=texts)
+    assert docx.status_code == 200, docx.text
+    paragraphs = [p.text for p in Document(io.BytesIO(docx.content)).paragraphs]
+    assert paragraphs[0] == "西峡县2026年3月信访工作情况报告" and FIRST in paragraphs
+    assert paragraphs[paragraphs.index("二、主要工作") + 1:paragraphs.index("三、存在的问题")] == [
+        "开展矛盾纠纷大排查。", "落实领导接访。"]
+    assert paragraphs[-2:] == ["西峡县人民政府", "2026年4月15日"]
+
+    made = client.post(f"/api/statistics/nodes/{county}/work-report", headers=officer, json=texts)
+    assert made.status_code == 202, made.text
+    run_pending(app.state.session_factory)
+    pdf = client.get(f"/api/documents/{made.json()['id']}/file", headers=officer)
+    assert pdf.status_code == 200, pdf.text
+    flat = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-", "-"], input=pdf.content, check=True,
+                                             capture_output=True).stdout.decode())
+    assert FIRST in flat and "重复信访较多。" in flat and "西峡县2026年3月信访工作情况报告" in flat
+
+    # a township's report counts its own matters only; a supervisor may read but not issue
+    township = client.get(f"/api/statistics/nodes/{demo.node('411323001').id}/work-report",
+                          headers=demo.headers("xx_by_officer"), params={"period": "2026-03"}).json()
+    assert township["paragraphs"][1].startswith("2026年3月，白羽街道共受理群众来信来访（含网上信访、来电）2件7人次。"
+                                                "其中，受理个访1件，集体访1件6人次，群众来信0件")
+    assert client.post(f"/api/statistics/nodes/{county}/work-report", headers=demo.headers("xx_supervisor"),
+                       json=texts).status_code == 403
