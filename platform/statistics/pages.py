@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from xinfang.platform import clock
 from xinfang.platform.errors import BadRequest
-from xinfang.platform.statistics import charts, periods, report
+from xinfang.platform.reception import visits
+from xinfang.platform.statistics import charts, periods, report, villages
 from xinfang.platform.statistics.figures import Frame
 from xinfang.platform.statistics.routes import READ, node_figures
 from xinfang.platform.ui.frame import acting_node_id
@@ -72,6 +73,11 @@ def dashboard(request: Request, db: NamedDependency[ScopedSession]) -> Response:
     chosen_period = periods.parse(period, start, end)
     split, closed = report.counts(Frame(db, node, chosen_period, clock.today()))
     draft = report.overview(report.WorkReport(node, figures, split, closed))
+    village_rows = (villages.village_counts(Frame(db, node, chosen_period, clock.today()))
+                    if chosen_period.kind == "year" else None)
+    # leaders' quotas as the reception domain counts them, for the month and year of the period's end
+    quotas = (visits.quotas(db, node, min(chosen_period.end, clock.today()), clock.today())
+              if "reception:read" in actor.permissions() else None)
     parent = node.parent_id if node.parent_id and db.get(Node, node.parent_id) is not None else None
     own = {"node_id": str(node.id)}
     chosen = ({"period": figures["period"]["key"]} if figures["period"]["kind"] != "range"
@@ -80,7 +86,7 @@ def dashboard(request: Request, db: NamedDependency[ScopedSession]) -> Response:
         request, "statistics/dashboard.html", title=f"统计分析 · {node.name}", figures=figures, node=node,
         parent_id=parent, units=_units_below(db, node), quick=_quick_periods(clock.today()),
         period_query=urlencode(chosen), node_query=urlencode(own),
-        export_query=urlencode({**chosen}), chosen=chosen, draft=draft,
+        export_query=urlencode({**chosen}), chosen=chosen, draft=draft, quotas=quotas, village_rows=village_rows,
         rate_chart=charts.rates("考核指标", figures["rates"]),
         charts={b["key"]: charts.bars(b["label"], b["rows"]) for b in figures["breakdowns"]})
 

@@ -11,9 +11,10 @@ from litestar.params import FromPath, FromQuery
 
 from xinfang.platform import clock
 from xinfang.platform.spreadsheets.writing import XLSX_TYPE, workbook_bytes
-from xinfang.platform.statistics import overview, periods
+from xinfang.platform.statistics import overview, periods, villages
+from xinfang.platform.statistics.figures import Frame
 from xinfang.platform.statistics.tables import tables
-from xinfang.platform.web.inputs import Code, Id
+from xinfang.platform.web.inputs import Code, Id, Year
 from xinfang.platform.web.subtree import visible_node
 from xinfang.tenants.scope import ScopedSession
 
@@ -43,4 +44,13 @@ def export_figures(db: NamedDependency[ScopedSession], node_id: FromPath[Id], pe
                     headers={"Content-Disposition": f"attachment; filename=\"statistics.xlsx\"; filename*=UTF-8''{name}"})
 
 
-route_handlers = [read_figures, export_figures]
+@get("/api/statistics/nodes/{node_id:int}/no-petition-villages", opt={"permission": READ}, sync_to_thread=True,
+     summary="无访村：全年没有到县以上上访的村（社区），及其余各村到县以上信访件数")
+def no_petition_villages(db: NamedDependency[ScopedSession], node_id: FromPath[Id], year: FromQuery[Year]) -> dict:
+    node = visible_node(db, node_id)
+    rows = villages.village_counts(Frame(db, node, periods.parse(str(year)), clock.today()))
+    return {"year": year, "no_petition": [r for r in rows if not r["matters"]],
+            "others": [r for r in rows if r["matters"]]}
+
+
+route_handlers = [read_figures, export_figures, no_petition_villages]

@@ -63,6 +63,9 @@ def load(session) -> dict[str, int]:
     # the periods compared with: February 2026 (环比) and March 2025 (同比)
     matter("M6", by, D(2026, 2, 20), "visit", "individual", 1, "claim", "征地", closed=D(2026, 2, 25), state="closed")
     matter("M7", county, D(2025, 3, 12), "letter", "individual", 1, "claim", "其他")
+    # a visit to the county about 城东社区 (June 2025): 城东社区 is not a 无访村 in 2025
+    village = _node(session, "411323001001")
+    matter("M9", county, D(2025, 6, 3), "visit", "individual", 1, "claim", "其他").place_node_id = village.id
     # another county: never in 西峡县's figures
     matter("M8", "350582", D(2026, 3, 3), "visit", "collective", 9, "claim", "征地")
 

@@ -107,7 +107,14 @@ def test_periods_and_bad_input(client, demo, samples):
     quarter = client.get(url, headers=officer, params={"period": "2026-Q1"}).json()
     assert quarter["totals"]["count"]["value"] == 6 and quarter["before"]["label"] == "2025年第四季度"
     year = client.get(url, headers=officer, params={"period": "2025"}).json()
-    assert year["totals"]["count"]["value"] == 1 and year["before"]["label"] == "2024年"
+    assert year["totals"]["count"]["value"] == 2 and year["before"]["label"] == "2024年"
+    villages = client.get(f"/api/statistics/nodes/{county}/no-petition-villages", headers=officer,
+                          params={"year": 2025}).json()
+    assert [v["name"] for v in villages["no_petition"]] == ["莲花社区", "丹水村", "上营村"]
+    assert [(v["name"], v["matters"]) for v in villages["others"]] == [("城东社区", 1)]
+    this_year = client.get(f"/api/statistics/nodes/{county}/no-petition-villages", headers=officer,
+                           params={"year": 2026}).json()
+    assert len(this_year["no_petition"]) == 4
     ranged = client.get(url, headers=officer, params={"start": "2026-03-05", "end": "2026-03-15"}).json()
     assert ranged["totals"]["count"]["value"] == 3
     assert (ranged["before"]["start"], ranged["before"]["end"]) == ("2026-02-22", "2026-03-04")
