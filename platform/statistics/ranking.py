@@ -170,5 +170,5 @@ def publish(session: Session, county: Node, units: str, period: Period, today: d
 
 def to_dict(ranking: Ranking) -> dict:
     return {"id": ranking.id, **_payload(ranking), "sha256": ranking.sha256, "intact": digest(ranking) == ranking.sha256,
-            "published_at": ranking.published_at.isoformat(), "published_by": ranking.published_by,
+            "published_at": ranking.published_at, "published_by": ranking.published_by,
             "units_label": UNITS[ranking.units]}
