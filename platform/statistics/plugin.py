@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
 from xinfang.platform.extensions.hookspecs import NavItem, PageSpec, hookimpl
-from xinfang.platform.statistics import pages, ranking_routes, report, report_routes, routes
+from xinfang.platform.statistics import assessment, pages, ranking_routes, report, report_routes, routes
 
 
 @hookimpl
@@ -31,4 +31,4 @@ def xinfang_navigation():
 
 @hookimpl
 def xinfang_document_templates():
-    return [report.SPEC]
+    return [report.SPEC, assessment.SPEC]

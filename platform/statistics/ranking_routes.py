@@ -13,8 +13,10 @@ from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Redirect
 
 from xinfang.platform import clock
+from xinfang.platform.documents import routes as document_routes
+from xinfang.platform.documents import service as documents
 from xinfang.platform.errors import BadRequest, ClerkError
-from xinfang.platform.statistics import periods, ranking
+from xinfang.platform.statistics import assessment, periods, ranking
 from xinfang.platform.statistics.models import Ranking
 from xinfang.platform.statistics.routes import READ
 from xinfang.platform.ui.frame import acting_node_id
@@ -147,5 +149,31 @@ def publish_form(request: Request, db: NamedDependency[ScopedSession],
                     status_code=303)
 
 
-route_handlers = [read_rules, write_rules, read_standing, publish, read_ranking, publish_form]
+@dataclasses.dataclass
+class AssessmentIn:
+    period: Code
+    units: Code = "township"
+    number: Code = ""
+
+
+@post("/api/statistics/counties/{county_id:int}/quarterly-assessment", opt={"permission": "documents:create"},
+      sync_to_thread=True, status_code=202, summary="生成季考核通报（公文PDF，按月排队讲评的计分规则计算该季度）")
+def quarterly_assessment(request: Request, db: NamedDependency[ScopedSession], county_id: FromPath[Id],
+                         data: JSONBody[AssessmentIn]) -> Response:
+    county = _county(db, county_id)
+    period = periods.parse(data.period)
+    if period.kind != "quarter":
+        raise BadRequest("季考核通报的统计期间应为季度，如 2026-Q1")
+    settings = ranking.rules(db, county)
+    units = _units(data.units)
+    rows = ranking.compute(db, county, units, period, clock.today(), settings["weights"], settings["volume_bounds"])
+    subject = assessment.Assessment(county, units, period, rows, settings["weights"], settings["volume_bounds"],
+                                    data.number.strip())
+    document = documents.generate(db, current_actor(request), assessment.KEY, county.id, subject=subject,
+                                  subject_ref=f"assessment:{period.key}:{units}")
+    db.commit()
+    return document_routes.accepted(request, db, document)
+
+
+route_handlers = [read_rules, write_rules, read_standing, publish, read_ranking, publish_form, quarterly_assessment]
 PAGES = [("/statistics/ranking", "月排队讲评", READ, ranking_page)]

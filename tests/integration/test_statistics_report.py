@@ -61,3 +61,21 @@ def test_report_text_pdf_and_docx(app, client, demo, system_session):
                                                 "其中，受理个访1件，集体访1件6人次，群众来信0件")
     assert client.post(f"/api/statistics/nodes/{county}/work-report", headers=demo.headers("xx_supervisor"),
                        json=texts).status_code == 403
+
+
+def test_quarterly_assessment_pdf(app, client, demo, system_session):
+    statistics_samples.load(system_session)
+    officer = demo.headers("xx_officer")
+    url = f"/api/statistics/counties/{demo.node('411323').id}/quarterly-assessment"
+    assert client.post(url, headers=officer, json={"period": "2026-03"}).status_code == 400
+    made = client.post(url, headers=officer, json={"period": "2026-Q1"})
+    assert made.status_code == 202, made.text
+    run_pending(app.state.session_factory)
+    pdf = client.get(f"/api/documents/{made.json()['id']}/file", headers=officer)
+    assert pdf.status_code == 200, pdf.text
+    flat = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-", "-"], input=pdf.content, check=True,
+                                             capture_output=True).stdout.decode())
+    # Q1 2026, default weights (及时受理率20、按期办结率30、息诉罢访率20、初信初访一次性化解率15、重信重访率15):
+    # 白羽街道 = 20×1/2 + 30×2/2 + 20×1/2 + 15×1/2 + 15×(1−0/3) = 72.5; 丹水镇 = (30×0/1 + 15×(1−1/1)) / 45 = 0
+    assert "关于2026年第一季度乡镇（街道）信访工作考核情况的通报" in flat
+    assert "（一）本季度信访量0至4件次的乡镇（街道）：第1名白羽街道（72.5分，信访量3件次）；第2名丹水镇（0.0分，信访量1件次）。" in flat
