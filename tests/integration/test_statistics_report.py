@@ -21,6 +21,17 @@ FIRST = ("2026年3月，西峡县共受理群众来信来访（含网上信访�
          "与上年同期（1件）相比上升400.0%。")
 
 
+def _pdf_text(app, client, headers, url, body) -> str:
+    """Ask for the document, let the job render it, and read the PDF's text back (no spaces)."""
+    made = client.post(url, headers=headers, json=body)
+    assert made.status_code == 202, made.text
+    run_pending(app.state.session_factory)
+    pdf = client.get(f"/api/documents/{made.json()['id']}/file", headers=headers)
+    assert pdf.status_code == 200, pdf.text
+    return re.sub(r"\s+", "", subprocess.run(["pdftotext", "-", "-"], input=pdf.content, check=True,
+                                             capture_output=True).stdout.decode())
+
+
 def test_report_text_pdf_and_docx(app, client, demo, system_session):
     statistics_samples.load(system_session)
     officer = demo.headers("xx_officer")
@@ -45,13 +56,7 @@ def test_report_text_pdf_and_docx(app, client, demo, system_session):
         "开展矛盾纠纷大排查。", "落实领导接访。"]
     assert paragraphs[-2:] == ["西峡县人民政府", "2026年4月15日"]
 
-    made = client.post(f"/api/statistics/nodes/{county}/work-report", headers=officer, json=texts)
-    assert made.status_code == 202, made.text
-    run_pending(app.state.session_factory)
-    pdf = client.get(f"/api/documents/{made.json()['id']}/file", headers=officer)
-    assert pdf.status_code == 200, pdf.text
-    flat = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-", "-"], input=pdf.content, check=True,
-                                             capture_output=True).stdout.decode())
+    flat = _pdf_text(app, client, officer, f"/api/statistics/nodes/{county}/work-report", texts)
     assert FIRST in flat and "重复信访较多。" in flat and "西峡县2026年3月信访工作情况报告" in flat
 
     # a township's report counts its own matters only; a supervisor may read but not issue
@@ -68,13 +73,7 @@ def test_quarterly_assessment_pdf(app, client, demo, system_session):
     officer = demo.headers("xx_officer")
     url = f"/api/statistics/counties/{demo.node('411323').id}/quarterly-assessment"
     assert client.post(url, headers=officer, json={"period": "2026-03"}).status_code == 400
-    made = client.post(url, headers=officer, json={"period": "2026-Q1"})
-    assert made.status_code == 202, made.text
-    run_pending(app.state.session_factory)
-    pdf = client.get(f"/api/documents/{made.json()['id']}/file", headers=officer)
-    assert pdf.status_code == 200, pdf.text
-    flat = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-", "-"], input=pdf.content, check=True,
-                                             capture_output=True).stdout.decode())
+    flat = _pdf_text(app, client, officer, url, {"period": "2026-Q1"})
     # Q1 2026, default weights (及时受理率20、按期办结率30、息诉罢访率20、初信初访一次性化解率15、重信重访率15):
     # 白羽街道 = 20×1/2 + 30×2/2 + 20×1/2 + 15×1/2 + 15×(1−0/3) = 72.5; 丹水镇 = (30×0/1 + 15×(1−1/1)) / 45 = 0
     assert "关于2026年第一季度乡镇（街道）信访工作考核情况的通报" in flat
