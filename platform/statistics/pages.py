@@ -68,7 +68,7 @@ def dashboard(request: Request, db: NamedDependency[ScopedSession]) -> Response:
         day_param(query.get("end"), "截止日期")
     if period and len(period) > 32:
         raise BadRequest(periods.PERIOD_HELP)
-    figures = node_figures(db, node_id, period, start, end)
+    figures = node_figures(request, db, node_id, period, start, end)
     node = visible_node(db, node_id)
     chosen_period = periods.parse(period, start, end)
     split, closed = report.counts(Frame(db, node, chosen_period, clock.today()))

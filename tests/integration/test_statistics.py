@@ -138,3 +138,24 @@ def test_dashboard_page(client, demo, samples):
     assert page.status_code == 200, page.text
     assert "<svg" in page.text and "按期办结率" in page.text and "暂无（待群众评价上线）" in page.text
     assert "/matters?node_id=" in page.text
+
+
+def test_the_cache_is_keyed_by_scope_and_forgets_on_any_write(app, client, demo, samples, system_session):
+    from sqlalchemy import select
+
+    from xinfang.platform.matters.models import FollowUp
+
+    by_id = demo.node("411323001").id
+    county = _figures(client, demo, "xx_officer", "411323001")
+    township = _figures(client, demo, "xx_by_officer", "411323001")
+    assert county == township  # the same node's figures …
+    cache = app.state.statistics_cache
+    assert len(cache._entries) == 2  # … computed once per scope, never handed from one scope to another
+    assert {key[:3] for key in cache._entries} == {(k[0], k[1], by_id) for k in cache._entries}
+    assert len({key[1] for key in cache._entries}) == 2
+    before = _rates(_figures(client, demo, "xx_officer", "411323"))["follow_up_satisfaction"]
+    follow_up = system_session.scalar(select(FollowUp).where(FollowUp.matter_id == samples["M3"]))
+    follow_up.satisfaction = "basically"  # a correction, audited like every write
+    system_session.commit()
+    after = _rates(_figures(client, demo, "xx_officer", "411323"))["follow_up_satisfaction"]
+    assert (before, after) == ((1, 2, 0.5), (2, 2, 1.0))
