@@ -15,7 +15,7 @@ from litestar.response import Redirect
 from xinfang.platform import clock
 from xinfang.platform.documents import routes as document_routes
 from xinfang.platform.documents import service as documents
-from xinfang.platform.errors import BadRequest, ClerkError
+from xinfang.platform.errors import BadRequest, ClerkError, NotFound
 from xinfang.platform.statistics import assessment, periods, ranking
 from xinfang.platform.statistics.models import Ranking
 from xinfang.platform.statistics.routes import READ
@@ -114,7 +114,10 @@ def _page_county(request: Request, db: ScopedSession) -> Node:
 
 
 def _page(request: Request, db: ScopedSession, error: ClerkError | None = None) -> Response:
-    county = _page_county(request, db)
+    try:
+        county = _page_county(request, db)
+    except NotFound:  # a township's or department's staff: the county's ranking compares them with others
+        return render_page(request, "statistics/ranking.html", title="月排队讲评", data=None, county=None)
     today = clock.today()
     previous = periods.month(today.year, today.month).before()
     period = periods.parse(request.query_params.get("period") or previous.key)

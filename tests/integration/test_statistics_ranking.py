@@ -70,6 +70,8 @@ def test_publish_freeze_correct(client, demo, system_session):
     township = demo.headers("xx_by_officer")
     assert client.post(_url(demo), headers=township, json={"period": "2026-03", "reason": "x"}).status_code in (403, 404)
     assert client.get(_url(demo), headers=township, params={"period": "2026-03"}).status_code == 404
+    told = client.get("/statistics/ranking", headers=township)
+    assert told.status_code == 200 and "只有县级可以查看" in told.text and "白羽街道回访记录更正" not in told.text
     assert client.post(_url(demo), headers=officer, json={"period": "2026-04"}).status_code == 400  # month not over
     page = client.get("/statistics/ranking", headers=officer, params={"period": "2026-03"})
     assert page.status_code == 200 and "第2版" in page.text and "白羽街道回访记录更正" in page.text
