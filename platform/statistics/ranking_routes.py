@@ -117,7 +117,7 @@ def _page(request: Request, db: ScopedSession, error: ClerkError | None = None) 
     try:
         county = _page_county(request, db)
     except NotFound:  # a township's or department's staff: the county's ranking compares them with others
-        return render_page(request, "statistics/ranking.html", title="月排队讲评", data=None, county=None)
+        return render_page(request, "statistics/ranking.html", title="月排队讲评", data=None, county=None, error=None)
     today = clock.today()
     previous = periods.month(today.year, today.month).before()
     period = periods.parse(request.query_params.get("period") or previous.key)
