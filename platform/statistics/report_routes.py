@@ -19,6 +19,7 @@ from xinfang.platform.statistics import overview, periods, report
 from xinfang.platform.statistics.figures import Frame
 from xinfang.platform.statistics.pages import day_param
 from xinfang.platform.statistics.routes import READ
+from xinfang.platform.ui.frame import acting_node_id
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Code, Id, Line, LongText
 from xinfang.platform.web.subtree import visible_node
@@ -43,7 +44,7 @@ def _paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def make(db: ScopedSession, node_id: int, data: ReportIn) -> report.WorkReport:
+def make(db: ScopedSession, node_id: int | None, data: ReportIn) -> report.WorkReport:
     node = visible_node(db, node_id)
     period = periods.parse(data.period, data.start, data.end)
     today = clock.today()
@@ -85,11 +86,12 @@ def generate_pdf(request: Request, db: NamedDependency[ScopedSession], node_id: 
 
 
 @post("/statistics/report", opt={"permission": READ}, sync_to_thread=True, include_in_schema=False)
-def report_form(db: NamedDependency[ScopedSession], data: URLEncodedBody[dict[str, Any]]) -> Response:
-    """The dashboard's report form: the DOCX of the node and period shown, with the typed text."""
+def report_form(request: Request, db: NamedDependency[ScopedSession], data: URLEncodedBody[dict[str, Any]]) -> Response:
+    """The dashboard's report form: the DOCX of the node and period shown (the acting unit's
+    current month when the form names none), with the typed text."""
     form = {k: str(v)[:10_000] for k, v in data.items()}
     raw = form.get("node_id", "")
-    node_id = int(raw) if raw.isdigit() and len(raw) < 10 else 0
+    node_id = int(raw) if raw.isdigit() and len(raw) < 10 else acting_node_id(request, current_actor(request))
     start, end = day_param(form.get("start"), "起始日期"), day_param(form.get("end"), "截止日期")
     return docx_response(make(db, node_id, ReportIn(form.get("period") or None, start, end, form.get("addressee", "")[:200],
                                                     "", form.get("main_work", ""), form.get("problems", ""),

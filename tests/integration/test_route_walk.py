@@ -31,7 +31,8 @@ BAIYU_VILLAGE = "411323001001"  # 城东社区, in 白羽街道 of 西峡县
 # Query strings that GET routes need to answer at all.
 QUERIES = {"/api/calendar/deadline": {"start": "2026-10-08", "amount": "15", "unit": "calendar_days"},
            "/api/reception/nodes/{node_id:int}/visit-counts": {"start": "2026-01-01", "end": "2026-12-31"},
-           "/api/statistics/counties/{county_id:int}/rankings": {"period": "2026-10"}}
+           "/api/statistics/counties/{county_id:int}/rankings": {"period": "2026-10"},
+           "/api/statistics/nodes/{node_id:int}/no-petition-villages": {"year": "2026"}}
 OUTSIDERS = ["jj_admin", "jj_officer", "jj_leader", "jj_supervisor", "jj_handler", "jj_qy_admin", "jj_grid",
              "xx_ds_officer"]
 
