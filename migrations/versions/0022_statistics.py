@@ -1,6 +1,6 @@
 """statistics: the county's 月排队讲评 settings and its frozen, versioned rankings
 
-Revision ID: 0022_statistics
+Revision ID: 0022
 Revises: 0021
 Create Date: 2026-12-07
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 import xinfang.platform.db
 
-revision = '0022_statistics'
+revision = '0022'
 down_revision = '0021'
 branch_labels = None
 depends_on = None
