@@ -8,8 +8,11 @@ level every ``escalate_every_days`` it stays overdue, never above the county.
 
 It is idempotent: every change is derived from the stored data and ``today``, reminders
 carry a unique dedupe key and escalation steps a unique (clock, level) key, so running it
-twice for one day, or in two processes at once, changes nothing the second time. Each
-page of matters is first judged in a read-only transaction; only matters with something
+twice for one day, or in two processes at once, changes nothing the second time. One SQL
+query first finds the matters that may need something today (``_due_matters``), so a scan
+with nothing to do costs one query however many matters there are
+(tests/integration/test_scan_candidates.py holds it to never missing one). Each page of
+those is then judged in a read-only transaction; only matters with something
 to change are written, each in its own short transaction with its rows locked, so an
 hourly scan that finds nothing to do never takes the SQLite write lock.
 """
@@ -20,9 +23,10 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import CompoundSelect, String, and_, case, cast, exists, func, literal, or_, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
 
 from xinfang.platform.calendar.service import WorkCalendar, load_calendar
 from xinfang.platform.clock import CHINA
@@ -34,7 +38,7 @@ from xinfang.platform.matters.rules import Rules, rules_for
 from xinfang.platform.matters.supervision import BASIS, Supervision
 from xinfang.platform.notifications.models import Notification
 from xinfang.platform.notifications.service import notify
-from xinfang.tenants.levels import Level
+from xinfang.tenants.levels import ANCESTOR_COLUMNS, Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import Scope
 
@@ -76,6 +80,9 @@ class Tree:
     def load(cls, session: Session) -> Tree:
         rows = session.execute(select(Node.id, Node.parent_id, Node.level, Node.name)).all()
         return cls({r.id: r.parent_id for r in rows}, {r.id: r.level for r in rows}, {r.id: r.name for r in rows})
+
+    def counties(self) -> list[int]:
+        return [node_id for node_id, level in self.level.items() if level == Level.COUNTY]
 
     def escalation_chain(self, node_id: int, accused_id: int | None) -> list[int]:
         """Where a duty of ``node_id`` escalates to, nearest first, up to its county. An
@@ -302,23 +309,20 @@ def scan(session_factory: sessionmaker, today: dt.date) -> ScanReport:
     with session_factory(scope=Scope.system(), bind=read_only(engine)) as reader:
         calendar, tree = load_calendar(reader), Tree.load(reader)
         reader.rollback()
-        last = 0
-        while True:
-            with_open = select(MatterClock.matter_id).where(MatterClock.stopped_on.is_(None))
-            finishing = (select(Supervision.matter_id).join(MatterClock, MatterClock.id == Supervision.clock_id)
-                         .where(Supervision.status == "open", MatterClock.stopped_on.is_not(None)))
-            ids = list(reader.scalars(select(Matter.id).where(Matter.id > last, Matter.id.in_(with_open)
-                                                              | Matter.id.in_(finishing))
-                                      .order_by(Matter.id).limit(PAGE)))
-            if not ids:
-                break
-            last = ids[-1]
-            closing = set(reader.scalars(finishing.where(Supervision.matter_id.in_(ids))))
+        for county_id in tree.counties():
+            rules_cache[county_id] = rules_for(reader, county_id)
+        finishing = (select(Supervision.matter_id).join(MatterClock, MatterClock.id == Supervision.clock_id)
+                     .where(Supervision.status == "open", MatterClock.stopped_on.is_not(None)))
+        report.clocks = reader.scalar(select(func.count()).select_from(MatterClock)
+                                      .where(MatterClock.stopped_on.is_(None))) or 0
+        closing = set(reader.scalars(finishing))
+        candidates = sorted(closing | set(reader.scalars(_due_matters(today, calendar.version, rules_cache))))
+        for start in range(0, len(candidates), PAGE):
+            ids = candidates[start:start + PAGE]
             found = _load(reader, ids)
             sent = _sent(reader, _recomputed_keys(found, calendar))
             todo = []
             for matter_id, (matter, open_clocks) in found.items():
-                report.clocks += len(open_clocks)
                 if matter.county_id not in rules_cache:
                     rules_cache[matter.county_id] = rules_for(reader, matter.county_id)
                 rules = rules_cache[matter.county_id]
@@ -332,6 +336,55 @@ def scan(session_factory: sessionmaker, today: dt.date) -> ScanReport:
                     log.exception("deadline scan failed for matter %s", matter_id)
                     report.failed.append(matter_id)
     return report
+
+
+def _due_matters(today: dt.date, calendar_version: str, rules: dict[int | None, Rules]) -> CompoundSelect:
+    """The matters whose open clocks may need something on ``today``, found in SQL so that a
+    scan with nothing to do reads only them (a superset of what ``plan`` would write, which
+    judges each in Python): a due date made on another calendar or provisionally; a stored
+    state that today's date contradicts; a late duty whose next 督办 step is due, or one
+    whose reminder was never stored; a list summary out of step with its duties."""
+    default = Rules()
+
+    def per_county(values: dict[int | None, dt.date], fallback: dt.date) -> ColumnElement:
+        return case({c: v for c, v in values.items() if c is not None}, value=Matter.county_id, else_=fallback)
+
+    soon = per_county({c: today + dt.timedelta(days=r.due_soon_days) for c, r in rules.items()},
+                      today + dt.timedelta(days=default.due_soon_days))
+    step_due = per_county({c: today - dt.timedelta(days=r.escalate_every_days) for c, r in rules.items()},
+                          today - dt.timedelta(days=default.escalate_every_days))
+    expected = case((MatterClock.paused_since.is_not(None), "on_time"), (MatterClock.due_on < today, "overdue"),
+                    (MatterClock.due_on <= soon, "due_soon"), else_="on_time")
+    duty = MatterClock.kind.in_([k for k, r in clocks.RULES.items() if r.escalates])
+    # the length of a duty's 督办 chain up to its county: the unit's ancestors (an accused unit
+    # on the way only shortens it, which merely makes the matter a candidate once too often)
+    above = sum((case((and_(getattr(Node, column).is_not(None), getattr(Node, column) != Node.id), 1), else_=0)
+                 for column in ANCESTOR_COLUMNS), start=literal(0))
+    reminder = ("deadline:" + cast(MatterClock.id, String) + ":" + expected + ":" + cast(MatterClock.due_on, String))
+    unsent = ~exists().where(Notification.dedupe_key == reminder)
+    worst = func.min(case((MatterClock.state == "overdue", 0), (MatterClock.state == "due_soon", 1), else_=2))
+    clock_due = (select(MatterClock.matter_id)
+                 .join(Matter, Matter.id == MatterClock.matter_id)
+                 .join(Node, Node.id == MatterClock.node_id)
+                 .where(MatterClock.stopped_on.is_(None),
+                        or_(and_(MatterClock.rule != clocks.FIXED,
+                                 or_(MatterClock.provisional.is_(True),
+                                     MatterClock.calendar_version != calendar_version)),
+                            MatterClock.state != expected,
+                            and_(duty, expected == "overdue", MatterClock.escalation_level < above,
+                                 or_(MatterClock.escalation_level == 0, MatterClock.escalated_on <= step_due)),
+                            and_(duty, expected != "on_time", unsent))))
+    summaries = (select(MatterClock.matter_id, func.min(MatterClock.due_on).label("due_on"), worst.label("worst"))
+                 .where(MatterClock.stopped_on.is_(None), duty).group_by(MatterClock.matter_id).subquery())
+    stored_worst = case((Matter.deadline_state == "overdue", 0), (Matter.deadline_state == "due_soon", 1),
+                        (Matter.deadline_state == "on_time", 2), else_=-1)
+    summary_off = (select(Matter.id).outerjoin(summaries, summaries.c.matter_id == Matter.id)
+                   .where(or_(and_(summaries.c.matter_id.is_(None),
+                                   or_(Matter.due_on.is_not(None), Matter.deadline_state.is_not(None))),
+                              and_(summaries.c.matter_id.is_not(None),
+                                   or_(Matter.due_on.is_(None), Matter.due_on != summaries.c.due_on,
+                                       stored_worst != summaries.c.worst)))))
+    return union(clock_due, summary_off)
 
 
 def _judged_dirty(matter: Matter, open_clocks: list[MatterClock], today: dt.date, rules: Rules,
