@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-any-day test-busy bench clean
+.PHONY: run test test-any-day test-busy bench production-check clean
 
 $(STAMP): pyproject.toml setup.py deploy/system-packages.sh
 	bash deploy/system-packages.sh
@@ -44,6 +44,13 @@ test-busy: $(STAMP)
 
 bench: $(STAMP)
 	for f in bench/[!_]*.py; do $(BIN)/python $$f || exit 1; done
+
+## The production topology on this machine (nginx, 2 web, 2 workers, scheduler on PostgreSQL +
+## Redis), a scenario and a load phase with one web process and one worker SIGKILLed; prints
+## throughput, p99 and what was lost (deploy/production_check.py). About two minutes.
+production-check: $(STAMP)
+	bash deploy/system-packages.sh nginx
+	$(BIN)/python deploy/production_check.py
 
 clean:
 	rm -rf $(VENV) var
