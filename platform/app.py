@@ -38,6 +38,7 @@ from xinfang.platform.web.body_policy import body_policy
 from xinfang.platform.web.guards import permission_guard, provide_db
 from xinfang.platform.web.headers import add_security_headers
 from xinfang.platform.web.openapi import declare_responses
+from xinfang.platform.web.operations import request_context
 from xinfang.platform.web.presenting import make_presenter
 from xinfang.platform.web.query_params import query_guard
 from xinfang.tenants.scope import Scope
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         guards=[permission_guard, query_guard],
         before_send=[add_security_headers],
         after_request=make_presenter(_code_labels(plugins)),
-        middleware=[body_policy],
+        middleware=[request_context, body_policy],
         dependencies={"db": Provide(provide_db)},
         exception_handlers={exc: html_or_json(handler) for exc, handler in EXCEPTION_HANDLERS.items()},
         template_config=template_config(plugins),

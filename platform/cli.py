@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from xinfang.platform import clock
+from xinfang.platform.logs import configure_logging
 from xinfang.platform.settings import Settings
 
 
@@ -48,7 +50,7 @@ def _fail(message: str) -> None:
 @click.group()
 def main() -> None:
     """信访工作平台 command line."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging((os.environ.get("XINFANG_LOG_FORMAT") or "text").strip().lower())
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
@@ -361,8 +363,13 @@ def scheduler(tick: float) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     click.echo("调度进程已启动", err=True)
+    import redis
+
+    from xinfang.platform.jobs.heartbeat import Heartbeat
+
+    heartbeat = Heartbeat(redis.Redis.from_url(settings.redis_url), settings.queue_namespace)
     run_scheduler(_session_factory(settings), run_outbox_job.send, stop,
-                  tick=tick, claim_seconds=settings.job_claim_seconds)
+                  tick=tick, claim_seconds=settings.job_claim_seconds, heartbeat=heartbeat)
     click.echo("调度进程已停止", err=True)
 
 

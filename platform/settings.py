@@ -55,6 +55,9 @@ class Settings:
     # Where notices go besides the in-app list (platform/senders.py): `log` (nothing is sent)
     # or `package.module:factory` for a deployment's own sender, e.g. an SMS gateway.
     notification_sender: str = "log"
+    # Log lines as text (the default) or one JSON object per line (`json`, for a log shipper);
+    # either way each carries the request id (platform/logs.py).
+    log_format: str = "text"
     # Requests and database sessions, sized together (README, "Configuration"): handlers run in
     # `handler_threads` threads, each holding at most one connection, so the pool
     # (`db_pool_size` kept open plus `db_max_overflow` opened on demand) must hold at least as
@@ -100,6 +103,7 @@ class Settings:
             cookie_secure=env.get("XINFANG_COOKIE_SECURE", "").strip().lower() in ("1", "true", "yes", "on"),
             upload_max_bytes=int(env.get("XINFANG_UPLOAD_MAX_MB") or base.upload_max_bytes // 2**20) * 2**20,
             notification_sender=env.get("XINFANG_NOTIFICATION_SENDER") or base.notification_sender,
+            log_format=(env.get("XINFANG_LOG_FORMAT") or base.log_format).strip().lower(),
             handler_threads=int(env.get("XINFANG_HANDLER_THREADS") or base.handler_threads),
             db_pool_size=int(env.get("XINFANG_DB_POOL_SIZE") or base.db_pool_size),
             db_max_overflow=int(env.get("XINFANG_DB_MAX_OVERFLOW") or base.db_max_overflow),

@@ -11,7 +11,7 @@ from xinfang.platform.web.guards import AUTHENTICATED, PUBLIC, PUBLIC_PATH_PREFI
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # The only routes anyone may call without a permission (plus the OpenAPI documents).
-PUBLIC_ROUTES = frozenset({("GET", "/health"), ("POST", "/api/auth/login"), ("POST", "/api/auth/logout"),
+PUBLIC_ROUTES = frozenset({("GET", "/health"), ("GET", "/health/detail"), ("POST", "/api/auth/login"), ("POST", "/api/auth/logout"),
                            # the reception notice seed 001 requires publishing (no login)
                            ("GET", "/public/reception/{township_code:str}"),
                            ("GET", "/api/public/reception/{township_code:str}"),

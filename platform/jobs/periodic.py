@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,17 +41,24 @@ def registered(session_factory: sessionmaker) -> dict[str, PeriodicTask]:
     return plugin_periodic_tasks(plugins_of(session_factory))
 
 
-def run_due(session_factory: sessionmaker, now: dt.datetime, last_run: dict[str, dt.datetime]) -> list[str]:
-    """Run every task whose interval has passed since its last run here; return their reports."""
+def run_due(session_factory: sessionmaker, now: dt.datetime, last_run: dict[str, dt.datetime],
+            ran: Callable[[str, float, str], object] | None = None) -> list[str]:
+    """Run every task whose interval has passed since its last run here; return their reports.
+    ``ran(name, seconds, report)`` is told of each run (the scheduler's heartbeat)."""
     reports = []
     for task in registered(session_factory).values():
         previous = last_run.get(task.name)
         if previous is not None and now - previous < task.every:
             continue
+        started = time.perf_counter()
         try:
-            reports.append(f"{task.name}: {task.run(session_factory, now)}")
+            report = str(task.run(session_factory, now))
+            reports.append(f"{task.name}: {report}")
         except Exception:  # one failing task must not stop the others
             log.exception("periodic task %s failed", task.name)
+            report = "失败(见日志)"
+        if ran is not None:
+            ran(task.name, time.perf_counter() - started, report)
         last_run[task.name] = now
     return reports
 
