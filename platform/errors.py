@@ -218,6 +218,15 @@ def _audit_refusal(request: Request, response: Response) -> Response:
     return response
 
 
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _is_answer(exc: Exception) -> bool:
+    """A refusal the handler raised on purpose (a 4xx), as opposed to a failure."""
+    status = getattr(exc, "status_code", 500)
+    return isinstance(exc, ClerkError | HTTPException) and isinstance(status, int) and status < 500
+
+
 def _committed_first(handler):
     """After the request's session committed, nothing may tell the clerk it failed: the
     failure is logged and the answer is the route's success status."""
@@ -225,6 +234,10 @@ def _committed_first(handler):
     def handle(request: Request, exc: Exception) -> Response:
         if not getattr(request.state, "committed", False):
             return _audit_refusal(request, handler(request, exc))
+        if request.method in _SAFE_METHODS and _is_answer(exc):
+            # a read that commits only the audit record of the look-up (e.g. a verification
+            # code): its 4xx is the answer to the read, not a failure of a saved write
+            return handler(request, exc)
         log.error("failed after the commit of %s %s", request.method, request.url.path, exc_info=exc)
         status = request.route_handler.status_code or (201 if request.method == "POST" else 200)
         return Response({"saved": True, "message": SAVED_MESSAGE}, status_code=200 if status == 204 else status,

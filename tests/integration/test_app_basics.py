@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import replace
 
@@ -178,3 +179,13 @@ def test_a_route_without_a_declared_permission_is_refused(app):
         response = c.get("/test-undeclared")
     assert_json_error(response, 403)
     assert "leaked" not in response.text
+
+
+def test_a_read_refused_after_committing_its_audit_record_is_its_answer_not_an_error(client, demo, caplog):
+    """Looking up a verification code commits the audit record of the look-up, then answers
+    404 when no document has it: the 404 is the answer (not "saved"), and nothing is logged
+    as a failure after the commit."""
+    response = client.get("/api/documents/code/2345-6789", headers=demo.headers("xx_officer"))
+    body = assert_json_error(response, 404)
+    assert "核验码" in body["message"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
