@@ -71,8 +71,9 @@ def free_port() -> int:
 
 @contextmanager
 def server(database_url: str, workdir: Path, env: dict[str, str] | None = None,
-           start_timeout: float = 120) -> Iterator[str]:
-    """``xinfang serve --demo`` on a free loopback port; yields its base URL, stops it after."""
+           start_timeout: float = 300) -> Iterator[str]:
+    """``xinfang serve --demo`` on a free loopback port; yields its base URL, stops it after.
+    Loading the demo data takes seconds on a quiet machine, minutes on a loaded one."""
     port = free_port()
     environ = {**os.environ, "XINFANG_DATABASE_URL": database_url, "XINFANG_SECRET_KEY": "bench-secret",
                "XINFANG_STORAGE_DIR": str(workdir / "files"), **(env or {})}

@@ -234,7 +234,9 @@ def test_serve_with_demo_answers_health(tmp_path):
     proc = subprocess.Popen([XINFANG, "serve", "--port", str(port), "--demo"], env=env, cwd=tmp_path,
                             stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline, body = time.monotonic() + 30, None
+        # the demo data (hundreds of matters, their documents) takes seconds on a quiet machine
+        # and minutes on a loaded one; a server that exits or never answers still fails
+        deadline, body = time.monotonic() + 300, None
         while time.monotonic() < deadline and proc.poll() is None:
             try:
                 response = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
@@ -244,7 +246,7 @@ def test_serve_with_demo_answers_health(tmp_path):
                 time.sleep(0.2)
         assert body is not None, (tmp_path / "serve.log").read_text()
         assert body["status"] == "ok" and body["database"]["dialect"] == "sqlite"
-        login = httpx.post(f"http://127.0.0.1:{port}/api/auth/login", timeout=5,
+        login = httpx.post(f"http://127.0.0.1:{port}/api/auth/login", timeout=30,
                            json={"username": "xx_admin", "password": "Xinfang-2026"})
         assert login.status_code == 201, login.text
     finally:

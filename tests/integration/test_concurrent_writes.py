@@ -19,8 +19,9 @@ from _benchdb import database
 from _writers import drive, saved_markers, server
 
 WRITERS, EACH = 45, 1
-# Far below the 30 s the stall took, far above any lock budget the server is given here.
-NO_STALL_MS = 15_000
+# Below the 30 s the stall took (a request held for the pool's or SQLite's busy timeout), far
+# above the server's 1.5 s lock budget plus what a CPU-starved 2-core machine adds to it.
+NO_STALL_MS = 25_000
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
