@@ -196,6 +196,29 @@ def client(app):
         yield c
 
 
+@pytest.fixture(scope="module")
+def fuzz_app(sqlite_template, tmp_path_factory):
+    """One app per fuzzing module, on a copy of the migrated SQLite template with the demo tree
+    and users (the fuzzers leave the data in whatever state they drove it to)."""
+    from xinfang.platform import demo as demo_data
+    from xinfang.platform.app import create_app
+    from xinfang.platform.extensions.manager import build_plugin_manager
+    from xinfang.tenants.scope import Scope
+
+    folder = tmp_path_factory.mktemp("fuzz")
+    shutil.copy(sqlite_template, folder / "xinfang.db")
+    app = create_app(replace(Settings(), database_url=f"sqlite:///{folder / 'xinfang.db'}",
+                             storage_dir=folder / "files", secret_key="fuzz-secret", run_background=False),
+                     plugins=build_plugin_manager([example_campaign()]))
+    with app.state.session_factory(scope=Scope.system()) as session:
+        session.info["actor"] = {"id": None, "name": "测试", "address": "test"}
+        demo_data.load(session)
+        session.commit()
+    app.state.fuzz_demo = Demo(app)
+    yield app
+    app.state.engine.dispose()
+
+
 @pytest.fixture
 def system_session(app):
     from xinfang.tenants.scope import Scope

@@ -7,9 +7,6 @@ examples per operation, no shrinking) so it runs in ``make test`` on every chang
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import replace
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -22,35 +19,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from xinfang.platform.settings import Settings
-
 ROLES = ("xx_officer", "xx_supervisor", "operator")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = 4
 # Ending the fuzzing user's own session would turn every later call into a 401.
 SKIP = {("POST", "/api/auth/logout")}
-
-
-@pytest.fixture(scope="module")
-def fuzz_app(sqlite_template, tmp_path_factory):
-    from tests.conftest import Demo, example_campaign
-    from xinfang.platform import demo as demo_data
-    from xinfang.platform.app import create_app
-    from xinfang.platform.extensions.manager import build_plugin_manager
-    from xinfang.tenants.scope import Scope
-
-    folder = tmp_path_factory.mktemp("fuzz")
-    shutil.copy(sqlite_template, folder / "xinfang.db")
-    app = create_app(replace(Settings(), database_url=f"sqlite:///{folder / 'xinfang.db'}",
-                             storage_dir=folder / "files", secret_key="fuzz-secret", run_background=False),
-                     plugins=build_plugin_manager([example_campaign()]))
-    with app.state.session_factory(scope=Scope.system()) as session:
-        session.info["actor"] = {"id": None, "name": "测试", "address": "test"}
-        demo_data.load(session)
-        session.commit()
-    app.state.fuzz_demo = Demo(app)
-    yield app
-    app.state.engine.dispose()
 
 
 def _failures(operation, mode: GenerationMode, headers: dict[str, str]) -> list[str]:
