@@ -87,23 +87,25 @@ def logout(session: Session, settings: Settings, token: str, address: str) -> bo
 
 def authenticate(session: Session, policy: PolicyStore, token: str, secret: str) -> Actor | None:
     """The actor behind a token, with assignments read fresh (a revoke takes effect at once);
-    the policy is brought up to date on the same connection."""
+    the policy is brought up to date on the same connection. One statement (the user and their
+    assignments, outer-joined): it runs before every request, so each round trip counts."""
     policy.refresh(session.connection())
-    row = session.execute(
-        select(User).join(AuthSession, AuthSession.user_id == User.id)
+    rows = session.execute(
+        select(User.id, User.username, User.display_name, User.node_id, User.must_change_password,
+               RoleAssignment.role, RoleAssignment.node_id, Node.level, Node.code, Node.name)
+        .select_from(AuthSession).join(User, User.id == AuthSession.user_id)
+        .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
+        .outerjoin(Node, Node.id == RoleAssignment.node_id)
         .where(AuthSession.token_hash == token_hash(token, secret), AuthSession.revoked_at.is_(None),
                AuthSession.expires_at > clock.now(), User.is_active.is_(True))
-    ).scalar_one_or_none()
-    if row is None:
-        return None
-    assignments = session.execute(
-        select(RoleAssignment.role, RoleAssignment.node_id, Node.level, Node.code, Node.name)
-        .outerjoin(Node, Node.id == RoleAssignment.node_id)
-        .where(RoleAssignment.user_id == row.id).order_by(RoleAssignment.id)
+        .order_by(RoleAssignment.id)
     ).all()
-    return Actor(user_id=row.id, username=row.username, display_name=row.display_name, home_node_id=row.node_id,
-                 assignments=tuple(Assignment(*a) for a in assignments), policy=policy,
-                 must_change_password=row.must_change_password)
+    if not rows:
+        return None
+    user_id, username, display_name, home_node_id, must_change = rows[0][:5]
+    return Actor(user_id=user_id, username=username, display_name=display_name, home_node_id=home_node_id,
+                 assignments=tuple(Assignment(*row[5:]) for row in rows if row[5] is not None), policy=policy,
+                 must_change_password=must_change)
 
 
 def create_user(session: Session, *, username: str, display_name: str, password: str,
