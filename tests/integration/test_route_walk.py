@@ -60,6 +60,7 @@ def _code(session, document_id: int) -> str:
     """The verification code printed on the sample document."""
     from xinfang.platform.documents.models import Document
 
+    session.rollback()  # a fresh snapshot: the document was made and rendered by other sessions
     return session.scalar(select(Document.code).where(Document.id == document_id))
 
 
