@@ -101,6 +101,17 @@ def _leader(session: Session, user_id: int, owner: Node) -> Row:
     return user
 
 
+def leaders_for(session: Session, owner: Node) -> list[Row]:
+    """The users ``_leader`` accepts for a matter of ``owner``: active, holding the leader role
+    at ``owner`` or above it (the choices of a 包案 form), nearest first."""
+    nodes = [n for n in owner.ancestry_with_self().values() if n is not None]
+    return list(session.execute(
+        select(User.id, User.display_name, User.position, Node.name.label("node_name"), Node.level)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id).join(Node, Node.id == RoleAssignment.node_id)
+        .where(RoleAssignment.role == LEADER_ROLE, RoleAssignment.node_id.in_(nodes), User.is_active.is_(True))
+        .order_by(Node.level.desc(), User.display_name).distinct(), execution_options=_ALL).all())
+
+
 def assign(session: Session, actor: Actor, matter: Matter, leader_user_id: int, note: str,
            on: dt.date) -> MatterOwnership:
     """An officer of the owning office (or a leader over it) names the leader who owns the matter."""

@@ -178,6 +178,19 @@ def clashes(session: Session, node: Node, start: dt.date, end: dt.date, calendar
     return sorted(found, key=lambda c: (c["on"], c["kind"], c["node_id"]))
 
 
+def clashes_of(session: Session, node: Node, data: DutyIn) -> list[str]:
+    """What saving ``data`` would clash with, said before it is saved (the form warns as the
+    clerk types): the same leader on an overlapping duty that day anywhere in the township."""
+    wanted = RotaDuty(node_id=node.id, on=data.on, slot=data.slot, leader_user_id=data.leader_user_id,
+                      leader_name=data.leader_name.strip())
+    township_id = node.township_id or (node.id if node.level == Level.TOWNSHIP else None)
+    where = RotaDuty.township_id == township_id if township_id is not None else RotaDuty.node_id == node.id
+    others = list(session.scalars(select(RotaDuty).where(where, RotaDuty.on == data.on).order_by(RotaDuty.id)))
+    names = node_names(session, [d.node_id for d in others])
+    return [f"{data.on.isoformat()} {d.leader_name}已安排在{names.get(d.node_id, '')}{SLOTS.get(d.slot, d.slot)}接访"
+            for d in others if _who(d) == _who(wanted) and _overlaps(d.slot, wanted.slot)]
+
+
 def publish(session: Session, actor: Actor, node: Node, start: dt.date, end: dt.date, calendar: WorkCalendar,
             now: dt.datetime) -> int:
     """Publish the node's own duties in the range; refused while the range has clashes."""

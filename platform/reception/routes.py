@@ -149,14 +149,14 @@ def _record(db: ScopedSession, reception_id: int) -> ReceptionRecord:
     return get_or_404(db, ReceptionRecord, reception_id, "接访登记")
 
 
-def _record_rows(db: ScopedSession, records: list[ReceptionRecord], viewer=None) -> list[dict]:
+def record_rows(db: ScopedSession, records: list[ReceptionRecord], viewer=None) -> list[dict]:
     names = node_names(db, [r.node_id for r in records])
     numbers = matter_numbers(db, [r.matter_id for r in records])
     owned = register.ownership_views(db, records)
     return [register.to_dict(r, names, numbers, viewer, owned) for r in records]
 
 
-def _records_query(db: ScopedSession, node_id: int | None, status: str | None, received_from: dt.date | None,
+def records_query(db: ScopedSession, node_id: int | None, status: str | None, received_from: dt.date | None,
                    received_to: dt.date | None):
     query = within(db, ReceptionRecord, node_id, select(ReceptionRecord))
     if status is not None:
@@ -175,9 +175,9 @@ def list_records(db: NamedDependency[ScopedSession], node_id: FromQuery[Optional
                  status: FromQuery[str | None] = None, received_from: FromQuery[dt.date | None] = None,
                  received_to: FromQuery[dt.date | None] = None, page: FromQuery[PageNumber] = 1,
                  per_page: FromQuery[PerPage] = 50) -> Page:
-    listing = page_of(db, _records_query(db, node_id, status, received_from, received_to), page, per_page,
+    listing = page_of(db, records_query(db, node_id, status, received_from, received_to), page, per_page,
                       lambda r: r)
-    listing["items"] = _record_rows(db, listing["items"])
+    listing["items"] = record_rows(db, listing["items"])
     return listing
 
 
@@ -187,14 +187,14 @@ def create_record(request: Request, db: NamedDependency[ScopedSession], data: JS
     actor = current_actor(request)
     created, matter = register.create(db, actor, data, clock.today())
     db.commit()
-    row = _record_rows(db, [created])[0]
+    row = record_rows(db, [created])[0]
     return {**row, "matter": matter_views.detail(db, actor, matter) if matter is not None else None}
 
 
 @get("/api/reception/records/{reception_id:int}", opt={"permission": READ}, sync_to_thread=True,
      summary="接访登记详情")
 def read_record(db: NamedDependency[ScopedSession], reception_id: FromPath[Id]) -> dict:
-    return _record_rows(db, [_record(db, reception_id)])[0]
+    return record_rows(db, [_record(db, reception_id)])[0]
 
 
 @patch("/api/reception/records/{reception_id:int}", opt={"permission": WRITE}, sync_to_thread=True,
@@ -204,7 +204,7 @@ def update_record(db: NamedDependency[ScopedSession], reception_id: FromPath[Id]
     found = _record(db, reception_id)
     register.update(db, found, coerce(data, ints=("headcount",)))
     db.commit()
-    return _record_rows(db, [found])[0]
+    return record_rows(db, [found])[0]
 
 
 @dataclasses.dataclass
@@ -222,7 +222,7 @@ def record_to_matter(request: Request, db: NamedDependency[ScopedSession], recep
     found = _record(db, reception_id)
     matter = register.to_matter(db, actor, found, Options(kind=data.kind, form=data.form, node_id=data.node_id))
     db.commit()
-    return {"record": _record_rows(db, [found])[0], "matter": matter_views.detail(db, actor, matter)}
+    return {"record": record_rows(db, [found])[0], "matter": matter_views.detail(db, actor, matter)}
 
 
 @dataclasses.dataclass
@@ -240,7 +240,7 @@ def record_ownership(request: Request, db: NamedDependency[ScopedSession], recep
     register.hand_to_ownership(db, current_actor(request), found, data.leader_user_id, data.note,
                                clock.today(), Options(kind=data.kind))
     db.commit()
-    return _record_rows(db, [found])[0]
+    return record_rows(db, [found])[0]
 
 
 @get("/api/reception/records/export", opt={"permission": READ, "writes": True, "produces": SPREADSHEET}, sync_to_thread=True,
@@ -250,9 +250,9 @@ def export_records(request: Request, db: NamedDependency[ScopedSession], node_id
                    format: FromQuery[str] = "xlsx", unmask: FromQuery[bool] = False) -> Response:
     check_format(format)
     actor = current_actor(request)
-    records = list(db.scalars(_records_query(db, node_id, None, received_from, received_to)))
+    records = list(db.scalars(records_query(db, node_id, None, received_from, received_to)))
     viewer = export_viewer(db, actor, {r.node_id for r in records}, unmask)
-    return export_answer(db, actor, sheets.REGISTER, _record_rows(db, records, viewer), format, "reception_records",
+    return export_answer(db, actor, sheets.REGISTER, record_rows(db, records, viewer), format, "reception_records",
                          node_id, unmasked=unmask)
 
 
@@ -267,7 +267,7 @@ def import_records(request: Request, db: NamedDependency[ScopedSession], data: M
 # --- leaders' 下访 and 约访, and the quotas ---------------------------------------------------------
 
 
-def _visit_rows(db: ScopedSession, rows: list[LeaderVisit]) -> list[dict]:
+def visit_rows(db: ScopedSession, rows: list[LeaderVisit]) -> list[dict]:
     names = node_names(db, [r.node_id for r in rows] + [r.place_node_id for r in rows if r.place_node_id])
     numbers = matter_numbers(db, [m for r in rows for m in r.matter_ids])
     return [visits.to_dict(r, names, numbers) for r in rows]
@@ -291,7 +291,7 @@ def list_visits(db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalI
     node = visible_node(db, node_id) if node_id is not None else None
     listing = page_of(db, visits.query(db, node, kind, start, end, leader_user_id, leader_name), page, per_page,
                       lambda r: r)
-    listing["items"] = _visit_rows(db, listing["items"])
+    listing["items"] = visit_rows(db, listing["items"])
     return listing
 
 
@@ -300,13 +300,13 @@ def list_visits(db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalI
 def create_visit(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[visits.VisitIn]) -> dict:
     created = visits.create(db, current_actor(request), data, clock.today())
     db.commit()
-    return _visit_rows(db, [created])[0]
+    return visit_rows(db, [created])[0]
 
 
 @get("/api/reception/visits/{visit_id:int}", opt={"permission": READ}, sync_to_thread=True,
      summary="下访、约访记录详情")
 def read_visit(db: NamedDependency[ScopedSession], visit_id: FromPath[Id]) -> dict:
-    return _visit_rows(db, [_visit(db, visit_id)])[0]
+    return visit_rows(db, [_visit(db, visit_id)])[0]
 
 
 @patch("/api/reception/visits/{visit_id:int}", opt={"permission": WRITE}, sync_to_thread=True,
@@ -316,7 +316,7 @@ def update_visit(db: NamedDependency[ScopedSession], visit_id: FromPath[Id],
     found = _visit(db, visit_id)
     visits.update(db, found, visits.changes_from(data))
     db.commit()
-    return _visit_rows(db, [found])[0]
+    return visit_rows(db, [found])[0]
 
 
 @get("/api/reception/nodes/{node_id:int}/visit-counts", opt={"permission": READ}, sync_to_thread=True,

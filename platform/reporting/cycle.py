@@ -68,7 +68,7 @@ def period_of(calendar: WorkCalendar, due: dt.date) -> tuple[dt.date, dt.date]:
     return previous_due(calendar, due) + dt.timedelta(days=1), due
 
 
-def _items(session: Session, node: Node, kind: str, start: dt.date, end: dt.date) -> list[int]:
+def items_of(session: Session, node: Node, kind: str, start: dt.date, end: dt.date) -> list[int]:
     column = COLUMN[Level(node.level)]
     if kind == "screening":
         # the list as it stands: every issue not yet resolved, and those resolved in the period
@@ -95,7 +95,7 @@ def submit(session: Session, actor: Actor, node: Node, kind: str, due_on: dt.dat
     start, end = period_of(calendar, due)
     if today < start:
         raise BadRequest(f"{due.isoformat()}这一期从{start.isoformat()}开始,尚未到报送时间")
-    items = _items(session, node, kind, start, end)
+    items = items_of(session, node, kind, start, end)
     existing = session.scalar(select(Submission).where(Submission.node_id == node.id, Submission.kind == kind,
                                                        Submission.due_on == due))
     if existing is not None:  # a correction: the content is replaced, the first time stays on record

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.extensions.hookspecs import hookimpl
-from xinfang.platform.reporting import reminders, routes
+from xinfang.platform.extensions.hookspecs import NavItem, PageSpec, hookimpl
+from xinfang.platform.reporting import pages, reminders, routes
 
 
 @hookimpl
@@ -14,7 +14,18 @@ def xinfang_permissions():
 
 @hookimpl
 def xinfang_route_handlers():
-    return [*routes.route_handlers]
+    return [*routes.route_handlers, *pages.FORM_ROUTES]
+
+
+@hookimpl
+def xinfang_pages():
+    return [PageSpec(path, title, permission, handler) for path, title, permission, handler in pages.PAGES]
+
+
+@hookimpl
+def xinfang_navigation():
+    return [NavItem("报送情况", "/reporting", "reporting:read", order=40),
+            NavItem("报送清单", "/reporting/submit", "reporting:submit", order=41)]
 
 
 @hookimpl

@@ -72,7 +72,11 @@ def list_submissions(db: NamedDependency[ScopedSession], node_id: FromQuery[Opti
 @get("/api/reporting/submissions/{submission_id:int}", opt={"permission": READ}, sync_to_thread=True,
      summary="报送详情(所报送的清单或接访登记)")
 def read_submission(request: Request, db: NamedDependency[ScopedSession], submission_id: FromPath[Id]) -> dict:
-    submission = get_or_404(db, Submission, submission_id, "报送记录")
+    return submission_detail(db, get_or_404(db, Submission, submission_id, "报送记录"))
+
+
+def submission_detail(db: ScopedSession, submission: Submission) -> dict:
+    """The submission with what it carried (the API's answer and the page's content)."""
     ids = list(submission.item_ids)
     if submission.kind == "screening":
         entries = list(db.scalars(select(ScreeningEntry).where(ScreeningEntry.id.in_(ids)).order_by(ScreeningEntry.id)))

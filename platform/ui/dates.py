@@ -21,10 +21,12 @@ def cn_date(value: str | dt.date | dt.datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def cn_datetime(value: dt.datetime | None) -> str:
-    """2026年11月28日 14:05 in Asia/Shanghai."""
-    if value is None:
+def cn_datetime(value: str | dt.datetime | None) -> str:
+    """2026年11月28日 14:05 in Asia/Shanghai (an ISO string, as the API's views give it, is read first)."""
+    if value is None or value == "":
         return "—"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     local = _local(value)
     return f"{cn_date(local.date())} {local:%H:%M}"
 
