@@ -42,13 +42,13 @@ def _entry(db: ScopedSession, entry_id: int) -> ScreeningEntry:
     return get_or_404(db, ScreeningEntry, entry_id, "排查记录")
 
 
-def _screening_rows(db: ScopedSession, entries: list[ScreeningEntry], today: dt.date, viewer=None) -> list[dict]:
+def screening_rows(db: ScopedSession, entries: list[ScreeningEntry], today: dt.date, viewer=None) -> list[dict]:
     names = node_names(db, [e.node_id for e in entries])
     numbers = matter_numbers(db, [e.matter_id for e in entries])
     return [screening.to_dict(e, names, today, viewer, numbers) for e in entries]
 
 
-def _screening_query(db: ScopedSession, node_id: int | None, status: str | None, category: str | None,
+def screening_query(db: ScopedSession, node_id: int | None, status: str | None, category: str | None,
                      overdue: bool | None, found_from: dt.date | None, found_to: dt.date | None, q: str | None,
                      today: dt.date):
     query = within(db, ScreeningEntry, node_id, select(ScreeningEntry))
@@ -76,9 +76,9 @@ def list_screening(request: Request, db: NamedDependency[ScopedSession], node_id
                    found_to: FromQuery[dt.date | None] = None, q: FromQuery[str | None] = None,
                    page: FromQuery[PageNumber] = 1, per_page: FromQuery[PerPage] = 50) -> Page:
     today = clock.today()
-    query = _screening_query(db, node_id, status, category, overdue, found_from, found_to, q, today)
+    query = screening_query(db, node_id, status, category, overdue, found_from, found_to, q, today)
     listing = page_of(db, query, page, per_page, lambda e: e)
-    listing["items"] = _screening_rows(db, listing["items"], today)
+    listing["items"] = screening_rows(db, listing["items"], today)
     return listing
 
 
@@ -87,12 +87,12 @@ def create_screening(request: Request, db: NamedDependency[ScopedSession], data:
     today = clock.today()
     entry = screening.create(db, current_actor(request), data, today)
     db.commit()
-    return _screening_rows(db, [entry], today)[0]
+    return screening_rows(db, [entry], today)[0]
 
 
 @get("/api/ledgers/screening/{entry_id:int}", opt={"permission": READ}, sync_to_thread=True, summary="排查记录详情")
 def read_screening(request: Request, db: NamedDependency[ScopedSession], entry_id: FromPath[Id]) -> dict:
-    return _screening_rows(db, [_entry(db, entry_id)], clock.today())[0]
+    return screening_rows(db, [_entry(db, entry_id)], clock.today())[0]
 
 
 @patch("/api/ledgers/screening/{entry_id:int}", opt={"permission": WRITE}, sync_to_thread=True,
@@ -103,7 +103,7 @@ def update_screening(request: Request, db: NamedDependency[ScopedSession], entry
     entry = _entry(db, entry_id)
     screening.update(db, entry, coerce(data, dates=("deadline",), ints=("headcount",), lists=("risks",)), today)
     db.commit()
-    return _screening_rows(db, [entry], today)[0]
+    return screening_rows(db, [entry], today)[0]
 
 
 @dataclasses.dataclass
@@ -122,7 +122,7 @@ def screening_to_matter(request: Request, db: NamedDependency[ScopedSession], en
     entry = _entry(db, entry_id)
     matter = screening.to_matter(db, actor, entry, Options(**dataclasses.asdict(data)))
     db.commit()
-    return {"entry": _screening_rows(db, [entry], clock.today())[0],
+    return {"entry": screening_rows(db, [entry], clock.today())[0],
             "matter": matter_views.detail(db, actor, matter)}
 
 
@@ -134,9 +134,9 @@ def export_screening(request: Request, db: NamedDependency[ScopedSession], node_
                      unmask: FromQuery[bool] = False) -> Response:
     check_format(format)
     actor, today = current_actor(request), clock.today()
-    entries = db.scalars(_screening_query(db, node_id, status, None, None, found_from, found_to, None, today)).all()
+    entries = db.scalars(screening_query(db, node_id, status, None, None, found_from, found_to, None, today)).all()
     viewer = export_viewer(db, actor, {e.node_id for e in entries}, unmask)
-    return export_answer(db, actor, sheets.SCREENING, _screening_rows(db, list(entries), today, viewer), format,
+    return export_answer(db, actor, sheets.SCREENING, screening_rows(db, list(entries), today, viewer), format,
                          "screening_entries", node_id, unmasked=unmask)
 
 
@@ -155,7 +155,7 @@ def _backlog(db: ScopedSession, backlog_id: int) -> BacklogEntry:
     return get_or_404(db, BacklogEntry, backlog_id, "积案化解记录")
 
 
-def _backlog_rows(request: Request, db: ScopedSession, entries: list[BacklogEntry]) -> list[dict]:
+def backlog_rows(request: Request, db: ScopedSession, entries: list[BacklogEntry]) -> list[dict]:
     today, actor = clock.today(), current_actor(request)
     matters = {m.id: m for m in db.scalars(select(Matter).where(Matter.id.in_([e.matter_id for e in entries])))}
     names = backlog.petitioner_names(db, actor, list(matters.values()))
@@ -164,7 +164,7 @@ def _backlog_rows(request: Request, db: ScopedSession, entries: list[BacklogEntr
             for e in entries]
 
 
-def _backlog_query(db: ScopedSession, node_id: int | None, status: str | None, overdue: bool | None,
+def backlog_query(db: ScopedSession, node_id: int | None, status: str | None, overdue: bool | None,
                    complete: bool | None, today: dt.date):
     query = within(db, BacklogEntry, node_id, select(BacklogEntry))
     if status is not None:
@@ -185,9 +185,9 @@ def list_backlog(request: Request, db: NamedDependency[ScopedSession], node_id: 
                  status: FromQuery[str | None] = None, overdue: FromQuery[bool | None] = None,
                  complete: FromQuery[bool | None] = None, page: FromQuery[PageNumber] = 1,
                  per_page: FromQuery[PerPage] = 50) -> Page:
-    query = _backlog_query(db, node_id, status, overdue, complete, clock.today())
+    query = backlog_query(db, node_id, status, overdue, complete, clock.today())
     listing = page_of(db, query, page, per_page, lambda e: e)
-    listing["items"] = _backlog_rows(request, db, listing["items"])
+    listing["items"] = backlog_rows(request, db, listing["items"])
     return listing
 
 
@@ -202,12 +202,12 @@ def backlog_candidates(db: NamedDependency[ScopedSession]) -> dict:
 def create_backlog(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[BacklogIn]) -> dict:
     entry = backlog.create(db, current_actor(request), data, clock.today())
     db.commit()
-    return _backlog_rows(request, db, [entry])[0]
+    return backlog_rows(request, db, [entry])[0]
 
 
 @get("/api/ledgers/backlog/{backlog_id:int}", opt={"permission": READ}, sync_to_thread=True, summary="积案化解记录详情")
 def read_backlog(request: Request, db: NamedDependency[ScopedSession], backlog_id: FromPath[Id]) -> dict:
-    return _backlog_rows(request, db, [_backlog(db, backlog_id)])[0]
+    return backlog_rows(request, db, [_backlog(db, backlog_id)])[0]
 
 
 @patch("/api/ledgers/backlog/{backlog_id:int}", opt={"permission": WRITE}, sync_to_thread=True,
@@ -217,7 +217,7 @@ def update_backlog(request: Request, db: NamedDependency[ScopedSession], backlog
     entry = _backlog(db, backlog_id)
     backlog.update(db, entry, coerce(data, dates=("deadline",), lists=("reasons",)), clock.today())
     db.commit()
-    return _backlog_rows(request, db, [entry])[0]
+    return backlog_rows(request, db, [entry])[0]
 
 
 @get("/api/ledgers/backlog/export", opt={"permission": READ, "writes": True, "produces": SPREADSHEET}, sync_to_thread=True,
@@ -226,8 +226,8 @@ def export_backlog(request: Request, db: NamedDependency[ScopedSession], node_id
                    status: FromQuery[str | None] = None, format: FromQuery[str] = "xlsx") -> Response:
     check_format(format)
     actor = current_actor(request)
-    entries = db.scalars(_backlog_query(db, node_id, status, None, None, clock.today())).all()
-    return export_answer(db, actor, sheets.BACKLOG, _backlog_rows(request, db, list(entries)), format,
+    entries = db.scalars(backlog_query(db, node_id, status, None, None, clock.today())).all()
+    return export_answer(db, actor, sheets.BACKLOG, backlog_rows(request, db, list(entries)), format,
                          "backlog_entries", node_id)
 
 
