@@ -107,7 +107,7 @@ def rota_check(request: Request, db: NamedDependency[ScopedSession]) -> Response
     warnings: list[str] = []
     if form.get("node_id") and form.get("on") and form.get("leader_name"):
         try:
-            data = read_form(rota.DutyIn, form, LABELS)
+            data = read_form(rota.DutyIn, {**form, "place": form.get("place") or "待定"}, LABELS)  # not typed yet
             node = get_or_404(db, Node, data.node_id, "单位")
             warnings = [p for p in rota.duty_problems(db, node, data) if "不能为空" not in p]
             warnings += rota.clashes_of(db, node, data)
