@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.extensions.hookspecs import hookimpl
-from xinfang.platform.intake import documents, routes
+from xinfang.platform.extensions.hookspecs import NavItem, PageSpec, hookimpl
+from xinfang.platform.intake import documents, room_pages, routes
 from xinfang.platform.intake.service import NOTICE_STATUSES, OUTCOMES, STATUSES, TRIAGE
 
 
@@ -15,7 +15,18 @@ def xinfang_permissions():
 
 @hookimpl
 def xinfang_route_handlers():
-    return [*routes.route_handlers]
+    return [*routes.route_handlers, *room_pages.FORM_ROUTES]
+
+
+@hookimpl
+def xinfang_pages():
+    return [PageSpec(path, title, permission, handler) for path, title, permission, handler in room_pages.PAGES]
+
+
+@hookimpl
+def xinfang_navigation():
+    return [NavItem("矛盾纠纷受理室", "/intake", "intake:write", order=35),
+            NavItem("分流指派事项", "/intake/notices", "intake:read", order=36)]
 
 
 @hookimpl

@@ -38,7 +38,7 @@ def _notice(db: ScopedSession, notice_id: int) -> DispatchNotice:
     return get_or_404(db, DispatchNotice, notice_id, "分流指派通知单")
 
 
-def _case_rows(request: Request, db: ScopedSession, cases: list[IntakeCase]) -> list[dict]:
+def case_rows(request: Request, db: ScopedSession, cases: list[IntakeCase]) -> list[dict]:
     notices: dict[int, list[DispatchNotice]] = {}
     if cases:
         for n in db.scalars(select(DispatchNotice).where(DispatchNotice.case_id.in_([c.id for c in cases]))
@@ -52,7 +52,7 @@ def _case_rows(request: Request, db: ScopedSession, cases: list[IntakeCase]) -> 
     return [service.case_dict(c, notices.get(c.id, []), names, numbers.get(c.matter_id or 0), today) for c in cases]
 
 
-def _notice_row(request: Request, db: ScopedSession, notice: DispatchNotice) -> dict:
+def notice_row(request: Request, db: ScopedSession, notice: DispatchNotice) -> dict:
     names = node_names(db, [notice.node_id, notice.issuer_node_id])
     return service.notice_dict(notice, names, clock.today())
 
@@ -73,7 +73,7 @@ def list_cases(request: Request, db: NamedDependency[ScopedSession], node_id: Fr
         query = query.where(IntakeCase.received_on <= received_to)
     listing = page_of(db, query.order_by(IntakeCase.received_on.desc(), IntakeCase.id.desc()), page, per_page,
                       lambda c: c)
-    listing["items"] = _case_rows(request, db, listing["items"])
+    listing["items"] = case_rows(request, db, listing["items"])
     return listing
 
 
@@ -81,12 +81,12 @@ def list_cases(request: Request, db: NamedDependency[ScopedSession], node_id: Fr
 def register_case(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[service.CaseIn]) -> dict:
     case = service.register(db, current_actor(request), data, clock.today())
     db.commit()
-    return _case_rows(request, db, [case])[0]
+    return case_rows(request, db, [case])[0]
 
 
 @get("/api/intake/cases/{case_id:int}", opt={"permission": READ}, sync_to_thread=True, summary="受理登记详情")
 def read_case(request: Request, db: NamedDependency[ScopedSession], case_id: FromPath[Id]) -> dict:
-    return _case_rows(request, db, [_case(db, case_id)])[0]
+    return case_rows(request, db, [_case(db, case_id)])[0]
 
 
 @post("/api/intake/cases/{case_id:int}/triage", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
@@ -96,7 +96,7 @@ def triage_case(request: Request, db: NamedDependency[ScopedSession], case_id: F
     case = _case(db, case_id)
     service.triage(db, current_actor(request), case, data, clock.today(), load_calendar(db))
     db.commit()
-    return _case_rows(request, db, [case])[0]
+    return case_rows(request, db, [case])[0]
 
 
 @post("/api/intake/cases/{case_id:int}/archive", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
@@ -105,7 +105,7 @@ def archive_case(request: Request, db: NamedDependency[ScopedSession], case_id: 
     case = _case(db, case_id)
     service.archive(db, case, clock.today())
     db.commit()
-    return _case_rows(request, db, [case])[0]
+    return case_rows(request, db, [case])[0]
 
 
 @get("/api/intake/notices", opt={"permission": READ}, sync_to_thread=True,
@@ -122,14 +122,14 @@ def list_notices(request: Request, db: NamedDependency[ScopedSession], status: F
         late = (DispatchNotice.status != "returned") & (DispatchNotice.due_on < clock.today())
         query = query.where(late if overdue else ~late)
     listing = page_of(db, query.order_by(DispatchNotice.due_on, DispatchNotice.id), page, per_page, lambda n: n)
-    listing["items"] = [_notice_row(request, db, n) for n in listing["items"]]
+    listing["items"] = [notice_row(request, db, n) for n in listing["items"]]
     return listing
 
 
 @get("/api/intake/notices/{notice_id:int}", opt={"permission": READ}, sync_to_thread=True,
      summary="受理分流指派通知单详情")
 def read_notice(request: Request, db: NamedDependency[ScopedSession], notice_id: FromPath[Id]) -> dict:
-    return _notice_row(request, db, _notice(db, notice_id))
+    return notice_row(request, db, _notice(db, notice_id))
 
 
 @post("/api/intake/notices/{notice_id:int}/return", opt={"permission": REPLY}, sync_to_thread=True, status_code=200,
@@ -139,7 +139,7 @@ def return_notice(request: Request, db: NamedDependency[ScopedSession], notice_i
     notice = _notice(db, notice_id)
     service.report_back(db, current_actor(request), notice, data, clock.today())
     db.commit()
-    return _notice_row(request, db, notice)
+    return notice_row(request, db, notice)
 
 
 @dataclasses.dataclass
