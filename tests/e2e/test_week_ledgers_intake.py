@@ -13,11 +13,12 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from tests.e2e.test_township_week import _as
 from tests.e2e.conftest import shoot
+from tests.e2e.test_township_week import _as
 from xinfang.platform.jobs.embedded import run_pending
 
 pytestmark = pytest.mark.e2e
+SWAP = 15_000  # an HTMX row swap on a busy test machine
 
 
 def _xlsx() -> bytes:
@@ -50,14 +51,15 @@ def test_a_screening_row_and_an_intake_case(browser, server, clock):
     # edited in place: a refusal comes back in the row, then it is saved
     row.get_by_role("link", name="编辑").click()
     editing = officer.locator("tr.editing")
+    expect(editing).to_have_count(1, timeout=SWAP)
     editing.locator("textarea[name=plan]").fill("社区牵头,物业公司公开收支")
     editing.locator("input[name=deadline]").fill("2026-11-01")
     editing.get_by_role("button", name="保存").click()
-    expect(officer.locator("tr.editing .error")).to_contain_text("化解时限不能早于排查日期")
+    expect(officer.locator("tr.editing .error")).to_contain_text("化解时限不能早于排查日期", timeout=SWAP)
     shoot(officer, "week-screening-row-refused")
     officer.locator("tr.editing input[name=deadline]").fill("2026-12-31")
     officer.locator("tr.editing").get_by_role("button", name="保存").click()
-    expect(officer.locator("tr.editing")).to_have_count(0)
+    expect(officer.locator("tr.editing")).to_have_count(0, timeout=SWAP)
     expect(row).to_contain_text("社区牵头,物业公司公开收支")
     expect(row).to_contain_text("2026年12月31日")
     with officer.expect_navigation():
