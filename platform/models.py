@@ -17,6 +17,7 @@ from xinfang.platform.matters import ownership as _matter_ownership  # noqa: F40
 from xinfang.platform.matters import supervision as _matter_supervision  # noqa: F401
 from xinfang.platform.notifications import models as _notifications  # noqa: F401
 from xinfang.platform.people import models as _people  # noqa: F401
+from xinfang.platform.public import models as _public  # noqa: F401
 from xinfang.platform.reception import models as _reception  # noqa: F401
 from xinfang.platform.reporting import models as _reporting  # noqa: F401
 from xinfang.platform.statistics import models as _statistics  # noqa: F401

@@ -68,6 +68,10 @@ class Settings:
     db_max_overflow: int = 32
     db_pool_timeout: float = 1.0
     db_lock_timeout: float = 1.5
+    # The host name the petitioners' pages (/public/…, /api/public/…) are served under, apart
+    # from the staff's: on it nothing else answers (404), and the staff host no longer serves
+    # /public/…. Unset: one host serves both.
+    public_host: str = ""
 
     def __post_init__(self) -> None:
         if self.audit_retention_days < 0:
@@ -109,6 +113,7 @@ class Settings:
             db_max_overflow=int(env.get("XINFANG_DB_MAX_OVERFLOW") or base.db_max_overflow),
             db_pool_timeout=float(env.get("XINFANG_DB_POOL_TIMEOUT") or base.db_pool_timeout),
             db_lock_timeout=float(env.get("XINFANG_DB_LOCK_TIMEOUT") or base.db_lock_timeout),
+            public_host=(env.get("XINFANG_PUBLIC_HOST") or "").strip().lower(),
         )
 
     @property

@@ -15,6 +15,16 @@ PUBLIC_ROUTES = frozenset({("GET", "/health"), ("GET", "/health/detail"), ("POST
                            # the reception notice seed 001 requires publishing (no login)
                            ("GET", "/public/reception/{township_code:str}"),
                            ("GET", "/api/public/reception/{township_code:str}"),
+                           # the petitioner's side (issue 18, platform/public): progress by number and
+                           # 查询码, evaluation, 网上信访, document verification — no login by design
+                           ("POST", "/api/public/progress"), ("POST", "/api/public/progress/documents/{document_id:int}"),
+                           ("POST", "/api/public/evaluations"), ("GET", "/api/public/submissions/{county_code:str}/form"),
+                           ("POST", "/api/public/submissions/{county_code:str}"), ("POST", "/api/public/verify/code"),
+                           ("POST", "/api/public/verify/file"),
+                           ("GET", "/public/progress"), ("POST", "/public/progress"), ("POST", "/public/progress/evaluate"),
+                           ("POST", "/public/progress/documents/{document_id:int}"),
+                           ("GET", "/public/submit/{county_code:str}"), ("POST", "/public/submit/{county_code:str}"),
+                           ("GET", "/public/verify"), ("POST", "/public/verify"),
                            # the web UI: its sign-in form and its vendored assets
                            ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
                            ("GET", "/static/{file_path:path}")})

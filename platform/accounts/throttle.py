@@ -20,7 +20,7 @@ from xinfang.platform.accounts.models import LoginFailure
 from xinfang.platform.settings import Settings
 
 
-def _delay(failures: int, tolerated: int, cap: float) -> float:
+def growing_delay(failures: int, tolerated: int, cap: float) -> float:
     return 0.0 if failures < tolerated else min(2.0 ** (failures - tolerated), cap)
 
 
@@ -35,7 +35,7 @@ def seconds_to_wait(session: Session, settings: Settings, username: str, address
         count, latest = session.execute(select(func.count(), func.max(LoginFailure.at))
                                         .where(*where, LoginFailure.at > now - window)).one()
         if count:
-            wait = max(wait, (latest + timedelta(seconds=_delay(count, tolerated, cap)) - now).total_seconds())
+            wait = max(wait, (latest + timedelta(seconds=growing_delay(count, tolerated, cap)) - now).total_seconds())
     return max(0, math.ceil(wait))
 
 

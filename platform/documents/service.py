@@ -53,21 +53,25 @@ def document_path(county_id: int | None, document_id: int) -> str:
     return f"documents/{county_id or 0}/{document_id}.pdf"
 
 
-# Verification codes: 8 characters that cannot be misread for one another (no 0/O, 1/I/L).
+# Verification codes (and the matters' 查询码): 12 characters that cannot be misread for one
+# another (no 0/O, 1/I/L), about 59 random bits, printed in groups of four. Anyone may try a
+# code on the public verification page (throttled), so it must not be enumerable; codes of
+# 8 characters printed before are still recognised.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTHS = (12, 8)
 
 
 def new_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-    return f"{raw[:4]}-{raw[4:]}"
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTHS[0]))
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
 
 
 def normalise_code(text: str) -> str | None:
     """A code as typed (any case, spaces or dashes) in its printed form, or None."""
     raw = re.sub(r"[\s\-—－]", "", str(text or "")).upper()
-    if len(raw) != 8 or any(c not in CODE_ALPHABET for c in raw):
+    if len(raw) not in CODE_LENGTHS or any(c not in CODE_ALPHABET for c in raw):
         return None
-    return f"{raw[:4]}-{raw[4:]}"
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
 
 
 def build_inputs(reader: Session, actor: Actor, key: str, node_id: int, params: dict[str, Any] | None = None, *,

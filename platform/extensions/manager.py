@@ -39,6 +39,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "xinfang.platform.intake.plugin",
     "xinfang.platform.supervision.plugin",
     "xinfang.platform.statistics.plugin",
+    "xinfang.platform.public.plugin",
     "xinfang.platform.ui.plugin",
     "xinfang.migrations.plugin",
 )

@@ -203,8 +203,29 @@ def _acceptance(ctx: DocumentContext) -> dict[str, Any]:
     else:
         then = "本机关将依照有关规定办理，并对检举控告人的信息严格保密。"
     return {**_base(ctx, matter, node, "信访事项受理告知书", event.on), "addressee": _addressee(session, matter),
-            "body": [f"{_reported(matter)}，本机关已于{cn_date(event.on)}依法受理。", then,
+            "body": [f"{_reported(matter)}，本机关已于{cn_date(event.on)}依法受理。", then, *query_note(matter),
                      f"根据{LAW}第二十三条的规定，特此告知。"]}
+
+
+def query_note(matter: Matter) -> list[str]:
+    """The sentence that hands the petitioner their 查询码 (条例第二十一条: query and evaluate)."""
+    if not matter.query_code:
+        return []
+    return [f"你可以凭事项编号{matter.number}和查询码{matter.query_code}在网上信访平台（信访事项查询页面）"
+            "查询办理进展、下载有关文书，并在收到处理意见后进行评价。请妥善保管查询码，不要告诉他人。"]
+
+
+def _receipt(ctx: DocumentContext) -> dict[str, Any]:
+    """网上信访事项登记回执: made at once for an online submission (platform/public), from its
+    registration — the number, the 查询码 and what happens next under Arts. 21–22."""
+    matter, session = ctx.subject, ctx.session
+    event = _event(session, matter, ("register",), ctx.params.get("event_id"), "登记回执")
+    node = _issued_by(session, event)
+    return {**_base(ctx, matter, node, "网上信访事项登记回执", event.on), "addressee": _addressee(session, matter),
+            "body": [f"{_reported(matter)}，本机关已于{cn_date(event.on)}登记。",
+                     "本机关将自收到之日起15日内按规定转送、交办有权处理的机关、单位，或者依法受理并告知你；"
+                     "不属于信访受理范围的，将告知你向有关机关、单位提出。",
+                     *query_note(matter), f"根据{LAW}第二十一条、第二十二条的规定，特此告知。"]}
 
 
 def _non_acceptance(ctx: DocumentContext) -> dict[str, Any]:
@@ -379,7 +400,9 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
                _check_agreement)),
 )}
 BY_ACTION = {action: kind for kind in KINDS.values() for action in kind.actions}
-SPECS = tuple(kind.spec for kind in KINDS.values())
+# the online submission's receipt is made by the 网上信访 desk, never asked for at a step
+RECEIPT = _spec("matter_receipt", "网上信访事项登记回执", NOTICE_HTML, NOTICE_FIELDS, _receipt)
+SPECS = (*(kind.spec for kind in KINDS.values()), RECEIPT)
 
 
 def subject_ref(matter: Matter, event: MatterEvent | None = None) -> str:

@@ -53,6 +53,9 @@ class Matter(AncestryColumns, AccessScoped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
+    # 查询码: random (never derived from the number or an ID number); with the number it opens the
+    # public progress lookup (platform/public). Printed on the 受理告知书 and the receipt.
+    query_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     node_id: Mapped[int] = mapped_column(ForeignKey("nodes.id"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
     form: Mapped[str] = mapped_column(String(16))

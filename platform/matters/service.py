@@ -22,6 +22,7 @@ from xinfang.platform import clock
 from xinfang.platform.accounts.models import User
 from xinfang.platform.audit.log import record
 from xinfang.platform.calendar.service import WorkCalendar, load_calendar
+from xinfang.platform.documents.service import new_code
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
 from xinfang.platform.matters import clocks, delivery, joint, opinions, recusals, repeats, review, vocabulary
 from xinfang.platform.matters.models import (
@@ -160,7 +161,8 @@ def register(session: Session, actor: Actor, data: MatterIn) -> Matter:
     if data.transfer_due_on is not None and data.transfer_due_on < received:
         raise BadRequest("上级指定的反馈期限不能早于收到日期")
 
-    matter = Matter(number=_next_number(session, node, received.year), node_id=node.id, channel=data.channel,
+    matter = Matter(number=_next_number(session, node, received.year), query_code=new_code(), node_id=node.id,
+                    channel=data.channel,
                     form=data.form, headcount=max(data.headcount, len(data.petitioners)), kind=data.kind,
                     category=data.category, summary=data.summary.strip(), demands=data.demands.strip(),
                     overreach=data.overreach, joint_signature=data.joint_signature, law_related=data.law_related,

@@ -22,6 +22,7 @@ from xinfang.platform.matters.models import (
 )
 from xinfang.platform.matters.states import STATES, allowed
 from xinfang.platform.privacy.fields import Viewer
+from xinfang.platform.public import evaluations
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 
@@ -139,6 +140,7 @@ def detail(session: Session, actor: Actor, matter: Matter, unmask: bool = False)
         "clocks": [clocks.to_dict(c) for c in matter_clocks],
         "supervision": supervision.listing(session, matter.id),
         "timeline": [_event(e, viewer.accused and accusation) for e in timeline],
+        "evaluations": evaluations.listing(session, matter.id),  # the petitioner's own ratings (网上评价)
         "follow_ups": [{"on": f.on.isoformat(), "by": f.by, "satisfaction": f.satisfaction,
                         "stopped_petitioning": f.stopped_petitioning, "note": f.note} for f in follow_ups],
         "actions": [{"action": t.action, "label": t.label} for t in allowed(matter.state, matter.kind, matter.route)],

@@ -77,7 +77,7 @@ def _pdf_text(content: bytes, tmp_path: Path, name: str, layout: bool = False) -
     if layout:
         return text
     # sentences broken across pages read whole too: drop each page's number and verification stamp
-    return re.sub(r"—\d+—|核验码：[2-9A-Z]{4}-[2-9A-Z]{4}", "", re.sub(r"\s+", "", text))
+    return re.sub(r"—\d+—|核验码：[2-9A-Z]{4}(-[2-9A-Z]{4}){1,2}", "", re.sub(r"\s+", "", text))
 
 
 def _document(app, client, demo, campaign_id, key, user, **body) -> dict:
