@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, URLEncodedBody
-from litestar.datastructures import UploadFile
 
 from xinfang.platform.errors import ClerkError, TooManyRequests
 from xinfang.platform.public import routes

@@ -24,7 +24,7 @@ from xinfang.platform.matters.rules import rules_for
 from xinfang.platform.public import evaluations, progress, submission, verification
 from xinfang.platform.public.access import county_by_code, desk_actor, open_matter, public_session
 from xinfang.platform.web.guards import PUBLIC
-from xinfang.platform.web.inputs import Bounded, Code, Id, Line, LongText, Upload
+from xinfang.platform.web.inputs import Bounded, Code, Id, LongText, Upload
 from xinfang.platform.web.uploads import upload_bytes
 
 OPEN = {"permission": PUBLIC, "csrf": False}

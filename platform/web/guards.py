@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
 from xinfang.platform.db import write_deadline
-from xinfang.platform.errors import Forbidden, Unauthorized
+from xinfang.platform.errors import Forbidden, NotFound, Unauthorized
 from xinfang.platform.web.addresses import client_address
 from xinfang.platform.web.csrf import check_csrf
 from xinfang.tenants.scope import Scope, ScopedSession
@@ -32,6 +32,12 @@ AUTHENTICATED = "authenticated"
 SESSION_COOKIE = "xinfang_session"
 # Framework routes that cannot carry an ``opt``: the OpenAPI documents.
 PUBLIC_PATH_PREFIXES = ("/schema",)
+# What the petitioners' host serves when ``Settings.public_host`` is set (docs/public.md):
+# their pages and API, the assets those pages load, and the health check — nothing of the
+# staff's, so the staff site can stay on the intranet. The staff host then no longer serves
+# the petitioners' pages either, so each answers under one name only.
+PETITIONER_PATHS = ("/public/", "/api/public/")
+PETITIONER_HOST_PATHS = (*PETITIONER_PATHS, "/static/", "/health")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -54,6 +60,7 @@ def request_token(connection: ASGIConnection) -> str | None:
 async def permission_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     # the write-lock budget runs from the request's arrival (platform/db.py)
     write_deadline.set(time.monotonic() + connection.app.state.settings.db_lock_timeout)
+    check_host(connection)
     permission = handler.opt.get("permission")
     state = connection.state
     state.scope = Scope.nothing()
@@ -84,6 +91,19 @@ async def permission_guard(connection: ASGIConnection, handler: BaseRouteHandler
     if scope is None:
         raise Forbidden("您没有执行此操作的权限")
     state.scope = scope
+
+
+def check_host(connection: ASGIConnection) -> None:
+    """With a public host name set, each host serves only its own side (404 otherwise)."""
+    public_host = connection.app.state.settings.public_host
+    if not public_host:
+        return
+    host = (connection.headers.get("host") or "").rsplit(":", 1)[0].strip("[]").lower()
+    path = connection.url.path
+    if host == public_host and not path.startswith(PETITIONER_HOST_PATHS):
+        raise NotFound("页面不存在")
+    if host != public_host and path.startswith(PETITIONER_PATHS):
+        raise NotFound(f"群众使用的页面在 {public_host} 提供")
 
 
 def _authenticate(connection: ASGIConnection, token: str) -> Actor | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import timedelta
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
@@ -188,3 +188,33 @@ def test_a_generated_notice_verifies_and_a_changed_file_does_not(app, client, de
     page = client.post("/public/verify", files={"code": (None, printed), "data": ("", b"", "application/octet-stream")})
     assert page.status_code == 200 and "真实文书" in page.text and "西信受〔2026〕7号" in page.text
     assert client.post("/api/public/verify/code", json={"code": "ABCD-EFGH-JKMN"}).json()["genuine"] is False
+
+
+@pytest.fixture
+def split_client(settings, sqlite_only):
+    from litestar.testing import TestClient
+
+    from tests.conftest import test_plugins
+    from xinfang.platform.app import create_app
+
+    application = create_app(replace(settings, public_host="xf.example.cn"), plugins=test_plugins())
+    with TestClient(app=application, raise_server_exceptions=False) as c:
+        yield c
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_only(database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("host routing does not touch the database")
+
+
+def test_a_public_host_serves_only_the_petitioners_side(split_client):
+    public, staff = {"host": "xf.example.cn"}, {"host": "testserver.local"}
+    assert split_client.get("/public/verify", headers=public).status_code == 200
+    assert split_client.get("/static/public.css", headers=public).status_code == 200
+    assert split_client.get("/login", headers=public).status_code == 404
+    assert split_client.post("/api/auth/login", headers=public, json={"username": "x", "password": "y"}).status_code == 404
+    assert split_client.get("/login", headers=staff).status_code == 200
+    refused = split_client.get("/public/verify", headers=staff)
+    assert refused.status_code == 404 and "xf.example.cn" in refused.text
