@@ -14,23 +14,17 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+# the same petitioner and opinion as the matter documents' tests
+from tests.integration.test_matter_documents import OPINION, PETITIONER, _flat
 from xinfang.platform.jobs.embedded import run_pending
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.public import throttle
 from xinfang.platform.public.access import matter_key
 
+pytestmark = pytest.mark.today(2026, 3, 2, 10)  # a Monday
 COUNTY = "411323"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PETITIONER = {"name": "赵六", "id_number": "11010519491231002X", "phone": "13912345678", "address": "城东社区5号"}
-OPINION = {"request": "要求恢复被填埋的灌溉渠", "facts": "经现场核查，渠道因施工被填埋约三百米，属实",
-           "result": "support", "basis": "《中华人民共和国水法》第三十五条", "opinion": "责成施工方于三十日内恢复渠道。"}
 STAFF_NAMES = ("李秀英", "陈敏", "高洁", "刘正")
-
-
-@pytest.fixture
-def today(clock):
-    clock.on(2026, 3, 2, 10)
-    return clock
 
 
 def _answer(question: str) -> str:
@@ -60,7 +54,7 @@ def _matter_id(system_session, number):
     return system_session.scalar(select(Matter.id).where(Matter.number == number))
 
 
-def test_online_petition_lookup_and_evaluation(app, client, demo, system_session, today):
+def test_online_petition_lookup_and_evaluation(app, client, demo, system_session, clock):
     refused = _submit(client, answer="0")
     assert refused.status_code == 400 and "验证题" in refused.json()["message"]
     bad_file = _submit(client, files=[("attachments", ("病毒.png", b"MZ\x90\x00 not an image", "image/png"))])
@@ -83,15 +77,15 @@ def test_online_petition_lookup_and_evaluation(app, client, demo, system_session
     receipt = client.post(f"/api/public/progress/documents/{done['receipt_document_id']}",
                           json={"number": number, "code": code})
     assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
-    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-", "-"], input=receipt.content, check=True,
-                                             capture_output=True).stdout.decode())
+    text = _flat(subprocess.run(["pdftotext", "-", "-"], input=receipt.content, check=True,
+                                capture_output=True).stdout.decode())
     # (pdftotext drops a hyphen that ends a line: compare without them)
     assert "网上信访事项登记回执" in text and code.replace("-", "") in text.replace("-", "") and number in text
 
     matter_id = _matter_id(system_session, number)
     _act(client, demo, matter_id, "accept", "xx_officer", on="2026-03-02")
     _act(client, demo, matter_id, "classify", "xx_officer", route=6)
-    today.advance(days=3)
+    clock.advance(days=3)
     _act(client, demo, matter_id, "extend", "xx_leader", on="2026-03-05", days=30, reason="需委托第三方测量受损面积",
          told_petitioner_on="2026-03-05")
     view = _look(client, number, code).json()
@@ -126,7 +120,7 @@ def test_online_petition_lookup_and_evaluation(app, client, demo, system_session
     assert html.status_code == 200 and "已出具处理意见书" in html.text and "需委托第三方测量受损面积" in html.text
 
 
-def test_wrong_codes_are_throttled_and_open_nothing(app, client, demo, today):
+def test_wrong_codes_are_throttled_and_open_nothing(app, client, demo, clock):
     first = _submit(client).json()
     other = _submit(client, request="要求公开村级财务", facts="村委会三年未公开账目", name="钱七",
                     id_number="11010519491231002X").json()
@@ -139,13 +133,13 @@ def test_wrong_codes_are_throttled_and_open_nothing(app, client, demo, today):
     held = _look(client, first["number"], first["query_code"])
     assert held.status_code == 429 and int(held.headers["retry-after"]) > 0  # this address waits…
     with app.state.session_factory() as session:  # …nobody else does: no lock on the matter itself
-        now = today()
+        now = clock()
         assert throttle.seconds_to_wait(session, matter_key(first["number"]), "198.51.100.7", now) == 0
-    today.advance(minutes=throttle.WINDOW_MINUTES + 1)
+    clock.advance(minutes=throttle.WINDOW_MINUTES + 1)
     assert _look(client, first["number"], first["query_code"]).status_code == 200  # the wait ends
 
 
-def test_an_accusation_names_no_handling_body(client, demo, system_session, today):
+def test_an_accusation_names_no_handling_body(client, demo, system_session, clock):
     done = _submit(client, kind="accusation", request="检举某局干部违规收费", facts="办理不动产登记时被额外收取费用").json()
     matter_id = _matter_id(system_session, done["number"])
     _act(client, demo, matter_id, "assign", "xx_officer", on="2026-03-02",
@@ -159,7 +153,7 @@ def test_an_accusation_names_no_handling_body(client, demo, system_session, toda
     assert _look(client, done["number"], "ABCD-EFGH-JKMN").status_code == 404
 
 
-def test_a_generated_notice_verifies_and_a_changed_file_does_not(app, client, demo, system_session, today):
+def test_a_generated_notice_verifies_and_a_changed_file_does_not(app, client, demo, system_session, clock):
     done = _submit(client).json()
     matter_id = _matter_id(system_session, done["number"])
     _act(client, demo, matter_id, "accept", "xx_officer", on="2026-03-02")
@@ -169,8 +163,7 @@ def test_a_generated_notice_verifies_and_a_changed_file_does_not(app, client, de
     run_pending(app.state.session_factory)
     doc = client.get(asked.json()["status_url"], headers=demo.headers("xx_officer")).json()
     pdf = client.get(doc["file_url"], headers=demo.headers("xx_officer")).content
-    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-", "-"], input=pdf, check=True,
-                                             capture_output=True).stdout.decode())
+    text = _flat(subprocess.run(["pdftotext", "-", "-"], input=pdf, check=True, capture_output=True).stdout.decode())
     printed = re.search(r"核验码：([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})", text).group(1)
     assert f"查询码{done['query_code']}".replace("-", "") in text.replace("-", "")  # the 受理告知书 hands it over
 
