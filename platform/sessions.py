@@ -26,7 +26,8 @@ def make_session_factory(engine: Engine, settings: Settings | None = None, plugi
     info: dict[str, Any] = (
         {"storage_dir": Path(settings.storage_dir), "audit": AuditKeys.from_settings(settings),
          "notification_sender": settings.notification_sender,
-         "audit_retention_days": settings.audit_retention_days} if settings else {})
+         "audit_retention_days": settings.audit_retention_days,
+         "public_host": settings.public_host} if settings else {})
     if plugins is not None:
         info["plugins"] = plugins
     factory = sessionmaker(bind=engine, class_=ScopedSession, expire_on_commit=False, info=info)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import segno
 import weasyprint
 
 from xinfang.platform.documents.registry import TEMPLATE_DIR, TemplateSpec
@@ -47,8 +48,16 @@ def render_html(spec: TemplateSpec, inputs: dict[str, Any], code: str = "") -> s
     context = {f.name: inputs.get(f.name) for f in spec.fields}
     context.setdefault("title", spec.title)
     context["verification_code"] = code
+    context["verification_qr"] = qr_svg(inputs.get("verification_url"))
     template = environment(str(spec.path.parent), str(TEMPLATE_DIR)).get_template(spec.path.name)
     return template.render(**context)
+
+
+def qr_svg(url: str | None) -> str:
+    """The verification address as an inline SVG QR code (vector: sharp in print, no image file)."""
+    if not url:
+        return ""
+    return segno.make(url, error="m").svg_inline(scale=1, border=0, omitsize=True)
 
 
 def render_pdf(spec: TemplateSpec, inputs: dict[str, Any], identifier: str = "", code: str = "") -> Rendered:

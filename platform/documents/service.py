@@ -74,6 +74,16 @@ def normalise_code(text: str) -> str | None:
     return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
 
 
+VERIFICATION_URL = "verification_url"
+
+
+def verification_url(db: Session, code: str) -> str | None:
+    """The public verification page of ``code`` (printed as a QR code), when the deployment
+    names its public host (``XINFANG_PUBLIC_HOST``); the public site is served over HTTPS."""
+    host = db.info.get("public_host")
+    return f"https://{host}/public/verify?code={code}" if host else None
+
+
 def build_inputs(reader: Session, actor: Actor, key: str, node_id: int, params: dict[str, Any] | None = None, *,
                  subject: Any = None) -> dict[str, Any]:
     """``spec.build`` gathers a document's inputs through ``reader`` and the template checks them
@@ -98,10 +108,13 @@ def generate(db: Session, actor: Actor, key: str, node_id: int, params: dict[str
     if not authorize(actor, node, "documents", "create"):
         raise Forbidden("您无权为该单位生成文书")
     clean = built if built is not None else build_inputs(db, actor, key, node_id, params, subject=subject)
+    code = new_code()
+    if url := verification_url(db, code):  # kept with the inputs: a re-render prints the same QR code
+        clean = {**clean, VERIFICATION_URL: url}
     document = Document(node_id=node.id, kind=spec.key, title=clean.get("title") or spec.title,
                         number=clean.get("number") or "", issuer=clean.get("issuer") or "", status=PENDING,
                         inputs=clean, author_id=actor.user_id, author_name=actor.display_name or actor.username,
-                        code=new_code(), subject=subject_ref)
+                        code=code, subject=subject_ref)
     db.add(document)
     db.flush()
     enqueue(db, RENDER_JOB, {"document_id": document.id})
