@@ -211,3 +211,10 @@ def test_a_public_host_serves_only_the_petitioners_side(split_client):
     assert split_client.get("/login", headers=staff).status_code == 200
     refused = split_client.get("/public/verify", headers=staff)
     assert refused.status_code == 404 and "xf.example.cn" in refused.text
+
+
+def test_the_public_pages_render_without_a_login(client, demo):
+    for path in ("/public/submit/411323", "/public/progress", "/public/verify", "/public/verify?code=ABCD-EFGH-JKMN"):
+        resp = client.get(path, headers={"accept": "text/html"})
+        assert resp.status_code == 200 and "/static/public.css" in resp.text, path
+    assert client.get("/public/submit/999999", headers={"accept": "text/html"}).status_code == 404
