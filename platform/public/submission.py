@@ -128,7 +128,7 @@ def _limit(session: ScopedSession, address: str) -> None:
     since = clock.now() - dt.timedelta(hours=1)
     count = session.scalar(select(func.count()).select_from(PublicSubmission)
                            .where(PublicSubmission.address == address, PublicSubmission.at > since))
-    if count >= PER_ADDRESS_PER_HOUR:
+    if (count or 0) >= PER_ADDRESS_PER_HOUR:
         raise TooManyRequests("同一网络地址一小时内提交次数过多,请稍后再试,或到信访接待场所当面反映",
                               retry_after=3600)
 
