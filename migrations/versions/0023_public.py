@@ -1,8 +1,8 @@
 """the petitioner's side: matters' 查询码 (existing matters get one), matter_evaluations,
 public_failures (throttling), public_submissions (merging repeats of a 网上信访)
 
-Revision ID: 0022_public
-Revises: 0021
+Revision ID: 0023_public
+Revises: 0022
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ from alembic import op
 
 import xinfang.platform.db
 
-revision = '0022_public'
-down_revision = '0021'
+revision = '0023_public'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
