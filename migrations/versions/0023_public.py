@@ -1,7 +1,7 @@
 """the petitioner's side: matters' 查询码 (existing matters get one), matter_evaluations,
 public_failures (throttling), public_submissions (merging repeats of a 网上信访)
 
-Revision ID: 0023_public
+Revision ID: 0023
 Revises: 0022
 Create Date: 2026-12-07
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 import xinfang.platform.db
 
-revision = '0023_public'
+revision = '0023'
 down_revision = '0022'
 branch_labels = None
 depends_on = None
