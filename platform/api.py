@@ -22,6 +22,7 @@ from xinfang.platform.documents.models import DONE, Document
 from xinfang.platform.documents.registry import TEMPLATE_DIR, Field, template
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
 from xinfang.platform.extensions.hookspecs import (
+                                                   CampaignLink,
                                                    CampaignType,
                                                    ChecklistItemSpec,
                                                    ChecklistSpec,
@@ -57,6 +58,7 @@ from xinfang.platform.reporting import cycle
 from xinfang.platform.reporting.models import Submission
 from xinfang.platform.spreadsheets.layouts import Layout
 from xinfang.platform.templating import cn_date
+from xinfang.platform.ui.frame import acting_node_id
 from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.guards import AUTHENTICATED, PUBLIC, current_actor
 from xinfang.platform.web.inputs import Bounded, Id, Line, Name, OptionalId
@@ -68,10 +70,10 @@ from xinfang.tenants.scope import Scope, ScopedSession
 
 __all__ = [
     # hooks and the spec objects they return (docs/plugin_hooks.md)
-    "hookimpl", "CampaignType", "ChecklistItemSpec", "ChecklistSpec", "DocumentContext", "DocumentSpec", "JobSpec", "MatterChecklistSpec", "MetricSpec",
+    "hookimpl", "CampaignLink", "CampaignType", "ChecklistItemSpec", "ChecklistSpec", "DocumentContext", "DocumentSpec", "JobSpec", "MatterChecklistSpec", "MetricSpec",
     "MigrationSpec", "NavItem", "PageSpec", "PermissionSpec", "PhaseSpec", "RoleSpec", "PeriodicTask",
     # pages: a page handler answers with render_page(request, "<its page_templates/ file>", …) (docs/plugin_hooks.md)
-    "render_page",
+    "render_page", "acting_node_id",
     # sessions, scope, tables of a plugin's own
     "Base", "NodeBound", "UTCDateTime", "Scope", "ScopedSession", "read_only",
     # the tenant tree, actors

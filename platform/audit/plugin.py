@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.audit import checkpoints, erasure, routes
-from xinfang.platform.extensions.hookspecs import PermissionSpec, hookimpl
+from xinfang.platform.audit import checkpoints, erasure, pages, routes
+from xinfang.platform.extensions.hookspecs import NavItem, PageSpec, PermissionSpec, hookimpl
 
 
 @hookimpl
@@ -21,3 +21,13 @@ def xinfang_route_handlers():
 @hookimpl
 def xinfang_periodic_tasks():
     return [checkpoints.TASK, erasure.RETENTION_TASK]
+
+
+@hookimpl
+def xinfang_pages():
+    return [PageSpec(path, title, permission, handler) for path, title, permission, handler in pages.PAGES]
+
+
+@hookimpl
+def xinfang_navigation():
+    return [NavItem("审计日志", "/audit", "audit:read", order=80)]

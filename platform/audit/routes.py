@@ -29,7 +29,7 @@ EXPORT_COLUMNS = [("seq", "序号"), ("at", "时间"), ("actor_name", "操作人
 EXPORT_LIMIT = 100_000
 
 
-def _filtered(action: str | None, object_type: str | None, actor_id: int | None, node_id: int | None,
+def filtered(action: str | None, object_type: str | None, actor_id: int | None, node_id: int | None,
               since: datetime | None, until: datetime | None) -> Select:
     query = select(AuditRecord).options(selectinload(AuditRecord.detail)).order_by(AuditRecord.id.desc())
     since, until = check_moment("since", since), check_moment("until", until)
@@ -48,7 +48,7 @@ def _filtered(action: str | None, object_type: str | None, actor_id: int | None,
 def list_audit(db: NamedDependency[ScopedSession], action: FromQuery[str | None] = None, object_type: FromQuery[str | None] = None,
                actor_id: FromQuery[OptionalId] = None, node_id: FromQuery[OptionalId] = None, since: FromQuery[datetime | None] = None,
                until: FromQuery[datetime | None] = None, page: FromQuery[PageNumber] = 1, per_page: FromQuery[PerPage] = 50) -> Page:
-    return page_of(db, _filtered(action, object_type, actor_id, node_id, since, until), page, per_page,
+    return page_of(db, filtered(action, object_type, actor_id, node_id, since, until), page, per_page,
                    AuditRecord.to_dict)
 
 
@@ -57,7 +57,7 @@ def export_audit(request: Request, db: NamedDependency[ScopedSession], format: F
                  object_type: FromQuery[str | None] = None, actor_id: FromQuery[OptionalId] = None, node_id: FromQuery[OptionalId] = None,
                  since: FromQuery[datetime | None] = None, until: FromQuery[datetime | None] = None) -> Response:
     check_format(format)
-    rows = db.scalars(_filtered(action, object_type, actor_id, node_id, since, until).limit(EXPORT_LIMIT)).all()
+    rows = db.scalars(filtered(action, object_type, actor_id, node_id, since, until).limit(EXPORT_LIMIT)).all()
     record(db, action="export", object_type="audit_records", node_id=request.state.actor.home_node_id,
            after={"format": format, "rows": len(rows), "filters": {"action": action, "object_type": object_type,
                                                                    "actor_id": actor_id, "node_id": node_id}})
@@ -69,13 +69,13 @@ def export_audit(request: Request, db: NamedDependency[ScopedSession], format: F
 def verify_audit(request: Request, db: NamedDependency[ScopedSession]) -> dict:
     """Each county chain the caller can see is verified whole (a township's records alone
     would look like gaps); only positions and kinds of problems are reported."""
-    chains = _visible_chains(db)
+    chains = visible_chains(db)
     with db.reading_as(Scope.system()) as whole:
         report = [verify(whole, chain).to_dict() for chain in chains]
     return {"ok": all(r["ok"] for r in report), "chains": report}
 
 
-def _visible_chains(db: ScopedSession) -> list[int]:
+def visible_chains(db: ScopedSession) -> list[int]:
     return sorted(set(db.scalars(select(AuditRecord.chain).distinct())))
 
 
@@ -84,7 +84,7 @@ def list_checkpoints(db: NamedDependency[ScopedSession]) -> dict:
     """Every signed daily head of the chains the caller sees, with the public key, for
     ``xinfang audit verify-checkpoints`` on a machine without the database."""
     public_key = audit_keys(db).public_key()
-    rows = db.scalars(select(AuditCheckpoint).where(AuditCheckpoint.chain.in_(_visible_chains(db)))
+    rows = db.scalars(select(AuditCheckpoint).where(AuditCheckpoint.chain.in_(visible_chains(db)))
                       .order_by(AuditCheckpoint.chain, AuditCheckpoint.day)).all()
     # as signed: the times stay in the UTC form the signatures cover
     return AsIs(key_id=fingerprint(public_key), public_key=public_key_pem(public_key),

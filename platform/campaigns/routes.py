@@ -14,7 +14,7 @@ from sqlalchemy import select
 from xinfang.permissions.actor import authorize
 from xinfang.platform import clock
 from xinfang.platform.campaigns import matter_duties, service
-from xinfang.platform.campaigns.models import Campaign, CampaignPhase
+from xinfang.platform.campaigns.models import Campaign
 from xinfang.platform.campaigns.registry import campaign_type, campaign_types, describe
 from xinfang.platform.errors import BadRequest, Forbidden
 from xinfang.platform.matters.routes import get_matter
@@ -93,7 +93,7 @@ def read_campaign(request: Request, db: NamedDependency[ScopedSession], campaign
     return {**_summary(db, campaign, request), "definition": describe(ctype)}
 
 
-def _manage(request: Request, db: ScopedSession, campaign: Campaign) -> None:
+def manage_check(request: Request, db: ScopedSession, campaign: Campaign) -> None:
     owner = db.execute(select(Node).where(Node.id == campaign.node_id),
                        execution_options={"skip_scope": True}).scalar_one()
     if not authorize(current_actor(request), owner, "campaigns", "manage"):
@@ -105,14 +105,8 @@ def _manage(request: Request, db: ScopedSession, campaign: Campaign) -> None:
 def move_phases(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id],
                 data: JSONBody[dict[str, PhaseDates]]) -> dict:
     campaign = get_campaign(db, campaign_id)
-    _manage(request, db, campaign)
-    phases = {p.key: p for p in db.scalars(select(CampaignPhase).where(CampaignPhase.campaign_id == campaign.id))}
-    for key, dates in data.items():
-        if key not in phases:
-            raise BadRequest(f"该活动没有“{key}”阶段")
-        if dates.ends_on < dates.starts_on:
-            raise BadRequest(f"“{phases[key].name}”阶段的结束日期不能早于开始日期")
-        phases[key].starts_on, phases[key].ends_on = dates.starts_on, dates.ends_on
+    manage_check(request, db, campaign)
+    service.move_phases(db, campaign, {k: (v.starts_on, v.ends_on) for k, v in data.items()})
     db.commit()
     return _summary(db, campaign, request)
 
@@ -128,7 +122,7 @@ class CloseBody(Bounded):
 def close(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id],
           data: JSONBody[CloseBody]) -> dict:
     campaign = get_campaign(db, campaign_id)
-    _manage(request, db, campaign)
+    manage_check(request, db, campaign)
     service.close(campaign, data.on or clock.today(), data.note)
     db.commit()
     return _summary(db, campaign, request)
@@ -166,12 +160,12 @@ def tick(request: Request, db: NamedDependency[ScopedSession], campaign_id: From
     node = _node(db, data.node_id, request)
     ctype = campaign_type(request.app.state.plugins, campaign.type_key)
     row = service.tick(db, actor, ctype, campaign, node, data.checklist, data.item, data.done_on or clock.today(),
-                       data.note, _evidence(request, data.files))
+                       data.note, evidence_of(request, data.files))
     db.commit()
     return service.tick_to_dict(row)
 
 
-def _evidence(request: Request, files: list[UploadFile] | UploadFile) -> list[service.Evidence]:
+def evidence_of(request: Request, files: list[UploadFile] | UploadFile) -> list[service.Evidence]:
     """The uploaded evidence files (one file arrives bare, several as a list), each within the upload limit."""
     files = files if isinstance(files, list) else [files]
     return [service.Evidence(f.filename, read_limited(request, f, "单个佐证材料不能超过{mb}MB")) for f in files if f]
@@ -194,13 +188,8 @@ def read_metrics(request: Request, db: NamedDependency[ScopedSession], campaign_
     campaign = get_campaign(db, campaign_id)
     node = _node(db, node_id, request)
     ctype = campaign_type(request.app.state.plugins, campaign.type_key)
-    out = []
     with db.reading_as(Scope.system()) as whole:  # a metric counts over the campaign's whole area
-        for metric in ctype.metrics:
-            value, detail = metric.compute(whole, campaign, node)
-            out.append({"key": metric.key, "name": metric.name, "value": value, "target": metric.target,
-                        "unit": metric.unit, "met": metric.met(value, detail), "detail": detail})
-    return out
+        return service.metrics(whole, ctype, campaign, node)
 
 
 @get("/api/campaigns/{campaign_id:int}/matters", opt={"permission": "campaigns:read"}, sync_to_thread=True,
@@ -236,7 +225,7 @@ def tick_matter(request: Request, db: NamedDependency[ScopedSession], campaign_i
     matter = get_matter(db, matter_id)
     ctype = campaign_type(request.app.state.plugins, campaign.type_key)
     row = matter_duties.tick_matter(db, current_actor(request), ctype, campaign, matter, data.item,
-                                    data.done_on or clock.today(), data.note, _evidence(request, data.files))
+                                    data.done_on or clock.today(), data.note, evidence_of(request, data.files))
     db.commit()
     return service.tick_to_dict(row)
 

@@ -76,13 +76,31 @@ def enable(session: Session, actor: Actor, ctype: CampaignType, title: str, scop
     for phase in ctype.phases:
         start, end = phase_dates.get(phase.key) or (starts_on + dt.timedelta(days=phase.first_day),
                                                     starts_on + dt.timedelta(days=phase.last_day))
-        if end < start:
-            raise BadRequest(f"“{phase.name}”阶段的结束日期不能早于开始日期")
+        check_phase(phase.name, start, end, starts_on, ends_on)
         session.add(CampaignPhase(campaign_id=campaign.id, key=phase.key, name=phase.name, starts_on=start,
                                   ends_on=end))
     session.flush()
     plugins_of(session).hook.xinfang_on_campaign_enabled(campaign=campaign, session=session)
     return campaign
+
+
+def check_phase(name: str, start: dt.date, end: dt.date, first: dt.date, last: dt.date) -> None:
+    """A phase runs forwards and inside the campaign's own dates."""
+    if end < start:
+        raise BadRequest(f"“{name}”阶段的结束日期不能早于开始日期")
+    if start < first or end > last:
+        raise BadRequest(f"“{name}”阶段({start}至{end})应在活动期间({first}至{last})之内")
+
+
+def move_phases(session: Session, campaign: Campaign, dates: dict[str, tuple[dt.date, dt.date]]) -> None:
+    """Move phases of a campaign (all or nothing: every date is checked before one is changed)."""
+    phases = {p.key: p for p in session.scalars(select(CampaignPhase).where(CampaignPhase.campaign_id == campaign.id))}
+    for key, (start, end) in dates.items():
+        if key not in phases:
+            raise BadRequest(f"该活动没有“{key}”阶段")
+        check_phase(phases[key].name, start, end, campaign.starts_on, campaign.ends_on)
+    for key, (start, end) in dates.items():
+        phases[key].starts_on, phases[key].ends_on = start, end
 
 
 def close(campaign: Campaign, on: dt.date, note: str) -> None:
@@ -260,6 +278,18 @@ def progress(session: Session, ctype: CampaignType, campaign: Campaign, root: No
     return {"node_id": root.id, "code": root.code, "name": root.name, "level": root.level, "required": 0,
             "done": 0, "total_required": required, "total_done": done,
             "rate": round(done / required, 4) if required else None, "behind": [], "children": tops}
+
+
+def metrics(session: Session, ctype: CampaignType, campaign: Campaign, node: Node) -> list[dict]:
+    """Each metric of the type for ``node``'s area against its target (``session``: one that
+    reads the campaign's whole area, e.g. ``db.reading_as(Scope.system())``)."""
+    out = []
+    for metric in ctype.metrics:
+        value, detail = metric.compute(session, campaign, node)
+        out.append({"key": metric.key, "name": metric.name, "value": value, "target": metric.target,
+                    "unit": metric.unit, "higher_is_better": metric.higher_is_better,
+                    "met": metric.met(value, detail), "detail": detail})
+    return out
 
 
 # --- response bodies ----------------------------------------------------------------------

@@ -240,6 +240,21 @@ class MetricSpec:
 
 
 @dataclass(frozen=True)
+class CampaignLink:
+    """A page of the plugin's own about one campaign (its documents, its ledgers …), offered on
+    the generic campaign page to those holding ``permission``. ``href`` names the campaign as
+    ``{campaign_id}``; the page itself is declared with ``xinfang_pages`` like any page."""
+
+    label: str
+    href: str
+    permission: str
+    description: str = ""
+
+    def for_campaign(self, campaign_id: int) -> str:
+        return self.href.format(campaign_id=campaign_id)
+
+
+@dataclass(frozen=True)
 class CampaignType:
     key: str
     name: str
@@ -251,6 +266,7 @@ class CampaignType:
     metrics: tuple[MetricSpec, ...] = ()
     documents: tuple[DocumentSpec, ...] = ()
     ledgers: tuple[str, ...] = ()  # keys of the core ledgers it uses (screening, backlog, rota …)
+    links: tuple[CampaignLink, ...] = ()  # the plugin's own pages about a campaign (generic page shows them)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -285,6 +301,6 @@ def xinfang_on_duty_ticked(campaign: Any, tick: Any, session: Any) -> None:
     ``tick.matter_id`` set."""
 
 
-__all__ = ["PermissionSpec", "RoleSpec", "JobSpec", "PageSpec", "NavItem", "MigrationSpec", "PhaseSpec", "ChecklistItemSpec", "ChecklistSpec",
+__all__ = ["PermissionSpec", "RoleSpec", "JobSpec", "PageSpec", "NavItem", "CampaignLink", "MigrationSpec", "PhaseSpec", "ChecklistItemSpec", "ChecklistSpec",
            "MatterChecklistSpec", "MATTER_SOURCES", "MetricSpec", "DocumentSpec", "DocumentContext",
            "CampaignType", "hookimpl", "hookspec"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xinfang.platform.api import FIVE_ONES, CampaignType, ChecklistItemSpec, MatterChecklistSpec
+from xinfang.platform.api import FIVE_ONES, CampaignLink, CampaignType, ChecklistItemSpec, MatterChecklistSpec
 from xinfang.plugins.petition_month import documents, metrics
 from xinfang.plugins.petition_month.duties import ANNEXES, CHECKLISTS, KEY, NAME, PHASES, SOURCE
 
@@ -22,5 +22,8 @@ PETITION_MONTH = CampaignType(
     metrics=metrics.SPECS,
     documents=documents.SPECS,
     ledgers=("screening", "backlog", "reception", "rota", "reporting"),
+    # its own page, offered on the generic campaign page (declared in plugin.xinfang_pages)
+    links=(CampaignLink("信访月汇总与文书", "/campaigns/{campaign_id}/petition-month", "petition_month:read",
+                        "排查、接访、积案、报送的汇总,生成实施方案、附件台账、接访公告和总结报告"),),
     extra={"annexes": list(ANNEXES), "seed": "001"},
 )

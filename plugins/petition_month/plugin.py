@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from xinfang.platform.api import PermissionSpec, hookimpl
-from xinfang.plugins.petition_month import autoticks, documents, routes
+from xinfang.platform.api import PageSpec, PermissionSpec, hookimpl
+from xinfang.plugins.petition_month import autoticks, documents, pages, routes
 from xinfang.plugins.petition_month.definition import PETITION_MONTH
 
 
@@ -25,7 +25,7 @@ def xinfang_permissions():
 
 @hookimpl
 def xinfang_route_handlers():
-    return list(routes.route_handlers)
+    return [*routes.route_handlers, *pages.FORM_ROUTES]
 
 
 @hookimpl
@@ -36,3 +36,9 @@ def xinfang_periodic_tasks():
 @hookimpl
 def xinfang_document_templates():
     return list(documents.SPECS)
+
+
+@hookimpl
+def xinfang_pages():
+    # offered on the generic campaign page through PETITION_MONTH.links (no menu entry: it is one campaign's)
+    return [PageSpec(pages.PAGE, "信访月汇总与文书", routes.READ, pages.month_page)]

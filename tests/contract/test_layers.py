@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "xinfang.platform.web.plugin": DOMAIN,
     "xinfang.platform.audit.plugin": DOMAIN,
     "xinfang.platform.audit.routes": DOMAIN,
+    "xinfang.platform.audit.pages": DOMAIN,  # the audit desk: a page of the web UI
     "xinfang.platform": DOMAIN,
     "xinfang.tenants": DOMAIN,
     "xinfang.platform.api": DOMAIN,  # the facade: built on the domains, imported by plugins
