@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from sqlalchemy import select
 
+from xinfang.platform.accounts.models import User
 from xinfang.platform.audit.log import chain_node, verify
 from xinfang.platform.audit.models import AuditRecord
 from xinfang.platform.audit.refusals import REFUSED_ACTION
@@ -21,7 +22,7 @@ from xinfang.platform.clock import CHINA
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.guards import current_actor
-from xinfang.platform.web.inputs import Code, OptionalId, PageNumber, check_day
+from xinfang.platform.web.inputs import INT4_MAX, PageNumber, check_day
 from xinfang.platform.web.paging import page_of
 from xinfang.tenants.lookup import node_names
 from xinfang.tenants.models import Node
@@ -30,34 +31,54 @@ from xinfang.tenants.scope import Scope, ScopedSession
 PER_PAGE = 50
 
 
-def _moment(day: dt.date | None, name: str, *, end: bool = False) -> dt.datetime | None:
+def _moment(day: dt.date | None, *, end: bool = False) -> dt.datetime | None:
     """A day of the form as the start of that day in Beijing (``end``: the start of the next)."""
     if day is None:
         return None
-    check_day(name, day)
     return dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time(), tzinfo=CHINA)
 
 
+def _filters(request: Request) -> dict:
+    """The filter form's query string, where a field left empty (全部) filters nothing; a value
+    that is not what the field takes is a 400 in Chinese."""
+    given = {k: v.strip()[:40] for k, v in request.query_params.items() if v.strip()}
+    out: dict = {}
+    for key, what in (("since", "起始日期"), ("until", "截止日期")):
+        if key in given:
+            try:
+                out[key] = check_day(what, dt.date.fromisoformat(given[key]))
+            except ValueError as exc:
+                raise BadRequest(f"{what}“{given[key]}”格式不正确,应为年-月-日") from exc
+    for key, what in (("actor_id", "操作人"), ("node_id", "单位")):
+        if key in given:
+            if not given[key].isdigit() or not 1 <= int(given[key]) <= INT4_MAX:
+                raise BadRequest(f"{what}应从列表中选择")
+            out[key] = int(given[key])
+    for key in ("object_type", "action"):
+        if key in given:
+            out[key] = given[key]
+    return out
+
+
 @get("/audit", sync_to_thread=True)
-def audit_desk(request: Request, db: NamedDependency[ScopedSession], since: FromQuery[dt.date | None] = None,
-               until: FromQuery[dt.date | None] = None, actor_id: FromQuery[OptionalId] = None,
-               node_id: FromQuery[OptionalId] = None, object_type: FromQuery[Code | None] = None,
-               action: FromQuery[Code | None] = None, page: FromQuery[PageNumber] = 1) -> Response:
+def audit_desk(request: Request, db: NamedDependency[ScopedSession], page: FromQuery[PageNumber] = 1) -> Response:
+    chosen = _filters(request)
+    since, until = chosen.get("since"), chosen.get("until")
+    actor_id, node_id = chosen.get("actor_id"), chosen.get("node_id")
+    object_type, action = chosen.get("object_type"), chosen.get("action")
     if since and until and until < since:
         raise BadRequest("截止日期不能早于起始日期")
-    start, end = _moment(since, "since"), _moment(until, "until", end=True)
-    action, object_type = action or None, object_type or None
+    start, end = _moment(since), _moment(until, end=True)
     listing = page_of(db, filtered(action, object_type, actor_id, node_id, start, end), page, PER_PAGE,
                       lambda r: {**r.to_dict(), "at": r.at})  # the page shows the time in Beijing
     names = node_names(db, [r["node_id"] for r in listing["items"]])
-    chosen = {k: v for k, v in (("since", since), ("until", until), ("actor_id", actor_id), ("node_id", node_id),
-                                ("object_type", object_type), ("action", action)) if v}
+    people = _people(db, [r["actor_id"] for r in listing["items"]])
     export = {k: v for k, v in (("action", action), ("object_type", object_type), ("actor_id", actor_id),
                                 ("node_id", node_id), ("since", start and start.isoformat()),
                                 ("until", end and end.isoformat())) if v}
     pages = max(1, -(-listing["total"] // PER_PAGE))
     return render_page(
-        request, "audit/desk.html", title="审计日志", block="results", listing=listing, names=names,
+        request, "audit/desk.html", title="审计日志", block="results", listing=listing, names=names, people=people,
         chosen=chosen, actions=ACTIONS, objects=OBJECTS, refused=REFUSED_ACTION, pages=pages,
         actors=_actors(db), units=db.scalars(select(Node).order_by(Node.level, Node.code).limit(1000)).all(),
         may_export="audit:export" in current_actor(request).permissions(),
@@ -65,11 +86,20 @@ def audit_desk(request: Request, db: NamedDependency[ScopedSession], since: From
         page_link=lambda n: "?" + urlencode({**{k: str(v) for k, v in chosen.items()}, "page": n}))
 
 
+def _people(db: ScopedSession, ids: list[int | None]) -> dict[int, str]:
+    """user id → "姓名(用户名)": a record keeps the username; the desk shows who that is."""
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    rows = db.execute(select(User.id, User.display_name, User.username).where(User.id.in_(wanted)),
+                      execution_options={"skip_scope": True}).all()
+    return {i: f"{name}({username})" for i, name, username in rows}
+
+
 def _actors(db: ScopedSession) -> list[tuple[int, str]]:
     """The people who appear in the records the viewer sees (for the 操作人 filter)."""
-    rows = db.execute(select(AuditRecord.actor_id, AuditRecord.actor_name)
-                      .where(AuditRecord.actor_id.is_not(None)).distinct().limit(2000)).all()
-    return sorted({(i, n) for i, n in rows}, key=lambda r: r[1])
+    ids = db.scalars(select(AuditRecord.actor_id).where(AuditRecord.actor_id.is_not(None)).distinct().limit(2000)).all()
+    return sorted(_people(db, list(ids)).items(), key=lambda r: r[1])
 
 
 @get("/audit/verify", sync_to_thread=True)

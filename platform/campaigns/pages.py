@@ -173,10 +173,12 @@ def _campaign_page(request: Request, db: ScopedSession, campaign: Campaign, node
         metrics = service.metrics(whole, ctype, campaign, whole.get(Node, node.id))
     owner = db.execute(select(Node).where(Node.id == campaign.node_id), execution_options={"skip_scope": True}).scalar_one()
     permissions = actor.permissions()
+    acting = _acting(request, db)
     return render_page(
         request, "campaigns/campaign.html", title=campaign.title, status_code=status_code, c=summary,
         ctype=describe(ctype), node=node, progress=progress, metrics=metrics, owner=owner,
         may_manage=campaign.status == "active" and authorize(actor, owner, "campaigns", "manage"),
+        own_duties=acting is not None and service.in_scope(db, campaign, acting),
         links=[(link.label, link.for_campaign(campaign.id), link.description) for link in ctype.links
                if link.permission in permissions],
         recurrence=RECURRENCE, error=error, form=form or {}, enabled=request.query_params.get("enabled"))
