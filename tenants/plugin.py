@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.extensions.hookspecs import hookimpl
-from xinfang.tenants import routes
+from xinfang.platform.extensions.hookspecs import NavItem, PageSpec, hookimpl
+from xinfang.tenants import pages, routes
 from xinfang.tenants.levels import LABELS
 
 
@@ -15,9 +15,19 @@ def xinfang_permissions():
 
 @hookimpl
 def xinfang_route_handlers():
-    return [*routes.route_handlers]
+    return [*routes.route_handlers, *pages.FORM_ROUTES]
 
 
 @hookimpl
 def xinfang_code_labels():
     return {"level": {level.value: label for level, label in LABELS.items()}}
+
+
+@hookimpl
+def xinfang_pages():
+    return [PageSpec(path, title, permission, handler) for path, title, permission, handler in pages.PAGES]
+
+
+@hookimpl
+def xinfang_navigation():
+    return [NavItem("组织架构", "/admin/tree", "tenants:manage", order=700)]

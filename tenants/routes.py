@@ -58,17 +58,22 @@ class NodeIn:
     parent_id: Id | None = None
 
 
-@post("/api/nodes", opt={"permission": "tenants:manage"}, sync_to_thread=True, summary="新建节点")
-def create(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[NodeIn]) -> dict:
+def create_as(request: Request, db: ScopedSession, level: str, code: str, name: str, parent_id: int | None) -> Node:
+    """A new node under ``parent_id`` (a county: the operator only); the API and the page call it."""
     actor = current_actor(request)
-    parent = get_node(db, data.parent_id) if data.parent_id is not None else None
+    parent = get_node(db, parent_id) if parent_id is not None else None
     if parent is None and not authorize(actor, None, "platform", "operate"):
         raise Forbidden("只有平台运维人员可以新建县级节点")
     try:
-        level = Level(data.level)
+        kind = Level(level)
     except ValueError as exc:
-        raise BadRequest(f"未知的层级“{data.level}”") from exc
-    node = tree.create_node(db, level, data.code, data.name, parent)
+        raise BadRequest(f"未知的层级“{level}”") from exc
+    return tree.create_node(db, kind, code, name, parent)
+
+
+@post("/api/nodes", opt={"permission": "tenants:manage"}, sync_to_thread=True, summary="新建节点")
+def create(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[NodeIn]) -> dict:
+    node = create_as(request, db, data.level, data.code, data.name, data.parent_id)
     db.commit()
     return node.to_dict()
 
@@ -81,8 +86,7 @@ class NodePatch:
 @patch("/api/nodes/{node_id:int}", opt={"permission": "tenants:manage"}, sync_to_thread=True, summary="重命名节点")
 def rename(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[Id], data: JSONBody[NodePatch]) -> dict:
     node = get_node(db, node_id)
-    _must_manage_from_above(request, db, node)
-    tree.rename_node(node, data.name)
+    rename_as(request, db, node, data.name)
     db.commit()
     return node.to_dict()
 
@@ -97,15 +101,24 @@ class MoveIn:
       summary="迁移节点(其下记录随之迁移)", status_code=200)
 def move(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[Id], data: JSONBody[MoveIn]) -> dict:
     node = get_node(db, node_id)
-    _must_manage_from_above(request, db, node)
-    new_parent = get_node(db, data.parent_id)
-    moved = tree.move_node(db, node, new_parent, data.code)
+    moved = move_as(request, db, node, data.parent_id, data.code)
     db.commit()
     db.refresh(node)
     return {**node.to_dict(), "records_moved": moved}
 
 
-def _must_manage_from_above(request: Request, db: NamedDependency[ScopedSession], node: Node) -> None:
+def rename_as(request: Request, db: ScopedSession, node: Node, name: str) -> None:
+    must_manage_from_above(request, db, node)
+    tree.rename_node(node, name)
+
+
+def move_as(request: Request, db: ScopedSession, node: Node, parent_id: int, code: str | None) -> int:
+    """Move ``node`` under another parent (its records follow); how many records moved."""
+    must_manage_from_above(request, db, node)
+    return tree.move_node(db, node, get_node(db, parent_id), code)
+
+
+def must_manage_from_above(request: Request, db: NamedDependency[ScopedSession], node: Node) -> None:
     """A node is managed by an admin of its parent (or the operator), never by its own admin."""
     actor = current_actor(request)
     parent = db.get(Node, node.parent_id) if node.parent_id else None

@@ -1,0 +1,58 @@
+"""Administration pages over HTTP (both databases): the tenant tree (add, rename, move, an import
+refused row by row with nothing kept); users and role grants within the admin's scope."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from xinfang.tenants.models import Node
+
+HTML = {"Accept": "text/html"}
+
+
+def _get(client, demo, user, url):
+    return client.get(url, headers={**HTML, **demo.headers(user)})
+
+
+def _post(client, demo, user, url, data=None, files=None):
+    return client.post(url, data=data, files=files, headers={**HTML, **demo.headers(user)}, follow_redirects=False)
+
+
+def test_tree_add_rename_move_and_import_row_errors(client, demo, system_session):
+    page = _get(client, demo, "xx_admin", "/admin/tree")
+    assert page.status_code == 200 and "白羽街道" in page.text and "城东社区第一网格" in page.text
+    assert "晋江市" not in page.text
+    by, ds = demo.node("411323001"), demo.node("411323100")
+    added = _post(client, demo, "xx_admin", "/admin/tree/nodes",
+                  {"parent_id": str(by.id), "level": "village", "code": "411323001009", "name": "新华社区"})
+    assert added.status_code == 303, added.text[:300]
+    system_session.rollback()
+    village = system_session.scalar(select(Node).where(Node.code == "411323001009"))
+    assert village.name == "新华社区" and village.parent_id == by.id
+    assert _post(client, demo, "xx_admin", f"/admin/tree/nodes/{village.id}/rename",
+                 {"name": "新华村"}).status_code == 303
+    moved = _post(client, demo, "xx_admin", f"/admin/tree/nodes/{village.id}/move", {"parent_id": str(ds.id)})
+    assert moved.status_code == 303, moved.text[:300]
+    system_session.rollback()
+    village = system_session.get(Node, village.id)
+    assert village.name == "新华村" and village.parent_id == ds.id
+    # a township's admin may not rename their own township (only the level above may)
+    refused = _post(client, demo, "xx_by_admin", f"/admin/tree/nodes/{by.id}/rename", {"name": "改名"})
+    assert refused.status_code == 403 and "上级管理员" in refused.text
+    # an import with one bad row: every row shown, the bad one with its error, nothing kept
+    csv = ("层级,代码,名称,上级代码\n村,411323001010,和平社区,411323001\n村,999,坏代码,411323001\n").encode()
+    bad = _post(client, demo, "xx_admin", "/admin/tree/import", files={"data": ("tree.csv", csv, "text/csv")})
+    assert bad.status_code == 400 and "和平社区" in bad.text and "坏代码" in bad.text and "第3行" in bad.text
+    assert "无误" in bad.text
+    system_session.rollback()
+    assert system_session.scalar(select(Node.id).where(Node.code == "411323001010")) is None
+    good = _post(client, demo, "xx_admin", "/admin/tree/import",
+                 files={"data": ("tree.csv", csv.decode().rsplit("村,999", 1)[0].encode(), "text/csv")})
+    assert good.status_code == 303 and "imported-1-0" in good.headers["location"]
+    # the supervisor reads the tree with no forms
+    supervisor = _get(client, demo, "xx_supervisor", "/admin/tree")
+    assert supervisor.status_code == 200 and "/admin/tree/nodes" not in supervisor.text
+
+
+pytestmark = pytest.mark.today(2026, 11, 16)
