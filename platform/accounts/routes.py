@@ -167,8 +167,8 @@ def list_users(db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId
     return page_of(db, query, page, per_page, User.to_dict)
 
 
-@post("/api/users", opt={"permission": "users:manage"}, sync_to_thread=True, summary="新建用户")
-def create_user(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[UserIn]) -> dict:
+def create_user_as(request: Request, db: ScopedSession, data: UserIn) -> User:
+    """A new account at ``data.node_id`` by the admin (or the operator: county admins only)."""
     actor = current_actor(request)
     node = _node(db, data.node_id)
     if node is None and not authorize(actor, None, "platform", "operate"):
@@ -178,9 +178,14 @@ def create_user(request: Request, db: NamedDependency[ScopedSession], data: JSON
     by_operator = _as_operator(actor, node)
     if by_operator and node is not None and node.level != Level.COUNTY.value:
         raise Forbidden("平台运维只能在县级节点建立账号(县级管理员),县内账号由县级管理员建立")
-    user = service.create_user(db, username=data.username, display_name=data.display_name,
+    return service.create_user(db, username=data.username, display_name=data.display_name,
                                password=data.password, node=node, position=data.position,
                                must_change_password=by_operator and node is not None)
+
+
+@post("/api/users", opt={"permission": "users:manage"}, sync_to_thread=True, summary="新建用户")
+def create_user(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[UserIn]) -> dict:
+    user = create_user_as(request, db, data)
     db.commit()
     return user.to_dict()
 
@@ -196,6 +201,13 @@ def get_user(db: NamedDependency[ScopedSession], user_id: FromPath[Id]) -> dict:
 def update_user(request: Request, db: NamedDependency[ScopedSession], user_id: FromPath[Id],
                 data: JSONBody[UserPatch]) -> dict:
     user = _user(db, user_id)
+    update_user_as(request, db, user, data)
+    db.commit()
+    return user.to_dict()
+
+
+def update_user_as(request: Request, db: ScopedSession, user: User, data: UserPatch) -> None:
+    """Change an account: name, position, active, a new password (never one's own here)."""
     actor = current_actor(request)
     if user.id == actor.user_id and data.password is not None:
         # resetting one's own password here would skip the old password (and the revocation of
@@ -215,8 +227,6 @@ def update_user(request: Request, db: NamedDependency[ScopedSession], user_id: F
         service.set_active(db, user, data.is_active)
     if data.password is not None:
         service.set_password(db, user, data.password, must_change=by_operator and node is not None)
-    db.commit()
-    return user.to_dict()
 
 
 @dataclass

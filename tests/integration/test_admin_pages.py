@@ -56,3 +56,37 @@ def test_tree_add_rename_move_and_import_row_errors(client, demo, system_session
 
 
 pytestmark = pytest.mark.today(2026, 11, 16)
+
+
+def test_users_create_grant_revoke_within_scope(client, demo, system_session):
+    from xinfang.platform.accounts.models import RoleAssignment, User
+
+    by = demo.node("411323001")
+    page = _get(client, demo, "xx_by_admin", "/admin/users")
+    assert page.status_code == 200 and "孙伟" in page.text and "王建国" not in page.text, "the township's own only"
+    weak = _post(client, demo, "xx_by_admin", "/admin/users",
+                 {"node_id": str(by.id), "display_name": "钱多", "username": "xx_by_qian", "password": "123"})
+    assert weak.status_code == 400 and "密码" in weak.text and 'value="xx_by_qian"' in weak.text
+    made = _post(client, demo, "xx_by_admin", "/admin/users",
+                 {"node_id": str(by.id), "display_name": "钱多", "username": "xx_by_qian", "password": "Qian-Duo-2026!"})
+    assert made.status_code == 303, made.text[:300]
+    system_session.rollback()
+    user = system_session.scalar(select(User).where(User.username == "xx_by_qian"))
+    assert _post(client, demo, "xx_by_admin", f"/admin/users/{user.id}/roles",
+                 {"role": "officer", "node_id": str(by.id)}).status_code == 303
+    # a role the township admin may not grant is refused, in Chinese, nothing kept
+    refused = _post(client, demo, "xx_by_admin", f"/admin/users/{user.id}/roles",
+                    {"role": "county_admin", "node_id": str(by.id)})
+    assert refused.status_code in (400, 403) and "未能保存" in refused.text
+    system_session.rollback()
+    held = system_session.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id)).all()
+    assert [a.role for a in held] == ["officer"]
+    shown = _get(client, demo, "xx_by_admin", f"/admin/users/{user.id}")
+    assert "信访干部" in shown.text and "撤销" in shown.text
+    assert _post(client, demo, "xx_by_admin", f"/admin/users/{user.id}/roles/{held[0].id}/revoke").status_code == 303
+    assert _post(client, demo, "xx_by_admin", f"/admin/users/{user.id}/account", {"do": "deactivate"}).status_code == 303
+    system_session.rollback()
+    assert system_session.get(User, user.id).is_active is False
+    assert system_session.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id)).all() == []
+    # another county's admin cannot open the account
+    assert _get(client, demo, "jj_admin", f"/admin/users/{user.id}").status_code == 404
