@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.calendar import routes
-from xinfang.platform.extensions.hookspecs import hookimpl
+from xinfang.platform.calendar import pages, routes
+from xinfang.platform.extensions.hookspecs import NavItem, PageSpec, hookimpl
 
 
 @hookimpl
@@ -14,4 +14,14 @@ def xinfang_permissions():
 
 @hookimpl
 def xinfang_route_handlers():
-    return [*routes.route_handlers]
+    return [*routes.route_handlers, *pages.FORM_ROUTES]
+
+
+@hookimpl
+def xinfang_pages():
+    return [PageSpec(path, title, permission, handler) for path, title, permission, handler in pages.PAGES]
+
+
+@hookimpl
+def xinfang_navigation():
+    return [NavItem("工作日历", "/admin/calendar", "calendar:manage", order=720)]

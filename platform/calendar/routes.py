@@ -12,12 +12,15 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from xinfang.platform.calendar.service import (
     CALENDAR_DAYS,
     CIVIL_CODE,
+    RECOMPUTE_JOB,
     Notice,
+    YearData,
     load_calendar,
     store_year,
     year_data,
 )
 from xinfang.platform.errors import NotFound
+from xinfang.platform.jobs.outbox import enqueue
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Days, Year
 from xinfang.tenants.scope import ScopedSession
@@ -44,11 +47,22 @@ def read_year(db: NamedDependency[ScopedSession], year: FromPath[Year]) -> dict:
      summary="录入国务院办公厅节假日安排通知(替换该年已录入的数据)")
 def put_year(request: Request, db: NamedDependency[ScopedSession], year: FromPath[Year],
              data: JSONBody[Notice]) -> dict:
-    actor = current_actor(request)
-    row = store_year(db, year, data, entered_by=actor.display_name or actor.username, entered_by_id=actor.user_id)
-    stored = year_data(row)
-    db.commit()
+    stored = enter_notice(request, db, year, data)
     return {**stored.to_dict(), "version": load_calendar(db).version}
+
+
+def enter_notice(request: Request, db: ScopedSession, year: int, notice: Notice) -> YearData:
+    """Store a year's notice (committed) and have every open deadline recomputed on it at once
+    (provisional ones become final) by the deadline job, rather than at the next hourly scan."""
+    actor = current_actor(request)
+    row = store_year(db, year, notice, entered_by=actor.display_name or actor.username, entered_by_id=actor.user_id)
+    stored = year_data(row)
+    enqueue(db, RECOMPUTE_JOB, {"year": year})
+    db.commit()
+    executor = getattr(request.app.state, "executor", None)
+    if executor is not None:  # embedded mode: start now
+        executor.wake()
+    return stored
 
 
 @get("/api/calendar/deadline", opt={"permission": "calendar:read"}, sync_to_thread=True, summary="计算期限届满日")

@@ -247,6 +247,11 @@ def validate_notice(year: int, notice: Notice) -> YearData:
     return YearData(year, parsed[HOLIDAY], parsed[WORKDAY], DATABASE, title=title, document_number=number)
 
 
+# The job that recomputes every open deadline on the calendar just stored (the matters domain
+# runs it: its deadline scan); named here so that entering a notice can ask for it at once.
+RECOMPUTE_JOB = "matter_deadlines_recompute"
+
+
 def store_year(session: Session, year: int, notice: Notice, *, entered_by: str,
                entered_by_id: int | None = None) -> CalendarYear:
     """Validate and store a notice, replacing whatever was stored for that year (in the

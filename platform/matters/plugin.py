@@ -36,6 +36,11 @@ def xinfang_periodic_tasks():
 
 
 @hookimpl
+def xinfang_jobs():
+    return [scan.RECOMPUTE]
+
+
+@hookimpl
 def xinfang_pages():
     return [PageSpec(path, title, permission, handler) for path, title, permission, handler in pages.PAGES]
 

@@ -28,9 +28,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
-from xinfang.platform.calendar.service import WorkCalendar, load_calendar
-from xinfang.platform.clock import CHINA
+from xinfang.platform.calendar.service import RECOMPUTE_JOB, WorkCalendar, load_calendar
+from xinfang.platform.clock import CHINA, now
 from xinfang.platform.db import read_only
+from xinfang.platform.extensions.hookspecs import JobSpec
 from xinfang.platform.jobs.periodic import PeriodicTask
 from xinfang.platform.matters import clocks
 from xinfang.platform.matters.models import Matter, MatterAccess, MatterClock, MatterEvent
@@ -436,3 +437,11 @@ def run(session_factory: sessionmaker, now: dt.datetime) -> str:
 
 
 TASK = PeriodicTask("matter_deadlines", dt.timedelta(hours=1), run)
+
+
+def recompute_job(session_factory: sessionmaker, payload: dict) -> str:
+    """The same scan at once, after a year's holiday notice was entered (idempotent)."""
+    return run(session_factory, now())
+
+
+RECOMPUTE = JobSpec(RECOMPUTE_JOB, recompute_job)

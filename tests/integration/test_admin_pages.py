@@ -90,3 +90,24 @@ def test_users_create_grant_revoke_within_scope(client, demo, system_session):
     assert system_session.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id)).all() == []
     # another county's admin cannot open the account
     assert _get(client, demo, "jj_admin", f"/admin/users/{user.id}").status_code == 404
+
+
+def test_calendar_notice_entered_in_the_browser(client, demo, system_session):
+    from xinfang.platform.calendar.models import CalendarDay, CalendarYear
+    from xinfang.platform.jobs.outbox import OutboxJob
+
+    page = _get(client, demo, "operator", "/admin/calendar?year=2099")
+    assert page.status_code == 200 and "2099年的节假日安排尚未录入" in page.text
+    form = {"year": "2099", "title": "国务院办公厅关于2099年部分节假日安排的通知", "document_number": "国办发明电〔2098〕1号",
+            "holidays": "2099-01-01 元旦\n2099-10-01至2099-10-07 国庆节", "workdays": "2099-10-05 国庆节"}
+    bad = _post(client, demo, "operator", "/admin/calendar", form)
+    assert bad.status_code == 400 and "不能同时是放假日期和调休上班日" in bad.text and "国庆节" in bad.text
+    ok = _post(client, demo, "operator", "/admin/calendar", {**form, "workdays": "2099-09-26 国庆节"})
+    assert ok.status_code == 303, ok.text[:400]
+    system_session.rollback()
+    year = system_session.scalar(select(CalendarYear).where(CalendarYear.year == 2099))
+    assert year.document_number == "国办发明电〔2098〕1号"
+    assert len(system_session.scalars(select(CalendarDay).where(CalendarDay.year == 2099)).all()) == 9
+    assert system_session.scalar(select(OutboxJob.id).where(OutboxJob.name == "matter_deadlines_recompute"))
+    shown = _get(client, demo, "xx_supervisor", "/admin/calendar?year=2099")
+    assert "国庆节" in shown.text and "录入国务院办公厅" not in shown.text
