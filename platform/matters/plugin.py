@@ -11,6 +11,7 @@ from xinfang.platform.matters import (
     joint_routes,
     pages,
     routes,
+    rules_page,
     scan,
     spreadsheet_routes,
     states,
@@ -27,7 +28,8 @@ def xinfang_permissions():
 @hookimpl
 def xinfang_route_handlers():
     return [*routes.route_handlers, *joint_routes.route_handlers, *spreadsheet_routes.route_handlers,
-            *document_routes.route_handlers, *pages.FORM_ROUTES]
+            *document_routes.route_handlers, *pages.FORM_ROUTES,
+            *rules_page.FORM_ROUTES]
 
 
 @hookimpl
@@ -42,14 +44,16 @@ def xinfang_jobs():
 
 @hookimpl
 def xinfang_pages():
-    return [PageSpec(path, title, permission, handler) for path, title, permission, handler in pages.PAGES]
+    return [PageSpec(path, title, permission, handler)
+            for path, title, permission, handler in (*pages.PAGES, *rules_page.PAGES)]
 
 
 @hookimpl
 def xinfang_navigation():
     return [NavItem("信访事项", "/matters", "matters:read", order=10),
             NavItem("登记信访事项", "/matters/new", "matters:register", order=11),
-            NavItem("信访人查询", "/people", "people:read", order=20)]
+            NavItem("信访人查询", "/people", "people:read", order=20),
+            NavItem("信访事项规则", "/admin/rules", "matters:configure", order=730)]
 
 
 @hookimpl

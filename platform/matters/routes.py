@@ -271,6 +271,14 @@ class RulesBody:
      summary="修改本县信访事项设置")
 def write_rules(db: NamedDependency[ScopedSession], county_id: FromPath[Id], data: JSONBody[RulesBody]) -> dict:
     node = get_or_404(db, Node, county_id, "县级节点", accept=lambda n: n.level == Level.COUNTY)
+    save_rules(db, node, data)
+    db.commit()
+    return rules_for(db, node.id).to_dict()
+
+
+def save_rules(db: ScopedSession, node: Node, data: RulesBody) -> None:
+    """Check every setting (all problems at once) and store the county's rules; the API and the
+    administration page both call it."""
     problems = []
     if data.counting_rule not in ("civil_code", "working_days_only"):
         problems.append("计期规则应为 civil_code(民法典规则)或 working_days_only(一律按工作日)")
@@ -297,8 +305,6 @@ def write_rules(db: NamedDependency[ScopedSession], county_id: FromPath[Id], dat
     row.escalate_every_days, row.ownership_checklist = data.escalate_every_days, data.ownership_checklist
     row.categories = categories
     row.discipline_node_id = data.discipline_node_id
-    db.commit()
-    return rules_for(db, node.id).to_dict()
 
 
 route_handlers = [list_matters, list_person_matters, register, read_matter, reveal, act, follow_up, recuse, read_rules, write_rules]

@@ -111,3 +111,19 @@ def test_calendar_notice_entered_in_the_browser(client, demo, system_session):
     assert system_session.scalar(select(OutboxJob.id).where(OutboxJob.name == "matter_deadlines_recompute"))
     shown = _get(client, demo, "xx_supervisor", "/admin/calendar?year=2099")
     assert "国庆节" in shown.text and "录入国务院办公厅" not in shown.text
+
+
+def test_county_rules_saved_from_the_page(client, demo):
+    page = _get(client, demo, "xx_admin", "/admin/rules")
+    assert page.status_code == 200 and "民法典规则" in page.text and "四包" in page.text
+    form = {"counting_rule": "working_days_only", "due_soon_days": "5", "escalate_every_days": "7",
+            "ownership_checklist": "five", "categories": "城乡建设\n劳动社保\n城乡建设"}
+    bad = _post(client, demo, "xx_admin", "/admin/rules", form)
+    assert bad.status_code == 400 and "问题分类不能重复" in bad.text
+    assert _post(client, demo, "xx_admin", "/admin/rules", {**form, "categories": "城乡建设\n劳动社保"}).status_code == 303
+    rules = client.get(f"/api/counties/{demo.node('411323').id}/matter-rules", headers=demo.headers("xx_admin")).json()
+    assert rules["counting_rule"] == "working_days_only" and rules["categories"] == ["城乡建设", "劳动社保"]
+    assert rules["ownership_checklist"] == "five" and rules["due_soon_days"] == 5
+    read_only = _get(client, demo, "xx_supervisor", "/admin/rules")
+    assert read_only.status_code == 200 and "保存规则" not in read_only.text and "劳动社保" in read_only.text
+    assert _post(client, demo, "xx_supervisor", "/admin/rules", form).status_code == 403
