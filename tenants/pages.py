@@ -59,7 +59,7 @@ def _tree_page(request: Request, db: ScopedSession, *, error: str = "", import_r
         by_parent=by_parent, manage=manage, changeable=changeable, parents=parents,
         child_levels={level: [c for c, p in PARENT_LEVEL.items() if p == level] for level in Level},
         parent_level=PARENT_LEVEL, labels=LABELS, error=error, import_rows=import_rows or [], done=done,
-        may_import=bool(manage), total=len(nodes))
+        may_import=bool(manage), total=len(nodes), may_add_county=root is None and operator)
 
 
 @get("/admin/tree", sync_to_thread=True)
@@ -91,8 +91,9 @@ def _id(value: str, what: str) -> int:
 @post("/admin/tree/nodes", opt={"permission": "tenants:manage"}, sync_to_thread=True, include_in_schema=False)
 def add_submit(request: Request, db: NamedDependency[ScopedSession], data: URLEncodedBody[dict[str, Any]]) -> Response:
     form = _form(data)
+    parent = form.get("parent_id", "")  # none: a county, by the operator (create_as checks)
     return _answer(request, db, lambda: create_as(request, db, form.get("level", ""), form.get("code", ""),
-                                                  form.get("name", ""), _id(form.get("parent_id", ""), "上级单位")),
+                                                  form.get("name", ""), _id(parent, "上级单位") if parent else None),
                    "added")
 
 

@@ -127,3 +127,14 @@ def test_county_rules_saved_from_the_page(client, demo):
     read_only = _get(client, demo, "xx_supervisor", "/admin/rules")
     assert read_only.status_code == 200 and "保存规则" not in read_only.text and "劳动社保" in read_only.text
     assert _post(client, demo, "xx_supervisor", "/admin/rules", form).status_code == 403
+
+
+def test_operator_adds_a_county_and_reads_health_without_petition_content(client, demo):
+    made = _post(client, demo, "operator", "/admin/tree/nodes", {"level": "county", "code": "410102", "name": "中原区"})
+    assert made.status_code == 303, made.text[:300]
+    health = _get(client, demo, "operator", "/admin/health")
+    assert health.status_code == 200 and "运行正常" in health.text and "中原区" in health.text
+    assert "西峡县" in health.text and "王建国" in health.text, "each county with its admins"
+    assert _get(client, demo, "xx_admin", "/admin/health").status_code == 403
+    assert _post(client, demo, "xx_admin", "/admin/tree/nodes", {"level": "county", "code": "410103", "name": "二七区"}
+                 ).status_code == 403
