@@ -5,6 +5,7 @@ reset — all through the same functions as the API (``routes.create_user_as`` �
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
@@ -64,7 +65,8 @@ def _list_page(request: Request, db: ScopedSession, page: int, q: str, *, form: 
         request, "admin/users.html", title="账号与角色", status_code=status_code, listing=listing, held=held,
         names=names, q=q, form=form or {}, error=error, may_manage="users:manage" in permissions,
         nodes=_nodes_managed(request, db, "users:manage") if "users:manage" in permissions else [],
-        acting=acting_node_id(request, current_actor(request)), pages=max(1, -(-listing["total"] // 50)))
+        acting=acting_node_id(request, current_actor(request)), pages=max(1, -(-listing["total"] // 50)),
+        page_link=lambda n: "?" + urlencode({"q": q, "page": n}))
 
 
 @get("/admin/users", sync_to_thread=True)

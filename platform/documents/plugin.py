@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.documents import registry, routes, service
+from xinfang.platform.documents import pages, registry, routes, service
 from xinfang.platform.documents.models import STATUSES
-from xinfang.platform.extensions.hookspecs import JobSpec, hookimpl
+from xinfang.platform.extensions.hookspecs import JobSpec, NavItem, PageSpec, hookimpl
 
 
 @hookimpl
@@ -15,7 +15,7 @@ def xinfang_permissions():
 
 @hookimpl
 def xinfang_route_handlers():
-    return [*routes.route_handlers]
+    return [*routes.route_handlers, *pages.FORM_ROUTES]
 
 
 @hookimpl
@@ -31,3 +31,14 @@ def xinfang_jobs():
 @hookimpl
 def xinfang_code_labels():
     return {"status": STATUSES}
+
+
+@hookimpl
+def xinfang_pages():
+    return [PageSpec(path, title, permission, handler) for path, title, permission, handler in pages.PAGES]
+
+
+@hookimpl
+def xinfang_navigation():
+    return [NavItem("文书", "/documents", routes.READ, order=60),
+            NavItem("文书核验", "/documents/verify", routes.VERIFY, order=61)]

@@ -110,13 +110,18 @@ def download_document(db: NamedDependency[ScopedSession], document_id: FromPath[
       summary="核验文件:上传 PDF,比对其 SHA-256 是否与辖区内某份已生成文书一致(核验记入审计日志)")
 def verify_document(request: Request, db: NamedDependency[ScopedSession],
                     data: MultipartBody[Upload]) -> dict:
+    filename, content = upload_bytes(request, data)
+    return verify_file(request, db, filename, content)
+
+
+def verify_file(request: Request, db: ScopedSession, filename: str, content: bytes) -> dict:
+    """Whether ``content`` is a document generated here, in the caller's scope (audited, committed)."""
     actor = current_actor(request)
-    _, content = upload_bytes(request, data)
     digest = hashlib.sha256(content).hexdigest()
     document = service.find_by_sha256(db, digest)
     record(db, action="document_verified", object_type="documents", object_id=document.id if document else "",
            node_id=document.node_id if document else actor.home_node_id,
-           after={"sha256": digest, "size": len(content), "file": data.data.filename, "match": document is not None})
+           after={"sha256": digest, "size": len(content), "file": filename, "match": document is not None})
     db.commit()
     if document is None:
         return {"match": False, "sha256": digest,
@@ -128,6 +133,17 @@ def verify_document(request: Request, db: NamedDependency[ScopedSession],
 @get("/api/documents/code/{code:str}", opt={"permission": VERIFY, "writes": True}, sync_to_thread=True,
      summary="按文书上印制的核验码查询文书(辖区内;返回其 SHA-256,查询记入审计日志)")
 def verify_code(request: Request, db: NamedDependency[ScopedSession], code: FromPath[Code]) -> dict:
+    found = verify_by_code(request, db, code)
+    if found is None:
+        raise NotFound(CODE_NOT_FOUND)
+    return found
+
+
+CODE_NOT_FOUND = "未找到该核验码对应的文书:核验码有误,或文书不在您的管辖范围内"
+
+
+def verify_by_code(request: Request, db: ScopedSession, code: str) -> dict | None:
+    """The document printed with ``code`` in the caller's scope, or None (audited, committed)."""
     actor = current_actor(request)
     document = service.find_by_code(db, code)
     record(db, action="document_verified", object_type="documents", object_id=document.id if document else "",
@@ -135,7 +151,7 @@ def verify_code(request: Request, db: NamedDependency[ScopedSession], code: From
            after={"code": code, "match": document is not None})
     db.commit()
     if document is None:
-        raise NotFound("未找到该核验码对应的文书:核验码有误,或文书不在您的管辖范围内")
+        return None
     return {"match": True, "code": document.code, "message": f"核验码对应文书“{document.title}”",
             "document": service.to_dict(db, document)}
 

@@ -1,5 +1,6 @@
 """The platform operator's health page: the database and Redis, the background jobs by state,
-and each county's size (units, accounts) — never petition content."""
+and each county's size (units, accounts) and admins — never petition content. It reads with
+``tenants:read``, so a county's supervisor opens it too and sees their own county only."""
 
 from __future__ import annotations
 
@@ -21,23 +22,23 @@ JOB_STATES = {"pending": "排队", "running": "运行中", "done": "已完成", 
 @get("/admin/health", sync_to_thread=True)
 def health_page(request: Request, db: NamedDependency[ScopedSession]) -> Response:
     checks = basic_checks(request.app.state)
-    system = {"skip_scope": True}  # counts only: the operator sees no row of a county's work
+    system = {"skip_scope": True}  # the platform's job queue: names and counts, no county's data
     jobs = db.execute(select(OutboxJob.name, OutboxJob.status, func.count()).group_by(OutboxJob.name, OutboxJob.status)
                       .order_by(OutboxJob.name), execution_options=system).all()
     failed = db.execute(select(OutboxJob.name, OutboxJob.attempts, OutboxJob.finished_at, OutboxJob.last_error)
                         .where(OutboxJob.status == "failed").order_by(OutboxJob.id.desc()).limit(20),
                         execution_options=system).all()
-    counties = db.execute(select(Node).where(Node.level == Level.COUNTY).order_by(Node.code),
-                          execution_options=system).scalars().all()
+    # the counties in the viewer's scope (the operator: all; a county's supervisor: theirs)
+    counties = db.scalars(select(Node).where(Node.level == Level.COUNTY).order_by(Node.code)).all()
     units = dict(db.execute(select(Node.county_id, func.count()).where(Node.county_id.is_not(None))
-                            .group_by(Node.county_id), execution_options=system).all())
+                            .group_by(Node.county_id)).all())
     county_of = func.coalesce(Node.county_id, Node.id)
     accounts = dict(db.execute(select(county_of, func.count(User.id)).join(Node, Node.id == User.node_id)
-                               .group_by(county_of), execution_options=system).all())
+                               .group_by(county_of)).all())
     admins: dict[int, list[tuple[int, str]]] = {}
     for node_id, user_id, name in db.execute(
             select(RoleAssignment.node_id, User.id, User.display_name).join(User, User.id == RoleAssignment.user_id)
-            .where(RoleAssignment.role == "county_admin").order_by(User.id), execution_options=system).all():
+            .where(RoleAssignment.role == "county_admin").order_by(User.id)).all():
         admins.setdefault(node_id, []).append((user_id, name))
     by_name: dict[str, dict[str, int]] = {}
     for name, status, count in jobs:

@@ -22,7 +22,7 @@ def xinfang_route_handlers():
 def xinfang_pages():
     return [PageSpec("/", "工作台", AUTHENTICATED, home.start),
             PageSpec("/nodes/{node_id:int}", "单位", "tenants:read", home.node_page),
-            PageSpec("/admin/health", "平台运行状况", "platform:operate", health_page.health_page)]
+            PageSpec("/admin/health", "平台运行状况", "tenants:read", health_page.health_page)]
 
 
 @hookimpl

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.integration.page_requests import get_page
 from xinfang.platform import clock
 
 pytestmark = pytest.mark.today(2026, 11, 16)
-HTML = {"Accept": "text/html"}
-
-
-def _get(client, demo, user, url):
-    return client.get(url, headers={**HTML, **demo.headers(user)})
 
 
 def test_desk_lists_filters_and_verifies(client, demo):
@@ -21,20 +17,20 @@ def test_desk_lists_filters_and_verifies(client, demo):
     refused = client.post("/api/campaigns", json={"type": "petition_month", "title": "x", "scope_node_ids": [1],
                                                   "starts_on": "2026-11-16"}, headers=demo.headers("xx_supervisor"))
     assert refused.status_code == 403
-    page = _get(client, demo, "xx_supervisor", "/audit")
+    page = get_page(client, demo, "xx_supervisor", "/audit")
     assert page.status_code == 200 and "审计日志" in page.text and "北京时间" in page.text
     assert "导出Excel" in page.text and "校验完整性" in page.text
-    only_refused = _get(client, demo, "xx_supervisor", "/audit?action=refused")
+    only_refused = get_page(client, demo, "xx_supervisor", "/audit?action=refused")
     assert "被拒绝的操作" in only_refused.text and 'class="refused"' in only_refused.text
     assert "/api/campaigns" in only_refused.text
     assert "action=refused" in only_refused.text, "the export link carries the filter"
     today = clock.today().isoformat()
-    assert "共0条记录" not in _get(client, demo, "xx_supervisor", f"/audit?since={today}&until={today}").text
-    assert "共0条记录" in _get(client, demo, "xx_supervisor", "/audit?since=2001-01-01&until=2001-01-02").text
-    bad = _get(client, demo, "xx_supervisor", f"/audit?since={today}&until=2001-01-01")
+    assert "共0条记录" not in get_page(client, demo, "xx_supervisor", f"/audit?since={today}&until={today}").text
+    assert "共0条记录" in get_page(client, demo, "xx_supervisor", "/audit?since=2001-01-01&until=2001-01-02").text
+    bad = get_page(client, demo, "xx_supervisor", f"/audit?since={today}&until=2001-01-01")
     assert bad.status_code == 400 and "截止日期不能早于起始日期" in bad.text
-    verified = _get(client, demo, "xx_supervisor", "/audit/verify")
+    verified = get_page(client, demo, "xx_supervisor", "/audit/verify")
     assert verified.status_code == 200 and "审计日志完整，未发现篡改" in verified.text and "西峡县" in verified.text
     assert "晋江市" not in verified.text and "晋江市" not in page.text
     # who holds no audit:read gets no desk
-    assert _get(client, demo, "xx_by_officer", "/audit").status_code == 403
+    assert get_page(client, demo, "xx_by_officer", "/audit").status_code == 403

@@ -11,31 +11,23 @@ import re
 import pytest
 from sqlalchemy import select
 
+from tests.integration.page_requests import get_page, post_form
 from xinfang.platform import clock
 from xinfang.platform.campaigns.models import Campaign, DutyTick
 
 pytestmark = pytest.mark.today(2026, 11, 16)
-HTML = {"Accept": "text/html"}
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"0" * 64
-
-
-def _get(client, demo, user, url):
-    return client.get(url, headers={**HTML, **demo.headers(user)})
-
-
-def _post(client, demo, user, url, data=None, files=None):
-    return client.post(url, data=data, files=files, headers={**HTML, **demo.headers(user)}, follow_redirects=False)
 
 
 def _enable(client, demo, *scope, **extra):
     start = clock.today()
     form = {"type": "petition_month", "title": "信访月专项活动", "starts_on": start.isoformat(),
             "scope": [str(demo.node(code).id) for code in scope], **extra}
-    return _post(client, demo, "xx_admin", "/campaigns/new", form)
+    return post_form(client, demo, "xx_admin", "/campaigns/new", form)
 
 
 def test_enable_tick_and_read_progress(client, demo, system_session):
-    page = _get(client, demo, "xx_admin", "/campaigns/new?type=petition_month")
+    page = get_page(client, demo, "xx_admin", "/campaigns/new?type=petition_month")
     assert page.status_code == 200 and "白羽街道" in page.text and "丹水镇" in page.text and "动员部署" in page.text
     # a phase outside the campaign's dates is refused, in Chinese, and nothing is kept
     before = system_session.scalar(select(Campaign.id).order_by(Campaign.id.desc()).limit(1))
@@ -51,9 +43,9 @@ def test_enable_tick_and_read_progress(client, demo, system_session):
     assert [r.name for r in _scope_names(system_session, campaign_id)] == ["白羽街道"]
 
     township = demo.node("411323001").id
-    duties = _get(client, demo, "xx_by_officer", f"/campaigns/{campaign_id}/duties")
+    duties = get_page(client, demo, "xx_by_officer", f"/campaigns/{campaign_id}/duties")
     assert duties.status_code == 200 and "制定具体实施方案" in duties.text and 'capture="environment"' in duties.text
-    ticked = _post(client, demo, "xx_by_officer", f"/campaigns/{campaign_id}/duties/{township}",
+    ticked = post_form(client, demo, "xx_by_officer", f"/campaigns/{campaign_id}/duties/{township}",
                    {"checklist": _checklist_of(duties.text, "plan"), "item": "plan", "note": "方案已印发"},
                    files={"files": ("方案.png", PHOTO, "image/png")})
     assert ticked.status_code == 303, ticked.text[:500]
@@ -62,16 +54,16 @@ def test_enable_tick_and_read_progress(client, demo, system_session):
     assert tick.item == "plan" and tick.evidence[0]["filename"] == "方案.png"
 
     # the supervisor reads the progress (and the plugin's own page), offered no form, refused a write
-    page = _get(client, demo, "xx_supervisor", f"/campaigns/{campaign_id}")
+    page = get_page(client, demo, "xx_supervisor", f"/campaigns/{campaign_id}")
     assert page.status_code == 200 and "白羽街道" in page.text and "信访月汇总与文书" in page.text
     assert 'method="post"' not in page.text.split("</header>")[1].split("<footer")[0].replace('action="/logout"', "")
     assert "初信初访一次性化解率" in page.text
-    assert _post(client, demo, "xx_supervisor", f"/campaigns/{campaign_id}/duties/{township}",
+    assert post_form(client, demo, "xx_supervisor", f"/campaigns/{campaign_id}/duties/{township}",
                  {"checklist": "x", "item": "plan"}).status_code == 403
-    month = _get(client, demo, "xx_supervisor", f"/campaigns/{campaign_id}/petition-month")
+    month = get_page(client, demo, "xx_supervisor", f"/campaigns/{campaign_id}/petition-month")
     assert month.status_code == 200 and "活动文书" in month.text and "生成</button>" not in month.text
     # a county outside sees nothing of it
-    assert _get(client, demo, "jj_admin", f"/campaigns/{campaign_id}").status_code == 404
+    assert get_page(client, demo, "jj_admin", f"/campaigns/{campaign_id}").status_code == 404
 
 
 def _scope_names(session, campaign_id):
