@@ -159,8 +159,10 @@ def _call(client, route: Route, values: dict, headers: dict, bodies: dict):
     url = route.url(values)
     if route.path == "/api/nodes/import":
         return client.post(url, headers=headers, files={"data": ("tree.csv", io.BytesIO("层级,代码,名称,上级代码\n".encode()))})
-    if route.path == "/api/documents/verify":
+    if route.path in ("/api/documents/verify", "/documents/verify"):
         return client.post(url, headers=headers, files={"data": ("file.pdf", io.BytesIO(b"%PDF-1.7\n"))})
+    if route.path == "/documents/verify/code":  # the page's form: the code typed in
+        return client.post(url, headers=headers, data={"code": "ABCD-2345"})
     if route.path == "/api/campaigns/{campaign_id:int}/ticks":
         form = {"node_id": str(values["node_id"]), "checklist": "village_visits", "item": "weekly_visit",
                 "done_on": "2026-11-18"}
