@@ -12,8 +12,10 @@ from xinfang.platform.documents import models as _documents  # noqa: F401
 from xinfang.platform.intake import models as _intake  # noqa: F401
 from xinfang.platform.jobs import outbox as _outbox  # noqa: F401
 from xinfang.platform.ledgers import models as _ledgers  # noqa: F401
+from xinfang.platform.matters import attachments as _matter_attachments  # noqa: F401
 from xinfang.platform.matters import models as _matters  # noqa: F401
 from xinfang.platform.matters import ownership as _matter_ownership  # noqa: F401
+from xinfang.platform.matters import saved_views as _saved_views  # noqa: F401
 from xinfang.platform.matters import supervision as _matter_supervision  # noqa: F401
 from xinfang.platform.notifications import models as _notifications  # noqa: F401
 from xinfang.platform.people import models as _people  # noqa: F401

@@ -15,21 +15,17 @@ from sqlalchemy import select
 from xinfang.platform.documents import routes as document_routes
 from xinfang.platform.documents import service as documents
 from xinfang.platform.documents.models import Document
-from xinfang.platform.errors import BadRequest, Forbidden
+from xinfang.platform.errors import BadRequest
 from xinfang.platform.matters import documents as matter_documents
 from xinfang.platform.matters import views
 from xinfang.platform.matters.models import Matter, MatterEvent
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Bounded, Id, Line, Name
-from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.scope import ScopedSession
 
 
 def _matter(request: Request, db: ScopedSession, matter_id: int) -> Matter:
-    matter = get_or_404(db, Matter, matter_id, "信访事项")
-    if views.acts_for_accused(db, current_actor(request), matter):  # Art. 30: not even the paper trail
-        raise Forbidden("被检举控告的单位和人员不能查看或生成该事项的文书")
-    return matter
+    return views.with_materials(db, current_actor(request), matter_id, "或生成该事项的文书")
 
 
 def _listing(db: ScopedSession, matter: Matter) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect
 from sqlalchemy import or_, select
 
@@ -23,7 +23,15 @@ from xinfang.permissions.actor import authorize
 from xinfang.platform import clock
 from xinfang.platform.audit.log import record
 from xinfang.platform.errors import BadRequest, ClerkError, Forbidden
-from xinfang.platform.matters import act_forms, service, views, vocabulary
+from xinfang.platform.matters import (
+    act_forms,
+    attachment_routes,
+    attachments,
+    saved_views,
+    service,
+    views,
+    vocabulary,
+)
 from xinfang.platform.matters.clocks import RULES
 from xinfang.platform.matters.models import Matter, MatterPetitioner
 from xinfang.platform.matters.routes import SORTS, MatterFilters, get_matter
@@ -46,6 +54,7 @@ from xinfang.tenants.scope import ScopedSession, visible_count
 PETITIONER_ROWS = 6  # a collective visit names at most five representatives; one more row shows the limit
 FILTER_KEYS = ("node_id", "state", "open", "deadline_state", "channel", "kind", "category", "repeat", "overreach",
                "needs_ownership", "received_from", "received_to", "q", "sort", "descending", "owned", "form", "level", "reach", "joint")
+LIST_KEYS = (*FILTER_KEYS, "view")  # the list's query: the API's filters and a built-in view (saved_views.BUILT_IN)
 SORT_LABELS = {"received_on": "收到日期", "due_on": "到期日", "number": "编号", "id": "登记顺序"}
 FIELD_LIMIT = 10_000
 
@@ -59,7 +68,7 @@ def days_left(due: str | dt.date | None) -> int | None:
 
 def _query_string(request: Request, **changes: Any) -> str:
     params = {k: v for k, v in request.query_params.items()
-              if k in (*FILTER_KEYS, "page", "per_page") and v.strip() != ""}
+              if k in (*LIST_KEYS, "page", "per_page") and v.strip() != ""}
     params.update({k: v for k, v in changes.items() if v is not None})
     return urlencode(params)
 
@@ -103,32 +112,43 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
     The export link carries the same filters to the API's export."""
     actor = current_actor(request)
     filters = filters_of(request)
+    acting = acting_node_id(request, actor)
+    view = request.query_params.get("view", "").strip()
     query = filters.apply(db, select(Matter))
+    if view:
+        query = saved_views.built_in(query, view, actor, _node(db, acting))
     count = visible_count(db, Matter) if query.whereclause is None else None
     listing = page_of(db, query, page, per_page, views.summary, count=count)
     for item in listing["items"]:
         item["days_left"] = days_left(item["due_on"])
     county = _county_of(db, request, actor)
-    acting = acting_node_id(request, actor)
     pages = max(1, -(-listing["total"] // per_page))
+    may_assign = "matters:assign" in actor.permissions()
     return render_page(
         request, "matter_list.html", block="results", listing=listing, filters=filters, pages=pages,
         query=request.query_params, states=STATES, channels=vocabulary.CHANNELS, kinds=vocabulary.KINDS,
         deadline_states={"overdue": "已超期", "due_soon": "即将到期", "on_time": "正常"},
         categories=rules_for(db, county).categories if county else vocabulary.DEFAULT_CATEGORIES,
         sorts=SORT_LABELS, units=_units(db, county, skip=None) if county else [],
-        may_export="matters:export" in actor.permissions(), acting_id=acting,
+        may_export="matters:export" in actor.permissions() and not view, acting_id=acting, view=view,
+        built_in_views=saved_views.BUILT_IN, may_save_view="matters:act" in actor.permissions(),
+        saved=[v.to_dict() for v in saved_views.of_user(db, actor)], may_assign=may_assign,
+        assign_units=_units(db, county, skip=None) if county and may_assign else [],
+        list_query=_query_string(request, page=None),
         more_filters=any(request.query_params.get(k) for k in MORE_FILTERS),
         may_register="matters:register" in actor.permissions(),
         export_query=_query_string(request, page=None), page_link=lambda n: "?" + _query_string(request, page=n))
 
 
-def _county_of(db: ScopedSession, request: Request, actor) -> int | None:
-    node_id = acting_node_id(request, actor)
+def _node(db: ScopedSession, node_id: int | None) -> Node | None:
     if node_id is None:
         return None
-    node = db.execute(select(Node).where(Node.id == node_id), execution_options={"skip_scope": True}).scalar_one()
-    return node.county_id or node.id
+    return db.execute(select(Node).where(Node.id == node_id), execution_options={"skip_scope": True}).scalar_one()
+
+
+def _county_of(db: ScopedSession, request: Request, actor) -> int | None:
+    node = _node(db, acting_node_id(request, actor))
+    return None if node is None else node.county_id or node.id
 
 
 def _units(db: ScopedSession, county_id: int, skip: int | None) -> list:
@@ -206,12 +226,15 @@ def _matter_page(request: Request, db: ScopedSession, matter: Matter, *, unmask:
         item["rule_text"] = _rule_text(item)
     acts = service.acts_open_to(db, actor, matter) if "matters:act" in actor.permissions() else []
     persons = _person_ids(db, matter)
+    papers = None if views.acts_for_accused(db, actor, matter) else [{**a.to_dict(), "uploaded_at": a.uploaded_at}
+                                                                 for a in attachments.of_matter(db, matter)]
     return render_page(
         request, "matter_page.html", title=f"信访事项 {matter.number}", status_code=status_code, m=detail,
         acts=[(a, TRANSITIONS[a].label, act_forms.fields_of(a)) for a in acts],
         units=_units(db, matter.county_id, matter.node_id) if "assign" in acts else [],
-        error=error, failed_action=failed_action, form=form or {}, saved=request.query_params.get("saved"),
-        unmasked=unmask, persons=persons)
+        error=error, failed_action=failed_action, form=form or {}, saved=request.query_params.get("saved"), attached=request.query_params.get("attached"),
+        unmasked=unmask, persons=persons, attachments=papers, may_attach="matters:act" in actor.permissions(),
+        upload_max_mb=request.app.state.settings.upload_max_bytes // 2**20)
 
 
 def _rule_text(item: dict) -> str:
@@ -267,6 +290,40 @@ def act_submit(request: Request, db: NamedDependency[ScopedSession], matter_id: 
     return Redirect(f"/matters/{matter_id}#timeline", status_code=303)
 
 
+@post("/matters/{matter_id:int}/attachments", opt={"permission": "matters:act"}, sync_to_thread=True,
+      include_in_schema=False)
+def attach_from_page(request: Request, db: NamedDependency[ScopedSession], matter_id: FromPath[Id],
+                     data: MultipartBody[attachment_routes.AttachmentForm]) -> Response:
+    """The matter page's upload form: back to the page's attachments, or the page with the refusal."""
+    try:
+        attachment_routes.upload(request, db, matter_id, data)
+        db.commit()
+    except ClerkError as exc:
+        db.rollback()
+        return _matter_page(request, db, get_matter(db, matter_id), error=exc.message, failed_action="attachment",
+                            status_code=exc.status_code)
+    return Redirect(f"/matters/{matter_id}?attached=1#attachments", status_code=303)
+
+
+@post("/matters/views", opt={"permission": "matters:act"}, sync_to_thread=True, include_in_schema=False)
+def save_view(request: Request, db: NamedDependency[ScopedSession], data: URLEncodedBody[dict[str, Any]]) -> Response:
+    """Keep the list's current filters under a name (the user's own; nobody else sees them)."""
+    view = saved_views.save(db, current_actor(request), str(data.get("name", ""))[:100],
+                            str(data.get("query", ""))[:FIELD_LIMIT], LIST_KEYS)
+    db.commit()
+    return Redirect(f"/matters?{view.query}", status_code=303)
+
+
+@post("/matters/views/delete", opt={"permission": "matters:act"}, sync_to_thread=True, include_in_schema=False)
+def delete_view(request: Request, db: NamedDependency[ScopedSession], data: URLEncodedBody[dict[str, Any]]) -> Response:
+    raw = str(data.get("view_id", "")).strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= INT4_MAX:
+        raise BadRequest("请选择要删除的视图")
+    saved_views.delete(db, current_actor(request), int(raw))
+    db.commit()
+    return Redirect("/matters", status_code=303)
+
+
 # --- people -----------------------------------------------------------------------------
 
 @get("/people", sync_to_thread=True)
@@ -305,5 +362,5 @@ PAGES = [("/matters", "信访事项", "matters:read", matter_list),
          ("/matters/{matter_id:int}", "信访事项", "matters:read", matter_page),
          ("/people", "信访人查询", "people:read", people_search),
          ("/people/{person_id:int}", "一人一档", "people:read", person_file)]
-FORM_ROUTES = [register_matter, reveal_page, act_submit]
+FORM_ROUTES = [register_matter, reveal_page, act_submit, attach_from_page, save_view, delete_view]
 SORT_KEYS = tuple(SORTS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from xinfang.permissions.roles import permission_specs
 from xinfang.platform.extensions.hookspecs import NavItem, PageSpec, hookimpl
 from xinfang.platform.matters import (
+    attachment_routes,
+    bulk_assign,
     clocks,
     document_routes,
     documents,
@@ -28,8 +30,8 @@ def xinfang_permissions():
 @hookimpl
 def xinfang_route_handlers():
     return [*routes.route_handlers, *joint_routes.route_handlers, *spreadsheet_routes.route_handlers,
-            *document_routes.route_handlers, *pages.FORM_ROUTES,
-            *rules_page.FORM_ROUTES]
+            *document_routes.route_handlers, *attachment_routes.route_handlers, *bulk_assign.route_handlers,
+            *pages.FORM_ROUTES, *rules_page.FORM_ROUTES]
 
 
 @hookimpl

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor, authorize
+from xinfang.platform.errors import Forbidden
 from xinfang.platform.matters import clocks, delivery, opinions, ownership, recusals, supervision, vocabulary
 from xinfang.platform.matters.models import (
     MATTER_FIELDS,
@@ -24,6 +25,7 @@ from xinfang.platform.matters.states import STATES, allowed
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.public import evaluations
 from xinfang.tenants.levels import COLUMN, Level
+from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 
 
@@ -31,6 +33,15 @@ def _node(session: Session, node_id: int | None) -> Node | None:
     if node_id is None:
         return None
     return session.execute(select(Node).where(Node.id == node_id), execution_options={"skip_scope": True}).scalar_one()
+
+
+def with_materials(session: Session, actor: Actor, matter_id: int, what: str) -> Matter:
+    """The matter whose papers (documents, attachments) the viewer opens: 404 outside their
+    scope, 403 for the accused of a 检举控告 (Art. 30: not even the paper trail)."""
+    matter = get_or_404(session, Matter, matter_id, "信访事项")
+    if acts_for_accused(session, actor, matter):
+        raise Forbidden(f"被检举控告的单位和人员不能查看{what}")
+    return matter
 
 
 def acts_for_accused(session: Session, actor: Actor, matter: Matter) -> bool:
