@@ -1,6 +1,10 @@
 """The workbench (工作台): what waits for the signed-in user, card by card, each opening the
 matter list (or page) already filtered.
 
+Cards about another domain's work (督办, notices, reports, campaigns) open that domain's page
+when one is in the menu (``_page_for``: whatever page a plugin declares for the permission),
+and each line opens the matter it is about.
+
 Every card reads with the scope of the permission it is about (matters:read for matters,
 notifications:read for notices…), exactly as the API route for it would: a user without
 the permission does not get the card. Nothing is written.
@@ -19,12 +23,16 @@ from xinfang.platform.calendar.service import load_calendar
 from xinfang.platform.campaigns import service as campaigns
 from xinfang.platform.campaigns.models import Campaign
 from xinfang.platform.campaigns.registry import campaign_types
+from xinfang.platform.extensions.manager import plugin_navigation
+from xinfang.platform.matters import saved_views
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.matters.states import OPEN_STATES
 from xinfang.platform.notifications.models import Notification
 from xinfang.platform.notifications.service import addressed_to
 from xinfang.platform.reporting import cycle
 from xinfang.platform.reporting.models import Submission
+from xinfang.platform.supervision.models import SupervisionOrder
+from xinfang.platform.supervision.service import KINDS as SUPERVISION_KINDS
 from xinfang.platform.ui.frame import acting_node_id
 from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.guards import current_actor
@@ -56,7 +64,7 @@ def _session(request: Request, actor: Actor, permission: str):
     return state.session_factory(scope=scope, bind=state.read_engine)
 
 
-def _matter_cards(request: Request, actor: Actor, node_id: int | None) -> list[Card]:
+def _matter_cards(request: Request, actor: Actor, node: Node | None) -> list[Card]:
     session = _session(request, actor, "matters:read")
     if session is None:
         return []
@@ -73,15 +81,46 @@ def _matter_cards(request: Request, actor: Actor, node_id: int | None) -> list[C
                                  .order_by(Matter.due_on, Matter.id).limit(SOON_LIST)).all()
         urgent_lines = [{"href": f"/matters/{m.id}", "text": f"{m.number} {m.summary[:24]}",
                          "state": m.deadline_state, "left": (m.due_on - today).days} for m in urgent]
+        mine = [] if node is None else [{
+            "href": "/matters?view=mine", "text": "我的待办（本单位该办的、我登记的）",
+            "count": session.scalar(saved_views.built_in(select(func.count()).select_from(Matter), "mine", actor, node))}]
     waiting = Card("待办事项", "/matters?open=true",
-                   lines=[{"href": f"/matters?state={key}", "text": text, "count": counts.get(key, 0)}
-                          for key, text in WAITING],
+                   lines=mine + [{"href": f"/matters?state={key}", "text": text, "count": counts.get(key, 0)}
+                                 for key, text in WAITING],
                    count=sum(counts.get(key, 0) for key, _ in WAITING))
     overdue, soon = deadlines.get("overdue", 0), deadlines.get("due_soon", 0)
     clocks = Card("期限提醒", "/matters?deadline_state=overdue" if overdue else "/matters?deadline_state=due_soon",
                   count=overdue + soon, lines=urgent_lines, tone="bad" if overdue else ("warn" if soon else ""),
                   note=f"已超期{overdue}件，即将到期{soon}件")
     return [waiting, clocks]
+
+
+def _page_for(request: Request, actor: Actor, *permissions: str) -> str:
+    """The menu page of the first of ``permissions`` the actor holds ("/" — no link — if none)."""
+    held = actor.permissions()
+    for item in plugin_navigation(request.app.state.plugins):
+        if item.permission in permissions and item.permission in held:
+            return item.href
+    return "/"
+
+
+def _supervision_card(request: Request, actor: Actor, node: Node | None) -> Card | None:
+    """督办 waiting for the acting unit's report (办理回报), nearest due first, with days left."""
+    session = _session(request, actor, "supervision:report")
+    if session is None or node is None:
+        return None
+    today = clock.today()
+    with session:
+        orders = session.scalars(select(SupervisionOrder).where(SupervisionOrder.node_id == node.id,
+                                                                SupervisionOrder.status == "open")
+                                 .order_by(SupervisionOrder.due_on, SupervisionOrder.id)).all()
+    lines = [{"href": f"/matters/{o.matter_id}" if o.matter_id else "",
+              "text": f"{SUPERVISION_KINDS.get(o.kind, o.kind)}：{o.subject[:24]}", "state": "supervision",
+              "left": (o.due_on - today).days} for o in orders[:SOON_LIST]]
+    late = sum(o.due_on < today for o in orders)
+    return Card("督办待回报", _page_for(request, actor, "supervision:read", "supervision:report"), count=len(orders),
+                lines=lines, tone="bad" if late else ("warn" if orders else ""),
+                note=f"其中已超过回报期限{late}件" if late else ("" if orders else "没有待回报的督办"))
 
 
 def _notice_card(request: Request, actor: Actor) -> Card | None:
@@ -94,23 +133,37 @@ def _notice_card(request: Request, actor: Actor) -> Card | None:
         latest = session.scalars(mine.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(5)).all()
         lines = [{"href": f"/matters/{n.matter_id}" if n.matter_id else "", "text": n.title, "kind": n.kind}
                  for n in latest]
-    return Card("未读提醒", "/", count=total, lines=lines, tone="warn" if total else "")
+    return Card("未读提醒", _page_for(request, actor, "notifications:read"), count=total, lines=lines,
+                tone="warn" if total else "")
 
 
 def _report_card(request: Request, actor: Actor, node: Node | None) -> Card | None:
-    """The village's Wednesday/Friday report (排查清单、接访情况) to its township."""
-    if node is None or node.level != Level.VILLAGE or "reporting:submit" not in actor.permissions():
+    """The Wednesday/Friday report (排查清单、接访情况): a village's own, or how many of the
+    villages below a township or county have sent theirs for the next reporting day."""
+    if node is None or node.level not in (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY):
+        return None
+    own = node.level == Level.VILLAGE
+    if ("reporting:submit" if own else "reporting:read") not in actor.permissions():
         return None
     state = request.app.state
     with state.session_factory(scope=Scope.system(), bind=state.read_engine) as session:
         due = cycle.next_due(load_calendar(session), clock.today())
-        sent = set(session.scalars(select(Submission.kind).where(Submission.node_id == node.id,
-                                                                 Submission.due_on == due)))
-    lines = [{"href": "", "text": f"{label}：{'已报送' if kind in sent else '未报送'}", "done": kind in sent}
+        villages = cycle.villages_under(session, node)
+        sent = session.execute(select(Submission.kind, func.count()).where(
+            Submission.node_id.in_([v.id for v in villages]), Submission.due_on == due)
+            .group_by(Submission.kind)).all()
+    done = dict(sent)
+    href = _page_for(request, actor, "reporting:submit" if own else "reporting:read", "reporting:read")
+    note = f"报送日：{due.month}月{due.day}日{'（今天）' if due == clock.today() else ''}，每周三、周五18时前"
+    if own:
+        lines = [{"href": "", "text": f"{label}：{'已报送' if done.get(kind) else '未报送'}", "done": bool(done.get(kind))}
+                 for kind, label in cycle.KINDS.items()]
+        missing = sum(not done.get(kind) for kind in cycle.KINDS)
+        return Card("本期报送", href, count=missing, lines=lines, tone="warn" if missing else "", note=note)
+    lines = [{"href": "", "text": f"{label}：已报{done.get(kind, 0)}/{len(villages)}个村（社区）"}
              for kind, label in cycle.KINDS.items()]
-    missing = len(cycle.KINDS) - len(sent)
-    return Card("本期报送", "/", count=missing, lines=lines, tone="warn" if missing else "",
-                note=f"报送日：{due.month}月{due.day}日（每周三、周五）")
+    missing = sum(len(villages) - done.get(kind, 0) for kind in cycle.KINDS)
+    return Card("村（社区）本期报送", href, count=missing, lines=lines, tone="warn" if missing else "", note=note)
 
 
 def _campaign_card(request: Request, actor: Actor, node: Node | None) -> Card | None:
@@ -132,9 +185,10 @@ def _campaign_card(request: Request, actor: Actor, node: Node | None) -> Card | 
                 if current is not None and current["done"] < current["required"]:
                     lines.append({"href": "", "text": f"{campaign.title}：{duty['text']}（{current['label']}，"
                                                       f"已完成{current['done']}/{current['required']}）"})
+    href = _page_for(request, actor, "campaigns:read")
     if not lines:
-        return Card("专项活动本周任务", "/", count=0, note="本周没有待完成的任务")
-    return Card("专项活动本周任务", "/", count=len(lines), lines=lines[:8], tone="warn")
+        return Card("专项活动本周任务", href, count=0, note="本周没有待完成的任务")
+    return Card("专项活动本周任务", href, count=len(lines), lines=lines[:8], tone="warn")
 
 
 def page(request: Request) -> Response:
@@ -147,6 +201,6 @@ def page(request: Request) -> Response:
             node = session.get(Node, node_id)
             if node is not None:
                 session.expunge(node)
-    cards = [*_matter_cards(request, actor, node_id), _notice_card(request, actor), _report_card(request, actor, node),
-             _campaign_card(request, actor, node)]
+    cards = [*_matter_cards(request, actor, node), _supervision_card(request, actor, node),
+             _notice_card(request, actor), _report_card(request, actor, node), _campaign_card(request, actor, node)]
     return render_page(request, "workbench.html", cards=[c for c in cards if c is not None])

@@ -44,5 +44,9 @@ def supervision_bodies(demo) -> dict[tuple[str, str], dict]:
     }
 
 
-MULTIPART = {"/api/supervisions/{order_id:int}/reports": {"text": (None, "已整改")}}
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
+MULTIPART = {"/api/supervisions/{order_id:int}/reports": {"text": (None, "已整改")},
+             # a matter's attachments (API and the matter page's form)
+             "/api/matters/{matter_id:int}/attachments": {"file": ("来信.png", PNG)},
+             "/matters/{matter_id:int}/attachments": {"file": ("来信.png", PNG)}}
 SAMPLE_PARAMETERS = {"order_id", "report_id"}

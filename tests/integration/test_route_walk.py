@@ -33,6 +33,7 @@ QUERIES = {"/api/calendar/deadline": {"start": "2026-10-08", "amount": "15", "un
            "/api/reception/nodes/{node_id:int}/visit-counts": {"start": "2026-01-01", "end": "2026-12-31"},
            "/api/statistics/counties/{county_id:int}/rankings": {"period": "2026-10"},
            "/api/statistics/nodes/{node_id:int}/no-petition-villages": {"year": "2026"}}
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
 OUTSIDERS = ["jj_admin", "jj_officer", "jj_leader", "jj_supervisor", "jj_handler", "jj_qy_admin", "jj_grid",
              "xx_ds_officer"]
 
@@ -51,7 +52,8 @@ def ids(app, demo, system_session):
     samples = (ledger_samples(app, demo) | petition_month_samples(app, demo)  # ledgers …, the petition month
                | supervision_samples(app, demo) | ranking_samples(app, demo))
     return samples | {"node_id": village.id, "user_id": officer.id, "assignment_id": assignment.id, "person_id": person.id,
-            "year": 2026, "matter_id": _matter(app, demo), "action": "accept", "county_id": demo.node("411323").id,
+            "year": 2026, "matter_id": (matter_id := _matter(app, demo)), "action": "accept",
+            "attachment_id": _attachment(app, demo, matter_id), "county_id": demo.node("411323").id,
             "notification_id": notice.id, "document_id": (document_id := _document(app, demo)),
             "code": _code(system_session, document_id), "kind": "acceptance", "campaign_id": _campaign(app, demo)}
 
@@ -92,6 +94,20 @@ def _matter(app, demo) -> int:
             summary="反映工地欠薪", petitioners=[PetitionerIn("赵六", "11010519491231002X")]))
         s.commit()
         return matter.id
+
+
+def _attachment(app, demo, matter_id: int) -> int:
+    """A scanned letter (a PNG) on the sample matter, uploaded by 白羽街道's officer."""
+    from xinfang.platform.accounts.service import authenticate
+    from xinfang.platform.matters.attachments import attach
+    from xinfang.platform.matters.models import Matter
+    from xinfang.tenants.scope import Scope
+
+    with app.state.session_factory(scope=Scope.system()) as s:
+        actor = authenticate(s, app.state.policy, demo.token("xx_by_officer"), app.state.settings.secret_key)
+        row = attach(s, actor, s.get(Matter, matter_id), "来信.png", PNG)
+        s.commit()
+        return row.id
 
 
 def _document(app, demo) -> int:
@@ -167,7 +183,7 @@ def _call(client, route: Route, values: dict, headers: dict, bodies: dict):
         form = {"node_id": str(values["node_id"]), "checklist": "village_visits", "item": "weekly_visit",
                 "done_on": "2026-11-18"}
         return client.post(url, headers=headers, data=form, files={"files": ("记录.txt", io.BytesIO("走访".encode()))})
-    if route.path in MULTIPART:
+    if route.path in MULTIPART and route.method == "POST":
         return client.post(url, headers=headers, files=MULTIPART[route.path])
     if route.path == "/api/matters/import":
         return client.post(url, headers=headers, files={"data": ("matters.xlsx", io.BytesIO(_matters_xlsx()))})
@@ -305,7 +321,7 @@ def test_owners_reach_the_same_ids(app, client, demo, ids):
 def test_unknown_id_parameters_get_a_sample(app):
     """A new route with an id kind this walk does not know must add a sample above."""
     known = {"node_id", "user_id", "assignment_id", "person_id", "year", "matter_id", "action", "county_id",
-             "notification_id", "document_id", "campaign_id", "code", "kind",
+             "notification_id", "document_id", "campaign_id", "code", "kind", "attachment_id",
              "file_path"}  # the vendored assets (/static), public
     assert {name for r in walk(app) for name, _ in r.params} <= (known | SAMPLE_PARAMETERS | CAMPAIGN_PARAMETERS
                                                                   | SUPERVISION_PARAMETERS | STATISTICS_PARAMETERS)
