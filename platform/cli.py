@@ -326,6 +326,7 @@ def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
                 demo_data.load(session)
                 session.commit()
                 made = demo_data.load_matters(session)
+                demo_data.load_activity(session)
                 session.commit()
                 _demo_reminders(settings, plugins)
                 click.echo(f"已导入演示数据（含{made}件信访事项），演示账号密码均为 {demo_data.DEMO_PASSWORD}", err=True)

@@ -300,3 +300,278 @@ def _steps(track: tuple[str, ...]) -> list[tuple[str, dict, tuple[int, int], str
                       "clerk"))
     return steps
 
+
+
+# --- the rest of a county's work (``load_activity``) -------------------------------------------
+# Ledgers, the rota and receptions, leaders' visits, the intake room, 督办, the Wednesday/Friday
+# reports and an active petition month — each through its domain's service, as the clerks
+# would, so the pages of every domain open on real content. Seeded like the matters.
+
+SCREENING = (("邻里纠纷", "宅基地边界争议，双方多次发生口角", ["collective"]),
+             ("欠薪", "装修工程队拖欠务工人员工资约8万元", ["collective"]),
+             ("环境保护", "小区周边餐饮油烟扰民，居民多次投诉", []),
+             ("城镇房屋拆迁", "棚户区改造过渡安置费发放不及时", ["overreach"]),
+             ("村级财务", "村民对集体土地租金分配有异议", []))
+# per county: (county office user, leader, township officer per township, community head, discipline user)
+ACTIVITY = {"411323": {"officer": "xx_officer", "admin": "xx_admin", "leader": ("张志强", "副县长"),
+                       "townships": {"411323001": ("xx_by_officer", ("周涛", "党工委书记")),
+                                     "411323100": ("xx_ds_officer", ("郑磊", "镇长"))},
+                       "head": "xx_cd_head", "village": "411323001001", "unit": "411323-ZJJ"},
+            "350582": {"officer": "jj_officer", "admin": "jj_admin", "leader": ("蔡国华", "副市长"),
+                       "townships": {"350582001": ("jj_qy_officer", ("丁海峰", "党工委书记")),
+                                     "350582002": ("jj_ml_officer", ("苏晓燕", "街道办主任"))},
+                       "head": "jj_ly_head", "village": "350582001001", "unit": "350582-RSJ"}}
+
+
+def _tried(session: Session, what: str, step) -> Any:
+    """One clerk's act in a savepoint: a refusal (a rule the demo's dates happen to break)
+    leaves nothing behind and is logged, and the rest of the demo goes on."""
+    import logging
+
+    from xinfang.platform.errors import ClerkError
+
+    try:
+        with session.begin_nested():
+            return step()
+    except ClerkError as exc:
+        logging.getLogger(__name__).info("demo: %s skipped: %s", what, exc.message)
+        return None
+
+
+def load_activity(session: Session, seed: int = SEED) -> dict[str, int]:
+    """What a county's offices did besides the matters, dated back from today. Not committed
+    here; ``load`` and ``load_matters`` must have run. Returns counts by kind."""
+    import random
+
+    from xinfang.platform import clock
+    from xinfang.platform.calendar.service import load_calendar
+    from xinfang.platform.reporting import cycle
+
+    rng = random.Random(seed + 1)
+    today, now = clock.today(), clock.now()
+    calendar = load_calendar(session)
+    codes = {n.code: n for n in session.scalars(select(Node))}
+    made = {"screening": 0, "backlog": 0, "duties": 0, "receptions": 0, "visits": 0, "intake": 0,
+            "supervision": 0, "reports": 0, "ticks": 0}
+    for county_code, plan in ACTIVITY.items():
+        county = codes[county_code]
+        officer = _actor(session, plan["officer"])
+        made["screening"] += _screening(session, rng, codes, county, today)
+        made["backlog"] += _backlog(session, officer, county, today)
+        for township_code, (clerk, leader) in plan["townships"].items():
+            township, actor = codes[township_code], _actor(session, clerk)
+            made["duties"] += _rota(session, actor, township, leader, today, calendar, now)
+            made["receptions"] += _receptions(session, rng, actor, township, leader, today)
+            made["intake"] += _intake(session, rng, actor, township, codes[plan["unit"]], today, calendar)
+        made["visits"] += bool(_tried(session, "下访", lambda o=officer, c=county, p=plan: _visit(session, o, c, p, today)))
+        made["supervision"] += _supervision(session, officer, county, today)
+        made["reports"] += _reports(session, rng, codes, county, today, now, calendar, cycle)
+        made["ticks"] += _campaign(session, rng, _actor(session, plan["admin"]), county, codes, today)
+    session.flush()
+    return made
+
+
+def _villages(session: Session, under: Node) -> list[Node]:
+    column = {"county": Node.county_id, "township": Node.township_id}[under.level]
+    return list(session.scalars(select(Node).where(column == under.id, Node.level == "village").order_by(Node.code)))
+
+
+def _screening(session: Session, rng, codes: dict[str, Node], county: Node, today) -> int:
+    """Annex 1: two or three issues found in each village's screening in the last fortnight."""
+    import datetime as dt
+
+    from xinfang.platform.ledgers import screening
+
+    officer = _actor(session, ACTIVITY[county.code]["officer"])
+    made = 0
+    for village in _villages(session, county):
+        for _ in range(rng.randint(2, 3)):
+            category, summary, risks = rng.choice(SCREENING)
+            found = today - dt.timedelta(days=rng.randint(0, 14))
+            data = screening.ScreeningIn(
+                node_id=village.id, found_on=found, party_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                category=category, summary=summary, headcount=rng.randint(1, 12), risks=risks,
+                responsible_unit=f"{village.name}调委会", responsible_leader="包片领导", responsible_person="网格员",
+                measures="入户走访，摸清诉求，组织双方调解", plan="一案一策：明确责任人和化解时限",
+                deadline=found + dt.timedelta(days=rng.choice((7, 15, 30))), progress="已开展第一次调解",
+                status=rng.choice(("pending", "in_progress", "resolved")))
+            made += _tried(session, "排查", lambda d=data: screening.create(session, officer, d, today)) is not None
+    return made
+
+
+def _backlog(session: Session, officer, county: Node, today) -> int:
+    """Annex 2: the county's overdue and repeat matters, listed (应列尽列) with a plan each."""
+    import datetime as dt
+
+    from xinfang.platform.ledgers import backlog
+    from xinfang.platform.matters.models import Matter
+    from xinfang.platform.matters.states import OPEN_STATES
+
+    matters = session.scalars(select(Matter).where(Matter.county_id == county.id, Matter.state.in_(OPEN_STATES),
+                                                   (Matter.deadline_state == "overdue") | Matter.repeat_of_id.is_not(None))
+                              .order_by(Matter.id).limit(6)).all()
+    made = 0
+    for matter in matters:
+        data = backlog.BacklogIn(matter_id=matter.id, deadline=today + dt.timedelta(days=30),
+                                 reasons=["overdue" if matter.deadline_state == "overdue" else "repeat"],
+                                 cause="诉求涉及多个部门，久拖未决", leader=ACTIVITY[county.code]["leader"][0],
+                                 task_team="信访局、住建局、属地街道", plan="五个一：一名领导、一个班子、一套方案、一抓到底、一个结果",
+                                 progress="已召开专题会议研究", status="in_progress")
+        made += _tried(session, "积案", lambda d=data: backlog.create(session, officer, d, today)) is not None
+    return made
+
+
+def _rota(session: Session, actor, township: Node, leader: tuple[str, str], today, calendar, now) -> int:
+    """Annex 4: this week and next, a leader on duty every working day, the main leader once a
+    week; published (a notice on the public page)."""
+    import datetime as dt
+
+    from xinfang.platform.reception import rota
+
+    monday = today - dt.timedelta(days=today.weekday())
+    deputies = (("李卫东", "副书记"), ("王海燕", "副主任"), ("陈立新", "人大工委主任"), ("刘芳", "纪工委书记"))
+    made = 0
+    for offset in range(12):
+        day = monday + dt.timedelta(days=offset)
+        if not calendar.is_workday(day):
+            continue
+        main = day.weekday() == 2  # the main leader every Wednesday
+        name, position = leader if main else deputies[offset % len(deputies)]
+        data = rota.DutyIn(node_id=township.id, on=day, leader_name=name, leader_position=position,
+                           place=f"{township.name}基层治理中心一楼接访室", leader_kind="main" if main else "leader",
+                           duties="接待来访群众，协调解决诉求")
+        made += _tried(session, "排班", lambda d=data: rota.create_duty(session, actor, d)) is not None
+    _tried(session, "发布排班", lambda: rota.publish(session, actor, township, monday, monday + dt.timedelta(days=13),
+                                                  calendar, now))
+    return made
+
+
+def _receptions(session: Session, rng, actor, township: Node, leader: tuple[str, str], today) -> int:
+    """Annex 3: receptions on this week's duty days so far, one of them opening a matter."""
+    import datetime as dt
+
+    from xinfang.platform.reception import register
+    from xinfang.platform.reception.models import RotaDuty
+
+    duties = session.scalars(select(RotaDuty).where(RotaDuty.node_id == township.id, RotaDuty.on <= today,
+                                                    RotaDuty.on >= today - dt.timedelta(days=7))
+                             .order_by(RotaDuty.on)).all()
+    made = 0
+    for n, duty in enumerate(duties[:3]):
+        category, summary, _ = rng.choice(SCREENING)
+        data = register.ReceptionIn(node_id=township.id, received_on=duty.on, duty_id=duty.id,
+                                    visitor_name=rng.choice(SURNAMES) + rng.choice(GIVEN), category=category,
+                                    summary=summary, demands="请求协调解决", headcount=rng.randint(1, 4),
+                                    visitor_id_number=_id_number(rng),
+                                    decision="责成社区和相关部门调查处理", assigned_unit="属地社区",
+                                    result="已答复来访人，正在办理" if n else "", open_matter=n == 0)
+        made += _tried(session, "接访", lambda d=data: register.create(session, actor, d, today)) is not None
+    return made
+
+
+def _visit(session: Session, officer, county: Node, plan: dict, today):
+    """A county leader's 下访 (seed 004 counts them against the quota)."""
+    import datetime as dt
+
+    from xinfang.platform.reception import visits
+
+    name, position = plan["leader"]
+    data = visits.VisitIn(node_id=county.id, kind="visit", visited_on=today - dt.timedelta(days=6), leader_name=name,
+                          leader_position=position, place="白羽街道基层治理中心" if county.code == "411323" else "青阳街道基层治理中心",
+                          people_met="社区群众、网格员8人", people_count=8, matters_raised="反映老旧小区改造进度慢、停车难",
+                          problems_solved=1, solutions="现场协调住建部门制定改造时间表")
+    return visits.create(session, officer, data, today)
+
+
+def _intake(session: Session, rng, actor, township: Node, unit: Node, today, calendar) -> int:
+    """The intake room (受理室): one visitor dispatched to a unit, one settled on the spot."""
+    import datetime as dt
+
+    from xinfang.platform.intake import service as intake
+
+    made = 0
+    for decision in ("dispatch", "on_spot"):
+        category, summary, _ = rng.choice(SCREENING)
+        data = intake.CaseIn(node_id=township.id, visitor_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                             category=category, summary=summary, received_on=today - dt.timedelta(days=rng.randint(1, 5)),
+                             demands="请求尽快处理")
+
+        def step(data=data, decision=decision):
+            case = intake.register(session, actor, data, today)
+            triage = intake.TriageIn(decision=decision, unit_id=unit.id if decision == "dispatch" else None,
+                                     requirements="请于期限内调查处理并回报结果" if decision == "dispatch" else "",
+                                     note="" if decision == "dispatch" else "经受理室当场调解，双方达成一致",
+                                     on=data.received_on)
+            intake.triage(session, actor, case, triage, today, calendar)
+            return case
+
+        made += _tried(session, "受理室", step) is not None
+    return made
+
+
+def _supervision(session: Session, officer, county: Node, today) -> int:
+    """Manual 督办: one over a matter a unit is handling, one letter to a township (late), one reported."""
+    import datetime as dt
+
+    from xinfang.platform.matters.models import Matter
+    from xinfang.platform.supervision import service as supervision
+
+    handling = session.scalars(select(Matter).where(Matter.county_id == county.id, Matter.state == "handling")
+                               .order_by(Matter.due_on, Matter.id).limit(2)).all()
+    townships = [n for n in session.scalars(select(Node).where(Node.parent_id == county.id, Node.level == "township")
+                                            .order_by(Node.code))]
+    orders = [supervision.OrderIn(kind="case", subject=f"关于{m.summary[:20]}的立案督办", requirements="限期办结并书面回报",
+                                  due_on=today + dt.timedelta(days=5 + 3 * n), matter_id=m.id,
+                                  issued_on=today - dt.timedelta(days=3)) for n, m in enumerate(handling)]
+    orders.append(supervision.OrderIn(kind="letter", subject="矛盾纠纷排查不到位", requirements="限期整改，报送整改情况",
+                                      due_on=today - dt.timedelta(days=2), unit_id=townships[0].id,
+                                      issued_on=today - dt.timedelta(days=12)))
+    made = 0
+    for data in orders:
+        made += _tried(session, "督办", lambda d=data: supervision.create(session, officer, d, today)) is not None
+    return made
+
+
+def _reports(session: Session, rng, codes, county: Node, today, now, calendar, cycle) -> int:
+    """Wednesday/Friday: the communities with a demo user send the last reporting day's lists."""
+    import datetime as dt
+
+    head = ACTIVITY[county.code]["head"]
+    village = codes[ACTIVITY[county.code]["village"]]
+    actor = _actor(session, head)
+    due = cycle.next_due(calendar, today)
+    if due > today:
+        due = cycle.previous_due(calendar, due)
+    made = 0
+    for kind in cycle.KINDS:
+        made += _tried(session, "报送", lambda k=kind: cycle.submit(session, actor, village, k, due, "本期排查情况见清单",
+                                                                  min(now, cycle.deadline_of(due) - dt.timedelta(hours=2)),
+                                                                  calendar)) is not None
+    return made
+
+
+def _campaign(session: Session, rng, admin, county: Node, codes, today) -> int:
+    """The petition month, enabled county-wide ten days ago, with some duties ticked."""
+    import datetime as dt
+
+    from xinfang.platform.campaigns import service as campaigns
+    from xinfang.platform.campaigns.registry import campaign_type
+    from xinfang.platform.extensions.manager import plugins_of
+
+    ctype = campaign_type(plugins_of(session), "petition_month")
+    campaign = _tried(session, "专项活动", lambda: campaigns.enable(
+        session, admin, ctype, f"{county.name}信访“大排查、大接访、大化解”活动月", [county.id],
+        today - dt.timedelta(days=10), None, {}))
+    if campaign is None:
+        return 0
+    made = 0
+    for code, (clerk, _leader) in ACTIVITY[county.code]["townships"].items():
+        actor, township = _actor(session, clerk), codes[code]
+        for item in ("screening", "screening"):
+            made += _tried(session, "活动任务", lambda a=actor, t=township, i=item: campaigns.tick(
+                session, a, ctype, campaign, t, "township_screening", i, today - dt.timedelta(days=rng.randint(0, 2)),
+                "组织社区开展矛盾纠纷排查", [])) is not None
+        made += _tried(session, "活动任务", lambda a=actor, t=township: campaigns.tick(
+            session, a, ctype, campaign, t, "township_reception", "main_leaders", today - dt.timedelta(days=1),
+            "党工委书记在基层治理中心接访", [])) is not None
+    return made

@@ -33,3 +33,29 @@ def test_demo_matters_in_many_states_with_clocks_and_reminders(app, demo, system
     system_session.rollback()
     scan.scan(app.state.session_factory, product_clock.today())
     assert system_session.scalar(select(func.count()).select_from(Notification)) > 0
+
+
+def test_demo_activity_fills_every_domain_through_its_service(app, demo, system_session):
+    """Ledgers, rota (published), receptions, leaders' visits, intake, 督办, reports and the
+    petition month with ticks: each made (audited) by a demo clerk, in both counties."""
+    from xinfang.platform import demo as demo_data
+    from xinfang.platform.audit.models import AuditRecord
+    from xinfang.platform.campaigns.models import Campaign
+    from xinfang.platform.reception.models import RotaDuty
+    from xinfang.platform.supervision.models import SupervisionOrder
+    from xinfang.tenants.scope import Scope
+
+    with app.state.session_factory(scope=Scope.system()) as session:
+        session.info["actor"] = {"id": None, "name": "演示数据", "address": "test"}
+        demo_data.load_matters(session, per_county=30)
+        made = demo_data.load_activity(session)
+        session.commit()
+    assert all(made[k] > 0 for k in ("screening", "backlog", "duties", "receptions", "visits", "intake",
+                                     "supervision", "reports", "ticks")), made
+    published = system_session.scalars(select(RotaDuty.published_at)).all()
+    assert published and all(p is not None for p in published)
+    assert system_session.scalar(select(func.count()).select_from(Campaign).where(Campaign.status == "active")) == 2
+    late = system_session.scalars(select(SupervisionOrder).where(SupervisionOrder.due_on < product_clock.today())).all()
+    assert late, "a late 督办 for the workbench and the office's list"
+    actions = set(system_session.scalars(select(AuditRecord.object_type).distinct()))
+    assert {"screening_entries", "rota_duties", "supervision_orders", "campaigns"} <= actions, actions
