@@ -124,16 +124,17 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
     county = _county_of(db, request, actor)
     pages = max(1, -(-listing["total"] // per_page))
     may_assign = "matters:assign" in actor.permissions()
+    units = _units(db, county, skip=None) if county else []
     return render_page(
         request, "matter_list.html", block="results", listing=listing, filters=filters, pages=pages,
         query=request.query_params, states=STATES, channels=vocabulary.CHANNELS, kinds=vocabulary.KINDS,
         deadline_states={"overdue": "已超期", "due_soon": "即将到期", "on_time": "正常"},
         categories=rules_for(db, county).categories if county else vocabulary.DEFAULT_CATEGORIES,
-        sorts=SORT_LABELS, units=_units(db, county, skip=None) if county else [],
+        sorts=SORT_LABELS, units=units,
         may_export="matters:export" in actor.permissions() and not view, acting_id=acting, view=view,
         built_in_views=saved_views.BUILT_IN, may_save_view="matters:act" in actor.permissions(),
         saved=[v.to_dict() for v in saved_views.of_user(db, actor)], may_assign=may_assign,
-        assign_units=_units(db, county, skip=None) if county and may_assign else [],
+        assign_units=units if may_assign else [],
         list_query=_query_string(request, page=None),
         more_filters=any(request.query_params.get(k) for k in MORE_FILTERS),
         may_register="matters:register" in actor.permissions(),

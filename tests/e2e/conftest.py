@@ -91,6 +91,7 @@ def server(sqlite_template, tmp_path_factory):
         demo.load(s)
         s.commit()
         demo.load_matters(s, per_county=20)  # the desk's pages show real content
+        demo.load_activity(s)  # and every domain's pages (ledgers, rota, 督办 …)
         s.commit()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=uv.run, name="e2e-server", daemon=True)
