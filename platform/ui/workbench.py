@@ -82,7 +82,7 @@ def _matter_cards(request: Request, actor: Actor, node: Node | None) -> list[Car
         urgent_lines = [{"href": f"/matters/{m.id}", "text": f"{m.number} {m.summary[:24]}",
                          "state": m.deadline_state, "left": (m.due_on - today).days} for m in urgent]
         mine = [] if node is None else [{
-            "href": "/matters?view=mine", "text": "我的待办（本单位该办的、我登记的）",
+            "href": "/matters?view=mine", "text": "我的待办",
             "count": session.scalar(saved_views.built_in(select(func.count()).select_from(Matter), "mine", actor, node))}]
     waiting = Card("待办事项", "/matters?open=true",
                    lines=mine + [{"href": f"/matters?state={key}", "text": text, "count": counts.get(key, 0)}
@@ -105,22 +105,33 @@ def _page_for(request: Request, actor: Actor, *permissions: str) -> str:
 
 
 def _supervision_card(request: Request, actor: Actor, node: Node | None) -> Card | None:
-    """督办 waiting for the acting unit's report (办理回报), nearest due first, with days left."""
-    session = _session(request, actor, "supervision:report")
+    """督办 of the acting unit: those waiting for its report (办理回报), and — for the office that
+    issued them — those reported back and waiting for its result (督必有果) or late, with days left."""
+    permission = "supervision:read" if "supervision:read" in actor.permissions() else "supervision:report"
+    session = _session(request, actor, permission)
     if session is None or node is None:
         return None
     today = clock.today()
     with session:
-        orders = session.scalars(select(SupervisionOrder).where(SupervisionOrder.node_id == node.id,
-                                                                SupervisionOrder.status == "open")
-                                 .order_by(SupervisionOrder.due_on, SupervisionOrder.id)).all()
+        to_report = session.scalars(select(SupervisionOrder).where(SupervisionOrder.node_id == node.id,
+                                                                   SupervisionOrder.status == "open")
+                                    .order_by(SupervisionOrder.due_on, SupervisionOrder.id)).all()
+        issued = session.scalars(select(SupervisionOrder).where(
+            SupervisionOrder.office_node_id == node.id,
+            (SupervisionOrder.status == "reported") | ((SupervisionOrder.status == "open")
+                                                       & (SupervisionOrder.due_on < today)))
+            .order_by(SupervisionOrder.due_on, SupervisionOrder.id)).all()
     lines = [{"href": f"/matters/{o.matter_id}" if o.matter_id else "",
-              "text": f"{SUPERVISION_KINDS.get(o.kind, o.kind)}：{o.subject[:24]}", "state": "supervision",
-              "left": (o.due_on - today).days} for o in orders[:SOON_LIST]]
-    late = sum(o.due_on < today for o in orders)
-    return Card("督办待回报", _page_for(request, actor, "supervision:read", "supervision:report"), count=len(orders),
-                lines=lines, tone="bad" if late else ("warn" if orders else ""),
-                note=f"其中已超过回报期限{late}件" if late else ("" if orders else "没有待回报的督办"))
+              "text": f"待回报·{SUPERVISION_KINDS.get(o.kind, o.kind)}：{o.subject[:20]}", "state": "supervision",
+              "left": (o.due_on - today).days} for o in to_report]
+    lines += [{"href": f"/matters/{o.matter_id}" if o.matter_id else "",
+               "text": f"{'已回报待办结' if o.status == 'reported' else '逾期未回报'}：{o.subject[:20]}"}
+              for o in issued]
+    late = sum(o.due_on < today for o in to_report) + sum(o.status == "open" for o in issued)
+    total = len(to_report) + len(issued)
+    return Card("督办", _page_for(request, actor, "supervision:read", "supervision:report"), count=total,
+                lines=lines[:SOON_LIST], tone="bad" if late else ("warn" if total else ""),
+                note=f"逾期{late}件" if late else ("" if total else "没有待回报或待办结的督办"))
 
 
 def _notice_card(request: Request, actor: Actor) -> Card | None:

@@ -135,3 +135,23 @@ def test_saved_views_are_per_user_and_built_in_views_narrow_the_list(client, dem
     assert number in client.get("/matters?view=mine", headers={**HTML, **demo.headers("xx_handler")}).text
     assert number in client.get("/matters?view=unit", headers={**HTML, **demo.headers("xx_handler")}).text
     assert client.get("/matters?view=nobody", headers={**HTML, **demo.headers("xx_handler")}).status_code == 400
+
+
+def test_workbench_cards_open_filtered_lists_and_show_supervision_days_left(client, demo):
+    import datetime as dt
+
+    from xinfang.platform import clock
+
+    township = demo.node("411323001")
+    due = clock.today() + dt.timedelta(days=3)
+    made = client.post("/api/supervisions", headers=demo.headers("xx_officer"),
+                       json={"kind": "letter", "subject": "排查台账不完整", "requirements": "限期补齐并回报",
+                             "due_on": due.isoformat(), "unit_id": township.id})
+    assert made.status_code in (200, 201), made.text
+    page = client.get("/", headers={**HTML, **demo.headers("xx_by_officer")}).text
+    card = page[page.index(">督办<"):]
+    assert "待回报·发函督办：排查台账不完整" in card[:2000] and "剩3天" in card[:2000]
+    assert 'href="/matters?view=mine"' in page and 'href="/matters?state=registered"' in page
+    # the office that issued it sees it only once it is late or reported; the supervisor reads the card too
+    assert "排查台账不完整" not in client.get("/", headers={**HTML, **demo.headers("xx_officer")}).text
+    assert client.get("/", headers={**HTML, **demo.headers("xx_supervisor")}).status_code == 200
