@@ -21,6 +21,7 @@ from xinfang.platform.errors import EXCEPTION_HANDLERS
 from xinfang.platform.extensions.manager import (
     build_plugin_manager,
     plugin_code_labels,
+    plugin_navigation,
     plugin_roles,
     plugin_route_handlers,
 )
@@ -66,6 +67,8 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         "plugins": plugins,
         "authenticate": authenticate,
         "ui_label": make_label(plugins),
+        # the menu's entries, declared once at start-up (read by every page's frame)
+        "navigation": tuple(plugin_navigation(plugins)),
         "refusal_limiter": RefusalLimiter(),
     })
     # the core's domains are plugins too; pages (xinfang_pages) are routes with a permission like any other

@@ -123,7 +123,8 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
         item["days_left"] = days_left(item["due_on"])
     county = _county_of(db, request, actor)
     pages = max(1, -(-listing["total"] // per_page))
-    may_assign = "matters:assign" in actor.permissions()
+    # the bulk assign bar, when a row on this page can be assigned
+    may_assign = "matters:assign" in actor.permissions() and any(m["state"] == "registered" for m in listing["items"])
     units = _units(db, county, skip=None) if county else []
     return render_page(
         request, "matter_list.html", block="results", listing=listing, filters=filters, pages=pages,

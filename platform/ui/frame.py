@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from litestar import Request
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
 
 from xinfang.permissions.actor import Actor, authorize
-from xinfang.platform.extensions.manager import plugin_navigation
 from xinfang.platform.web.csrf import csrf_token
 from xinfang.platform.web.guards import AUTHENTICATED, request_credentials
 from xinfang.tenants.levels import ANCESTOR_COLUMNS, Level
@@ -80,7 +80,7 @@ def menu_for(request: Request, actor: Actor) -> list[MenuEntry]:
     """The entries of every plugin whose permission one of the actor's roles holds."""
     permissions = actor.permissions()
     path = request.url.path
-    items = [item for item in plugin_navigation(request.app.state.plugins)
+    items = [item for item in request.app.state.navigation
              if item.permission == AUTHENTICATED or item.permission in permissions]
     # the one entry the page belongs to: the longest address that is the path or leads to it
     # (/matters/new is 登记, not also the list at /matters)
@@ -99,12 +99,18 @@ def build_frame(request: Request) -> Frame | None:
     token, _ = request_credentials(request)
     label = state.ui_label
     acting_id = acting_node_id(request, actor)
-    with state.session_factory(scope=Scope.system(), bind=state.read_engine) as session:
-        held_ids = {a.node_id for a in actor.assignments if a.node_id is not None}
-        nodes = {n.id: n for n in session.scalars(select(Node).where(Node.id.in_(held_ids)))} if held_ids else {}
-        acting = nodes.get(acting_id) if acting_id is not None else None
-        breadcrumb = [Crumb(n.id, n.name, authorize(actor, n, "tenants", "read"))
-                      for n in (_ancestors(session, acting) if acting is not None else [])]
+    held_ids = {a.node_id for a in actor.assignments if a.node_id is not None}
+    nodes: dict[int, Node] = {}
+    if held_ids:  # the held nodes and the acting node's ancestors, in one query
+        with state.session_factory(scope=Scope.system(), bind=state.read_engine) as session:
+            acting_row = aliased(Node)  # not correlated with the outer query's nodes
+            wanted = or_(Node.id.in_(held_ids), *(Node.id.in_(select(getattr(acting_row, c))
+                                                              .where(acting_row.id == acting_id))
+                                                 for c in ANCESTOR_COLUMNS))
+            nodes = {n.id: n for n in session.scalars(select(Node).where(wanted))}
+    acting = nodes.get(acting_id) if acting_id is not None else None
+    breadcrumb = [Crumb(n.id, n.name, authorize(actor, n, "tenants", "read"))
+                  for n in (_ancestors(nodes, acting) if acting is not None else [])]
     choices: dict[int, NodeChoice] = {}
     for a in actor.assignments:
         key = a.node_id if a.node_id is not None else PLATFORM
@@ -125,10 +131,10 @@ def build_frame(request: Request) -> Frame | None:
     )
 
 
-def _ancestors(session, node: Node) -> list[Node]:
+def _ancestors(nodes: dict[int, Node], node: Node) -> list[Node]:
     """county › township › village › grid (a department: county › department), ``node`` last."""
     ids = [node.ancestry().get(column) for column in ANCESTOR_COLUMNS]
-    found = {n.id: n for n in session.scalars(select(Node).where(Node.id.in_([i for i in ids if i])))}
+    found = {i: nodes[i] for i in ids if i and i in nodes}
     order = [Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.GRID, Level.DEPARTMENT]
     chain = [n for n in sorted(found.values(), key=lambda n: order.index(Level(n.level))) if n.id != node.id]
     return [*chain, node]

@@ -23,7 +23,6 @@ from xinfang.platform.calendar.service import load_calendar
 from xinfang.platform.campaigns import service as campaigns
 from xinfang.platform.campaigns.models import Campaign
 from xinfang.platform.campaigns.registry import campaign_types
-from xinfang.platform.extensions.manager import plugin_navigation
 from xinfang.platform.matters import saved_views
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.matters.states import OPEN_STATES
@@ -98,7 +97,7 @@ def _matter_cards(request: Request, actor: Actor, node: Node | None) -> list[Car
 def _page_for(request: Request, actor: Actor, *permissions: str) -> str:
     """The menu page of the first of ``permissions`` the actor holds ("/" — no link — if none)."""
     held = actor.permissions()
-    for item in plugin_navigation(request.app.state.plugins):
+    for item in request.app.state.navigation:
         if item.permission in permissions and item.permission in held:
             return item.href
     return "/"

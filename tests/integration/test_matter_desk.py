@@ -102,7 +102,8 @@ def test_bulk_assign_reports_refusals_by_row_and_assigns_the_rest(client, demo, 
     assert _post(client, demo, "xx_officer", "/matters/bulk-assign", {"matter_id": str(first)}).status_code == 400
     assert _post(client, demo, "xx_supervisor", "/matters/bulk-assign",
                  {"matter_id": str(first), "lead_unit_id": str(zjj)}).status_code == 403
-    # the list offers the boxes to an assigner only
+    # the list offers the boxes to an assigner only, when a matter on the page can be assigned
+    _register(client, demo, summary="批量交办测试3")
     officer = client.get("/matters", headers={**HTML, **demo.headers("xx_officer")}).text
     assert 'action="/matters/bulk-assign"' in officer
     handler = client.get("/matters", headers={**HTML, **demo.headers("xx_handler")}).text
