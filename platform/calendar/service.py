@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib.metadata import version as package_version
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
 from xinfang.platform import clock
@@ -279,7 +279,27 @@ def year_data(row: CalendarYear) -> YearData:
                     document_number=row.document_number, entered_by=row.entered_by, entered_at=row.entered_at)
 
 
+_CACHE = "work_calendar"
+
+
 def load_calendar(session: Session) -> WorkCalendar:
-    """The package plus every stored year (a few dozen rows per year: cheap per request)."""
+    """The package plus every stored year, read once per transaction: a matter's act asks for
+    it several times (the demo's few hundred acts, a thousand reads). A calendar row written
+    in the transaction (added, deleted or flushed) reads it again; the next transaction always
+    does. (``session.dirty`` is not looked at: it walks the whole identity map on every call.)"""
+    if any(isinstance(o, CalendarYear | CalendarDay) for o in (*session.new, *session.deleted)):
+        session.info.pop(_CACHE, None)
+    cached = session.info.get(_CACHE)
+    if cached is not None and cached[0] is session.get_transaction():
+        return cached[1]
     rows = session.scalars(select(CalendarYear).options(selectinload(CalendarYear.days))).all()
-    return WorkCalendar(year_data(r) for r in rows)
+    calendar = WorkCalendar(year_data(r) for r in rows)
+    session.info[_CACHE] = (session.get_transaction(), calendar)
+    return calendar
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_calendar(session: Session, _context) -> None:
+    """A flushed calendar row (an admin entering a year) makes the next read fresh."""
+    if any(isinstance(o, CalendarYear | CalendarDay) for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info.pop(_CACHE, None)
