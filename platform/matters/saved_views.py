@@ -58,10 +58,8 @@ def of_user(session: Session, actor: Actor) -> list[SavedView]:
 
 def save(session: Session, actor: Actor, name: str, query: str, allowed: tuple[str, ...]) -> SavedView:
     name = name.strip()
-    if not name:
-        raise BadRequest("请填写视图名称")
-    if len(name) > MAX_NAME:
-        raise BadRequest(f"视图名称不超过{MAX_NAME}个字")
+    if not 1 <= len(name) <= MAX_NAME:
+        raise BadRequest(f"请填写视图名称(不超过{MAX_NAME}个字)")
     cleaned = clean_query(query, allowed)
     if not cleaned:
         raise BadRequest("当前没有设置筛选条件,无需保存为视图")
