@@ -183,7 +183,8 @@ def _campaign_card(request: Request, actor: Actor, node: Node | None) -> Card | 
         return None
     today = clock.today()
     types = campaign_types(request.app.state.plugins)
-    lines = []
+    lines: list[dict] = []
+    titles: dict[str, None] = {}  # the campaigns the lines belong to, in order
     with session:
         for campaign in session.scalars(select(Campaign).where(Campaign.status == "active",
                                                                Campaign.starts_on <= today, Campaign.ends_on >= today)):
@@ -193,12 +194,13 @@ def _campaign_card(request: Request, actor: Actor, node: Node | None) -> Card | 
             for duty in campaigns.duties(session, ctype, campaign, node, today):
                 current = duty["periods"][-1] if duty["periods"] else None  # the period today falls in
                 if current is not None and current["done"] < current["required"]:
-                    lines.append({"href": "", "text": f"{campaign.title}：{duty['text']}（{current['label']}，"
+                    titles.setdefault(campaign.title, None)
+                    lines.append({"href": "", "text": f"{duty['text']}（{current['label']}，"
                                                       f"已完成{current['done']}/{current['required']}）"})
     href = _page_for(request, actor, "campaigns:read")
     if not lines:
         return Card("专项活动本周任务", href, count=0, note="本周没有待完成的任务")
-    return Card("专项活动本周任务", href, count=len(lines), lines=lines[:8], tone="warn")
+    return Card("专项活动本周任务", href, count=len(lines), lines=lines[:8], tone="warn", note="、".join(titles))
 
 
 def page(request: Request) -> Response:
