@@ -1,8 +1,8 @@
 """saved_views (a user's own filter sets on the matter list) and matter_attachments (scanned
 letters and evidence of a matter, kept by SHA-256 in the file store)
 
-Revision ID: 0022_saved_views
-Revises: 0021
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 
 import xinfang.platform.db
 
-revision = '0022_saved_views'
-down_revision = '0021'
+revision = '0024'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
