@@ -12,6 +12,8 @@ from __future__ import annotations
 from xinfang.permissions.actor import Actor, authorize
 from xinfang.platform import clock
 from xinfang.platform.calendar.service import WEEKDAYS, WorkCalendar, load_calendar
+from xinfang.platform.audit.erasure import erase_details
+from xinfang.platform.audit.log import record
 from xinfang.platform.campaigns import matter_duties as campaign_matters
 from xinfang.platform.campaigns import service as campaigns
 from xinfang.platform.campaigns.models import Campaign, CampaignPhase, DutyTick
@@ -19,7 +21,7 @@ from xinfang.platform.campaigns.registry import campaign_type
 from xinfang.platform.db import Base, UTCDateTime, read_only
 from xinfang.platform.documents import service as documents
 from xinfang.platform.documents.models import DONE, Document
-from xinfang.platform.documents.registry import TEMPLATE_DIR, Field, template
+from xinfang.platform.documents.registry import LEDGER_TEMPLATE, NOTICE_TEMPLATE, TEMPLATE_DIR, Field, template
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
 from xinfang.platform.extensions.hookspecs import (
                                                    CampaignLink,
@@ -40,16 +42,19 @@ from xinfang.platform.extensions.hookspecs import (
                                                    hookimpl,
 )
 from xinfang.platform.extensions.manager import plugins_of
+from xinfang.platform.files import storage_root, store_by_digest
 from xinfang.platform.jobs.outbox import enqueue
 from xinfang.platform.jobs.periodic import PeriodicTask
 from xinfang.platform.ledgers import backlog, screening
 from xinfang.platform.ledgers.models import BacklogEntry, ScreeningEntry
 from xinfang.platform.ledgers.sheets import BACKLOG, SCREENING
 from xinfang.platform.ledgers.vocabulary import FIVE_ONES
-from xinfang.platform.matters.models import Matter, MatterClock, MatterEvent
+from xinfang.platform.matters.models import Matter, MatterClock, MatterEvent, MatterPetitioner
 from xinfang.platform.matters.ownership import MatterOwnership, MatterOwnershipItem
 from xinfang.platform.matters.states import OPEN_STATES
-from xinfang.platform.matters.views import matter_numbers
+from xinfang.platform.matters.views import matter_numbers, person_matters_query
+from xinfang.platform.people.models import PERSON_FIELDS, Person
+from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.reception import register, rota
 from xinfang.platform.reception.models import ReceptionRecord, RotaDuty
 from xinfang.platform.reception.rota import LEADER_KINDS, week_violations
@@ -57,11 +62,13 @@ from xinfang.platform.reception.sheets import REGISTER, ROTA
 from xinfang.platform.reporting import cycle
 from xinfang.platform.reporting.models import Submission
 from xinfang.platform.spreadsheets.layouts import Layout
+from xinfang.platform.spreadsheets.writing import check_format, spreadsheet_response
 from xinfang.platform.templating import cn_date
 from xinfang.platform.ui.frame import acting_node_id
 from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.guards import AUTHENTICATED, PUBLIC, current_actor
-from xinfang.platform.web.inputs import Bounded, Id, Line, Name, OptionalId
+from xinfang.platform.web.inputs import Bounded, Id, Line, Name, Note, OptionalId
+from xinfang.platform.web.uploads import read_limited
 from xinfang.platform.web.subtree import visible_node
 from xinfang.tenants.levels import COLUMN, LABELS, Level
 from xinfang.tenants.lookup import get_or_404, node_names
@@ -80,7 +87,13 @@ __all__ = [
     "Node", "Level", "LABELS", "COLUMN", "Actor", "authorize", "current_actor", "visible_node", "get_or_404", "node_names",
     "PUBLIC", "AUTHENTICATED",
     # bounded request types (a clear 400 for out-of-range input; docs/facade.md)
-    "Bounded", "Id", "Line", "Name", "OptionalId",
+    "Bounded", "Id", "Line", "Name", "Note", "OptionalId",
+    # the audit log: a recorded event (a read, a decision) and the erasure of one object's details (docs/audit.md)
+    "record", "erase_details",
+    # files: the one store (by SHA-256), an upload read within the size limit, spreadsheet exports
+    "storage_root", "store_by_digest", "read_limited", "check_format", "spreadsheet_response",
+    # people (一人一档): the file and the rules that mask it
+    "Person", "PERSON_FIELDS", "Viewer",
     # errors a clerk understands (4xx with a Chinese message)
     "BadRequest", "Conflict", "Forbidden", "NotFound",
     # the clock
@@ -88,11 +101,11 @@ __all__ = [
     # jobs
     "enqueue",
     # documents
-    "documents", "Document", "DONE", "template", "Field", "TEMPLATE_DIR", "cn_date",
+    "documents", "Document", "DONE", "template", "Field", "TEMPLATE_DIR", "NOTICE_TEMPLATE", "LEDGER_TEMPLATE", "cn_date",
     # campaigns
     "campaigns", "campaign_matters", "campaign_type", "plugins_of", "Campaign", "CampaignPhase", "DutyTick",
     # matters
-    "Matter", "MatterClock", "MatterEvent", "MatterOwnership", "MatterOwnershipItem", "OPEN_STATES", "matter_numbers",
+    "Matter", "MatterClock", "MatterEvent", "MatterPetitioner", "person_matters_query", "MatterOwnership", "MatterOwnershipItem", "OPEN_STATES", "matter_numbers",
     # ledgers, reception, reporting
     "screening", "backlog", "ScreeningEntry", "BacklogEntry", "SCREENING", "BACKLOG", "FIVE_ONES",
     "register", "rota", "ReceptionRecord", "RotaDuty", "REGISTER", "ROTA", "LEADER_KINDS", "week_violations",

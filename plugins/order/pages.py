@@ -1,0 +1,3 @@
+"""Pages (placeholder until written)."""
+PAGES: list = []
+form_handlers: list = []
