@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from xinfang.permissions.actor import Actor, authorize
 from xinfang.platform import clock
-from xinfang.platform.calendar.service import WEEKDAYS, WorkCalendar, load_calendar
 from xinfang.platform.audit.erasure import erase_details
 from xinfang.platform.audit.log import record
+from xinfang.platform.calendar.service import WEEKDAYS, WorkCalendar, load_calendar
 from xinfang.platform.campaigns import matter_duties as campaign_matters
 from xinfang.platform.campaigns import service as campaigns
 from xinfang.platform.campaigns.models import Campaign, CampaignPhase, DutyTick
@@ -68,8 +68,8 @@ from xinfang.platform.ui.frame import acting_node_id
 from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.guards import AUTHENTICATED, PUBLIC, current_actor
 from xinfang.platform.web.inputs import Bounded, Id, Line, Name, Note, OptionalId
-from xinfang.platform.web.uploads import read_limited
 from xinfang.platform.web.subtree import visible_node
+from xinfang.platform.web.uploads import read_limited
 from xinfang.tenants.levels import COLUMN, LABELS, Level
 from xinfang.tenants.lookup import get_or_404, node_names
 from xinfang.tenants.models import Node, NodeBound

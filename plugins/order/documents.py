@@ -26,7 +26,6 @@ from xinfang.platform.api import (
     Person,
     campaigns,
     cn_date,
-    node_names,
 )
 from xinfang.plugins.order import metrics
 from xinfang.plugins.order.catalogue import behaviours, county_of, retention_days

@@ -33,13 +33,13 @@ from xinfang.platform.api import (
     Node,
     Person,
     Scope,
-    person_matters_query,
     ScopedSession,
     Viewer,
     campaigns,
     clock,
     erase_details,
     get_or_404,
+    person_matters_query,
     record,
     storage_root,
     store_by_digest,
@@ -306,15 +306,21 @@ def referral_of(db: Session, incident: Incident) -> Referral:
     return row
 
 
-def review_referral(db: Session, actor: Actor, incident: Incident, upheld: bool, note: str) -> Referral:
+def _decision(actor: Actor, incident: Incident, pending: bool, note: str, what: str) -> str:
+    """What every decision of a reviewer after confirmation checks; returns the reviewer's name."""
     if not _covers(actor, REVIEW, incident):
-        raise Forbidden("只有本县的法制审核员可以审查紧急移送")
-    row = referral_of(db, incident)
-    if row.review != "pending":
-        raise Conflict("该移送不需要或已完成事后审查")
+        raise Forbidden(f"只有本县的法制审核员可以{what}")
+    if not pending:
+        raise Conflict(f"不需要{what},或已经完成")
     if not note.strip():
-        raise BadRequest("请写明审查意见")
-    row.review, row.review_note, row.reviewed_by = ("upheld" if upheld else "not_upheld"), note.strip(), _name(actor)
+        raise BadRequest("请写明审查(复核)意见")
+    return _name(actor)
+
+
+def review_referral(db: Session, actor: Actor, incident: Incident, upheld: bool, note: str) -> Referral:
+    row = referral_of(db, incident)
+    row.reviewed_by = _decision(actor, incident, row.review == "pending", note, "事后审查紧急移送")
+    row.review, row.review_note = ("upheld" if upheld else "not_upheld"), note.strip()
     db.flush()
     return row
 
@@ -351,16 +357,11 @@ def object_to(db: Session, actor: Actor, incident: Incident, person_id: int, rec
 
 def review_objection(db: Session, actor: Actor, incident: Incident, objection_id: int, upheld: bool,
                      note: str) -> Objection:
-    if not _covers(actor, REVIEW, incident):
-        raise Forbidden("只有本县的法制审核员可以复核异议")
     row = db.scalar(select(Objection).where(Objection.id == objection_id, Objection.incident_id == incident.id))
     if row is None:
         raise BadRequest("本记录没有这条异议")
-    if row.status != "pending":
-        raise Conflict("该异议已复核")
-    if not note.strip():
-        raise BadRequest("请写明复核意见")
-    row.status, row.review_note, row.reviewed_by = ("upheld" if upheld else "dismissed"), note.strip(), _name(actor)
+    row.reviewed_by = _decision(actor, incident, row.status == "pending", note, "复核当事人的异议")
+    row.status, row.review_note = ("upheld" if upheld else "dismissed"), note.strip()
     db.flush()
     return row
 

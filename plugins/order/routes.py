@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from litestar import Request, Response, get, post, put
 from litestar.datastructures import UploadFile
@@ -30,7 +31,6 @@ from xinfang.platform.api import (
     check_format,
     clock,
     current_actor,
-    get_or_404,
     read_limited,
     record,
     spreadsheet_response,
@@ -179,6 +179,14 @@ def _incident(request: Request, db: ScopedSession, incident_id: int) -> Incident
     return incidents.get_incident(db, current_actor(request), incident_id)
 
 
+def _step(request: Request, db: ScopedSession, incident_id: int, act: Callable[[Actor, Incident], object]) -> dict:
+    """One step on an incident the caller sees: ``act`` does it, then the record as it now stands."""
+    incident = _incident(request, db, incident_id)
+    act(current_actor(request), incident)
+    db.commit()
+    return incident_dict(db, incident)
+
+
 @get(INCIDENT, opt={"permission": READ, "writes": True}, sync_to_thread=True,
      summary="一条记录:经过、条款、证据、处置、移送、异议,以及涉及人员信访事项的办理状态(查阅记入审计日志)")
 def read_incident(request: Request, db: NamedDependency[ScopedSession], incident_id: FromPath[Id]) -> dict:
@@ -203,10 +211,8 @@ def uploads(request: Request, files: list[UploadFile] | UploadFile) -> list[tupl
       summary="上传证据材料(保存其 SHA-256)")
 def add_evidence(request: Request, db: NamedDependency[ScopedSession], incident_id: FromPath[Id],
                  data: MultipartBody[EvidenceForm]) -> dict:
-    incident = _incident(request, db, incident_id)
-    incidents.add_evidence(db, current_actor(request), incident, uploads(request, data.files))
-    db.commit()
-    return incident_dict(db, incident)
+    return _step(request, db, incident_id, lambda actor, incident: incidents.add_evidence(
+        db, actor, incident, uploads(request, data.files)))
 
 
 @dataclasses.dataclass
@@ -242,11 +248,8 @@ class ResponseBody(Bounded):
       summary="登记工作人员的劝阻、批评或教育(条例第四十七条第一款;教育须写明内容和时长)")
 def add_response(request: Request, db: NamedDependency[ScopedSession], incident_id: FromPath[Id],
                  data: JSONBody[ResponseBody]) -> dict:
-    incident = _incident(request, db, incident_id)
-    incidents.respond(db, current_actor(request), incident, data.kind, data.person_id, aware(data.given_at),
-                      data.staff, data.told, data.minutes)
-    db.commit()
-    return incident_dict(db, incident)
+    return _step(request, db, incident_id, lambda actor, incident: incidents.respond(
+        db, actor, incident, data.kind, data.person_id, aware(data.given_at), data.staff, data.told, data.minutes))
 
 
 @dataclasses.dataclass
@@ -260,10 +263,8 @@ class ReferralBody(Bounded):
       summary="移送公安机关(条例第四十七条第二款):须已确认,且有工作人员先行处置的记录或现场紧急情况")
 def add_referral(request: Request, db: NamedDependency[ScopedSession], incident_id: FromPath[Id],
                  data: JSONBody[ReferralBody]) -> dict:
-    incident = _incident(request, db, incident_id)
-    incidents.refer(db, current_actor(request), incident, data.ground, aware(data.referred_at), data.emergency_reason)
-    db.commit()
-    return incident_dict(db, incident)
+    return _step(request, db, incident_id, lambda actor, incident: incidents.refer(
+        db, actor, incident, data.ground, aware(data.referred_at), data.emergency_reason))
 
 
 @dataclasses.dataclass
@@ -276,10 +277,8 @@ class DecisionBody(Bounded):
       summary="法制审核员对现场紧急移送的事后审查")
 def review_referral(request: Request, db: NamedDependency[ScopedSession], incident_id: FromPath[Id],
                     data: JSONBody[DecisionBody]) -> dict:
-    incident = _incident(request, db, incident_id)
-    incidents.review_referral(db, current_actor(request), incident, data.upheld, data.note)
-    db.commit()
-    return incident_dict(db, incident)
+    return _step(request, db, incident_id, lambda actor, incident: incidents.review_referral(
+        db, actor, incident, data.upheld, data.note))
 
 
 @dataclasses.dataclass
@@ -292,10 +291,8 @@ class OutcomeBody(Bounded):
       summary="登记公安机关反馈的处理结果")
 def add_outcome(request: Request, db: NamedDependency[ScopedSession], incident_id: FromPath[Id],
                 data: JSONBody[OutcomeBody]) -> dict:
-    incident = _incident(request, db, incident_id)
-    incidents.referral_outcome(db, current_actor(request), incident, data.outcome, data.on or clock.today())
-    db.commit()
-    return incident_dict(db, incident)
+    return _step(request, db, incident_id, lambda actor, incident: incidents.referral_outcome(
+        db, actor, incident, data.outcome, data.on or clock.today()))
 
 
 @dataclasses.dataclass
@@ -309,11 +306,8 @@ class ObjectionBody(Bounded):
       summary="登记当事人对记录的异议(交法制审核员复核)")
 def add_objection(request: Request, db: NamedDependency[ScopedSession], incident_id: FromPath[Id],
                   data: JSONBody[ObjectionBody]) -> dict:
-    incident = _incident(request, db, incident_id)
-    incidents.object_to(db, current_actor(request), incident, data.person_id, data.received_on or clock.today(),
-                        data.text)
-    db.commit()
-    return incident_dict(db, incident)
+    return _step(request, db, incident_id, lambda actor, incident: incidents.object_to(
+        db, actor, incident, data.person_id, data.received_on or clock.today(), data.text))
 
 
 @dataclasses.dataclass
@@ -327,10 +321,8 @@ class ObjectionReviewBody(Bounded):
       summary="法制审核员复核当事人的异议")
 def review_objection(request: Request, db: NamedDependency[ScopedSession], incident_id: FromPath[Id],
                      data: JSONBody[ObjectionReviewBody]) -> dict:
-    incident = _incident(request, db, incident_id)
-    incidents.review_objection(db, current_actor(request), incident, data.objection_id, data.upheld, data.note)
-    db.commit()
-    return incident_dict(db, incident)
+    return _step(request, db, incident_id, lambda actor, incident: incidents.review_objection(
+        db, actor, incident, data.objection_id, data.upheld, data.note))
 
 
 def _accepted(request: Request, db: ScopedSession, document, key: str) -> Response:

@@ -17,6 +17,8 @@ from sqlalchemy import select
 from tests.integration.campaign_samples import SAMPLE_PARAMETERS as CAMPAIGN_PARAMETERS
 from tests.integration.campaign_samples import petition_month_samples
 from tests.integration.ledger_samples import SAMPLE_PARAMETERS, ledger_bodies, ledger_samples
+from tests.integration.order_samples import SAMPLE_PARAMETERS as ORDER_PARAMETERS
+from tests.integration.order_samples import order_samples
 from tests.integration.statistics_samples import SAMPLE_PARAMETERS as STATISTICS_PARAMETERS
 from tests.integration.statistics_samples import ranking_bodies, ranking_samples
 from tests.integration.supervision_samples import MULTIPART, supervision_bodies, supervision_samples
@@ -39,7 +41,7 @@ OUTSIDERS = ["jj_admin", "jj_officer", "jj_leader", "jj_supervisor", "jj_handler
 
 
 @pytest.fixture
-def ids(app, demo, system_session):
+def ids(app, client, demo, system_session):
     """One id of each kind, all inside 白羽街道 (so inside 西峡县 too)."""
     village = demo.node(BAIYU_VILLAGE)
     person = Person(node_id=village.id, name="张三", id_number="11010519491231002X", phone="13812345678",
@@ -50,7 +52,7 @@ def ids(app, demo, system_session):
     officer = system_session.scalar(select(User).where(User.username == "xx_by_officer"))
     assignment = system_session.scalar(select(RoleAssignment).where(RoleAssignment.user_id == officer.id))
     samples = (ledger_samples(app, demo) | petition_month_samples(app, demo)  # ledgers …, the petition month
-               | supervision_samples(app, demo) | ranking_samples(app, demo))
+               | supervision_samples(app, demo) | ranking_samples(app, demo) | order_samples(client, demo))
     return samples | {"node_id": village.id, "user_id": officer.id, "assignment_id": assignment.id, "person_id": person.id,
             "year": 2026, "matter_id": (matter_id := _matter(app, demo)), "action": "accept",
             "attachment_id": _attachment(app, demo, matter_id), "county_id": demo.node("411323").id,
@@ -324,4 +326,4 @@ def test_unknown_id_parameters_get_a_sample(app):
              "notification_id", "document_id", "campaign_id", "code", "kind", "attachment_id",
              "file_path"}  # the vendored assets (/static), public
     assert {name for r in walk(app) for name, _ in r.params} <= (known | SAMPLE_PARAMETERS | CAMPAIGN_PARAMETERS
-                                                                  | SUPERVISION_PARAMETERS | STATISTICS_PARAMETERS)
+                                                                  | SUPERVISION_PARAMETERS | STATISTICS_PARAMETERS | ORDER_PARAMETERS)
