@@ -22,7 +22,7 @@ from xinfang.platform.db import Base, UTCDateTime, read_only
 from xinfang.platform.documents import service as documents
 from xinfang.platform.documents.models import DONE, Document
 from xinfang.platform.documents.registry import LEDGER_TEMPLATE, NOTICE_TEMPLATE, TEMPLATE_DIR, Field, template
-from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
+from xinfang.platform.errors import BadRequest, ClerkError, Conflict, Forbidden, NotFound
 from xinfang.platform.extensions.hookspecs import (
                                                    CampaignLink,
                                                    CampaignType,
@@ -95,7 +95,7 @@ __all__ = [
     # people (一人一档): the file and the rules that mask it
     "Person", "PERSON_FIELDS", "Viewer",
     # errors a clerk understands (4xx with a Chinese message)
-    "BadRequest", "Conflict", "Forbidden", "NotFound",
+    "BadRequest", "Conflict", "Forbidden", "NotFound", "ClerkError",
     # the clock
     "clock", "WorkCalendar", "load_calendar", "WEEKDAYS",
     # jobs
