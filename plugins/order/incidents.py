@@ -26,6 +26,7 @@ from xinfang.platform.api import (
     BadRequest,
     Campaign,
     Conflict,
+    Document,
     Forbidden,
     Level,
     Matter,
@@ -209,6 +210,11 @@ def erase_personal_data(db: Session, incident: Incident, reason: str, delete_row
         if item.path and others is None:
             (root / item.path).unlink(missing_ok=True)
     children = {model: db.scalars(select(model).where(model.incident_id == incident.id)).all() for model in OWN_ROWS}
+    notices = db.scalars(select(Document).where(Document.subject.like(f"{KEY}:incident:{incident.id}:%"))).all()
+    for notice in notices:  # the notices to the people name them: gone with the record's personal data
+        if notice.file_path:
+            (root / notice.file_path).unlink(missing_ok=True)
+        db.delete(notice)
     if delete_rows:
         for model in OWN_ROWS:
             for row in children[model]:
@@ -232,6 +238,8 @@ def erase_personal_data(db: Session, incident: Incident, reason: str, delete_row
         incident.status, incident.anonymised_at = "anonymised", clock.now()
     db.flush()
     erased = erase_details(db, "po_incidents", incident.id, reason)
+    for notice in notices:
+        erased += erase_details(db, "documents", notice.id, reason)
     for model in OWN_ROWS:
         for row in children[model]:
             erased += erase_details(db, model.__tablename__, row.id, reason)

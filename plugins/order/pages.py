@@ -95,35 +95,33 @@ def home_page(request: Request, db: NamedDependency[ScopedSession]) -> Response:
     return _home(request, db)
 
 
-@post("/petition-order/behaviours", opt={"permission": routes.CATALOGUE_MANAGE}, sync_to_thread=True,
-      include_in_schema=False)
-def behaviour_submit(request: Request, db: NamedDependency[ScopedSession],
-                     data: URLEncodedBody[dict[str, Any]]) -> Response:
+def _county_form(request: Request, db: ScopedSession, data: dict[str, Any], act, saved: str) -> Response:
+    """A county admin's form: ``act(actor, county, form)`` saves, or the page comes back with the error."""
     actor, form = current_actor(request), _form(data)
     try:
-        county = visible_node(db, routes.home_county(db, actor), "县")
-        catalogue.add_behaviour(db, actor, county, form.get("name", "")[:100], form.get("clause", ""),
-                                form.get("description", ""))
+        act(actor, visible_node(db, routes.home_county(db, actor), "县"), form)
         db.commit()
     except ClerkError as exc:
         db.rollback()
         return _home(request, db, error=exc.message, form=form, status_code=exc.status_code)
-    return Redirect("/petition-order?saved=behaviour", status_code=303)
+    return Redirect(f"/petition-order?saved={saved}", status_code=303)
+
+
+@post("/petition-order/behaviours", opt={"permission": routes.CATALOGUE_MANAGE}, sync_to_thread=True,
+      include_in_schema=False)
+def behaviour_submit(request: Request, db: NamedDependency[ScopedSession],
+                     data: URLEncodedBody[dict[str, Any]]) -> Response:
+    return _county_form(request, db, data, lambda actor, county, form: catalogue.add_behaviour(
+        db, actor, county, form.get("name", "")[:100], form.get("clause", ""), form.get("description", "")),
+        "behaviour")
 
 
 @post("/petition-order/retention", opt={"permission": routes.CATALOGUE_MANAGE}, sync_to_thread=True,
       include_in_schema=False)
 def retention_submit(request: Request, db: NamedDependency[ScopedSession],
                      data: URLEncodedBody[dict[str, Any]]) -> Response:
-    actor, form = current_actor(request), _form(data)
-    try:
-        county = visible_node(db, routes.home_county(db, actor), "县")
-        catalogue.set_retention(db, actor, county, _number(form.get("days", ""), "保存期限") or 0)
-        db.commit()
-    except ClerkError as exc:
-        db.rollback()
-        return _home(request, db, error=exc.message, form=form, status_code=exc.status_code)
-    return Redirect("/petition-order?saved=retention", status_code=303)
+    return _county_form(request, db, data, lambda actor, county, form: catalogue.set_retention(
+        db, actor, county, _number(form.get("days", ""), "保存期限") or 0), "retention")
 
 
 # --- one campaign ---------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from tests.integration.order_samples import (
 )
 from xinfang.platform.audit.models import AuditDetail, AuditRecord
 from xinfang.platform.clock import CHINA
+from xinfang.platform.documents.models import Document
 from xinfang.platform.jobs.embedded import run_pending
 from xinfang.platform.jobs.periodic import registered
 from xinfang.plugins.order.models import Evidence, Incident, IncidentPerson, Response
@@ -269,6 +270,9 @@ def test_after_the_retention_period_the_incident_is_anonymised(app, client, demo
     confirm(client, demo, inc)
     _post(client, demo, inc, "responses", OFFICER, {"kind": "dissuade", "person_id": person,
                                                     "given_at": "2026-03-04T09:00:00+08:00", "told": "劝其离开车道"}, 201)
+    notice = client.post(f"/api/petition-order/incidents/{inc}/notices", headers=demo.headers(OFFICER),
+                         json={"person_id": person})
+    assert notice.status_code == 202, notice.text
     task = registered(app.state.session_factory)["petition_order_retention"]
     assert task.run(app.state.session_factory, dt.datetime(2026, 4, 3, 2, tzinfo=CHINA)).endswith("0条")
     assert task.run(app.state.session_factory, dt.datetime(2026, 4, 4, 2, tzinfo=CHINA)).endswith("1条")
@@ -278,6 +282,7 @@ def test_after_the_retention_period_the_incident_is_anonymised(app, client, demo
     assert row.status == "anonymised" and "陈五" not in row.account and row.clause == "art26_1"
     assert system_session.scalars(select(IncidentPerson).where(IncidentPerson.incident_id == inc)).all() == []
     assert {r.told for r in system_session.scalars(select(Response).where(Response.incident_id == inc))} == {"(已清除)"}
+    assert system_session.get(Document, notice.json()["id"]) is None, "the notice naming the person is gone too"
     audit = system_session.scalar(select(AuditRecord).where(AuditRecord.action == "incident_anonymised",
                                                             AuditRecord.object_id == str(inc)))
     assert audit is not None and audit.actor_name == "信访秩序整治保存期限规则"
