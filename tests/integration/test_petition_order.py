@@ -35,6 +35,7 @@ from xinfang.platform.documents.models import Document
 from xinfang.platform.jobs.embedded import run_pending
 from xinfang.platform.jobs.periodic import registered
 from xinfang.plugins.order.models import Evidence, Incident, IncidentPerson, Response
+from xinfang.plugins.order.vocabulary import ERASED
 
 START = "2026-03-02"
 OFFICER, DS_OFFICER = "xx_by_officer", "xx_ds_officer"
@@ -86,7 +87,7 @@ def test_a_catalogue_entry_must_cite_its_clause(client, demo):
     assert wrong.status_code == 400 and "第二十六条" in wrong.json()["message"]
     made = ok(client.post("/api/petition-order/behaviours", headers=headers,
                           json={"name": "在信访接待场所滞留", "clause": "art26_4"}), 201)
-    assert made["clause_short"] == "第二十六条第(四)项" and made["number"] == 1
+    assert made["clause_short"] == "第二十六条第（四）项" and made["number"] == 1
     listed = ok(client.get("/api/petition-order/behaviours", headers=demo.headers(OFFICER)))
     assert [b["name"] for b in listed["behaviours"]] == ["在信访接待场所滞留"]
     # officers read it, only the county admin changes it
@@ -174,7 +175,7 @@ def test_the_campaign_end_to_end(app, client, demo, campaign, clock, tmp_path, s
     # the person's side: a notice (PDF) and an objection, reviewed
     notice = _document(app, client, demo, _post(client, demo, a, "notices", OFFICER, {"person_id": p1}), OFFICER)
     text = _pdf_text(client, demo, notice["id"], OFFICER, tmp_path)
-    assert "信访秩序告知书" in text and "第二十六条第(一)项" in text and "异议" in text
+    assert "信访秩序告知书" in text and "第二十六条第（一）项" in text and "异议" in text
     assert "信访事项不受本记录影响" in text
     objection = _json(_post(client, demo, a, "objections", OFFICER, {"person_id": p1, "text": "我只是路过,没有围堵"}, 201))
     objection_id = objection["objections"][0]["id"]
@@ -191,7 +192,7 @@ def test_the_campaign_end_to_end(app, client, demo, campaign, clock, tmp_path, s
     assert (summary["incidents"], summary["lawful"], summary["lawful_text"]) == (4, 3, "75.0%")
     assert summary["not_lawful"] == [{"id": b, "occurred_on": "2026-03-06",
                                       "problems": ["没有工作人员劝阻、批评或教育的记录"]}]
-    assert summary["by_clause"] == {"第二十六条第(一)项": 1, "第二十六条第(二)项": 1, "第二十六条第(四)项": 2}
+    assert summary["by_clause"] == {"第二十六条第（一）项": 1, "第二十六条第（二）项": 1, "第二十六条第（四）项": 2}
     assert summary["by_node"] == {"丹水镇": 2, "白羽街道": 2}
     assert (summary["sessions"], summary["session_minutes"], summary["referrals"]) == (1, 45, 3)
     report = _document(app, client, demo, client.post(
@@ -281,7 +282,7 @@ def test_after_the_retention_period_the_incident_is_anonymised(app, client, demo
     row = system_session.get(Incident, inc)
     assert row.status == "anonymised" and "陈五" not in row.account and row.clause == "art26_1"
     assert system_session.scalars(select(IncidentPerson).where(IncidentPerson.incident_id == inc)).all() == []
-    assert {r.told for r in system_session.scalars(select(Response).where(Response.incident_id == inc))} == {"(已清除)"}
+    assert {r.told for r in system_session.scalars(select(Response).where(Response.incident_id == inc))} == {ERASED}
     assert system_session.get(Document, notice.json()["id"]) is None, "the notice naming the person is gone too"
     audit = system_session.scalar(select(AuditRecord).where(AuditRecord.action == "incident_anonymised",
                                                             AuditRecord.object_id == str(inc)))
