@@ -18,6 +18,7 @@ from xinfang.platform.campaigns import matter_duties as campaign_matters
 from xinfang.platform.campaigns import service as campaigns
 from xinfang.platform.campaigns.models import Campaign, CampaignPhase, DutyTick
 from xinfang.platform.campaigns.registry import campaign_type
+from xinfang.platform.campaigns.routes import evidence_of
 from xinfang.platform.db import Base, UTCDateTime, read_only
 from xinfang.platform.documents import service as documents
 from xinfang.platform.documents.models import DONE, Document
@@ -49,6 +50,8 @@ from xinfang.platform.ledgers import backlog, screening
 from xinfang.platform.ledgers.models import BacklogEntry, ScreeningEntry
 from xinfang.platform.ledgers.sheets import BACKLOG, SCREENING
 from xinfang.platform.ledgers.vocabulary import FIVE_ONES
+from xinfang.platform.matters import clocks as matter_clocks
+from xinfang.platform.matters import ownership as matter_ownership
 from xinfang.platform.matters.models import Matter, MatterClock, MatterEvent, MatterPetitioner
 from xinfang.platform.matters.ownership import MatterOwnership, MatterOwnershipItem
 from xinfang.platform.matters.states import OPEN_STATES
@@ -67,7 +70,7 @@ from xinfang.platform.templating import cn_date
 from xinfang.platform.ui.frame import acting_node_id
 from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.guards import AUTHENTICATED, PUBLIC, current_actor
-from xinfang.platform.web.inputs import Bounded, Id, Line, Name, Note, OptionalId
+from xinfang.platform.web.inputs import Bounded, Code, Id, Line, Name, Note, OptionalId
 from xinfang.platform.web.subtree import visible_node
 from xinfang.platform.web.uploads import read_limited
 from xinfang.tenants.levels import COLUMN, LABELS, Level
@@ -87,7 +90,7 @@ __all__ = [
     "Node", "Level", "LABELS", "COLUMN", "Actor", "authorize", "current_actor", "visible_node", "get_or_404", "node_names",
     "PUBLIC", "AUTHENTICATED",
     # bounded request types (a clear 400 for out-of-range input; docs/facade.md)
-    "Bounded", "Id", "Line", "Name", "Note", "OptionalId",
+    "Bounded", "Code", "Id", "Line", "Name", "Note", "OptionalId",
     # the audit log: a recorded event (a read, a decision) and the erasure of one object's details (docs/audit.md)
     "record", "erase_details",
     # files: the one store (by SHA-256), an upload read within the size limit, spreadsheet exports
@@ -103,9 +106,10 @@ __all__ = [
     # documents
     "documents", "Document", "DONE", "template", "Field", "TEMPLATE_DIR", "NOTICE_TEMPLATE", "LEDGER_TEMPLATE", "cn_date",
     # campaigns
-    "campaigns", "campaign_matters", "campaign_type", "plugins_of", "Campaign", "CampaignPhase", "DutyTick",
+    "campaigns", "campaign_matters", "campaign_type", "evidence_of", "plugins_of", "Campaign", "CampaignPhase", "DutyTick",
     # matters
-    "Matter", "MatterClock", "MatterEvent", "MatterPetitioner", "person_matters_query", "MatterOwnership", "MatterOwnershipItem", "OPEN_STATES", "matter_numbers",
+    "Matter", "MatterClock", "MatterEvent", "MatterPetitioner", "person_matters_query", "matter_clocks",
+    "matter_ownership", "MatterOwnership", "MatterOwnershipItem", "OPEN_STATES", "matter_numbers",
     # ledgers, reception, reporting
     "screening", "backlog", "ScreeningEntry", "BacklogEntry", "SCREENING", "BACKLOG", "FIVE_ONES",
     "register", "rota", "ReceptionRecord", "RotaDuty", "REGISTER", "ROTA", "LEADER_KINDS", "week_violations",

@@ -27,6 +27,7 @@ from xinfang.platform.campaigns.service import (
 )
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden
 from xinfang.platform.extensions.hookspecs import CampaignType, ChecklistItemSpec, MatterChecklistSpec
+from xinfang.platform.extensions.manager import plugins_of
 from xinfang.platform.files import storage_root
 from xinfang.platform.ledgers.models import BacklogEntry
 from xinfang.platform.matters.models import Matter
@@ -45,6 +46,11 @@ def taken_on(session: Session, spec: MatterChecklistSpec, campaign: Campaign) ->
     if spec.matters == "backlog":
         rows = session.execute(select(BacklogEntry.matter_id, BacklogEntry.node_id).where(
             or_(*(getattr(BacklogEntry, COLUMN[Level(r.level)]) == r.id for r in roots)))).all()
+    elif spec.matters == "campaign":  # the campaign's own plugin names them
+        named: dict[int, int] = {}
+        for answer in plugins_of(session).hook.xinfang_campaign_matters(campaign=campaign, session=session):
+            named.update(answer or {})
+        rows = list(named.items())
     else:  # "ownership": matters under a leader's 包案 now
         owned = select(MatterOwnership.matter_id).where(MatterOwnership.ended_on.is_(None))
         rows = session.execute(select(Matter.id, Matter.node_id).where(
@@ -127,7 +133,7 @@ def tick_matter(session: Session, actor: Actor, ctype: CampaignType, campaign: C
         raise Conflict("该活动已结束,不能再登记")
     node_id = taken_on(session, spec, campaign).get(matter.id)
     if node_id is None:
-        source = "积案化解清单" if spec.matters == "backlog" else "领导包案"
+        source = {"backlog": "积案化解清单", "ownership": "领导包案"}.get(spec.matters, "本活动确定的事项")
         raise BadRequest(f"该信访事项不在本次活动范围内的{source}中,没有“{spec.title}”任务")
     node = _system_node(session, node_id)
     if not authorize(actor, node, "campaigns", "tick"):

@@ -42,7 +42,8 @@ def describe(ctype: CampaignType) -> dict:
     return {
         "key": ctype.key, "name": ctype.name, "description": ctype.description, "source": ctype.source,
         "days": ctype.days,
-        "phases": [{"key": p.key, "name": p.name, "first_day": p.first_day, "last_day": p.last_day}
+        "phases": [{"key": p.key, "name": p.name, "first_day": p.first_day, "last_day": p.last_day,
+                    "first_on": p.first_on, "last_on": p.last_on}
                    for p in ctype.phases],
         "checklists": [{"key": c.key, "title": c.title, "level": c.level, "phase": c.phase,
                         "items": [{"key": i.key, "text": i.text, "recurrence": i.recurrence, "times": i.times,

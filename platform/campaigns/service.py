@@ -55,7 +55,8 @@ def enable(session: Session, actor: Actor, ctype: CampaignType, title: str, scop
     if not covering:
         raise Forbidden("所选范围超出了您的管辖范围")
     owner = _system_node(session, max(covering, key=lambda a: _DEPTH[a.level]).node_id)
-    ends_on = ends_on or starts_on + dt.timedelta(days=ctype.days - 1)
+    defaults = default_phase_dates(ctype, starts_on)
+    ends_on = ends_on or max(end for _, end in defaults.values())
     if ends_on < starts_on:
         raise BadRequest("结束日期不能早于开始日期")
     campaign = Campaign(node_id=owner.id, type_key=ctype.key, title=title.strip(), starts_on=starts_on,
@@ -74,8 +75,7 @@ def enable(session: Session, actor: Actor, ctype: CampaignType, title: str, scop
     for root in roots:
         session.add(CampaignScope(campaign_id=campaign.id, node_id=root.id))
     for phase in ctype.phases:
-        start, end = phase_dates.get(phase.key) or (starts_on + dt.timedelta(days=phase.first_day),
-                                                    starts_on + dt.timedelta(days=phase.last_day))
+        start, end = phase_dates.get(phase.key) or defaults[phase.key]
         check_phase(phase.name, start, end, starts_on, ends_on)
         session.add(CampaignPhase(campaign_id=campaign.id, key=phase.key, name=phase.name, starts_on=start,
                                   ends_on=end))
@@ -101,6 +101,40 @@ def move_phases(session: Session, campaign: Campaign, dates: dict[str, tuple[dt.
         check_phase(phases[key].name, start, end, campaign.starts_on, campaign.ends_on)
     for key, (start, end) in dates.items():
         phases[key].starts_on, phases[key].ends_on = start, end
+
+
+MIN_ANCHORED_DAYS = 14  # an anchored phase moved by a late start keeps at least two weeks
+
+
+def _month_day(year: int, month_day: str) -> dt.date:
+    month, day = (int(part) for part in month_day.split("-"))
+    return dt.date(year, month, day)
+
+
+def default_phase_dates(ctype: CampaignType, starts_on: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
+    """Each phase's default dates for a campaign starting on ``starts_on``.
+
+    Relative phases: ``first_day``/``last_day`` days after the start. Phases anchored to the
+    year (``first_on``/``last_on``, "MM-DD" of the start's year) run in their order: the first
+    begins on the start; each begins on its ``first_on`` or the day after the previous one
+    ends, whichever is later, and ends on its ``last_on`` or after ``MIN_ANCHORED_DAYS`` days,
+    whichever is later — so a boundary already past when the campaign starts pushes the later
+    phases on, each at least two weeks long (and the year's end with them, if it must)."""
+    out: dict[str, tuple[dt.date, dt.date]] = {}
+    previous_end: dt.date | None = None
+    for phase in ctype.phases:
+        if not phase.anchored:
+            out[phase.key] = (starts_on + dt.timedelta(days=phase.first_day),
+                              starts_on + dt.timedelta(days=phase.last_day))
+            continue
+        start = starts_on if previous_end is None else max(_month_day(starts_on.year, phase.first_on or "01-01"),
+                                                           previous_end + dt.timedelta(days=1))
+        start = max(start, starts_on)
+        end = max(_month_day(starts_on.year, phase.last_on or "12-31"),
+                  start + dt.timedelta(days=MIN_ANCHORED_DAYS - 1))
+        out[phase.key] = (start, end)
+        previous_end = end
+    return out
 
 
 def close(campaign: Campaign, on: dt.date, note: str) -> None:
@@ -237,6 +271,12 @@ def record_tick(session: Session, campaign: Campaign, row: DutyTick) -> DutyTick
     session.flush()
     plugins_of(session).hook.xinfang_on_duty_ticked(campaign=campaign, tick=row, session=session)
     return row
+
+
+def store_evidence(session: Session, evidence: Evidence) -> dict[str, Any]:
+    """Keep one uploaded file (a plugin's own evidence, e.g. a dossier's part): its name,
+    SHA-256, size and stored path."""
+    return _store(storage_root(session), evidence)
 
 
 def _store(root: Path, evidence: Evidence) -> dict[str, Any]:

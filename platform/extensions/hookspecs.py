@@ -166,12 +166,22 @@ def xinfang_migrations() -> list[MigrationSpec]:
 
 @dataclass(frozen=True)
 class PhaseSpec:
-    """A phase with default dates relative to the campaign's start (day 0 = first day)."""
+    """A phase with default dates relative to the campaign's start (day 0 = first day), or
+    anchored to the calendar year of the start: ``first_on``/``last_on`` as ``"MM-DD"``
+    (seed 003: 集中化解 ``"07-01"``–``"09-30"``). Anchored phases follow each other; one whose
+    boundary has already passed when the campaign starts is moved to keep at least
+    ``MIN_ANCHORED_DAYS`` days (``campaigns.service.default_phase_dates``)."""
 
     key: str
     name: str
-    first_day: int
-    last_day: int
+    first_day: int = 0
+    last_day: int = 0
+    first_on: str | None = None  # "MM-DD" in the start's year; the first phase begins on the start
+    last_on: str | None = None
+
+    @property
+    def anchored(self) -> bool:
+        return self.first_on is not None
 
 
 @dataclass(frozen=True)
@@ -197,14 +207,15 @@ class ChecklistSpec:
     phase: str | None = None
 
 
-MATTER_SOURCES = ("backlog", "ownership")
+MATTER_SOURCES = ("backlog", "ownership", "campaign")
 
 
 @dataclass(frozen=True)
 class MatterChecklistSpec:
     """Duties per matter (五个一, 九个一 …) for the matters a campaign takes on, within its
     scope: ``matters="backlog"`` — those on the backlog ledger (积案); ``"ownership"`` — those
-    under a leader's 包案. Each item is done once per matter (``recurrence``/``times`` are
+    under a leader's 包案; ``"campaign"`` — those the campaign's own plugin takes on, named by
+    its ``xinfang_campaign_matters`` hook (the 积案 a 积案化解年 confirmed). Each item is done once per matter (``recurrence``/``times`` are
     refused), ticked with evidence like any duty; the tick fires ``xinfang_on_duty_ticked``."""
 
     key: str
@@ -271,12 +282,23 @@ class CampaignType:
 
     @property
     def days(self) -> int:
+        """Default length; for phases anchored to the year, until the last one's ``last_on``."""
         return max(p.last_day for p in self.phases) + 1
+
+    @property
+    def anchored(self) -> bool:
+        return any(p.anchored for p in self.phases)
 
 
 @hookspec
 def xinfang_campaign_types() -> list[CampaignType]:
     """Campaign types the plugin provides."""
+
+
+@hookspec
+def xinfang_campaign_matters(campaign: Any, session: Any) -> dict[int, int] | None:
+    """For a campaign of the plugin's own type whose ``matter_checklist`` has
+    ``matters="campaign"``: matter id → the node it is taken on at; ``None`` for other types."""
 
 
 @hookspec

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinfang.platform.calendar.service import CALENDAR_DAYS, WORKING_DAYS, WorkCalendar
+from xinfang.platform.calendar.service import CALENDAR_DAYS, WORKING_DAYS, WorkCalendar, load_calendar
 from xinfang.platform.errors import Conflict
 from xinfang.platform.matters.models import Matter, MatterClock
+from xinfang.platform.matters.rules import rules_for
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ RULES = {r.kind: r for r in (
     ClockRule("rereview_window", "信访人申请复核期限", 30, CALENDAR_DAYS, "条例第三十六条", False),
     ClockRule("rereview", "提出复核意见(听证时间不计入)", 30, CALENDAR_DAYS, "条例第三十六条", True),
     ClockRule("feedback", "按交办机关指定期限反馈办理结果", 0, CALENDAR_DAYS, "条例第二十二条第(三)项", True),
+    # seed 003: a 积案 assigned in a 积案化解年 is resolved "原则上在60个工作日内" (make-up days count)
+    ClockRule("backlog", "信访积案化解(交办后60个工作日)", 60, WORKING_DAYS, "信访积案化解年实施意见", True),
 )}
 FIXED = "fixed"  # the rule of a clock whose due date another body set: never recomputed
 MAX_EXTENSION = 30  # Art. 34
@@ -147,3 +150,20 @@ def to_dict(clock: MatterClock) -> dict:
             "stopped_on": clock.stopped_on.isoformat() if clock.stopped_on else None,
             "state": clock.state, "state_label": STATES.get(clock.state, clock.state),
             "escalation_level": clock.escalation_level}
+
+
+def start_counted(session: Session, matter: Matter, kind: str, node_id: int, on: dt.date) -> MatterClock:
+    """Start a clock on the official calendar and the county's counting rule, outside a matter
+    act (a campaign's own period, e.g. a 积案's 60 working days), and show it on the matter."""
+    rules = rules_for(session, matter.county_id)
+    started = start(session, matter, kind, node_id, on, load_calendar(session), rules.counting_rule)
+    session.flush()
+    refresh_matter(session, matter, on, rules.due_soon_days)
+    return started
+
+
+def stop_counted(session: Session, matter: Matter, clock: MatterClock, on: dt.date) -> None:
+    """Stop such a clock (the campaign's period is met or missed) and refresh the matter."""
+    stop(clock, on)
+    session.flush()
+    refresh_matter(session, matter, on, rules_for(session, matter.county_id).due_soon_days)

@@ -1,8 +1,9 @@
-"""领导包案: a leader personally owns a hard matter, with the county's responsibility
-checklist (四包 in seed 001, 五包 in seed 003), each item ticked by that leader with a note
-and its evidence.
+"""领导包案: a leader personally owns a hard matter, with a responsibility checklist (四包 in
+seed 001, 五包 in seed 003), each item ticked by that leader with a note and its evidence.
 
-The checklist is copied onto the ownership when it is assigned, so a county changing its
+The checklist belongs to each ownership: the county's rule by default, or the one the caller
+names (a 积案化解年 campaign assigns its 积案 with 五包 while the petition month's 包案 keeps the
+county's 四包). It is copied onto the ownership when it is assigned, so a county changing its
 rule later does not rewrite the commitments already made. A matter has at most one current
 owner; replacing the owner ends the earlier ownership, which stays on record.
 """
@@ -113,8 +114,11 @@ def leaders_for(session: Session, owner: Node) -> list[Row]:
 
 
 def assign(session: Session, actor: Actor, matter: Matter, leader_user_id: int, note: str,
-           on: dt.date) -> MatterOwnership:
-    """An officer of the owning office (or a leader over it) names the leader who owns the matter."""
+           on: dt.date, checklist: str | None = None) -> MatterOwnership:
+    """An officer of the owning office (or a leader over it) names the leader who owns the
+    matter, with ``checklist`` (``four``/``five``; default: the county's rule)."""
+    if checklist is not None and checklist not in CHECKLISTS:
+        raise BadRequest(f"包案责任清单应为:{'、'.join(CHECKLIST_LABELS.values())}")
     owner = _owner_node(session, matter)
     if not (authorize(actor, owner, "matters", "assign") or authorize(actor, owner, "matters", "approve")):
         raise Forbidden("只有事项所属单位的信访干部或领导可以确定包案领导")
@@ -124,7 +128,7 @@ def assign(session: Session, actor: Actor, matter: Matter, leader_user_id: int, 
     previous = current(session, matter)
     if previous is not None and previous.leader_user_id == leader.id:
         raise Conflict(f"{leader.display_name}已是本事项的包案领导")
-    checklist = rules_for(session, matter.county_id).ownership_checklist
+    checklist = checklist or rules_for(session, matter.county_id).ownership_checklist
     if previous is not None:
         previous.ended_on = on
     ownership = MatterOwnership(matter_id=matter.id, leader_user_id=leader.id, leader_name=leader.display_name,

@@ -31,7 +31,7 @@ NINE_ONES = MatterChecklistSpec("nine_ones", "九个一", (
     ChecklistItemSpec("visit", "一次信访人见面"),
 ), matters="ownership")
 BACKLOG_YEAR = CampaignType(
-    key="backlog_year", name="信访积案化解年", description="集中化解信访积案", source="种子文件003",
+    key="nine_ones_trial", name="逐案九个一试行", description="集中化解信访积案", source="种子文件003",
     phases=(PhaseSpec("prepare", "排查准备", 0, 9), PhaseSpec("resolve", "集中化解", 10, 60)),
     matter_checklist=NINE_ONES)
 
@@ -148,7 +148,7 @@ def test_a_campaign_checklist_over_matters_under_ownership(app, client, demo, sy
     _ok(client.put(f"/api/matters/{owned}/ownership", headers=demo.headers("xx_by_officer"),
                    json={"leader_user_id": leader}))
     campaign = _ok(client.post("/api/campaigns", headers=demo.headers("xx_admin"), json={
-        "type": "backlog_year", "title": "2026年信访积案化解年", "starts_on": "2026-11-16",
+        "type": "nine_ones_trial", "title": "2026年信访积案化解年", "starts_on": "2026-11-16",
         "scope_node_ids": [demo.node(BAIYU).id]}), 201)["id"]
     progress = _ok(client.get(f"/api/campaigns/{campaign}/matters", headers=demo.headers("xx_by_officer")))
     assert progress["source"] == "ownership" and [m["matter_id"] for m in progress["matters"]] == [owned]
@@ -157,7 +157,7 @@ def test_a_campaign_checklist_over_matters_under_ownership(app, client, demo, sy
     assert refused.status_code == 400 and "领导包案" in refused.json()["message"]
     progress = _ok(client.get(f"/api/campaigns/{campaign}/matters", headers=demo.headers("xx_supervisor")))
     assert (progress["done"], progress["required"]) == (1, 3)
-    assert SEED_003.ticked == [("backlog_year", owned, "visit")]
+    assert SEED_003.ticked == [("nine_ones_trial", owned, "visit")]
     # the other county sees neither the campaign nor its matters
     assert client.get(f"/api/campaigns/{campaign}/matters", headers=demo.headers("jj_admin")).status_code == 404
 
