@@ -189,8 +189,7 @@ def campaign_act(request: Request, db: NamedDependency[ScopedSession], campaign_
 def _case_act(request: Request, db: ScopedSession, campaign: Campaign, case_id: int, action: str,
               form: dict[str, Any]) -> str:
     actor, today = current_actor(request), clock.today()
-    case = cases.get_case(db, campaign, case_id)
-    matter = get_or_404(db, Matter, case.matter_id, "信访事项")
+    campaign, case, matter = routes.loaded(db, campaign.id, case_id)
     ctype = routes.ctype_of(request)
     if action == "findings":
         cases.record_findings(db, actor, campaign, case, {k: form[k] for k in SIX_CLEAR if form.get(k, "").strip()},

@@ -64,6 +64,13 @@ def ctype_of(request: Request) -> Any:
 
 
 
+def loaded(db: ScopedSession, campaign_id: int, case_id: int) -> tuple[Campaign, Any, Matter]:
+    """The campaign, one of its 积案 and its matter, each as the caller's scope sees it (or 404)."""
+    campaign = get_campaign(db, campaign_id)
+    case = cases.get_case(db, campaign, case_id)
+    return campaign, case, get_or_404(db, Matter, case.matter_id, "信访事项")
+
+
 def case_detail(request: Request, db: ScopedSession, campaign: Campaign, case_id: int) -> dict:
     case = cases.get_case(db, campaign, case_id)
     matter = get_or_404(db, Matter, case.matter_id, "信访事项")
@@ -205,9 +212,7 @@ class AssignBody(Bounded):
       summary="交办:确定包案领导(五包)和责任单位,开始计算60个工作日")
 def assign(request: Request, db: NamedDependency[ScopedSession], backlog_year_id: FromPath[Id],
            case_id: FromPath[Id], data: JSONBody[AssignBody]) -> dict:
-    campaign = get_campaign(db, backlog_year_id)
-    case = cases.get_case(db, campaign, case_id)
-    matter = get_or_404(db, Matter, case.matter_id, "信访事项")
+    campaign, case, matter = loaded(db, backlog_year_id, case_id)
     cases.assign(db, current_actor(request), campaign, case, matter, data.leader_user_id, data.unit,
                  data.on or clock.today())
     db.commit()
@@ -223,9 +228,7 @@ class ReportBody(Bounded):
       summary="包案领导签署查办报告(本人在系统中签字)")
 def sign_report(request: Request, db: NamedDependency[ScopedSession], backlog_year_id: FromPath[Id],
                 case_id: FromPath[Id], data: JSONBody[ReportBody]) -> dict:
-    campaign = get_campaign(db, backlog_year_id)
-    case = cases.get_case(db, campaign, case_id)
-    matter = get_or_404(db, Matter, case.matter_id, "信访事项")
+    campaign, case, matter = loaded(db, backlog_year_id, case_id)
     cases.sign_report(db, current_actor(request), campaign, case, matter, data.text, clock.today())
     db.commit()
     return case_detail(request, db, campaign, case_id)
@@ -258,9 +261,7 @@ class ReviewBody(Bounded):
       summary="信访办审理“六有”案卷")
 def review(request: Request, db: NamedDependency[ScopedSession], backlog_year_id: FromPath[Id],
            case_id: FromPath[Id], data: JSONBody[ReviewBody]) -> dict:
-    campaign = get_campaign(db, backlog_year_id)
-    case = cases.get_case(db, campaign, case_id)
-    matter = get_or_404(db, Matter, case.matter_id, "信访事项")
+    campaign, case, matter = loaded(db, backlog_year_id, case_id)
     nine = cases.nine_ones(db, ctype_of(request), campaign, matter)
     cases.review(db, current_actor(request), campaign, case, matter, data.note, clock.today(), nine)
     db.commit()
@@ -276,9 +277,7 @@ class CloseBody(Bounded):
       summary="结案销号(“六有”案卷齐全并经审理)")
 def close(request: Request, db: NamedDependency[ScopedSession], backlog_year_id: FromPath[Id],
           case_id: FromPath[Id], data: JSONBody[CloseBody]) -> dict:
-    campaign = get_campaign(db, backlog_year_id)
-    case = cases.get_case(db, campaign, case_id)
-    matter = get_or_404(db, Matter, case.matter_id, "信访事项")
+    campaign, case, matter = loaded(db, backlog_year_id, case_id)
     nine = cases.nine_ones(db, ctype_of(request), campaign, matter)
     cases.close(db, current_actor(request), campaign, case, matter, data.on or clock.today(), nine)
     db.commit()

@@ -220,8 +220,8 @@ def test_a_countys_backlog_year(app, client, demo, clock, system_session, tmp_pa
 
     # the supervisor reads everything and changes nothing
     assert len(_ok(client.get(f"{base}/cases", headers=demo.headers("jj_supervisor")))) == 4
-    for path, body in (("/cases/%d/close" % k2["id"], {}), ("/inspections", {"node_id": county, "inspectors": "x",
-                                                                              "findings": "y"})):
+    for path, body in ((f"/cases/{k2['id']}/close", {}),
+                       ("/inspections", {"node_id": county, "inspectors": "x", "findings": "y"})):
         assert client.post(base + path, headers=demo.headers("jj_supervisor"), json=body).status_code == 403
 
     # --- the documents: the 六有 dossier of K1 shows each part; the closing report the figures
