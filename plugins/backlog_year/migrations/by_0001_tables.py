@@ -13,7 +13,7 @@ from xinfang.platform.api import UTCDateTime
 revision = "by_0001"
 down_revision = None
 branch_labels = ("backlog_year",)
-depends_on = "0021"  # the campaigns and matters tables, and the 0021 core head
+depends_on = "0013"  # the campaigns table (0004 made the matters table before it)
 
 ANCESTRY = ("node_id", "county_id", "township_id", "village_id", "grid_id", "department_id")
 
