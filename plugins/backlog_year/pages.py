@@ -100,9 +100,9 @@ def _campaign_page(request: Request, db: ScopedSession, campaign_id: int, *, err
         base=f"{HOME}/{campaign.id}")
 
 
-@get(HOME + "/{campaign_id:int}", sync_to_thread=True)
-def campaign_page(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id]) -> Response:
-    return _campaign_page(request, db, campaign_id)
+@get(HOME + "/{backlog_year_id:int}", sync_to_thread=True)
+def campaign_page(request: Request, db: NamedDependency[ScopedSession], backlog_year_id: FromPath[Id]) -> Response:
+    return _campaign_page(request, db, backlog_year_id)
 
 
 def _case_page(request: Request, db: ScopedSession, campaign_id: int, case_id: int, *, error: str = "",
@@ -127,10 +127,10 @@ def _leaders(db: ScopedSession, node_id: int) -> list[dict]:
             for r in matter_ownership.leaders_for(db, owner)]
 
 
-@get(HOME + "/{campaign_id:int}/cases/{case_id:int}", sync_to_thread=True)
-def case_page(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id],
+@get(HOME + "/{backlog_year_id:int}/cases/{case_id:int}", sync_to_thread=True)
+def case_page(request: Request, db: NamedDependency[ScopedSession], backlog_year_id: FromPath[Id],
               case_id: FromPath[Id]) -> Response:
-    return _case_page(request, db, campaign_id, case_id)
+    return _case_page(request, db, backlog_year_id, case_id)
 
 
 def _form(data: dict[str, Any]) -> dict[str, Any]:
@@ -175,14 +175,14 @@ def _campaign_act(request: Request, db: ScopedSession, campaign: Campaign, actio
     return f"{HOME}/{campaign.id}"
 
 
-@post(HOME + "/{campaign_id:int}/act/{action:str}", opt={"permission": routes.MANAGE}, sync_to_thread=True,
+@post(HOME + "/{backlog_year_id:int}/act/{action:str}", opt={"permission": routes.MANAGE}, sync_to_thread=True,
       include_in_schema=False)
-def campaign_act(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id],
+def campaign_act(request: Request, db: NamedDependency[ScopedSession], backlog_year_id: FromPath[Id],
                  action: FromPath[str], data: MultipartBody[dict[str, Any]]) -> Response:
     form = _form(data)
-    return _run(request, db, lambda: _campaign_act(request, db, routes.get_campaign(db, campaign_id), action,
+    return _run(request, db, lambda: _campaign_act(request, db, routes.get_campaign(db, backlog_year_id), action,
                                                          form),
-                      lambda message, status: _campaign_page(request, db, campaign_id, error=message,
+                      lambda message, status: _campaign_page(request, db, backlog_year_id, error=message,
                                                              status_code=status))
 
 
@@ -223,14 +223,14 @@ def _case_act(request: Request, db: ScopedSession, campaign: Campaign, case_id: 
     return f"{HOME}/{campaign.id}/cases/{case_id}"
 
 
-@post(HOME + "/{campaign_id:int}/cases/{case_id:int}/act/{action:str}", opt={"permission": routes.MANAGE},
+@post(HOME + "/{backlog_year_id:int}/cases/{case_id:int}/act/{action:str}", opt={"permission": routes.MANAGE},
       sync_to_thread=True, include_in_schema=False)
-def case_act(request: Request, db: NamedDependency[ScopedSession], campaign_id: FromPath[Id],
+def case_act(request: Request, db: NamedDependency[ScopedSession], backlog_year_id: FromPath[Id],
              case_id: FromPath[Id], action: FromPath[str], data: MultipartBody[dict[str, Any]]) -> Response:
     form = _form(data)
-    return _run(request, db, lambda: _case_act(request, db, routes.get_campaign(db, campaign_id), case_id,
+    return _run(request, db, lambda: _case_act(request, db, routes.get_campaign(db, backlog_year_id), case_id,
                                                      action, form),
-                      lambda message, status: _case_page(request, db, campaign_id, case_id, error=message,
+                      lambda message, status: _case_page(request, db, backlog_year_id, case_id, error=message,
                                                          status_code=status))
 
 
@@ -244,6 +244,6 @@ def _run(request: Request, db: ScopedSession, act: Any, page: Any) -> Response:
 
 
 PAGES = [(HOME, "信访积案化解年", routes.READ, home),
-         (HOME + "/{campaign_id:int}", "信访积案化解年活动", routes.READ, campaign_page),
-         (HOME + "/{campaign_id:int}/cases/{case_id:int}", "积案", routes.READ, case_page)]
+         (HOME + "/{backlog_year_id:int}", "信访积案化解年活动", routes.READ, campaign_page),
+         (HOME + "/{backlog_year_id:int}/cases/{case_id:int}", "积案", routes.READ, case_page)]
 route_handlers = [campaign_act, case_act]

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration.campaign_samples import SAMPLE_PARAMETERS as CAMPAIGN_PARAMETERS
-from tests.integration.campaign_samples import petition_month_samples
+from tests.integration.campaign_samples import backlog_year_samples, petition_month_samples
 from tests.integration.ledger_samples import SAMPLE_PARAMETERS, ledger_bodies, ledger_samples
 from tests.integration.order_samples import SAMPLE_PARAMETERS as ORDER_PARAMETERS
 from tests.integration.order_samples import order_samples
@@ -53,8 +53,10 @@ def ids(app, client, demo, system_session):
     assignment = system_session.scalar(select(RoleAssignment).where(RoleAssignment.user_id == officer.id))
     samples = (ledger_samples(app, demo) | petition_month_samples(app, demo)  # ledgers …, the petition month
                | supervision_samples(app, demo) | ranking_samples(app, demo) | order_samples(client, demo))
-    return samples | {"node_id": village.id, "user_id": officer.id, "assignment_id": assignment.id, "person_id": person.id,
-            "year": 2026, "matter_id": (matter_id := _matter(app, demo)), "action": "accept",
+    matter_id = _matter(app, demo)
+    return samples | backlog_year_samples(app, demo, matter_id) | {
+            "node_id": village.id, "user_id": officer.id, "assignment_id": assignment.id, "person_id": person.id,
+            "year": 2026, "matter_id": matter_id, "action": "accept",
             "attachment_id": _attachment(app, demo, matter_id), "county_id": demo.node("411323").id,
             "notification_id": notice.id, "document_id": (document_id := _document(app, demo)),
             "code": _code(system_session, document_id), "kind": "acceptance", "campaign_id": _campaign(app, demo)}
