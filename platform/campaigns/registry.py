@@ -41,7 +41,7 @@ def campaign_type(plugins: pluggy.PluginManager, key: str) -> CampaignType:
 def describe(ctype: CampaignType) -> dict:
     return {
         "key": ctype.key, "name": ctype.name, "description": ctype.description, "source": ctype.source,
-        "days": ctype.days,
+        "days": ctype.days, "anchored": ctype.anchored,  # anchored: phase dates follow the start's year
         "phases": [{"key": p.key, "name": p.name, "first_day": p.first_day, "last_day": p.last_day,
                     "first_on": p.first_on, "last_on": p.last_on}
                    for p in ctype.phases],
