@@ -4,7 +4,7 @@ and documents."""
 
 from __future__ import annotations
 
-from xinfang.platform.api import CampaignType, ChecklistItemSpec, MatterChecklistSpec, PhaseSpec
+from xinfang.platform.api import CampaignLink, CampaignType, ChecklistItemSpec, MatterChecklistSpec, PhaseSpec
 from xinfang.plugins.backlog_year import documents, figures
 from xinfang.plugins.backlog_year.vocabulary import (
     CONCLUDE,
@@ -37,5 +37,7 @@ BACKLOG_YEAR = CampaignType(
     metrics=figures.METRICS,
     documents=documents.SPECS,
     ledgers=("backlog",),
+    links=(CampaignLink("积案台账与逐案办理", "/campaigns/backlog-year/{campaign_id}", "backlog_year:read",
+                        "积案候选与台账、六清楚、分类、交办、九个一、六有案卷与销号、督导检查、指标和文书"),),
     extra={"seed": "003"},
 )
