@@ -326,6 +326,7 @@ def test_unknown_id_parameters_get_a_sample(app):
     """A new route with an id kind this walk does not know must add a sample above."""
     known = {"node_id", "user_id", "assignment_id", "person_id", "year", "matter_id", "action", "county_id",
              "notification_id", "document_id", "campaign_id", "code", "kind", "attachment_id",
-             "file_path"}  # the vendored assets (/static), public
+             "file_path",  # the vendored assets (/static), public
+             "county_code"}  # the public 网上信访 form of a county (/public/submit/…), public
     assert {name for r in walk(app) for name, _ in r.params} <= (known | SAMPLE_PARAMETERS | CAMPAIGN_PARAMETERS
                                                                   | SUPERVISION_PARAMETERS | STATISTICS_PARAMETERS | ORDER_PARAMETERS)
