@@ -27,7 +27,7 @@ from xinfang.platform.web.guards import PUBLIC
 from xinfang.platform.web.inputs import Bounded, Code, Id, LongText, Upload
 from xinfang.platform.web.uploads import upload_bytes
 
-OPEN = {"permission": PUBLIC, "csrf": False}
+OPEN = {"permission": PUBLIC, "csrf": False, "statuses": (429,)}  # every public route is throttled
 
 
 @dataclasses.dataclass

@@ -68,7 +68,8 @@ def preview(db: NamedDependency[ScopedSession], node_id: FromPath[Id], period: F
     return {"title": report.title(made), "paragraphs": report.body(made)}
 
 
-@post("/api/statistics/nodes/{node_id:int}/work-report.docx", opt={"permission": READ}, sync_to_thread=True,
+@post("/api/statistics/nodes/{node_id:int}/work-report.docx", opt={"permission": READ, "produces": DOCX_TYPE},
+      sync_to_thread=True,
       status_code=200, summary="下载可编辑的信访工作情况报告（DOCX，不保存）")
 def download_docx(db: NamedDependency[ScopedSession], node_id: FromPath[Id], data: JSONBody[ReportIn]) -> Response:
     return docx_response(make(db, node_id, data))

@@ -37,7 +37,7 @@ def read_figures(request: Request, db: NamedDependency[ScopedSession], node_id: 
     return node_figures(request, db, node_id, period, start, end)
 
 
-@get("/api/statistics/nodes/{node_id:int}/figures.xlsx", opt={"permission": READ}, sync_to_thread=True,
+@get("/api/statistics/nodes/{node_id:int}/figures.xlsx", opt={"permission": READ, "produces": XLSX_TYPE}, sync_to_thread=True,
      summary="导出统计表（XLSX，每张表一个工作表）")
 def export_figures(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[Id], period: FromQuery[Code | None] = None,
                    start: FromQuery[dt.date | None] = None, end: FromQuery[dt.date | None] = None) -> Response:
