@@ -39,7 +39,8 @@ def _free_forms(request: Request) -> list[dict]:
 
 def _list_page(request: Request, db: ScopedSession, page: int, *, form: dict[str, str] | None = None,
                error: str = "", status_code: int = 200) -> Response:
-    query = select(Document).order_by(Document.created_at.desc(), Document.id.desc())
+    query = service.readable(db, current_actor(request), select(Document)).order_by(Document.created_at.desc(),
+                                                                                     Document.id.desc())
     listing = page_of(db, query, page, PER_PAGE, lambda d: {**service.to_dict(db, d), "created": d.created_at})
     permissions = current_actor(request).permissions()
     return render_page(

@@ -42,8 +42,12 @@ def accepted(request: Request, db: ScopedSession, document: Document, **extra: A
     return Response(body, status_code=202, headers={"Location": body["status_url"]})
 
 
-def get_document(db: ScopedSession, document_id: int) -> Document:
-    return get_or_404(db, Document, document_id, "文书")
+def get_document(request: Request, db: ScopedSession, document_id: int) -> Document:
+    """A document in scope whose kind the caller may read (or the standard 404)."""
+    document = get_or_404(db, Document, document_id, "文书")
+    if db.scalar(service.readable(db, current_actor(request), select(Document.id).where(Document.id == document.id))) is None:
+        raise NotFound("文书不存在或不在您的管辖范围内")
+    return document
 
 
 @get("/api/documents/templates", opt={"permission": READ}, sync_to_thread=False,
@@ -54,10 +58,10 @@ def list_templates(request: Request) -> list[dict[str, Any]]:
 
 
 @get("/api/documents", opt={"permission": READ}, sync_to_thread=True, summary="文书列表(辖区内)")
-def list_documents(db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
+def list_documents(request: Request, db: NamedDependency[ScopedSession], node_id: FromQuery[OptionalId] = None,
                    kind: FromQuery[str | None] = None, status: FromQuery[str | None] = None,
                    page: FromQuery[PageNumber] = 1, per_page: FromQuery[PerPage] = 50) -> Page:
-    query = select(Document)
+    query = service.readable(db, current_actor(request), select(Document))
     if node_id is not None:
         node = get_or_404(db, Node, node_id, "单位")
         query = query.where(getattr(Document, COLUMN[Level(node.level)]) == node.id)
@@ -89,14 +93,14 @@ def create_document(request: Request, db: NamedDependency[ScopedSession],
 
 @get("/api/documents/{document_id:int}", opt={"permission": READ}, sync_to_thread=True,
      summary="文书状态、元数据、SHA-256 和生成时使用的全部内容")
-def read_document(db: NamedDependency[ScopedSession], document_id: FromPath[Id]) -> dict:
-    return service.to_dict(db, get_document(db, document_id), detail=True)
+def read_document(request: Request, db: NamedDependency[ScopedSession], document_id: FromPath[Id]) -> dict:
+    return service.to_dict(db, get_document(request, db, document_id), detail=True)
 
 
 @get("/api/documents/{document_id:int}/file", opt={"permission": READ, "produces": "application/pdf"}, sync_to_thread=True,
      summary="下载文书 PDF(下载前核对文件的 SHA-256)")
-def download_document(db: NamedDependency[ScopedSession], document_id: FromPath[Id]) -> Response:
-    document = get_document(db, document_id)
+def download_document(request: Request, db: NamedDependency[ScopedSession], document_id: FromPath[Id]) -> Response:
+    document = get_document(request, db, document_id)
     data = service.read_file(db, document)
     name = f"{document.title[:60]}.pdf"
     return Response(data, media_type="application/pdf", headers={
@@ -118,7 +122,7 @@ def verify_file(request: Request, db: ScopedSession, filename: str, content: byt
     """Whether ``content`` is a document generated here, in the caller's scope (audited, committed)."""
     actor = current_actor(request)
     digest = hashlib.sha256(content).hexdigest()
-    document = service.find_by_sha256(db, digest)
+    document = service.find_by_sha256(db, digest, actor)
     record(db, action="document_verified", object_type="documents", object_id=document.id if document else "",
            node_id=document.node_id if document else actor.home_node_id,
            after={"sha256": digest, "size": len(content), "file": filename, "match": document is not None})
@@ -145,7 +149,7 @@ CODE_NOT_FOUND = "未找到该核验码对应的文书:核验码有误,或文书
 def verify_by_code(request: Request, db: ScopedSession, code: str) -> dict | None:
     """The document printed with ``code`` in the caller's scope, or None (audited, committed)."""
     actor = current_actor(request)
-    document = service.find_by_code(db, code)
+    document = service.find_by_code(db, code, actor)
     record(db, action="document_verified", object_type="documents", object_id=document.id if document else "",
            node_id=document.node_id if document else actor.home_node_id,
            after={"code": code, "match": document is not None})

@@ -18,7 +18,7 @@ import re
 import secrets
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from xinfang.permissions.actor import Actor, authorize
@@ -197,18 +197,30 @@ def _mark_failed(session_factory: sessionmaker, document_id: int, exc: Exception
         session.commit()
 
 
-def find_by_code(db: Session, text: str) -> Document | None:
-    """The document printed with this verification code, if the session's scope sees it."""
+def readable(db: Session, actor: Actor, query: Select) -> Select:
+    """``query`` without the documents of kinds whose read permission the actor holds nowhere
+    (``DocumentSpec.read_permission``); every staff path to documents goes through it."""
+    hidden = [key for key, spec in registered_specs(db).items()
+              if spec.read_permission and not actor.holding(spec.read_permission)]
+    return query.where(Document.kind.not_in(hidden)) if hidden else query
+
+
+def find_by_code(db: Session, text: str, actor: Actor | None = None) -> Document | None:
+    """The document printed with this verification code, if the session's scope sees it (and,
+    for staff, ``actor`` may read its kind)."""
     code = normalise_code(text)
     if code is None:
         return None
-    return db.scalars(select(Document).where(Document.code == code).limit(1)).first()
+    query = select(Document).where(Document.code == code).limit(1)
+    return db.scalars(readable(db, actor, query) if actor else query).first()
 
 
-def find_by_sha256(db: Session, digest: str) -> Document | None:
-    """The finished document whose file has this SHA-256, if the session's scope sees it."""
-    return db.scalars(select(Document).where(Document.sha256 == digest.lower(), Document.status == DONE)
-                      .order_by(Document.id).limit(1)).first()
+def find_by_sha256(db: Session, digest: str, actor: Actor | None = None) -> Document | None:
+    """The finished document whose file has this SHA-256, if the session's scope sees it (and,
+    for staff, ``actor`` may read its kind)."""
+    query = (select(Document).where(Document.sha256 == digest.lower(), Document.status == DONE)
+             .order_by(Document.id).limit(1))
+    return db.scalars(readable(db, actor, query) if actor else query).first()
 
 
 def read_file(db: Session, document: Document) -> bytes:

@@ -105,6 +105,10 @@ class DocumentSpec:
     title: str
     template: Any
     build: Callable[[DocumentContext], dict[str, Any]]
+    # Documents of this kind are read (listed, opened, downloaded, verified by staff) only by
+    # holders of this permission besides documents:read: a plugin's sensitive kinds, e.g. the
+    # order campaign's notices to a person, stay out of the general documents list.
+    read_permission: str | None = None
 
     def describe(self) -> dict[str, Any]:
         return {**self.template.describe(), "key": self.key, "title": self.title}

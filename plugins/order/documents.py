@@ -29,6 +29,7 @@ from xinfang.platform.api import (
 )
 from xinfang.plugins.order import metrics
 from xinfang.plugins.order.catalogue import behaviours, county_of, retention_days
+from xinfang.plugins.order.incidents import READ
 from xinfang.plugins.order.models import Behaviour, Incident, IncidentPerson, Response
 from xinfang.plugins.order.vocabulary import CLAUSE_SHORT, CLAUSES, KEY, RESPONSES
 
@@ -184,14 +185,14 @@ def _campaign_spec(key: str, title: str, layout: Any, build) -> DocumentSpec:
         if built.get("date") is None:
             built.pop("date", None)
         return built
-    return DocumentSpec(PREFIX + key, title, layout, run)
+    return DocumentSpec(PREFIX + key, title, layout, run, read_permission=READ)
 
 
 def _notice_spec() -> DocumentSpec:
     def run(context: DocumentContext) -> dict:
         session = context.session
         return build_person_notice(session, context.subject, session.get(Node, context.node.id), context.params)
-    return DocumentSpec(PREFIX + "person_notice", "信访秩序告知书", NOTICE_TEMPLATE, run)
+    return DocumentSpec(PREFIX + "person_notice", "信访秩序告知书", NOTICE_TEMPLATE, run, read_permission=READ)
 
 
 SPECS: tuple[DocumentSpec, ...] = (

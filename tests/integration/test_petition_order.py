@@ -259,6 +259,21 @@ def test_the_petition_goes_on_and_others_see_no_trace(client, demo, campaign, cl
             assert account not in seen.text and "滞留" not in seen.text and "第二十六条" not in seen.text, (user, url)
         assert client.get(f"/api/petition-order/incidents/{inc}", headers=headers).status_code == 403
 
+    # the notice to the person is a document of the campaign's own kind: not in the general
+    # documents list, page or verification of anyone without the campaign's permission
+    notice = client.post(f"/api/petition-order/incidents/{inc}/notices", headers=demo.headers(OFFICER),
+                         json={"person_id": person})
+    assert notice.status_code == 202, notice.text
+    notice_id = notice.json()["id"]
+    listed = ok(client.get("/api/documents", headers=demo.headers(OFFICER)))
+    assert notice_id in [d["id"] for d in listed["items"]], "the campaign's staff see it"
+    headers = demo.headers("xx_admin")
+    assert notice_id not in [d["id"] for d in ok(client.get("/api/documents", headers=headers))["items"]]
+    assert client.get(f"/api/documents/{notice_id}", headers=headers).status_code == 404
+    assert "信访秩序告知书" not in client.get("/documents", headers=headers).text
+    code = ok(client.get(f"/api/documents/{notice_id}", headers=demo.headers(OFFICER)))["code"]
+    assert client.get(f"/api/documents/code/{code}", headers=headers).status_code == 404
+
 
 def test_after_the_retention_period_the_incident_is_anonymised(app, client, demo, campaign, clock, system_session):
     campaign_id, behaviours = campaign
