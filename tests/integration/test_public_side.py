@@ -70,6 +70,12 @@ def test_online_petition_lookup_and_evaluation(app, client, demo, system_session
     again = _submit(client)  # the same ID number and text within ten minutes: merged
     assert again.status_code == 201 and again.json()["merged"] is True and again.json()["number"] == number
 
+    # the petitioner's file is on the matter like a clerk's upload: the county office opens it
+    matter_id = _matter_id(system_session, number)
+    files = client.get(f"/api/matters/{matter_id}/attachments", headers=demo.headers("xx_officer")).json()
+    assert [(f["filename"], f["media_type"], f["note"]) for f in files["items"]] == [("现场.png", "image/png", "信访人网上提交")]
+    assert client.get(files["items"][0]["download"], headers=demo.headers("xx_officer")).content == PNG
+
     run_pending(app.state.session_factory)  # the receipt
     view = _look(client, number, code).json()
     assert view["state_label"] == "已登记" and view["channel_label"] == "网上信访"
