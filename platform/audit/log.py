@@ -301,6 +301,27 @@ def _forget(session: Session, transaction: Any) -> None:
     """A transaction that ends without its commit (rolled back, closed) takes its records along."""
     if transaction.parent is None:
         session.info.pop(PENDING, None)
+        session.info.pop(SAVEPOINTS, None)  # (a savepoint's mark is used after it ends: _take_back)
+
+
+SAVEPOINTS = "audit_savepoints"
+
+
+@event.listens_for(ScopedSession, "after_transaction_create")
+def _mark(session: Session, transaction: Any) -> None:
+    """A savepoint remembers the records collected before it (a copy: a record() inside it may
+    write and drop them), so that rolling it back takes back exactly what happened inside."""
+    if transaction.nested:
+        session.info.setdefault(SAVEPOINTS, {})[id(transaction)] = list(session.info.get(PENDING, []))
+
+
+@event.listens_for(ScopedSession, "after_soft_rollback")
+def _take_back(session: Session, transaction: Any) -> None:
+    """A rolled-back savepoint's writes never happened: neither do their records."""
+    if transaction.nested:
+        before = session.info.get(SAVEPOINTS, {}).pop(id(transaction), None)
+        if before is not None:
+            session.info[PENDING] = before
 
 
 @event.listens_for(ScopedSession, "do_orm_execute")

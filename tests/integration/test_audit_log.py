@@ -33,6 +33,29 @@ def test_writes_are_recorded_with_before_and_after(client, demo, system_session)
     assert rec.actor_name == "xx_admin" and rec.node_id == township.id and rec.chain == _chain(demo)
 
 
+def test_a_rolled_back_savepoint_leaves_no_records(demo, system_session):
+    """What a savepoint wrote and then took back never happened: no record of it in the chain
+    (what came before the savepoint is recorded, whether or not a record was written inside it)."""
+    from xinfang.platform.audit.log import record
+    from xinfang.tenants.models import Node
+
+    township = system_session.get(Node, demo.node("411323001").id)
+    village = system_session.get(Node, demo.node("411323001001").id)
+    system_session.info["actor"] = {"id": None, "name": "测试", "address": ""}
+    township.name = "白羽街道(保留)"
+    system_session.flush()
+    with system_session.begin_nested() as savepoint:
+        village.name = "城东社区(撤销)"
+        system_session.flush()
+        record(system_session, action="checked", object_type="nodes", object_id=village.id, node_id=village.id)
+        savepoint.rollback()
+    system_session.commit()
+    changed = system_session.scalars(select(AuditRecord).where(AuditRecord.object_type == "nodes",
+                                                               AuditRecord.action.in_(("update", "checked")))).all()
+    assert [(r.action, r.object_id) for r in changed] == [("update", str(township.id))]
+    assert verify(system_session, _chain(demo)).ok
+
+
 def test_chains_are_per_county_and_intact(demo, system_session):
     xixia, jinjiang = demo.node(XIXIA).id, demo.node("350582").id
     assert len(_ids(system_session, xixia)) > 10 and len(_ids(system_session, jinjiang)) > 10
