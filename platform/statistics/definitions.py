@@ -2,8 +2,9 @@
 
 Each definition carries the words docs/statistics.md and the dashboard print (numerator,
 denominator, which date puts a row in the period, which clock), so the page cites the same
-definition the code computes. A rate whose data does not exist yet (参评率 and 满意率 need the
-petitioner's own evaluations) is declared with ``count=None``; adding it is giving it a count.
+definition the code computes. A rate whose data does not exist yet is declared with
+``count=None`` (shown as not available); adding it is giving it a count. 参评率 and 满意率 count
+the petitioners' own ratings (``matter_evaluations``, platform/public), never staff 回访.
 """
 
 from __future__ import annotations
@@ -96,8 +97,12 @@ RATES = (
          TODAY_CLOCK, f.clock_rate(("handling",), channel="online"), 0.90, SEED_000),
     Rate("conclusion_rate", "终结率", "其中出具复核意见终结的事项数",
          "期间内办结且曾申请复查的事项数", "办结日期在期间内", "办结日期", f.conclusion_rate),
-    Rate("participation", "参评率", "信访人作出评价的事项数", "期间内可评价的事项数", "—", "—", None),
-    Rate("satisfaction", "满意率", "信访人评价为满意、基本满意的事项数", "信访人作出评价的事项数", "—", "—", None),
+    Rate("participation", "参评率", "其中信访人已通过查询码作出评价的意见数",
+         "期间内出具的处理意见、复查意见、复核意见数（每件事项每个环节一份）", "意见出具日期在期间内",
+         "出具日期；评价算到今天", f.participation_rate),
+    Rate("satisfaction", "满意率", "其中评价为“满意”或“基本满意”的意见数",
+         "期间内出具、信访人已作出评价的意见数", "意见出具日期在期间内", "出具日期；评价算到今天",
+         f.satisfaction_rate),
     Rate("follow_up_satisfaction", "回访满意率（工作人员回访）", "回访结果为满意、基本满意的回访次数",
          "期间内的回访次数（工作人员回访记录，不是信访人自己的评价）", "回访日期在期间内", "回访日期",
          f.follow_up_rate),

@@ -19,7 +19,8 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from xinfang.platform.matters.models import FollowUp, Matter, MatterClock, MatterEvent
+from xinfang.platform.matters.models import FollowUp, Matter, MatterClock, MatterEvent, MatterOpinion
+from xinfang.platform.public.models import MatterEvaluation
 from xinfang.platform.statistics.periods import Period
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
@@ -119,6 +120,34 @@ def follow_up_rate(frame: Frame) -> tuple[int, int]:
              .join(Matter, Matter.id == FollowUp.matter_id)
              .where(frame.under(Matter), frame.within(FollowUp.on)))
     return _pair(frame.session.execute(query).one())
+
+
+GOOD_RATINGS = ("satisfied", "basically_satisfied")
+
+
+def _evaluations(frame: Frame) -> tuple[int, int, int]:
+    """(opinions issued in the period, those the petitioner rated, rated 满意 or 基本满意): one
+    (matter, step) per opinion — 处理/复查/复核意见 are each rated once (platform/public)."""
+    issued = (select(MatterOpinion.matter_id, MatterOpinion.stage)
+              .join(Matter, Matter.id == MatterOpinion.matter_id)
+              .where(frame.under(Matter), frame.within(MatterOpinion.issued_on)).distinct().subquery())
+    query = (select(func.count(), func.count(MatterEvaluation.id),
+                    func.sum(case((MatterEvaluation.rating.in_(GOOD_RATINGS), 1), else_=0)))
+             .select_from(issued)
+             .outerjoin(MatterEvaluation, and_(MatterEvaluation.matter_id == issued.c.matter_id,
+                                               MatterEvaluation.step == issued.c.stage)))
+    total, rated, good = frame.session.execute(query).one()
+    return int(total or 0), int(rated or 0), int(good or 0)
+
+
+def participation_rate(frame: Frame) -> tuple[int, int]:
+    total, rated, _ = _evaluations(frame)
+    return rated, total
+
+
+def satisfaction_rate(frame: Frame) -> tuple[int, int]:
+    _, rated, good = _evaluations(frame)
+    return good, rated
 
 
 def matter_list_params(frame: Frame) -> dict[str, str]:

@@ -12,7 +12,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from xinfang.platform.matters.models import FollowUp, Matter, MatterAccess, MatterClock, MatterEvent
+from xinfang.platform.matters.models import FollowUp, Matter, MatterAccess, MatterClock, MatterEvent, MatterOpinion
+from xinfang.platform.public.models import MatterEvaluation
 from xinfang.tenants.models import Node
 
 D = dt.date
@@ -85,6 +86,21 @@ def load(session) -> dict[str, int]:
                                            ("M3", D(2026, 3, 30), "dissatisfied", False)):
         session.add(FollowUp(matter_id=ids[key], on=on, by="回访员", satisfaction=satisfaction,
                              stopped_petitioning=stopped))
+    # opinions issued and the petitioners' own ratings (参评率, 满意率): in March 西峡县 issued four
+    # (M1, M3, M3's 复查意见, M4), three were rated, two of those 满意/基本满意
+    for key, stage, issued, holder, rating in (
+            ("M1", "opinion", D(2026, 3, 18), by, "satisfied"),
+            ("M3", "opinion", D(2026, 3, 27), county, "dissatisfied"),
+            ("M3", "review", D(2026, 3, 30), county, None),
+            ("M4", "opinion", D(2026, 3, 29), ds, "basically_satisfied"),
+            ("M6", "opinion", D(2026, 2, 24), by, "satisfied"),  # February
+            ("M8", "opinion", D(2026, 3, 21), "350582", "dissatisfied")):  # 晋江
+        unit, matter_row = _node(session, holder), session.get(Matter, ids[key])
+        session.add(MatterOpinion(matter_id=ids[key], stage=stage, node_id=unit.id, request="样例请求", facts="样例事实",
+                                  result="support", basis="样例依据", issued_on=issued))
+        if rating:
+            session.add(MatterEvaluation(matter_id=ids[key], county_id=matter_row.county_id, node_id=unit.id,
+                                         step=stage, rating=rating))
     for key in ("M3", "M5"):  # both asked for 复查; only M5 went on to 终结
         session.add(MatterEvent(matter_id=ids[key], on=D(2026, 3, 26), actor_name="测试", action="request_review",
                                 label="申请复查"))

@@ -52,12 +52,12 @@ def test_county_figures_match_the_hand_count(client, demo, samples):
     assert _rates(body) == {
         "timely_acceptance": (1, 3, 0.3333), "on_time_closing": (2, 3, 0.6667), "stopped_petitioning": (1, 3, 0.3333),
         "first_resolved": (2, 3, 0.6667), "repeat_rate": (1, 5, 0.2), "transfer_feedback": (1, 1, 1.0),
-        "online_on_time": (0, 1, 0.0), "conclusion_rate": (1, 2, 0.5), "participation": (None, None, None),
-        "satisfaction": (None, None, None), "follow_up_satisfaction": (1, 2, 0.5)}
+        "online_on_time": (0, 1, 0.0), "conclusion_rate": (1, 2, 0.5), "participation": (3, 4, 0.75),
+        "satisfaction": (2, 3, 0.6667), "follow_up_satisfaction": (1, 2, 0.5)}
     rates = {r["key"]: r for r in body["rates"]}
     assert rates["on_time_closing"]["target"] == 0.9 and rates["on_time_closing"]["meets_target"] is False
     assert rates["transfer_feedback"]["meets_target"] is True
-    assert rates["participation"]["text"] == "暂无（待群众评价上线）" and not rates["satisfaction"]["available"]
+    assert rates["participation"]["available"] and rates["satisfaction"]["available"]
     # February: M6's handling clock was met in time → 1/1; March 2025 had none due
     assert rates["on_time_closing"]["before"] == 1.0 and rates["on_time_closing"]["year_before"] is None
 
@@ -136,7 +136,7 @@ def test_periods_and_bad_input(client, demo, samples):
 def test_dashboard_page(client, demo, samples):
     page = client.get("/statistics", headers=demo.headers("xx_officer"), params={"period": "2026-03"})
     assert page.status_code == 200, page.text
-    assert "<svg" in page.text and "按期办结率" in page.text and "暂无（待群众评价上线）" in page.text
+    assert "<svg" in page.text and "按期办结率" in page.text and "参评率" in page.text and "75.0%" in page.text
     assert "/matters?node_id=" in page.text
 
 

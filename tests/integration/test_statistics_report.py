@@ -42,8 +42,8 @@ def test_report_text_pdf_and_docx(app, client, demo, system_session):
     assert body["title"] == "西峡县2026年3月信访工作情况报告"
     assert body["paragraphs"][:3] == ["一、基本情况", FIRST, "反映的问题主要集中在其他（2件）、征地（2件）、欠薪（1件）等方面。"]
     assert "按期办结率66.7%（目标不低于90%）" in body["paragraphs"][3]
-    assert body["paragraphs"][4] == "参评率、满意率暂无数据（待群众评价上线）。"
-    assert body["paragraphs"][5:] == ["二、主要工作", "（待补充）", "三、存在的问题", "（待补充）", "四、下一步工作打算",
+    assert "参评率75.0%，满意率66.7%" in body["paragraphs"][3]
+    assert body["paragraphs"][4:] == ["二、主要工作", "（待补充）", "三、存在的问题", "（待补充）", "四、下一步工作打算",
                                       "（待补充）"]
 
     texts = {"period": "2026-03", "main_work": "开展矛盾纠纷大排查。\n落实领导接访。", "problems": "重复信访较多。",
