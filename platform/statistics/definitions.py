@@ -65,7 +65,7 @@ class Rate:
     higher_is_better: bool = True
     # the matter list behind the denominator and the numerator, when its filters can express them
     links: Callable[[Frame], tuple[dict[str, str], dict[str, str]]] | None = None
-    unavailable: str = "暂无（待群众评价上线）"
+    unavailable: str = "暂无（尚无可统计的数据）"
 
 
 TODAY_CLOCK = "平台时钟（北京时间）的今天；期间内尚未到期的期限不计入"

@@ -85,7 +85,7 @@ def overview(report: WorkReport) -> list[str]:
         paragraphs.append("主要指标：" + "，".join(parts) + "。")
     missing = [r["label"] for r in f["rates"] if not r["available"]]
     if missing:
-        paragraphs.append(f"{'、'.join(missing)}暂无数据（待群众评价上线）。")
+        paragraphs.append(f"{'、'.join(missing)}暂无可统计的数据。")
     return paragraphs
 
 
