@@ -167,12 +167,15 @@ def test_moving_phase_dates(campaign_client, demo):
     c = campaign_client
     campaign = _enable(c, demo).json()
     moved = c.patch(f"/api/campaigns/{campaign['id']}/phases", headers=demo.headers("xx_admin"),
-                    json={"assess": {"starts_on": "2026-11-25", "ends_on": "2026-12-10"}})
-    assert moved.status_code == 200
+                    json={"assess": {"starts_on": "2026-11-25", "ends_on": "2026-12-05"}})
+    assert moved.status_code == 200, moved.text
     assert [p["starts_on"] for p in moved.json()["phases"]] == ["2026-11-16", "2026-11-25"]
     bad = c.patch(f"/api/campaigns/{campaign['id']}/phases", headers=demo.headers("xx_admin"),
                   json={"assess": {"starts_on": "2026-12-25", "ends_on": "2026-12-10"}})
     assert bad.status_code == 400
+    beyond = c.patch(f"/api/campaigns/{campaign['id']}/phases", headers=demo.headers("xx_admin"),
+                     json={"assess": {"starts_on": "2026-11-25", "ends_on": "2026-12-10"}})
+    assert beyond.status_code == 400 and "活动期间" in beyond.json()["message"], "the campaign ends on 6 December"
 
 
 def test_phase_entered_fires_once_per_phase(app, demo, campaign_client):
