@@ -140,7 +140,11 @@ def shoot(page, name: str) -> None:
 
 
 def log_in(page, username: str, password: str = PASSWORD) -> None:
+    """Submit the sign-in form and wait for the page it leads to (the workbench, or the form
+    again with its message), so a caller's next step never races the redirect."""
     page.goto("/login")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
