@@ -190,22 +190,25 @@ def test_a_generated_notice_verifies_and_a_changed_file_does_not(app, client, de
 
 
 @pytest.fixture
-def split_client(settings, sqlite_only):
+def split_client(sqlite_template, tmp_path):
+    """The app with a public host name, on a SQLite copy (the host split touches no data, so it
+    runs once, not once per database)."""
+    import shutil
+
     from litestar.testing import TestClient
 
-    from tests.conftest import test_plugins
+    from tests.conftest import TEST_SECRET, test_plugins
     from xinfang.platform.app import create_app
+    from xinfang.platform.settings import Settings
 
-    application = create_app(replace(settings, public_host="xf.example.cn"), plugins=test_plugins())
+    shutil.copy(sqlite_template, tmp_path / "xinfang.db")
+    settings = replace(Settings(), database_url=f"sqlite:///{tmp_path / 'xinfang.db'}", storage_dir=tmp_path / "files",
+                       secret_key=TEST_SECRET, audit_signing_key_file=tmp_path / "audit_signing_key.pem",
+                       run_background=False, public_host="xf.example.cn")
+    application = create_app(settings, plugins=test_plugins())
     with TestClient(app=application, raise_server_exceptions=False) as c:
         yield c
     application.state.engine.dispose()
-
-
-@pytest.fixture
-def sqlite_only(database_url):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("host routing does not touch the database")
 
 
 def test_a_public_host_serves_only_the_petitioners_side(split_client):
