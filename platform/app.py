@@ -55,11 +55,14 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
                          max_overflow=settings.db_max_overflow, pool_timeout=settings.db_pool_timeout,
                          lock_timeout=settings.db_lock_timeout)
+    replica = (make_engine(settings.replica_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow,
+                           pool_timeout=settings.db_pool_timeout) if settings.replica_url else engine)
     redis_client = _redis(settings)
     state = State({
         "settings": settings,
         "engine": engine,
         "read_engine": read_only(engine),
+        "replica_engine": read_only(replica),
         "session_factory": make_session_factory(engine, settings, plugins=plugins),
         "policy": PolicyStore(engine, check_seconds=settings.policy_check_seconds, redis_client=redis_client),
         "authz_enabled": authz_enabled,
@@ -90,7 +93,8 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         openapi_config=OpenAPIConfig(title="信访工作平台 API", version="0.1.0", path="/schema",
                                      render_plugins=[LocalSwagger()]),
         on_startup=[_size_threads, _sync_policy, _start_background],
-        on_shutdown=[_stop_background, lambda: state.policy.close(), lambda: engine.dispose()],
+        on_shutdown=[_stop_background, lambda: state.policy.close(), lambda: engine.dispose(),
+                     lambda: replica.dispose()],
         debug=False,
         request_max_body_size=settings.upload_max_bytes + 1024 * 1024,  # the file plus its form
     )

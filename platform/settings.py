@@ -72,6 +72,9 @@ class Settings:
     # from the staff's: on it nothing else answers (404), and the staff host no longer serves
     # /public/…. Unset: one host serves both.
     public_host: str = ""
+    # A read replica (PostgreSQL streaming replica) for the heavy reads that may lag a moment:
+    # statistics and their exports (routes with opt "replica"); unset, they read the primary.
+    replica_url: str | None = None
 
     def __post_init__(self) -> None:
         if self.audit_retention_days < 0:
@@ -114,6 +117,7 @@ class Settings:
             db_pool_timeout=float(env.get("XINFANG_DB_POOL_TIMEOUT") or base.db_pool_timeout),
             db_lock_timeout=float(env.get("XINFANG_DB_LOCK_TIMEOUT") or base.db_lock_timeout),
             public_host=(env.get("XINFANG_PUBLIC_HOST") or "").strip().lower(),
+            replica_url=env.get("XINFANG_DATABASE_REPLICA_URL") or None,
         )
 
     @property

@@ -57,7 +57,7 @@ def _quick_periods(today: dt.date) -> list[tuple[str, str]]:
             (f"{today.year}", "本年"), (f"{today.year - 1}", "上年")]
 
 
-@get("/statistics", sync_to_thread=True)
+@get("/statistics", sync_to_thread=True, opt={"replica": True})
 def dashboard(request: Request, db: NamedDependency[ScopedSession]) -> Response:
     actor = current_actor(request)
     query = request.query_params

@@ -30,14 +30,14 @@ def node_figures(request: Request, db: ScopedSession, node_id: int, period: str 
                                                        lambda: overview.figures(db, node, chosen, today))
 
 
-@get("/api/statistics/nodes/{node_id:int}/figures", opt={"permission": READ}, sync_to_thread=True,
+@get("/api/statistics/nodes/{node_id:int}/figures", opt={"permission": READ, "replica": True}, sync_to_thread=True,
      summary="单位（含下级）某期间的信访总量、分类统计和考核指标，含同比、环比")
 def read_figures(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[Id], period: FromQuery[Code | None] = None,
                  start: FromQuery[dt.date | None] = None, end: FromQuery[dt.date | None] = None) -> dict:
     return node_figures(request, db, node_id, period, start, end)
 
 
-@get("/api/statistics/nodes/{node_id:int}/figures.xlsx", opt={"permission": READ, "produces": XLSX_TYPE}, sync_to_thread=True,
+@get("/api/statistics/nodes/{node_id:int}/figures.xlsx", opt={"permission": READ, "produces": XLSX_TYPE, "replica": True}, sync_to_thread=True,
      summary="导出统计表（XLSX，每张表一个工作表）")
 def export_figures(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[Id], period: FromQuery[Code | None] = None,
                    start: FromQuery[dt.date | None] = None, end: FromQuery[dt.date | None] = None) -> Response:
@@ -47,7 +47,7 @@ def export_figures(request: Request, db: NamedDependency[ScopedSession], node_id
                     headers={"Content-Disposition": f"attachment; filename=\"statistics.xlsx\"; filename*=UTF-8''{name}"})
 
 
-@get("/api/statistics/nodes/{node_id:int}/no-petition-villages", opt={"permission": READ}, sync_to_thread=True,
+@get("/api/statistics/nodes/{node_id:int}/no-petition-villages", opt={"permission": READ, "replica": True}, sync_to_thread=True,
      summary="无访村：全年没有到县以上上访的村（社区），及其余各村到县以上信访件数")
 def no_petition_villages(db: NamedDependency[ScopedSession], node_id: FromPath[Id], year: FromQuery[Year]) -> dict:
     node = visible_node(db, node_id)

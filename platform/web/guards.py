@@ -117,7 +117,8 @@ async def provide_db(request: Request) -> AsyncIterator[ScopedSession]:
     """The handler's session: limited to the scope the route's permission reaches.
 
     GET handlers read (a DEFERRED transaction on SQLite) unless their route says
-    ``opt={"writes": True}`` (e.g. an export, which appends an audit record).
+    ``opt={"writes": True}`` (e.g. an export, which appends an audit record); a read whose
+    route says ``opt={"replica": True}`` (statistics) reads the replica when one is configured.
 
     Designed so that no crowd of requests can starve it: creating the session opens nothing
     (the handler's thread takes one connection at its first query and gives it back at
@@ -128,8 +129,9 @@ async def provide_db(request: Request) -> AsyncIterator[ScopedSession]:
     holding every handler thread must not keep the lock holder from letting go."""
     state = request.app.state
     writes = request.method not in SAFE_METHODS or request.route_handler.opt.get("writes", False)
+    reads_from = state.replica_engine if request.route_handler.opt.get("replica") else state.read_engine
     session: ScopedSession = state.session_factory(scope=request.state.scope,
-                                                   bind=state.engine if writes else state.read_engine)
+                                                   bind=state.engine if writes else reads_from)
     actor: Actor | None = request.state.actor
     session.info["actor"] = {"id": actor.user_id if actor else None,
                              "name": actor.username if actor else "匿名",
