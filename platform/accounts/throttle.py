@@ -32,11 +32,14 @@ def seconds_to_wait(session: Session, settings: Settings, username: str, address
     for where, tolerated in (((LoginFailure.username == username, LoginFailure.address == address),
                               settings.throttle_per_account),
                              ((LoginFailure.address == address,), settings.throttle_per_address)):
+        # failures stamped after ``now`` (a clock set back) are not counted, and no wait is ever
+        # longer than the window: a wrong clock must not shut a user out for days
         count, latest = session.execute(select(func.count(), func.max(LoginFailure.at))
-                                        .where(*where, LoginFailure.at > now - window)).one()
-        if count:
-            wait = max(wait, (latest + timedelta(seconds=growing_delay(count, tolerated, cap)) - now).total_seconds())
-    return max(0, math.ceil(wait))
+                                        .where(*where, LoginFailure.at > now - window, LoginFailure.at <= now)).one()
+        delay = growing_delay(count, tolerated, cap) if count else 0.0
+        if delay:
+            wait = max(wait, (latest + timedelta(seconds=delay) - now).total_seconds())
+    return max(0, math.ceil(min(wait, cap)))
 
 
 def wait_message(seconds: int) -> str:
