@@ -52,8 +52,10 @@ def test_petition_month_enabled_ticked_and_supervised(page, server):
     expect(page.get_by_role("heading", name="已安装的活动类型")).to_be_visible()
     shoot(page, "campaigns-list-county-admin")
     page.get_by_role("link", name="启用专项活动").first.click()
-    with page.expect_navigation():  # the type picker reloads the form with that type's phases
-        page.get_by_label("活动类型").select_option(value="petition_month")
+    picker = page.get_by_label("活动类型")
+    if picker.input_value() != "petition_month":  # the installed types' order is the plugins'
+        with page.expect_navigation():  # the type picker reloads the form with that type's phases
+            picker.select_option(value="petition_month")
     page.get_by_label("活动名称").fill("西峡县“大排查·大接访·大化解”信访月")
     page.get_by_label("开始日期", exact=True).fill(clock.today().isoformat())
     page.get_by_label("开始日期", exact=True).dispatch_event("change")
