@@ -300,10 +300,11 @@ def _check_writes(session: Session, _ctx: Any, _instances: Any) -> None:
     if session.info.get(READING_AS) and (session.new or session.dirty or session.deleted):
         raise ScopeViolation("只读查询中不允许写入数据")
     scope: Scope = session.info["scope"]
-    for obj in [*session.new, *session.dirty]:
+    new = session.new  # built once: each call walks every pending object (a batch flushes thousands)
+    for obj in [*new, *session.dirty]:
         if isinstance(obj, AncestryColumns):
-            _place(session, scope, obj)
-        if isinstance(obj, AccessScoped) and obj in session.new and not isinstance(obj, AncestryColumns):
+            _place(session, scope, obj, obj in new)
+        if isinstance(obj, AccessScoped) and obj in new and not isinstance(obj, AncestryColumns):
             _check_subject_visible(session, scope, obj)
     for obj in session.deleted:
         if isinstance(obj, Ancestry) and not scope.covers(_placement(obj, obj.ancestry()),
@@ -311,15 +312,15 @@ def _check_writes(session: Session, _ctx: Any, _instances: Any) -> None:
             raise ScopeViolation()
 
 
-def _place(session: Session, scope: Scope, obj: AncestryColumns) -> None:
+def _place(session: Session, scope: Scope, obj: AncestryColumns, is_new: bool) -> None:
     """Fill the ancestor columns of a new or moved row and refuse a place outside the scope."""
-    if getattr(obj, "__append_only__", False) and obj in session.new:
+    if getattr(obj, "__append_only__", False) and is_new:
         # the audit log: appended by the system on behalf of any session, never edited
         for col, value in (ancestry_for(session, obj) or {}).items():
             setattr(obj, col, value)
         return
     visible = type(obj).__platform_visible__
-    if obj in session.dirty:
+    if not is_new:
         state = inspect(obj)
         if not any(state.attrs[k].history.has_changes() for k in _OWNERSHIP_KEYS if k in state.attrs):
             return

@@ -222,19 +222,43 @@ def _lock_head(session: Session, chain: int) -> tuple[int, str]:
 # --- automatic recording of ORM writes ------------------------------------------------
 
 
-def _node_of(session: Session, obj: Any) -> int | None:
+def _parent_key(obj: Any) -> tuple[Any, Any] | None:
+    """(parent table, parent id) of a matter's (or campaign's) child row: its node is the parent's."""
+    if isinstance(obj, Node) or (isinstance(obj, AncestryColumns) and hasattr(obj, "node_id")):
+        return None
+    if isinstance(obj, AccessScoped) and obj.__access_key__ != "id":
+        parent = next(iter(obj.__access_model__.__table__.c.subject_id.foreign_keys)).column.table
+        key = getattr(obj, obj.__access_key__)
+        return None if key is None else (parent, key)
+    return None
+
+
+def _parent_nodes(session: Session, objs: list[Any]) -> dict[tuple[Any, Any], int | None]:
+    """The parents' nodes of every child row in one flush, one query per parent table (a
+    batch writing many matters' rows would otherwise ask once per row)."""
+    wanted: dict[Any, set[Any]] = {}
+    for obj in objs:
+        found = _parent_key(obj)
+        if found is not None:
+            wanted.setdefault(found[0], set()).add(found[1])
+    nodes: dict[tuple[Any, Any], int | None] = {}
+    conn = session.connection()
+    for table, keys in wanted.items():
+        ordered = sorted(keys)
+        for i in range(0, len(ordered), 500):
+            rows = conn.execute(select(table.c.id, table.c.node_id).where(table.c.id.in_(ordered[i:i + 500])))
+            nodes.update(((table, row.id), row.node_id) for row in rows)
+    return nodes
+
+
+def _node_of(obj: Any, parents: dict[tuple[Any, Any], int | None]) -> int | None:
     """The node a record is about, so it lands in its county's chain."""
     if isinstance(obj, Node):
         return obj.id
     if isinstance(obj, AncestryColumns) and hasattr(obj, "node_id"):
         return obj.node_id
-    if isinstance(obj, AccessScoped) and obj.__access_key__ != "id":
-        # a matter's (or campaign's) child row: the node of its parent
-        parent = next(iter(obj.__access_model__.__table__.c.subject_id.foreign_keys)).column.table
-        key = getattr(obj, obj.__access_key__)
-        if key is not None:
-            return session.connection().execute(select(parent.c.node_id).where(parent.c.id == key)).scalar()
-    return None
+    found = _parent_key(obj)
+    return None if found is None else parents.get(found)
 
 
 def _private(obj: Any, values: dict[str, Any]) -> dict[str, Any]:
@@ -268,18 +292,19 @@ def _audited(obj: Any) -> bool:
 @event.listens_for(ScopedSession, "after_flush")
 def _collect(session: Session, _ctx: Any) -> None:
     pending: list[_Pending] = session.info.setdefault(PENDING, [])
-    for obj in session.new:
-        if _audited(obj):
-            pending.append(_Pending("create", obj.__tablename__, _pk(obj), _node_of(session, obj), None, _columns(obj)))
-    for obj in session.dirty:
-        if _audited(obj) and session.is_modified(obj, include_collections=False):
-            before, after = _changes(obj)
-            if before or after:
-                pending.append(_Pending(getattr(obj, "__audit_action__", None) or "update", obj.__tablename__,
-                                        _pk(obj), _node_of(session, obj), before, after))
-    for obj in session.deleted:
-        if _audited(obj):
-            pending.append(_Pending("delete", obj.__tablename__, _pk(obj), _node_of(session, obj), _columns(obj), None))
+    new = [obj for obj in session.new if _audited(obj)]
+    dirty = [obj for obj in session.dirty if _audited(obj) and session.is_modified(obj, include_collections=False)]
+    deleted = [obj for obj in session.deleted if _audited(obj)]
+    parents = _parent_nodes(session, [*new, *dirty, *deleted])
+    for obj in new:
+        pending.append(_Pending("create", obj.__tablename__, _pk(obj), _node_of(obj, parents), None, _columns(obj)))
+    for obj in dirty:
+        before, after = _changes(obj)
+        if before or after:
+            pending.append(_Pending(getattr(obj, "__audit_action__", None) or "update", obj.__tablename__,
+                                    _pk(obj), _node_of(obj, parents), before, after))
+    for obj in deleted:
+        pending.append(_Pending("delete", obj.__tablename__, _pk(obj), _node_of(obj, parents), _columns(obj), None))
 
 
 def _pk(obj: Any) -> Any:

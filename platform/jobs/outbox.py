@@ -52,11 +52,17 @@ def enqueue(session: Session, name: str, payload: dict[str, Any], dedupe_key: st
         existing = session.scalar(select(OutboxJob).where(OutboxJob.dedupe_key == dedupe_key))
         if existing is not None:
             return existing
-    row = OutboxJob(name=name, payload=payload, dedupe_key=dedupe_key)
-    session.add(row)
+    return enqueue_many(session, name, [payload], dedupe_key)[0]
+
+
+def enqueue_many(session: Session, name: str, payloads: list[dict[str, Any]],
+                 dedupe_key: str | None = None) -> list[OutboxJob]:
+    """Add one job per payload in one flush (a batch of notices would otherwise flush per job)."""
+    rows = [OutboxJob(name=name, payload=payload, dedupe_key=dedupe_key) for payload in payloads]
+    session.add_all(rows)
     session.flush()
-    session.info.setdefault("enqueued", []).append(row.id)
-    return row
+    session.info.setdefault("enqueued", []).extend(row.id for row in rows)
+    return rows
 
 
 def runnable(session: Session, now: dt.datetime, limit: int = 100, claim_seconds: float = CLAIM_SECONDS) -> list[int]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from xinfang.permissions.actor import Actor
 from xinfang.platform.accounts.models import RoleAssignment, User
 from xinfang.platform.audit.log import record
-from xinfang.platform.jobs.outbox import enqueue
+from xinfang.platform.jobs.outbox import enqueue_many
 from xinfang.platform.notifications.models import KINDS, Notification
 from xinfang.platform.senders import DEFAULT_SENDER, Outgoing, Recipient, load_sender
 from xinfang.tenants.scope import Scope, ancestry_for
@@ -29,33 +29,57 @@ _ALL = {"skip_scope": True}
 
 def notify(session: Session, *, node_id: int, kind: str, title: str, text: str, dedupe_key: str,
            matter_id: int | None = None, user_id: int | None = None) -> Notification | None:
-    """Add the notice unless one with this key exists anywhere (None then). A concurrent
-    sender with the same key makes the commit fail on the unique key; retrying then adds
-    nothing.
+    """Add the notice unless one with this key exists anywhere (None then); see ``notify_many``."""
+    made = notify_many(session, [{"node_id": node_id, "kind": kind, "title": title, "text": text,
+                                  "dedupe_key": dedupe_key, "matter_id": matter_id, "user_id": user_id}])
+    return made[0] if made else None
+
+
+def notify_many(session: Session, notices: list[dict[str, Any]]) -> list[Notification]:
+    """Add each notice (``notify``'s keyword arguments as a dict) whose key is not stored
+    anywhere yet nor earlier in the list, in one flush, and return the ones added. A
+    concurrent sender with the same key makes the commit fail on the unique key; retrying
+    then adds nothing.
 
     The recipient may sit outside the acting session's scope (a township's third repeat
     tells the county's leaders, a village assigns to its township): such a notice is
     inserted directly and its audit record written here, as every write is audited."""
-    exists = session.execute(select(Notification.id).where(Notification.dedupe_key == dedupe_key),
-                             execution_options=_ALL).first()
-    if exists is not None:
-        return None
-    notice = Notification(node_id=node_id, recipient_user_id=user_id, kind=kind, matter_id=matter_id,
-                          title=title, text=text, dedupe_key=dedupe_key)
+    taken = stored_keys(session, [n["dedupe_key"] for n in notices])
     scope: Scope | None = session.info.get("scope")
-    ancestry = ancestry_for(session, notice) or {}
-    if scope is None or scope.covers(ancestry):
-        session.add(notice)
+    made: list[Notification] = []
+    with session.no_autoflush:  # one flush for the batch, not one per node looked up
+        for n in notices:
+            if n["dedupe_key"] in taken:
+                continue
+            taken.add(n["dedupe_key"])
+            notice = Notification(node_id=n["node_id"], recipient_user_id=n.get("user_id"), kind=n["kind"],
+                                  matter_id=n.get("matter_id"), title=n["title"], text=n["text"],
+                                  dedupe_key=n["dedupe_key"])
+            ancestry = ancestry_for(session, notice) or {}
+            if scope is None or scope.covers(ancestry):
+                session.add(notice)
+            else:
+                values = {"node_id": notice.node_id, "recipient_user_id": notice.recipient_user_id, "kind": notice.kind,
+                          "matter_id": notice.matter_id, "title": notice.title, "text": notice.text,
+                          "dedupe_key": notice.dedupe_key, **ancestry}
+                table = Notification.__table__
+                notice.id = session.connection().execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+                record(session, action="create", object_type=Notification.__tablename__, object_id=notice.id,
+                       node_id=notice.node_id, after=values)
+            made.append(notice)
+    if made:
         session.flush()
-    else:
-        values = {"node_id": node_id, "recipient_user_id": user_id, "kind": kind, "matter_id": matter_id,
-                  "title": title, "text": text, "dedupe_key": dedupe_key, **ancestry}
-        table = Notification.__table__
-        notice.id = session.connection().execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
-        record(session, action="create", object_type=Notification.__tablename__, object_id=notice.id,
-               node_id=node_id, after=values)
-    enqueue(session, DELIVER_JOB, {"notification_id": notice.id})
-    return notice
+        enqueue_many(session, DELIVER_JOB, [{"notification_id": notice.id} for notice in made])
+    return made
+
+
+def stored_keys(session: Session, keys: list[str]) -> set[str]:
+    """The dedupe keys among ``keys`` that a stored notice already carries."""
+    found: set[str] = set()
+    for i in range(0, len(keys), 500):
+        found.update(session.scalars(select(Notification.dedupe_key).where(Notification.dedupe_key.in_(keys[i:i + 500])),
+                                     execution_options=_ALL))
+    return found
 
 
 def notify_leaders(session: Session, *, node_id: int, kind: str, title: str, text: str, dedupe_key: str,

@@ -14,8 +14,9 @@ from tests.integration.test_matter_deadlines import BAIYU, _act, _assigned_to_vi
 from xinfang.platform.calendar.service import load_calendar
 from xinfang.platform.matters.models import Matter, MatterClock
 from xinfang.platform.matters.rules import rules_for
-from xinfang.platform.matters.scan import Tree, _due_matters, _load, _recomputed_keys, _sent, plan, scan
+from xinfang.platform.matters.scan import Tree, _due_matters, _load, _recomputed_keys, plan, scan
 from xinfang.platform.notifications.models import Notification
+from xinfang.platform.notifications.service import stored_keys
 from xinfang.tenants.scope import Scope
 
 D = dt.date.fromisoformat
@@ -29,7 +30,7 @@ def _judged_and_found(factory, today: dt.date) -> tuple[set[int], set[int]]:
         with_open = select(MatterClock.matter_id).where(MatterClock.stopped_on.is_(None))
         ids = sorted(set(s.scalars(with_open)) | set(s.scalars(select(Matter.id).where(Matter.due_on.is_not(None)))))
         found = _load(s, ids)
-        sent = _sent(s, _recomputed_keys(found, calendar))
+        sent = stored_keys(s, _recomputed_keys(found, calendar))
         judged = {mid for mid, (matter, open_clocks) in found.items()
                   if plan(matter, open_clocks, today, rules[matter.county_id], calendar, tree, sent)
                   .needs_write(matter)}
