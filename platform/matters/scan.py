@@ -12,9 +12,11 @@ twice for one day, or in two processes at once, changes nothing the second time.
 query first finds the matters that may need something today (``_due_matters``), so a scan
 with nothing to do costs one query however many matters there are
 (tests/integration/test_scan_candidates.py holds it to never missing one). Each page of
-those is then judged in a read-only transaction; only matters with something
-to change are written, each in its own short transaction with its rows locked, so an
-hourly scan that finds nothing to do never takes the SQLite write lock.
+those is then judged in a read-only transaction, so an hourly scan that finds nothing to
+do never takes the SQLite write lock; the matters with something to change are judged
+again with their rows locked and written in one transaction per page (one flush, one
+audit append). If that transaction fails, the page is redone matter by matter, so a
+broken matter fails only itself.
 """
 
 from __future__ import annotations
