@@ -81,3 +81,21 @@ def test_the_query_finds_every_matter_the_judge_would_write(app, client, demo):
         assert judged == set() and found <= {accused["id"]}, (day, "a second scan the same day has nothing to do")
         day += dt.timedelta(days=1)
     assert seen_work >= 12, "the walk went through due-soon, overdue, 督办 steps and every damage"
+
+
+def test_a_provisional_due_date_on_this_calendar_is_not_a_candidate(app, client, demo):
+    """Every December most open clocks end in a year without holiday data: recomputed on the
+    same calendar they come out the same, so once scanned they must not be found again (a
+    county's idempotent scan judged thousands of them in Python every hour)."""
+    factory = app.state.session_factory
+    m = _assigned_to_village(client, demo, on="2026-11-02")
+    _act(client, demo, m["id"], "accept", on="2026-11-02")  # handling clock ends 1 January 2027: provisional
+    with factory(scope=Scope.system()) as s:
+        assert s.scalars(select(MatterClock.provisional).where(MatterClock.matter_id == m["id"],
+                                                               MatterClock.kind == "handling")).one() is True
+    scan(factory, D("2026-11-20"))
+    judged, found = _judged_and_found(factory, D("2026-11-20"))
+    assert judged == set() and m["id"] not in found
+    _damage(factory, older=update(MatterClock).where(MatterClock.matter_id == m["id"], MatterClock.kind == "handling")
+            .values(calendar_version="an-older-calendar"))
+    assert m["id"] in _judged_and_found(factory, D("2026-11-20"))[1]
