@@ -16,8 +16,11 @@ PostgreSQL by default (a database of its own, created and dropped in the server 
 XINFANG_TEST_PG_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/test);
 ``--sqlite`` runs on a temp SQLite file with 20,000 matters. Options: ``--matters N``,
 ``--requests N``, ``--keep`` (leave the PostgreSQL database in place and print its name,
-for EXPLAIN). Prints human lines and, last, ``ratio=<p99 county list / p99 health>``.
-Results and the EXPLAIN findings: docs/benchmarks.md.
+for EXPLAIN). The statements one county list request sends to the database (captured at
+the driver, after the warm-up) are also replayed on a plain DB-API connection (psycopg or
+sqlite3: no ORM, no app), interleaved with the requests. Prints human lines, then
+``overhead_ms=<p99 county list - p99 its raw SQL>`` and, last,
+``ratio=<p99 county list / p99 health>``. Results and the EXPLAIN findings: docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -27,18 +30,21 @@ import json
 import logging
 import math
 import random
+import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import psycopg
 from _benchdb import database  # noqa: E402
 from litestar.testing import TestClient
-from sqlalchemy import JSON, func, insert, select, text
+from sqlalchemy import JSON, event, func, insert, select, text
+from sqlalchemy.engine import make_url
 
 from xinfang.platform import clock
 from xinfang.platform import demo as demo_data
@@ -390,9 +396,12 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def measure(client: TestClient, tokens: dict[str, str], requests: int,
-            measured: dict[str, tuple[str | None, str]] = REQUESTS_MEASURED) -> tuple[dict[str, list[float]], dict]:
-    """Interleaved requests (the order rotates each round); returns milliseconds per request."""
-    names = list(measured)
+            measured: dict[str, tuple[str | None, str]] = REQUESTS_MEASURED,
+            extra: dict[str, Callable[[], None]] | None = None) -> tuple[dict[str, list[float]], dict]:
+    """Interleaved requests, and ``extra`` calls beside them (the order rotates each round);
+    returns milliseconds per request or call."""
+    extra = extra or {}
+    names = [*measured, *extra]
     headers = {name: {"Authorization": f"Bearer {tokens[user]}"} if user else {}
                for name, (user, _) in measured.items()}
     timings: dict[str, list[float]] = {name: [] for name in names}
@@ -400,6 +409,13 @@ def measure(client: TestClient, tokens: dict[str, str], requests: int,
     for i in range(WARM_UP + requests):
         for k in range(len(names)):
             name = names[(i + k) % len(names)]
+            if name in extra:
+                start = time.perf_counter()
+                extra[name]()
+                elapsed = (time.perf_counter() - start) * 1000
+                if i >= WARM_UP:
+                    timings[name].append(elapsed)
+                continue
             url = measured[name][1]
             start = time.perf_counter()
             resp = client.get(url, headers=headers[name])
@@ -409,10 +425,47 @@ def measure(client: TestClient, tokens: dict[str, str], requests: int,
                 timings[name].append(elapsed)
             body = resp.json()
             if "total" in body:
-                totals[name] = body["total"]
+                totals[name] = body["total"] if body.get("total_exact", True) else f"约{body['total']}"
             elif "totals" in body:  # the statistics' figures
                 totals[name] = body["totals"]["count"]["value"]
     return timings, totals
+
+
+def list_statements(client: TestClient, app, tokens: dict[str, str], name: str) -> list[tuple[str, object]]:
+    """The statements one request of ``name`` sends that read matters (its page, its count and
+    whatever its rendering loads), as the driver receives them."""
+    user, url = REQUESTS_MEASURED[name]
+    seen: list[tuple[str, object]] = []
+
+    def grab(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        seen.append((statement, parameters))
+
+    # the read-only engine is this engine with options: the listener hears both
+    event.listen(app.state.engine, "before_cursor_execute", grab)
+    try:
+        assert client.get(url, headers={"Authorization": f"Bearer {tokens[user]}"}).status_code == 200
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", grab)
+    return [(sql, params) for sql, params in seen if "matter" in sql]
+
+
+def raw_connection(url: str):
+    """A plain DB-API connection to the bench database (no SQLAlchemy)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return sqlite3.connect(parsed.database)
+    return psycopg.connect(parsed.set(drivername="postgresql").render_as_string(hide_password=False),
+                           autocommit=True)
+
+
+def replay(connection, statements: list[tuple[str, object]]) -> Callable[[], None]:
+    def run() -> None:
+        cursor = connection.cursor()
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+        cursor.close()
+    return run
 
 
 def _option(name: str, default: int) -> int:
@@ -430,8 +483,10 @@ def main() -> None:
         settings = replace(Settings(), database_url=url, run_background=False)
         tokens, summary = load(settings, total)
         app = create_app(settings)
-        with TestClient(app) as client:
-            timings, totals = measure(client, tokens, requests)
+        with TestClient(app) as client, raw_connection(url) as raw:
+            measure(client, tokens, 0)  # the warm-up, so the captured statements are the steady ones
+            statements = list_statements(client, app, tokens, "county list")
+            timings, totals = measure(client, tokens, requests, extra={"raw SQL": replay(raw, statements)})
         app.state.engine.dispose()
     print(f"database: {app.state.engine.dialect.name}; {summary}")
     print(f"{requests} requests each after {WARM_UP} warm-up rounds, interleaved")
@@ -439,7 +494,15 @@ def main() -> None:
         shown = f" as {user}, total={totals[name]}" if user else ""
         print(f"{name:14} p50 {percentile(timings[name], 0.5):7.2f} ms  p99 {percentile(timings[name], 0.99):7.2f} ms"
               f"   GET {url}{shown}")
-    print(f"ratio={percentile(timings['county list'], 0.99) / percentile(timings['health'], 0.99):.2f}")
+    p99 = {name: percentile(values, 0.99) for name, values in timings.items()}
+    print(f"{'raw SQL':14} p50 {percentile(timings['raw SQL'], 0.5):7.2f} ms  p99 {p99['raw SQL']:7.2f} ms"
+          f"   the county list's {len(statements)} statements on a plain {raw_kind(postgres)} connection")
+    print(f"overhead_ms={p99['county list'] - p99['raw SQL']:.2f}")
+    print(f"ratio={p99['county list'] / p99['health']:.2f}")
+
+
+def raw_kind(postgres: bool) -> str:
+    return "psycopg" if postgres else "sqlite3"
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, event, false, func, inspect, or_, select
+from sqlalchemy import Select, event, false, inspect, or_, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
 from xinfang.tenants.levels import ANCESTOR_COLUMNS, COLUMN, Level
@@ -139,8 +139,8 @@ _ONE_COLUMN = {
 }
 
 
-def visible_count(session: Session, cls: type) -> Select | None:
-    """A statement that counts the rows of ``cls`` the session sees, from its access table
+def visible_rows(session: Session, cls: type) -> Select | None:
+    """A statement with one row per row of ``cls`` the session sees, from its access table
     alone, or None where that does not hold.
 
     A row is visible when one of the session's visible access rows names it, and each access
@@ -154,8 +154,7 @@ def visible_count(session: Session, cls: type) -> Select | None:
         return None
     if [c.key for c in inspect(cls).primary_key] != [cls.__access_key__]:
         return None
-    subjects = select(cls.__access_model__.subject_id).distinct().subquery()
-    return select(func.count()).select_from(subjects)
+    return select(cls.__access_model__.subject_id).distinct()
 
 
 @lru_cache(maxsize=4096)

@@ -2,7 +2,7 @@
 
 Every matters query carries the scope filter ``matters.id IN (SELECT subject_id FROM
 matter_access WHERE <scope column> IN (...))``. With (scope column, subject_id) that
-subquery, and the unfiltered list's count (``tenants.scope.visible_count``), are index-only
+subquery, and the unfiltered list's count (``tenants.scope.visible_rows``), are index-only
 scans in subject order instead of reads of the whole access table. (state, deadline_state,
 received_on, id) answers the "handling and overdue" lists from the index alone, in the
 list's order. Measured with bench/matters.py (docs/benchmarks.md).

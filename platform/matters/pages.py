@@ -45,11 +45,11 @@ from xinfang.platform.ui.frame import acting_node_id
 from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import INT4_MAX, Id, Line, PageNumber, PerPage, check_day
-from xinfang.platform.web.paging import page_of
+from xinfang.platform.web.paging import EXACT_UP_TO, page_of
 from xinfang.tenants.levels import Level
 from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
-from xinfang.tenants.scope import ScopedSession, visible_count
+from xinfang.tenants.scope import ScopedSession, visible_rows
 
 PETITIONER_ROWS = 6  # a collective visit names at most five representatives; one more row shows the limit
 FILTER_KEYS = ("node_id", "state", "open", "deadline_state", "channel", "kind", "category", "repeat", "overreach",
@@ -117,8 +117,8 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
     query = filters.apply(db, select(Matter))
     if view:
         query = saved_views.built_in(query, view, actor, _node(db, acting))
-    count = visible_count(db, Matter) if query.whereclause is None else None
-    listing = page_of(db, query, page, per_page, views.summary, count=count)
+    count = visible_rows(db, Matter) if query.whereclause is None else None
+    listing = page_of(db, query, page, per_page, views.summary, count=count, approximate=True)
     for item in listing["items"]:
         item["days_left"] = days_left(item["due_on"])
     county = _county_of(db, request, actor)
@@ -128,6 +128,7 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
     units = _units(db, county, skip=None) if county else []
     return render_page(
         request, "matter_list.html", block="results", listing=listing, filters=filters, pages=pages,
+        exact_up_to=EXACT_UP_TO,
         query=request.query_params, states=STATES, channels=vocabulary.CHANNELS, kinds=vocabulary.KINDS,
         deadline_states={"overdue": "已超期", "due_soon": "即将到期", "on_time": "正常"},
         categories=rules_for(db, county).categories if county else vocabulary.DEFAULT_CATEGORIES,

@@ -29,7 +29,7 @@ from xinfang.platform.web.paging import Page, page_of
 from xinfang.tenants.levels import COLUMN, LEVEL_KEYS, Level
 from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
-from xinfang.tenants.scope import ScopedSession, visible_count
+from xinfang.tenants.scope import ScopedSession, visible_rows
 
 SORTS = {"received_on": Matter.received_on, "due_on": Matter.due_on, "number": Matter.number, "id": Matter.id}
 
@@ -153,8 +153,8 @@ def list_matters(db: NamedDependency[ScopedSession], filters: NamedDependency[Ma
                  per_page: FromQuery[PerPage] = 50) -> Page:
     query = filters.apply(db, select(Matter))
     # unfiltered (the list as first opened): count the visible matters from the access index
-    count = visible_count(db, Matter) if query.whereclause is None else None
-    return page_of(db, query, page, per_page, views.summary, count=count)
+    count = visible_rows(db, Matter) if query.whereclause is None else None
+    return page_of(db, query, page, per_page, views.summary, count=count, approximate=True)
 
 
 @post("/api/matters", opt={"permission": "matters:register"}, sync_to_thread=True, summary="登记信访事项")

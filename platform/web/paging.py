@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any, TypedDict
 
 from sqlalchemy import Select, func, select
@@ -11,6 +14,9 @@ from sqlalchemy.orm import Session
 from xinfang.platform.errors import BadRequest
 
 MAX_PER_PAGE = 200
+# A list that allows it counts exactly up to this many rows (a bounded count, its cost flat
+# in the table's size); beyond, its total is approximate (see ``RecentCounts``).
+EXACT_UP_TO = 2_000
 
 
 class Page(TypedDict):
@@ -18,22 +24,80 @@ class Page(TypedDict):
     total: int
     page: int
     per_page: int
+    total_exact: bool  # False: ``total`` is approximate (shown as 约 N)
 
 
 def page_of(session: Session, query: Select, page: int, per_page: int, render: Callable[[Any], dict],
-            count: Select | None = None) -> Page:
+            count: Select | None = None, approximate: bool = False) -> Page:
     """One page of ``query`` and the number of rows in all pages.
 
     The page is read first: when it is the last one (fewer rows than a full page, or page 1
-    empty) its rows give the total and no COUNT runs. ``count`` is a cheaper statement that
-    counts exactly the rows of ``query``, for callers that know one (see the matters list)."""
+    empty) its rows give the total and no COUNT runs. ``count`` is a cheaper statement with
+    exactly one row per row of ``query``, for callers that know one (see the matters list).
+
+    With ``approximate`` (lists that can grow to millions of rows) the count stops after
+    ``EXACT_UP_TO`` rows; a longer list gets the exact count taken at most
+    ``RecentCounts.SECONDS`` ago for the same scope and statement, and ``total_exact`` False."""
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise BadRequest(f"页码应从1开始,每页条数应在1至{MAX_PER_PAGE}之间")
     offset = (page - 1) * per_page
     rows = session.scalars(query.limit(per_page).offset(offset)).all()
+    counted = count if count is not None else query.order_by(None)
+    exact = True
     if 0 < len(rows) < per_page or (page == 1 and not rows):
         total = offset + len(rows)
+    elif not approximate:
+        total = _count(session, counted)
     else:
-        total = session.execute(count if count is not None else
-                                select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
-    return {"items": [render(r) for r in rows], "total": total, "page": page, "per_page": per_page}
+        total = _count(session, counted.limit(EXACT_UP_TO + 1))
+        if total > EXACT_UP_TO:
+            exact = False
+            total = max(RECENT_COUNTS.get(session, counted), EXACT_UP_TO + 1, offset + len(rows))
+    return {"items": [render(r) for r in rows], "total": total, "page": page, "per_page": per_page,
+            "total_exact": exact}
+
+
+def _count(session: Session, rows: Select) -> int:
+    return session.execute(select(func.count()).select_from(rows.subquery())).scalar_one()
+
+
+class RecentCounts:
+    """Exact counts of long lists, reused for ``SECONDS`` per process.
+
+    Keyed by the database, the session's scope and the statement with its parameters, so one
+    viewer's count never answers another scope's list. Writes do not invalidate an entry: a
+    total served from here is marked approximate, and at most one request per list and scope
+    pays the full count every ``SECONDS``. Oldest entries go first beyond ``SIZE``."""
+
+    SECONDS = 300.0
+    SIZE = 1024
+
+    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
+        self._entries: OrderedDict[Hashable, tuple[float, int]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._now = now
+
+    def get(self, session: Session, rows: Select) -> int:
+        key = self._key(session, rows)
+        now = self._now()
+        with self._lock:
+            found = self._entries.get(key)
+        if found is not None and now - found[0] < self.SECONDS:
+            return found[1]
+        total = _count(session, rows)
+        with self._lock:
+            self._entries[key] = (now, total)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.SIZE:
+                self._entries.popitem(last=False)
+        return total
+
+    @staticmethod
+    def _key(session: Session, rows: Select) -> Hashable:
+        bind = session.get_bind()
+        compiled = rows.compile(dialect=bind.dialect)
+        params = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in compiled.params.items()))
+        return (str(bind.url), session.info.get("scope"), str(compiled), params)
+
+
+RECENT_COUNTS = RecentCounts()

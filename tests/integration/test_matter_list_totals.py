@@ -1,6 +1,6 @@
 """The matters list's ``total`` under every kind of scope, on every page.
 
-The unfiltered list counts from the access table (``tenants.scope.visible_count``) and the
+The unfiltered list counts from the access table (``tenants.scope.visible_rows``) and the
 last page takes its total from its own rows (``web.paging.page_of``); both must give the
 same number as counting the visible matters themselves.
 """
@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from xinfang.platform.matters.models import Matter
-from xinfang.tenants.scope import Scope, visible_count
+from xinfang.tenants.scope import Scope, visible_rows
 
 PETITIONER = {"name": "王五", "id_number": "11010519491231002X", "phone": "13912345678", "address": "城东社区2号"}
 
@@ -74,7 +74,7 @@ def test_every_page_reports_the_visible_total(client, demo, matters, user):
             assert sorted(seen) == sorted(wanted), (user, query, per_page)
 
 
-def test_visible_count_counts_what_the_scope_shows(app, demo, matters):
+def test_visible_rows_are_what_the_scope_shows(app, demo, matters):
     county, township, zjj = demo.node("411323").id, demo.node("411323001").id, demo.node("411323-ZJJ").id
     scopes = [(Scope.of_nodes([("county", county)]), 5), (Scope.of_nodes([("township", township)]), 3),
               (Scope.of_nodes([("county", county), ("township", township)]), 5),
@@ -82,6 +82,8 @@ def test_visible_count_counts_what_the_scope_shows(app, demo, matters):
     for scope, expected in scopes:
         with app.state.session_factory(scope=scope, bind=app.state.read_engine) as s:
             direct = s.scalar(select(func.count()).select_from(select(Matter).subquery()))
-            assert s.scalar(visible_count(s, Matter)) == direct == expected, scope
+            rows = visible_rows(s, Matter)
+            assert rows is not None
+            assert s.scalar(select(func.count()).select_from(rows.subquery())) == direct == expected, scope
     with app.state.session_factory(scope=Scope.system(), bind=app.state.read_engine) as s:
-        assert visible_count(s, Matter) is None, "an unrestricted session counts the matters themselves"
+        assert visible_rows(s, Matter) is None, "an unrestricted session counts the matters themselves"
