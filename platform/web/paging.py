@@ -94,10 +94,18 @@ class RecentCounts:
 
     @staticmethod
     def _key(session: Session, rows: Select) -> Hashable:
-        bind = session.get_bind()
-        compiled = rows.compile(dialect=bind.dialect)
-        params = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in compiled.params.items()))
-        return (str(bind.url), session.info.get("scope"), str(compiled), params)
+        """SQLAlchemy's own cache key of the statement (its shape) with its bound values: cheap,
+        where compiling the statement to text costs milliseconds."""
+        engine = session.get_bind().engine
+        cache_key = rows._generate_cache_key()
+        shape: Hashable
+        if cache_key is None:  # a construct SQLAlchemy cannot key: its text and parameters
+            compiled = rows.compile(dialect=engine.dialect)
+            shape, values = str(compiled), list(compiled.params.values())
+        else:
+            shape, values = cache_key.key, [p.effective_value for p in cache_key.bindparams]
+        return (str(engine.url), session.info.get("scope"), shape,
+                tuple(tuple(v) if isinstance(v, list) else v for v in values))
 
 
 RECENT_COUNTS = RecentCounts()

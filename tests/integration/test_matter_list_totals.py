@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from xinfang.platform.matters.models import Matter
+from xinfang.platform.web import paging
 from xinfang.tenants.scope import Scope, visible_rows
 
 PETITIONER = {"name": "王五", "id_number": "11010519491231002X", "phone": "13912345678", "address": "城东社区2号"}
@@ -87,3 +88,31 @@ def test_visible_rows_are_what_the_scope_shows(app, demo, matters):
             assert s.scalar(select(func.count()).select_from(rows.subquery())) == direct == expected, scope
     with app.state.session_factory(scope=Scope.system(), bind=app.state.read_engine) as s:
         assert visible_rows(s, Matter) is None, "an unrestricted session counts the matters themselves"
+
+
+def test_long_lists_say_their_total_is_approximate(client, demo, matters, monkeypatch):
+    """Beyond ``EXACT_UP_TO`` the total is the exact count of a few minutes ago, per scope and
+    statement, and the API and the page say it is approximate."""
+    now = [1000.0]
+    monkeypatch.setattr(paging, "EXACT_UP_TO", 2)
+    monkeypatch.setattr(paging, "RECENT_COUNTS", paging.RecentCounts(now=lambda: now[0]))
+
+    def listed(user: str, query: str = "", per_page: int = 1) -> tuple[int, bool]:
+        body = client.get(f"/api/matters?per_page={per_page}{query}", headers=demo.headers(user)).json()
+        return body["total"], body["total_exact"]
+
+    # each scope its own count (same statement, other grants), none served to another
+    assert listed("xx_officer") == (5, False)
+    assert listed("xx_by_officer") == (3, False)
+    assert listed("jj_officer") == (2, True)
+    assert listed("xx_handler") == (1, True)
+    assert listed("xx_officer", "&state=registered") == (3, False)
+    page = client.get("/matters?per_page=1", headers={"Accept": "text/html", **demo.headers("xx_officer")}).text
+    assert "共约5件" in page and "共约5页" in page
+
+    _register(client, demo, "xx_officer", "411323", "县局登记,又一件")
+    assert listed("xx_officer") == (5, False), "reused for a few minutes"
+    now[0] += paging.RecentCounts.SECONDS
+    assert listed("xx_officer") == (6, False)
+    assert listed("xx_officer", "&state=registered") == (4, False)
+    assert listed("xx_officer", per_page=50) == (6, True), "a last page counts its own rows"
