@@ -35,26 +35,31 @@ def page_of(session: Session, query: Select, page: int, per_page: int, render: C
     empty) its rows give the total and no COUNT runs. ``count`` is a cheaper statement with
     exactly one row per row of ``query``, for callers that know one (see the matters list).
 
-    With ``approximate`` (lists that can grow to millions of rows) the count stops after
-    ``EXACT_UP_TO`` rows; a longer list gets the exact count taken at most
-    ``RecentCounts.SECONDS`` ago for the same scope and statement, and ``total_exact`` False."""
+    With ``approximate`` (lists that can grow to millions of rows) a list counted long
+    (beyond ``EXACT_UP_TO`` rows) less than ``RecentCounts.SECONDS`` ago for the same scope and
+    statement gets that count again, marked ``total_exact`` False; any other stops counting
+    after ``EXACT_UP_TO`` rows, and only a longer one is counted in full (and kept)."""
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise BadRequest(f"页码应从1开始,每页条数应在1至{MAX_PER_PAGE}之间")
     offset = (page - 1) * per_page
     rows = session.scalars(query.limit(per_page).offset(offset)).all()
     counted = count if count is not None else query.order_by(None)
-    exact = True
+    recent = None
     if 0 < len(rows) < per_page or (page == 1 and not rows):
         total = offset + len(rows)
     elif not approximate:
         total = _count(session, counted)
     else:
-        total = _count(session, counted.limit(EXACT_UP_TO + 1))
-        if total > EXACT_UP_TO:
-            exact = False
-            total = max(RECENT_COUNTS.get(session, counted), EXACT_UP_TO + 1, offset + len(rows))
+        key = RECENT_COUNTS.key(session, counted)
+        recent = RECENT_COUNTS.recent(key)
+        if recent is None:
+            total = _count(session, counted.limit(EXACT_UP_TO + 1))
+            if total > EXACT_UP_TO:
+                recent = RECENT_COUNTS.count(session, counted, key)
+        if recent is not None:
+            total = max(recent, offset + len(rows))
     return {"items": [render(r) for r in rows], "total": total, "page": page, "per_page": per_page,
-            "total_exact": exact}
+            "total_exact": recent is None}
 
 
 def _count(session: Session, rows: Select) -> int:
@@ -67,7 +72,8 @@ class RecentCounts:
     Keyed by the database, the session's scope and the statement with its parameters, so one
     viewer's count never answers another scope's list. Writes do not invalidate an entry: a
     total served from here is marked approximate, and at most one request per list and scope
-    pays the full count every ``SECONDS``. Oldest entries go first beyond ``SIZE``."""
+    pays the full count every ``SECONDS``; the others pay nothing. Oldest entries go first
+    beyond ``SIZE``."""
 
     SECONDS = 300.0
     SIZE = 1024
@@ -77,13 +83,17 @@ class RecentCounts:
         self._lock = threading.Lock()
         self._now = now
 
-    def get(self, session: Session, rows: Select) -> int:
-        key = self._key(session, rows)
-        now = self._now()
+    def recent(self, key: Hashable) -> int | None:
+        """The count kept under ``key`` if it is younger than ``SECONDS``."""
         with self._lock:
             found = self._entries.get(key)
-        if found is not None and now - found[0] < self.SECONDS:
+        if found is not None and self._now() - found[0] < self.SECONDS:
             return found[1]
+        return None
+
+    def count(self, session: Session, rows: Select, key: Hashable) -> int:
+        """Count ``rows`` in full and keep the count under ``key``."""
+        now = self._now()
         total = _count(session, rows)
         with self._lock:
             self._entries[key] = (now, total)
@@ -93,7 +103,7 @@ class RecentCounts:
         return total
 
     @staticmethod
-    def _key(session: Session, rows: Select) -> Hashable:
+    def key(session: Session, rows: Select) -> Hashable:
         """SQLAlchemy's own cache key of the statement (its shape) with its bound values: cheap,
         where compiling the statement to text costs milliseconds."""
         engine = session.get_bind().engine

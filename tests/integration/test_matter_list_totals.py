@@ -111,8 +111,12 @@ def test_long_lists_say_their_total_is_approximate(client, demo, matters, monkey
     assert "共约5件" in page and "共约5页" in page
 
     _register(client, demo, "xx_officer", "411323", "县局登记,又一件")
+    counting, counts = paging._count, []
+    monkeypatch.setattr(paging, "_count", lambda session, rows: counts.append(rows) or counting(session, rows))
     assert listed("xx_officer") == (5, False), "reused for a few minutes"
+    assert counts == [], "without counting again"
     now[0] += paging.RecentCounts.SECONDS
     assert listed("xx_officer") == (6, False)
+    assert len(counts) == 2, "the bounded count, then the full one"
     assert listed("xx_officer", "&state=registered") == (4, False)
     assert listed("xx_officer", per_page=50) == (6, True), "a last page counts its own rows"
