@@ -496,7 +496,8 @@ def main() -> None:
               f"   GET {url}{shown}")
     p99 = {name: percentile(values, 0.99) for name, values in timings.items()}
     print(f"{'raw SQL':14} p50 {percentile(timings['raw SQL'], 0.5):7.2f} ms  p99 {p99['raw SQL']:7.2f} ms"
-          f"   the county list's {len(statements)} statements on a plain {raw_kind(postgres)} connection")
+          f"   the county list's SQL ({len(statements)} statement{'s' * (len(statements) != 1)})"
+          f" on a plain {raw_kind(postgres)} connection")
     print(f"overhead_ms={p99['county list'] - p99['raw SQL']:.2f}")
     print(f"ratio={p99['county list'] / p99['health']:.2f}")
 
