@@ -406,6 +406,11 @@ class ChainReport:
 def verify(session: Session, chain: int) -> ChainReport:
     """Walk one chain in stored order and report every record that breaks it."""
     keys = audit_keys(session)
+    # what claims the chain's length is read BEFORE the records: a record committed in between
+    # (the service keeps writing) then only lengthens the records, it cannot look like a cut
+    head = session.scalar(select(AuditChain.last_seq).where(AuditChain.chain == chain))
+    signed = session.scalars(select(AuditCheckpoint).where(AuditCheckpoint.chain == chain)
+                             .order_by(AuditCheckpoint.day)).all()
     records = session.scalars(select(AuditRecord).where(AuditRecord.chain == chain)
                               .order_by(AuditRecord.id)).all()
     present = {rec.seq for rec in records}
@@ -436,7 +441,7 @@ def verify(session: Session, chain: int) -> ChainReport:
         problems.append(Problem(len(records), records[-1].seq, "unsealed",
                                 "整条链只有无密钥的旧记录,无法排除被整体改写(请运行 xinfang db upgrade 加封)"))
     erased = _check_details(session, chain, records, problems)
-    checkpoints = _check_checkpoints(session, keys, chain, records, problems)
+    checkpoints = _check_checkpoints(keys, signed, head, records, problems)
     return ChainReport(chain, problems, erased, checkpoints)
 
 
@@ -461,16 +466,15 @@ def _check_details(session: Session, chain: int, records: Sequence[AuditRecord],
     return erased
 
 
-def _check_checkpoints(session: Session, keys: AuditKeys, chain: int, records: Sequence[AuditRecord],
-                       problems: list[Problem]) -> int:
+def _check_checkpoints(keys: AuditKeys, signed: Sequence[AuditCheckpoint], head: int | None,
+                       records: Sequence[AuditRecord], problems: list[Problem]) -> int:
     """A signed head must still be in the chain, with the same hash; the chain may not end before it."""
     public_key = keys.public_key()
     by_seq = {rec.seq: (pos, rec) for pos, rec in enumerate(records, start=1)}
     last = max(by_seq, default=0)
     claimed, evidence = 0, ""
     checked = 0
-    for cp in session.scalars(select(AuditCheckpoint).where(AuditCheckpoint.chain == chain)
-                              .order_by(AuditCheckpoint.day)):
+    for cp in signed:
         day = cp.day.isoformat()
         if not signature_valid(public_key, cp.to_dict()):
             problems.append(Problem(0, cp.seq, "checkpoint", f"{day}的检查点签名无效(检查点被伪造或改动)"))
@@ -482,9 +486,8 @@ def _check_checkpoints(session: Session, keys: AuditKeys, chain: int, records: S
         if rec is not None and not hmac.compare_digest(rec.hash, cp.hash):
             problems.append(Problem(pos, rec.seq, "checkpoint",
                                     f"第{pos}条记录(序号{rec.seq})与{day}的签名检查点不符:记录被改写"))
-    head = session.get(AuditChain, chain)
-    if head is not None and head.last_seq > claimed:
-        claimed, evidence = head.last_seq, "链头"
+    if head is not None and head > claimed:
+        claimed, evidence = head, "链头"
     if claimed > last:
         problems.append(Problem(len(records) + 1, claimed, "truncated",
                                 f"链尾序号{last + 1}至{claimed}的记录被删除(依据:{evidence})"))

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from xinfang.platform.audit.checkpoints import checkpoint_heads, sign
 from xinfang.platform.audit.checkpoints import run as run_checkpoints
@@ -120,6 +120,29 @@ def test_legacy_chains_verify_once_sealed(app, demo, system_session):
     assert records[-1].action == "chain_keyed" and records[-2].hash_scheme == LEGACY_SCHEME
     _rewrite_unkeyed(app, system_session, chain, 3, {"action": "login"}, scheme=LEGACY_SCHEME)
     assert _verify(system_session, chain).problems
+
+
+def test_a_record_committed_while_verifying_is_not_taken_for_a_cut(app, client, demo, system_session):
+    """`xinfang audit verify` runs beside the service: a write committed just after the records
+    were read lengthens the head, which must not read as records cut off the tail."""
+    chain = _chain(demo)
+    system_session.rollback()
+    written = []
+
+    def write_after_the_records_are_read(state):
+        if written or not state.is_select or state.statement.column_descriptions[0].get("entity") is not AuditRecord:
+            return None
+        frozen = state.invoke_statement().freeze()
+        written.append(_pii_read(client, demo))  # committed by the service on its own connection
+        return frozen()
+
+    event.listen(system_session, "do_orm_execute", write_after_the_records_are_read)
+    try:
+        report = verify(system_session, chain)
+    finally:
+        event.remove(system_session, "do_orm_execute", write_after_the_records_are_read)
+    assert written and report.ok, [p.message for p in report.problems]
+    assert _verify(system_session, chain).ok  # and the new records verify once read
 
 
 def test_truncation_after_a_checkpoint_is_detected(app, demo, system_session):
