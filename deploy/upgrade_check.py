@@ -223,6 +223,8 @@ def main() -> int:
             changed = {t: (n, after.get(t)) for t, n in before.items() if t not in REWRITTEN and after.get(t) != n}
             assert not changed, f"row counts changed by the upgrade: {changed}"
             assert _audit_digest(db, heads) == digest, "an audit record of the first release changed"
+            codes = db.execute("SELECT count(DISTINCT query_code) FROM matters").fetchone()[0]
+            assert codes == total, f"{total - codes} matters without a 查询码 of their own (migration 0023)"
             lines.append(f"counts: {len(before) - len(REWRITTEN & before.keys())} tables unchanged "
                          f"(matters {after['matters']:,}, matter_events {after['matter_events']:,}); "
                          f"{len(after) - len(before)} new tables; old audit records unchanged "
