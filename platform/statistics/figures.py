@@ -58,6 +58,13 @@ def _pair(row) -> tuple[int, int]:
     return int(row[0] or 0), int(row[1] or 0)
 
 
+def settled(frame: Frame) -> tuple[ColumnElement[bool], ...]:
+    """A statutory clock settled in the frame's period: stopped in it, or open and due in it
+    before today (missed)."""
+    settled_on = func.coalesce(MatterClock.stopped_on, MatterClock.due_on)
+    return frame.within(settled_on), or_(MatterClock.stopped_on.is_not(None), MatterClock.due_on < frame.today)
+
+
 def clock_rate(kinds: tuple[str, ...], channel: str | None = None) -> Callable[[Frame], tuple[int, int]]:
     """Met ÷ settled statutory clocks of ``kinds`` held in the subtree. A clock is settled when it
     stopped (its stored state met/late, as the clock judged it) or when its due date has passed
@@ -65,12 +72,10 @@ def clock_rate(kinds: tuple[str, ...], channel: str | None = None) -> Callable[[
 
     def count(frame: Frame) -> tuple[int, int]:
         holder = aliased(Node)
-        settled_on = func.coalesce(MatterClock.stopped_on, MatterClock.due_on)
         query = (select(func.sum(case((MatterClock.state == "met", 1), else_=0)), func.count(MatterClock.id))
                  .join(holder, holder.id == MatterClock.node_id)
                  .where(getattr(holder, COLUMN[Level(frame.node.level)]) == frame.node.id,
-                        MatterClock.kind.in_(kinds), frame.within(settled_on),
-                        or_(MatterClock.stopped_on.is_not(None), MatterClock.due_on < frame.today)))
+                        MatterClock.kind.in_(kinds), *settled(frame)))
         if channel is not None:
             query = query.join(Matter, Matter.id == MatterClock.matter_id).where(Matter.channel == channel)
         return _pair(frame.session.execute(query).one())

@@ -31,6 +31,20 @@ class RankingRules(NodeBound, Base):
     updated_by: Mapped[str] = mapped_column(String(64), default="")
 
 
+class FourNoneRules(NodeBound, Base):
+    """One county's 四无乡镇 criteria: a list of ``{"key", "limit", "people"}`` (a criterion from
+    ``four_none.CRITERIA``, the most matters or clocks a township may have and still meet it, and
+    for 大规模集体访 the head count that makes a visit large); defaults when absent."""
+
+    __tablename__ = "four_none_rules"
+    __table_args__ = (UniqueConstraint("node_id", name="uq_four_none_rules_node_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+
+
 class Ranking(NodeBound, Base):
     """One published version of a county's ranking of its townships or departments for a month."""
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
 from xinfang.platform.extensions.hookspecs import NavItem, PageSpec, hookimpl
-from xinfang.platform.statistics import assessment, pages, ranking_routes, report, report_routes, routes
+from xinfang.platform.statistics import (assessment, four_none_routes, pages, ranking_routes, report, report_routes,
+                                        routes)
 
 
 @hookimpl
@@ -14,7 +15,8 @@ def xinfang_permissions():
 
 @hookimpl
 def xinfang_route_handlers():
-    return [*routes.route_handlers, *ranking_routes.route_handlers, *report_routes.route_handlers]
+    return [*routes.route_handlers, *ranking_routes.route_handlers, *report_routes.route_handlers,
+            *four_none_routes.route_handlers]
 
 
 @hookimpl

@@ -32,10 +32,11 @@ from xinfang.tenants.scope import ScopedSession
 PUBLISH = "statistics:publish"
 
 
-def _county(db: ScopedSession, county_id: int | None) -> Node:
+def county_node(db: ScopedSession, county_id: int | None, what: str = "月排队讲评") -> Node:
+    """The county named, which the viewer must see whole (a township's staff get 404)."""
     node = visible_node(db, county_id, "县级单位")
     if node.level != Level.COUNTY:
-        raise BadRequest("月排队讲评由县级信访部门设置和发布：请选择县（市、区）")
+        raise BadRequest(f"{what}由县级信访部门设置和发布：请选择县（市、区）")
     return node
 
 
@@ -69,14 +70,14 @@ class PublishIn:
 @get("/api/statistics/counties/{county_id:int}/ranking-rules", opt={"permission": READ}, sync_to_thread=True,
      summary="月排队讲评的计分权重和分组界限")
 def read_rules(db: NamedDependency[ScopedSession], county_id: FromPath[Id]) -> dict:
-    return ranking.rules(db, _county(db, county_id))
+    return ranking.rules(db, county_node(db, county_id))
 
 
 @put("/api/statistics/counties/{county_id:int}/ranking-rules", opt={"permission": PUBLISH}, sync_to_thread=True,
      summary="设置月排队讲评的计分权重和分组界限")
 def write_rules(request: Request, db: NamedDependency[ScopedSession], county_id: FromPath[Id],
                 data: JSONBody[RulesIn]) -> dict:
-    county = _county(db, county_id)
+    county = county_node(db, county_id)
     saved = ranking.save_rules(db, county, data.weights, data.volume_bounds, current_actor(request).display_name)
     db.commit()
     return saved
@@ -86,14 +87,14 @@ def write_rules(request: Request, db: NamedDependency[ScopedSession], county_id:
      summary="某月排名的当前计算结果和已发布的各版本")
 def read_standing(db: NamedDependency[ScopedSession], county_id: FromPath[Id], period: FromQuery[Code],
                   units: FromQuery[Code] = "township") -> dict:
-    return standing(db, _county(db, county_id), _units(units), periods.parse(period))
+    return standing(db, county_node(db, county_id), _units(units), periods.parse(period))
 
 
 @post("/api/statistics/counties/{county_id:int}/rankings", opt={"permission": PUBLISH}, sync_to_thread=True,
       summary="发布（冻结）某月排名；已发布的，更正发布新版本并说明原因")
 def publish(request: Request, db: NamedDependency[ScopedSession], county_id: FromPath[Id],
             data: JSONBody[PublishIn]) -> Response:
-    county = _county(db, county_id)
+    county = county_node(db, county_id)
     made = ranking.publish(db, county, _units(data.units), periods.parse(data.period), clock.today(), data.reason,
                            current_actor(request).display_name)
     db.commit()
@@ -110,7 +111,7 @@ def _page_county(request: Request, db: ScopedSession) -> Node:
     raw = request.query_params.get("county_id")
     node_id = int(raw) if raw and raw.isdigit() and len(raw) < 10 else acting_node_id(request, current_actor(request))
     node = visible_node(db, node_id, "县级单位")
-    return node if node.level == Level.COUNTY else _county(db, node.county_id)
+    return node if node.level == Level.COUNTY else county_node(db, node.county_id)
 
 
 def _page(request: Request, db: ScopedSession, error: ClerkError | None = None) -> Response:
@@ -163,7 +164,7 @@ class AssessmentIn:
       sync_to_thread=True, status_code=202, summary="生成季考核通报（公文PDF，按月排队讲评的计分规则计算该季度）")
 def quarterly_assessment(request: Request, db: NamedDependency[ScopedSession], county_id: FromPath[Id],
                          data: JSONBody[AssessmentIn]) -> Response:
-    county = _county(db, county_id)
+    county = county_node(db, county_id)
     period = periods.parse(data.period)
     if period.kind != "quarter":
         raise BadRequest("季考核通报的统计期间应为季度，如 2026-Q1")
