@@ -3,7 +3,8 @@
 
 Autoescape is always on (a clerk's text is data, never markup); an undefined name fails
 loudly instead of printing nothing. Filters: ``cn_date`` (2024年9月18日), ``label``
-(a vocabulary key → its Chinese label) and ``shares`` (column widths → percentages).
+(a vocabulary key → its Chinese label), ``shares`` (column widths → percentages) and
+``charts`` (a statistics document's chart rows → the dashboard's SVG charts).
 """
 
 from __future__ import annotations
@@ -60,7 +61,14 @@ def short_date(value: object) -> bool:
     return isinstance(value, str) and _SHORT_DATE.match(value.strip()) is not None
 
 
-FILTERS = {"cn_date": cn_date, "label": label, "shares": shares, "no_orphan": no_orphan}
+def charts(rows: list[list[str]] | None) -> Markup:
+    """A document's stored chart rows drawn as the dashboard draws them (statistics/charts.py)."""
+    from xinfang.platform.statistics.charts import figures_svg
+
+    return figures_svg(rows or [])
+
+
+FILTERS = {"cn_date": cn_date, "label": label, "shares": shares, "no_orphan": no_orphan, "charts": charts}
 TESTS = {"short_date": short_date}
 
 

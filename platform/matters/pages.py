@@ -46,7 +46,7 @@ from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import INT4_MAX, Id, Line, PageNumber, PerPage, check_day
 from xinfang.platform.web.paging import EXACT_UP_TO, page_of
-from xinfang.tenants.levels import Level
+from xinfang.tenants.levels import LEVEL_KEYS, Level
 from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession, visible_rows
@@ -101,7 +101,7 @@ def filters_of(request: Request) -> MatterFilters:
 
 # the filters folded under 更多筛选条件 (open when one of them is set)
 MORE_FILTERS = ("channel", "kind", "category", "node_id", "repeat", "overreach", "needs_ownership", "owned",
-                "received_from", "received_to")
+                "received_from", "received_to", "form", "level", "reach", "joint")
 BOOLEANS = frozenset({"open", "repeat", "overreach", "needs_ownership", "descending", "owned", "joint"})
 
 
@@ -126,13 +126,16 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
     # the bulk assign bar, when a row on this page can be assigned
     may_assign = "matters:assign" in actor.permissions() and any(m["state"] == "registered" for m in listing["items"])
     units = _units(db, county, skip=None) if county else []
+    # a node the statistics link to that the unit picker does not list (a county): shown as chosen
+    chosen = _node(db, filters.node_id) if filters.node_id and all(u.id != filters.node_id for u in units) else None
     return render_page(
         request, "matter_list.html", block="results", listing=listing, filters=filters, pages=pages,
         exact_up_to=EXACT_UP_TO,
         query=request.query_params, states=STATES, channels=vocabulary.CHANNELS, kinds=vocabulary.KINDS,
         deadline_states={"overdue": "已超期", "due_soon": "即将到期", "on_time": "正常"},
         categories=rules_for(db, county).categories if county else vocabulary.DEFAULT_CATEGORIES,
-        sorts=SORT_LABELS, units=units,
+        sorts=SORT_LABELS, units=units, chosen_node=chosen, forms=vocabulary.FORMS, levels=LEVEL_KEYS,
+        reaches=vocabulary.OVERREACH,
         may_export="matters:export" in actor.permissions() and not view, acting_id=acting, view=view,
         built_in_views=saved_views.BUILT_IN, may_save_view="matters:act" in actor.permissions(),
         saved=[v.to_dict() for v in saved_views.of_user(db, actor)], may_assign=may_assign,

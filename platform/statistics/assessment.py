@@ -10,9 +10,10 @@ from typing import Any
 from xinfang.platform.documents.registry import template
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.extensions.hookspecs import DocumentContext, DocumentSpec
-from xinfang.platform.matters.documents import LETTER_FIELDS, NOTICE_HTML, issuer_name
-from xinfang.platform.statistics import ranking
+from xinfang.platform.matters.documents import issuer_name
+from xinfang.platform.statistics import charts, ranking
 from xinfang.platform.statistics.definitions import RATE_BY_KEY
+from xinfang.platform.statistics.report import CHART_FIELDS, NOTICE_WITH_CHARTS
 
 KEY = "statistics_quarterly_assessment"
 NUMERALS = "一二三四五六七八九十"
@@ -46,6 +47,13 @@ def body(a: Assessment) -> list[str]:
     return out
 
 
+def score_chart(a: Assessment) -> charts.Chart:
+    """Every scored unit's score, group by group as ranked (the page's bar chart, drawn in the PDF)."""
+    scored = [row for row in sorted(a.rows, key=lambda r: (-r["group"], r["rank"])) if row["score"] is not None]
+    return (f"各{ranking.UNITS[a.units]}考核得分", "bars",
+            [{"label": row["name"], "count": row["score"], "text": f"{row['score']:.1f}分"} for row in scored])
+
+
 def build(ctx: DocumentContext) -> dict[str, Any]:
     a = ctx.subject
     if not isinstance(a, Assessment):
@@ -53,7 +61,8 @@ def build(ctx: DocumentContext) -> dict[str, Any]:
     issuer = issuer_name(a.county)
     return {"issuer": issuer, "number": a.number, "title": f"关于{a.period.label}{ranking.UNITS[a.units]}信访工作考核情况的通报",
             "matter_number": "", "addressee": f"各{ranking.UNITS[a.units]}：", "body": body(a),
+            "charts": charts.as_rows([score_chart(a)]), "chart_at": str(len(body(a)) - 1),
             "date": ctx.today.isoformat(), "copy_to": "", "printed_by": issuer, "printed_on": ctx.today.isoformat()}
 
 
-SPEC = DocumentSpec(KEY, "季考核通报", template(KEY, "季考核通报", NOTICE_HTML, LETTER_FIELDS), build)
+SPEC = DocumentSpec(KEY, "季考核通报", template(KEY, "季考核通报", NOTICE_WITH_CHARTS, CHART_FIELDS), build)

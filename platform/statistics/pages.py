@@ -89,7 +89,7 @@ def dashboard(request: Request, db: NamedDependency[ScopedSession]) -> Response:
         parent_id=parent, units=_units_below(db, node), quick=_quick_periods(clock.today()),
         period_query=urlencode(chosen), node_query=urlencode(own),
         export_query=urlencode({**chosen}), chosen=chosen, draft=draft, quotas=quotas, village_rows=village_rows,
-        four_none=four_none,
+        four_none=four_none, may_issue="documents:create" in actor.permissions(),
         rate_chart=charts.rates("考核指标", figures["rates"]),
         charts={b["key"]: charts.bars(b["label"], b["rows"]) for b in figures["breakdowns"]})
 

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
 from xinfang.platform.extensions.hookspecs import NavItem, PageSpec, hookimpl
-from xinfang.platform.statistics import (assessment, four_none_routes, pages, ranking_routes, report, report_routes,
-                                        routes)
+from xinfang.platform.statistics import (
+    assessment,
+    four_none_routes,
+    pages,
+    ranking_routes,
+    report,
+    report_routes,
+    routes,
+)
 
 
 @hookimpl

@@ -11,19 +11,27 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
-from xinfang.platform.documents.registry import template
+from xinfang.platform.documents.registry import Field, template
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.extensions.hookspecs import DocumentContext, DocumentSpec
-from xinfang.platform.matters.documents import LETTER_FIELDS, NOTICE_HTML, issuer_name
+from xinfang.platform.matters.documents import LETTER_FIELDS, issuer_name
 from xinfang.platform.matters.models import Matter
+from xinfang.platform.statistics import charts
 from xinfang.platform.statistics.figures import Frame, grouped_totals
 from xinfang.platform.templating import cn_date
 
 KEY = "statistics_work_report"
+# a statistics notice: the core notice's fields, the charts (as data) and where they go in the body
+NOTICE_WITH_CHARTS = Path(__file__).parent / "templates" / "statistics_notice.html"
+CHART_FIELDS = [*LETTER_FIELDS, Field("charts", "附图数据", kind="rows", required=False, default=list, max_length=200,
+                                      max_items=400),
+                Field("chart_at", "附图位于第几段之前", required=False, default="", max_length=4)]
+CHARTED = ("channel", "category", "overreach")  # the breakdowns drawn in the report, after the rates
 PENDING = "（待补充）"
 SECTIONS = (("main_work", "二、主要工作"), ("problems", "三、存在的问题"), ("next_steps", "四、下一步工作打算"))
 
@@ -108,10 +116,17 @@ def build(ctx: DocumentContext) -> dict[str, Any]:
     issuer = issuer_name(report.node)
     return {"issuer": issuer, "number": report.number, "title": title(report), "matter_number": "",
             "addressee": report.addressee or f"{report.node.name}党委、政府：", "body": body(report),
+            "charts": charts.as_rows(report_charts(report.figures)), "chart_at": str(1 + len(overview(report))),
             "date": ctx.today.isoformat(), "copy_to": "", "printed_by": issuer, "printed_on": ctx.today.isoformat()}
 
 
-SPEC = DocumentSpec(KEY, "信访工作情况报告", template(KEY, "信访工作情况报告", NOTICE_HTML, LETTER_FIELDS), build)
+def report_charts(figures: dict) -> list[charts.Chart]:
+    """The dashboard's charts the report shows at the end of 基本情况: the rates, then some breakdowns."""
+    shown = [("考核指标", "rates", figures["rates"])]
+    return shown + [(b["label"], "bars", b["rows"]) for b in figures["breakdowns"] if b["key"] in CHARTED]
+
+
+SPEC = DocumentSpec(KEY, "信访工作情况报告", template(KEY, "信访工作情况报告", NOTICE_WITH_CHARTS, CHART_FIELDS), build)
 
 
 def docx_bytes(report: WorkReport, today: dt.date) -> bytes:

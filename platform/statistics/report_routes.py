@@ -11,10 +11,12 @@ from urllib.parse import quote
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
+from litestar.response import Redirect
 
 from xinfang.platform import clock
 from xinfang.platform.documents import routes as document_routes
 from xinfang.platform.documents import service as documents
+from xinfang.platform.errors import Forbidden
 from xinfang.platform.statistics import overview, periods, report
 from xinfang.platform.statistics.figures import Frame
 from xinfang.platform.statistics.pages import day_param
@@ -25,6 +27,7 @@ from xinfang.platform.web.inputs import Code, Id, Line, LongText
 from xinfang.platform.web.subtree import visible_node
 from xinfang.tenants.scope import ScopedSession
 
+ISSUE = "documents:create"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -75,7 +78,7 @@ def download_docx(db: NamedDependency[ScopedSession], node_id: FromPath[Id], dat
     return docx_response(make(db, node_id, data))
 
 
-@post("/api/statistics/nodes/{node_id:int}/work-report", opt={"permission": "documents:create"},
+@post("/api/statistics/nodes/{node_id:int}/work-report", opt={"permission": ISSUE},
       sync_to_thread=True, status_code=202, summary="生成信访工作情况报告（公文PDF）：立即返回 202 和状态查询地址")
 def generate_pdf(request: Request, db: NamedDependency[ScopedSession], node_id: FromPath[Id],
                  data: JSONBody[ReportIn]) -> Response:
@@ -86,17 +89,31 @@ def generate_pdf(request: Request, db: NamedDependency[ScopedSession], node_id: 
     return document_routes.accepted(request, db, document)
 
 
-@post("/statistics/report", opt={"permission": READ}, sync_to_thread=True, include_in_schema=False)
+@post("/statistics/report", opt={"permission": READ}, sync_to_thread=True, status_code=200, include_in_schema=False)
 def report_form(request: Request, db: NamedDependency[ScopedSession], data: URLEncodedBody[dict[str, Any]]) -> Response:
-    """The dashboard's report form: the DOCX of the node and period shown (the acting unit's
-    current month when the form names none), with the typed text."""
+    """The dashboard's report form for the node and period shown (the acting unit's current
+    month when the form names none), with the typed text: the editable DOCX as a download, or
+    (``format=pdf``, for those who may issue documents) the 公文 PDF, made in the background
+    and listed on the documents page."""
     form = {k: str(v)[:10_000] for k, v in data.items()}
+    actor = current_actor(request)
     raw = form.get("node_id", "")
-    node_id = int(raw) if raw.isdigit() and len(raw) < 10 else acting_node_id(request, current_actor(request))
+    node_id = int(raw) if raw.isdigit() and len(raw) < 10 else acting_node_id(request, actor)
     start, end = day_param(form.get("start"), "起始日期"), day_param(form.get("end"), "截止日期")
-    return docx_response(make(db, node_id, ReportIn(form.get("period") or None, start, end, form.get("addressee", "")[:200],
-                                                    "", form.get("main_work", ""), form.get("problems", ""),
-                                                    form.get("next_steps", ""))))
+    made = make(db, node_id, ReportIn(form.get("period") or None, start, end, form.get("addressee", "")[:200],
+                                      form.get("number", "")[:32].strip(), form.get("main_work", ""),
+                                      form.get("problems", ""), form.get("next_steps", "")))
+    if form.get("format") != "pdf":
+        return docx_response(made)
+    if ISSUE not in actor.permissions():
+        raise Forbidden("您没有制发文书的权限，可下载Word文件")
+    document = documents.generate(db, actor, report.KEY, made.node.id, subject=made,
+                                  subject_ref=f"statistics:{made.figures['period']['key']}")
+    db.commit()
+    executor = getattr(request.app.state, "executor", None)
+    if executor is not None:
+        executor.wake()
+    return Redirect(f"/documents?made={document.id}", status_code=303)
 
 
 route_handlers = [preview, download_docx, generate_pdf, report_form]

@@ -3,7 +3,9 @@ on SQLite and PostgreSQL: every expected value below is worked out by hand from 
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import html
+import re
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -77,6 +79,30 @@ def test_every_count_links_to_the_matters_behind_it(client, demo, samples):
             assert listed(row["link"]) == row["count"], (breakdown["key"], row["value"])
     repeat = next(r for r in body["rates"] if r["key"] == "repeat_rate")
     assert (listed(repeat["links"]["numerator"]), listed(repeat["links"]["denominator"])) == (1, 5)
+
+
+def test_every_dashboard_link_opens_a_list_of_as_many_matters(client, demo, samples):
+    """The links as the dashboard page prints them, opened as the page (not the API): the list says
+    as many matters as the figure, and its filter form shows each filter the link set."""
+    officer = demo.headers("xx_officer")
+    county = demo.node("411323").id
+    body = _figures(client, demo, "xx_officer", "411323")
+    page = client.get("/statistics", headers=officer, params={"node_id": county, "period": "2026-03"}).text
+    figures = [(body["link"], 5)] + [(row["link"], row["count"]) for b in body["breakdowns"] for row in b["rows"]]
+    repeat = next(r for r in body["rates"] if r["key"] == "repeat_rate")
+    figures += [(repeat["links"]["denominator"], 5), (repeat["links"]["numerator"], 1)]
+    for link, count in figures:
+        assert html.escape(link) in page, link
+        listed = client.get(link, headers=officer)
+        assert listed.status_code == 200, listed.text
+        assert f"共{count}件" in listed.text, (link, count)
+        shown = {name: value for name, value in parse_qsl(urlsplit(link).query)}
+        for name, value in shown.items():
+            if name in ("received_from", "received_to"):
+                assert f'value="{value}"' in listed.text, (link, name)
+            else:
+                assert re.search(f'<select name="{name}">.*?<option value="{value}" selected>', listed.text, re.S), \
+                    (link, name)
 
 
 def test_township_figures_and_isolation(client, demo, samples):
