@@ -1,5 +1,7 @@
-"""The SQL behind every figure: one grouped query for all the totals of a period, one per
-kind of rate. Everything runs on the request's scoped session, so a viewer's figures only
+"""The SQL behind every figure: per period, one grouped query per table — the totals
+(matters received), the statutory clocks (every clock-based rate), the matters closed (息诉罢访,
+一次性化解, 终结), the opinions and their ratings, the 回访 — whose results the rates share
+through the frame's memo. Everything runs on the request's scoped session, so a viewer's figures only
 ever count the matters that viewer may see (the scope filter applies to these aggregate
 queries like to any other ORM query), and nothing is cached.
 
@@ -13,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -25,6 +28,8 @@ from xinfang.platform.statistics.periods import Period
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.models import Node
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Frame:
@@ -34,6 +39,7 @@ class Frame:
     node: Node
     period: Period
     today: dt.date
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def under(self, model) -> ColumnElement[bool]:
         return getattr(model, COLUMN[Level(self.node.level)]) == self.node.id
@@ -43,6 +49,12 @@ class Frame:
 
     def of(self, period: Period) -> Frame:
         return Frame(self.session, self.node, period, self.today)
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per frame: several rates read one grouped query's result."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
 
 def grouped_totals(frame: Frame, columns: list[ColumnElement]) -> list[tuple]:
@@ -65,47 +77,82 @@ def settled(frame: Frame) -> tuple[ColumnElement[bool], ...]:
     return frame.within(settled_on), or_(MatterClock.stopped_on.is_not(None), MatterClock.due_on < frame.today)
 
 
+# the clocks the rates count (a petitioner's windows never are)
+RATED_CLOCKS = ("dispose", "acknowledge", "handling", "feedback")
+
+
+def _clock_counts(frame: Frame) -> dict[tuple[str, bool], tuple[int, int]]:
+    """(met, settled) per (clock kind, online matter?) of the rated clocks held in the subtree:
+    one grouped query per frame, which every clock-based rate then sums."""
+    def compute() -> dict[tuple[str, bool], tuple[int, int]]:
+        holder = aliased(Node)
+        online = case((Matter.channel == "online", 1), else_=0)
+        query = (select(MatterClock.kind, online, func.sum(case((MatterClock.state == "met", 1), else_=0)),
+                        func.count(MatterClock.id))
+                 .join(holder, holder.id == MatterClock.node_id).join(Matter, Matter.id == MatterClock.matter_id)
+                 .where(getattr(holder, COLUMN[Level(frame.node.level)]) == frame.node.id,
+                        MatterClock.kind.in_(RATED_CLOCKS), *settled(frame))
+                 .group_by(MatterClock.kind, online))
+        return {(kind, bool(is_online)): (int(met or 0), int(total or 0))
+                for kind, is_online, met, total in frame.session.execute(query)}
+
+    return frame.once("clocks", compute)
+
+
 def clock_rate(kinds: tuple[str, ...], channel: str | None = None) -> Callable[[Frame], tuple[int, int]]:
     """Met ÷ settled statutory clocks of ``kinds`` held in the subtree. A clock is settled when it
     stopped (its stored state met/late, as the clock judged it) or when its due date has passed
-    while open (overdue); it counts in the period of its stop date, or of its due date when open."""
+    while open (overdue); it counts in the period of its stop date, or of its due date when open.
+    ``channel``: only the clocks of matters of that channel (``online`` is the one grouped on)."""
+    if channel not in (None, "online") or not set(kinds) <= set(RATED_CLOCKS):
+        raise ValueError(f"no grouped count for clocks {kinds} of channel {channel}")
 
     def count(frame: Frame) -> tuple[int, int]:
-        holder = aliased(Node)
-        query = (select(func.sum(case((MatterClock.state == "met", 1), else_=0)), func.count(MatterClock.id))
-                 .join(holder, holder.id == MatterClock.node_id)
-                 .where(getattr(holder, COLUMN[Level(frame.node.level)]) == frame.node.id,
-                        MatterClock.kind.in_(kinds), *settled(frame)))
-        if channel is not None:
-            query = query.join(Matter, Matter.id == MatterClock.matter_id).where(Matter.channel == channel)
-        return _pair(frame.session.execute(query).one())
+        pairs = [pair for (kind, online), pair in _clock_counts(frame).items()
+                 if kind in kinds and (channel is None or online)]
+        return sum(p[0] for p in pairs), sum(p[1] for p in pairs)
 
     return count
 
 
-def _closed(frame: Frame, numerator: ColumnElement[bool], *where: ColumnElement[bool]) -> tuple[int, int]:
-    query = (select(func.sum(case((numerator, 1), else_=0)), func.count(Matter.id))
-             .where(frame.under(Matter), Matter.closed_on.is_not(None), frame.within(Matter.closed_on), *where))
-    return _pair(frame.session.execute(query).one())
+def _closed_counts(frame: Frame) -> tuple[int, ...]:
+    """The matters closed in the period, in one pass: all of them and those with a 息诉罢访 回访;
+    the first-time ones and those nobody repeated since; those that asked for 复查 and those of
+    them 终结 by a 复核意见."""
+    def compute() -> tuple[int, ...]:
+        stopped = exists().where(FollowUp.matter_id == Matter.id, FollowUp.stopped_petitioning.is_(True))
+        # A repeat counts wherever it was registered: the plain table (not the mapped class) keeps the
+        # viewer's scope off this subquery, so a township's figure is the county's figure of it. It
+        # reveals only that the township's own matter came back, never anything of the repeat.
+        later = Matter.__table__.alias("later")
+        repeated = exists(select(later.c.id).where(later.c.repeat_of_id == Matter.id))
+        first = Matter.repeat_of_id.is_(None)
+        reviewed = exists().where(MatterEvent.matter_id == Matter.id, MatterEvent.action == "request_review")
+
+        def number(condition: ColumnElement[bool]) -> ColumnElement[int]:
+            return func.sum(case((condition, 1), else_=0))
+
+        query = (select(func.count(Matter.id), number(stopped), number(first), number(first & ~repeated),
+                        number(reviewed), number(reviewed & (Matter.state == "concluded")))
+                 .where(frame.under(Matter), Matter.closed_on.is_not(None), frame.within(Matter.closed_on)))
+        return tuple(int(v or 0) for v in frame.session.execute(query).one())
+
+    return frame.once("closed", compute)
 
 
 def stopped_rate(frame: Frame) -> tuple[int, int]:
-    stopped = exists().where(FollowUp.matter_id == Matter.id, FollowUp.stopped_petitioning.is_(True))
-    return _closed(frame, stopped)
+    closed, stopped, *_ = _closed_counts(frame)
+    return stopped, closed
 
 
 def first_resolved_rate(frame: Frame) -> tuple[int, int]:
-    # A repeat counts wherever it was registered: the plain table (not the mapped class) keeps the
-    # viewer's scope off this subquery, so a township's figure is the county's figure of it. It
-    # reveals only that the township's own matter came back, never anything of the repeat.
-    later = Matter.__table__.alias("later")
-    repeated = exists(select(later.c.id).where(later.c.repeat_of_id == Matter.id))
-    return _closed(frame, ~repeated, Matter.repeat_of_id.is_(None))
+    _, _, first, resolved, *_ = _closed_counts(frame)
+    return resolved, first
 
 
 def conclusion_rate(frame: Frame) -> tuple[int, int]:
-    reviewed = exists().where(MatterEvent.matter_id == Matter.id, MatterEvent.action == "request_review")
-    return _closed(frame, Matter.state == "concluded", reviewed)
+    *_, reviewed, concluded = _closed_counts(frame)
+    return concluded, reviewed
 
 
 def repeat_rate(frame: Frame) -> tuple[int, int]:
@@ -141,7 +188,7 @@ def _evaluations(frame: Frame) -> tuple[int, int, int]:
              .select_from(issued)
              .outerjoin(MatterEvaluation, and_(MatterEvaluation.matter_id == issued.c.matter_id,
                                                MatterEvaluation.step == issued.c.stage)))
-    total, rated, good = frame.session.execute(query).one()
+    total, rated, good = frame.once("evaluations", lambda: tuple(frame.session.execute(query).one()))
     return int(total or 0), int(rated or 0), int(good or 0)
 
 
