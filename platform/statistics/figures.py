@@ -70,11 +70,20 @@ def _pair(row) -> tuple[int, int]:
     return int(row[0] or 0), int(row[1] or 0)
 
 
-def settled(frame: Frame) -> tuple[ColumnElement[bool], ...]:
+def of_matter(model: Any) -> Any:
+    """A matter's own rows (clocks, 回访, timeline) as the plain table, for a statement that joins
+    or correlates them to the mapped ``Matter``: their rows are visible exactly when their matter
+    is (the same access key), and the matter is filtered by the viewer's scope already, so one
+    scope filter does instead of one per table (each an ``IN (SELECT … matter_access)``)."""
+    return model.__table__.c
+
+
+def settled(frame: Frame, clock: Any = None) -> tuple[ColumnElement[bool], ...]:
     """A statutory clock settled in the frame's period: stopped in it, or open and due in it
-    before today (missed)."""
-    settled_on = func.coalesce(MatterClock.stopped_on, MatterClock.due_on)
-    return frame.within(settled_on), or_(MatterClock.stopped_on.is_not(None), MatterClock.due_on < frame.today)
+    before today (missed). ``clock``: the columns to use (the mapped class by default)."""
+    clock = MatterClock if clock is None else clock
+    settled_on = func.coalesce(clock.stopped_on, clock.due_on)
+    return frame.within(settled_on), or_(clock.stopped_on.is_not(None), clock.due_on < frame.today)
 
 
 # the clocks the rates count (a petitioner's windows never are)
@@ -86,13 +95,14 @@ def _clock_counts(frame: Frame) -> dict[tuple[str, bool], tuple[int, int]]:
     one grouped query per frame, which every clock-based rate then sums."""
     def compute() -> dict[tuple[str, bool], tuple[int, int]]:
         holder = aliased(Node)
+        clock = of_matter(MatterClock)
         online = case((Matter.channel == "online", 1), else_=0)
-        query = (select(MatterClock.kind, online, func.sum(case((MatterClock.state == "met", 1), else_=0)),
-                        func.count(MatterClock.id))
-                 .join(holder, holder.id == MatterClock.node_id).join(Matter, Matter.id == MatterClock.matter_id)
+        query = (select(clock.kind, online, func.sum(case((clock.state == "met", 1), else_=0)), func.count(clock.id))
+                 .select_from(MatterClock.__table__)
+                 .join(holder, holder.id == clock.node_id).join(Matter, Matter.id == clock.matter_id)
                  .where(getattr(holder, COLUMN[Level(frame.node.level)]) == frame.node.id,
-                        MatterClock.kind.in_(RATED_CLOCKS), *settled(frame))
-                 .group_by(MatterClock.kind, online))
+                        clock.kind.in_(RATED_CLOCKS), *settled(frame, clock))
+                 .group_by(clock.kind, online))
         return {(kind, bool(is_online)): (int(met or 0), int(total or 0))
                 for kind, is_online, met, total in frame.session.execute(query)}
 
@@ -120,14 +130,15 @@ def _closed_counts(frame: Frame) -> tuple[int, ...]:
     the first-time ones and those nobody repeated since; those that asked for 复查 and those of
     them 终结 by a 复核意见."""
     def compute() -> tuple[int, ...]:
-        stopped = exists().where(FollowUp.matter_id == Matter.id, FollowUp.stopped_petitioning.is_(True))
+        follow_up, event = of_matter(FollowUp), of_matter(MatterEvent)
+        stopped = exists().where(follow_up.matter_id == Matter.id, follow_up.stopped_petitioning.is_(True))
         # A repeat counts wherever it was registered: the plain table (not the mapped class) keeps the
         # viewer's scope off this subquery, so a township's figure is the county's figure of it. It
         # reveals only that the township's own matter came back, never anything of the repeat.
         later = Matter.__table__.alias("later")
         repeated = exists(select(later.c.id).where(later.c.repeat_of_id == Matter.id))
         first = Matter.repeat_of_id.is_(None)
-        reviewed = exists().where(MatterEvent.matter_id == Matter.id, MatterEvent.action == "request_review")
+        reviewed = exists().where(event.matter_id == Matter.id, event.action == "request_review")
 
         def number(condition: ColumnElement[bool]) -> ColumnElement[int]:
             return func.sum(case((condition, 1), else_=0))
@@ -167,10 +178,11 @@ def repeat_links(frame: Frame) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def follow_up_rate(frame: Frame) -> tuple[int, int]:
-    query = (select(func.sum(case((FollowUp.satisfaction.in_(("satisfied", "basically")), 1), else_=0)),
-                    func.count(FollowUp.id))
-             .join(Matter, Matter.id == FollowUp.matter_id)
-             .where(frame.under(Matter), frame.within(FollowUp.on)))
+    follow_up = of_matter(FollowUp)
+    query = (select(func.sum(case((follow_up.satisfaction.in_(("satisfied", "basically")), 1), else_=0)),
+                    func.count(follow_up.id))
+             .select_from(FollowUp.__table__).join(Matter, Matter.id == follow_up.matter_id)
+             .where(frame.under(Matter), frame.within(follow_up.on)))
     return _pair(frame.session.execute(query).one())
 
 

@@ -21,6 +21,10 @@ def test_dashboard_to_matters_and_ranking(page, server):
     page.get_by_role("link", name="本年", exact=True).click()
     expect(page.get_by_role("heading", name="考核指标")).to_be_visible()
     expect(page.locator("svg.chart").first).to_be_visible()
+    four_none = page.locator("section.stats-four-none")
+    expect(four_none.get_by_role("heading", name=re.compile("四无乡镇"))).to_be_visible()
+    expect(four_none.locator("tbody tr")).to_have_count(2)  # the demo county's two townships, each with a verdict
+    expect(page.get_by_role("button", name="生成公文PDF（含统计图）")).to_be_visible()
     shoot(page, "stats-dashboard")
     channel = page.locator("section.stats-breakdown").filter(has=page.get_by_role("heading", name="按渠道"))
     first = channel.locator("tbody tr").first
@@ -28,6 +32,10 @@ def test_dashboard_to_matters_and_ranking(page, server):
     first.locator("td a").first.click()
     page.wait_for_url(re.compile(r"/matters\?"))
     expect(page.get_by_text(re.compile(f"共\\s*{count}\\s*件"))).to_be_visible()
+    # the filters the link set are shown, so the clerk sees (and can change) what is listed
+    expect(page.locator("details.more-filters")).to_have_attribute("open", "")
+    expect(page.locator('select[name="channel"]')).not_to_have_value("")
+    shoot(page, "stats-matters-behind-a-figure")
 
     page.goto(server.url + "/statistics/ranking")
     expect(page.get_by_role("heading", name=re.compile("排名（按今日数据计算"))).to_be_visible()
