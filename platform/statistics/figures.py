@@ -3,7 +3,7 @@
 一次性化解, 终结), the opinions and their ratings, the 回访 — whose results the rates share
 through the frame's memo. Everything runs on the request's scoped session, so a viewer's figures only
 ever count the matters that viewer may see (the scope filter applies to these aggregate
-queries like to any other ORM query), and nothing is cached.
+queries like to any other ORM query); the cache of the results (cache.py) is keyed by scope.
 
 Totals and matter-based rates count the matters *registered* in the node's subtree (the
 matter's ancestor columns, as the matter list's ``node_id`` filter does); deadline-based

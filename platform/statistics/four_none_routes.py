@@ -8,11 +8,13 @@ import dataclasses
 from typing import Any
 from urllib.parse import quote
 
-from litestar import Request, Response, get, put
+from litestar import Request, Response, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
+from litestar.response import Redirect
 
 from xinfang.platform import clock
+from xinfang.platform.errors import BadRequest
 from xinfang.platform.spreadsheets.writing import XLSX_TYPE, workbook_bytes
 from xinfang.platform.statistics import four_none, periods
 from xinfang.platform.statistics.figures import Frame
@@ -78,4 +80,35 @@ def export_list(db: NamedDependency[ScopedSession], county_id: FromPath[Id], yea
                     headers={"Content-Disposition": f"attachment; filename=\"four-none.xlsx\"; filename*=UTF-8''{name}"})
 
 
-route_handlers = [read_criteria, write_criteria, read_list, export_list]
+def _number(form: dict[str, str], name: str, label: str) -> int:
+    raw = form.get(name, "").strip() or "0"
+    if not raw.isdigit() or len(raw) > 6:
+        raise BadRequest(f"“{label}”应填写整数")
+    return int(raw)
+
+
+def criteria_of(form: dict[str, str]) -> list[dict[str, Any]]:
+    """The dashboard form's ticked criteria (``use_<key>``, ``limit_<key>``, ``people_<key>``)."""
+    chosen: list[dict[str, Any]] = []
+    for key, c in four_none.CRITERIA.items():
+        if form.get(f"use_{key}"):
+            item: dict[str, Any] = {"key": key, "limit": _number(form, f"limit_{key}", c.label)}
+            if c.uses_people:
+                item["people"] = _number(form, f"people_{key}", f"{c.label}的人数")
+            chosen.append(item)
+    return chosen
+
+
+@post("/statistics/four-none-rules", opt={"permission": PUBLISH}, sync_to_thread=True, include_in_schema=False)
+def criteria_form(request: Request, db: NamedDependency[ScopedSession], data: URLEncodedBody[dict[str, Any]]) -> Response:
+    """The dashboard's form: the county's criteria, then back to the year's list."""
+    form = {k: str(v)[:64] for k, v in data.items()}
+    raw = form.get("county_id", "")
+    county = county_node(db, int(raw) if raw.isdigit() and len(raw) < 10 else None, WHAT)
+    four_none.save_rules(db, county, criteria_of(form), current_actor(request).display_name)
+    db.commit()
+    year = form.get("year", "") if form.get("year", "").isdigit() else str(clock.today().year)
+    return Redirect(f"/statistics?node_id={county.id}&period={year}#four-none", status_code=303)
+
+
+route_handlers = [read_criteria, write_criteria, read_list, export_list, criteria_form]

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from xinfang.platform import clock
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.reception import visits
-from xinfang.platform.statistics import charts, four_none_routes, periods, report, villages
+from xinfang.platform.statistics import charts, four_none, four_none_routes, periods, report, villages
 from xinfang.platform.statistics.figures import Frame
+from xinfang.platform.statistics.ranking_routes import PUBLISH
 from xinfang.platform.statistics.routes import READ, node_figures
 from xinfang.platform.ui.frame import acting_node_id
 from xinfang.platform.ui.rendering import render_page
@@ -75,8 +76,8 @@ def dashboard(request: Request, db: NamedDependency[ScopedSession]) -> Response:
     draft = report.overview(report.WorkReport(node, figures, split, closed))
     village_rows = (villages.village_counts(Frame(db, node, chosen_period, clock.today()))
                     if chosen_period.kind == "year" else None)
-    four_none = (four_none_routes.year_list(db, node, chosen_period.start.year)
-                 if chosen_period.kind == "year" and node.level == Level.COUNTY else None)
+    award = (four_none_routes.year_list(db, node, chosen_period.start.year)
+             if chosen_period.kind == "year" and node.level == Level.COUNTY else None)
     # leaders' quotas as the reception domain counts them, for the month and year of the period's end
     quotas = (visits.quotas(db, node, min(chosen_period.end, clock.today()), clock.today())
               if "reception:read" in actor.permissions() else None)
@@ -89,7 +90,9 @@ def dashboard(request: Request, db: NamedDependency[ScopedSession]) -> Response:
         parent_id=parent, units=_units_below(db, node), quick=_quick_periods(clock.today()),
         period_query=urlencode(chosen), node_query=urlencode(own),
         export_query=urlencode({**chosen}), chosen=chosen, draft=draft, quotas=quotas, village_rows=village_rows,
-        four_none=four_none, may_issue="documents:create" in actor.permissions(),
+        four_none=award, may_issue="documents:create" in actor.permissions(),
+        criteria_choices=four_none.CRITERIA.values(), criteria_set={c["key"]: c for c in (award or {}).get("criteria", [])},
+        may_set_four_none=award is not None and any(a.node_id == node.id for a in actor.holding(PUBLISH)),
         rate_chart=charts.rates("考核指标", figures["rates"]),
         charts={b["key"]: charts.bars(b["label"], b["rows"]) for b in figures["breakdowns"]})
 

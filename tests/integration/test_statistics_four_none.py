@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.integration import statistics_samples
+from tests.integration.test_web_pages import HTML, csrf_of, login_form
 from xinfang.platform.audit.models import AuditRecord
 from xinfang.tenants.scope import Scope
 
@@ -109,3 +110,19 @@ def test_on_the_dashboard(client, demo, samples):
     month = client.get("/statistics", headers=demo.headers("xx_officer"),
                        params={"node_id": demo.node("411323").id, "period": "2026-03"})
     assert "四无乡镇" not in month.text
+
+
+def test_set_from_the_dashboard(client, demo, samples):
+    county = demo.node("411323").id
+    assert login_form(client, "xx_officer").status_code == 303
+    page = client.get("/statistics", headers=HTML, params={"node_id": county, "period": "2026"})
+    assert "保存评选条件" in page.text
+    saved = client.post("/statistics/four-none-rules", headers=HTML, follow_redirects=False, data={
+        "_csrf": csrf_of(page.text), "county_id": str(county), "year": "2026", "use_beijing": "1",
+        "limit_beijing": "0", "limit_overdue": "3", "people_large_collective": "50"})
+    assert saved.status_code == 303 and saved.headers["location"] == f"/statistics?node_id={county}&period=2026#four-none"
+    verdicts, body = _verdicts(client, demo, 2026)
+    assert [c["key"] for c in body["criteria"]] == ["beijing"] and body["meeting"] == ["白羽街道"]
+    refused = client.post("/statistics/four-none-rules", headers=HTML, data={
+        "_csrf": csrf_of(page.text), "county_id": str(county), "use_large_collective": "1", "people_large_collective": "3"})
+    assert refused.status_code == 400 and "人数" in refused.text
