@@ -125,6 +125,8 @@ def ranking_bodies(demo) -> dict[tuple[str, str], dict]:
     return {("PUT", "/api/statistics/counties/{county_id:int}/ranking-rules"): {"weights": {"on_time_closing": 1},
                                                                                "volume_bounds": [5]},
             ("POST", "/api/statistics/counties/{county_id:int}/rankings"): {"period": "2026-10", "reason": "更正"},
+            ("PUT", "/api/statistics/counties/{county_id:int}/four-none-rules"): {
+                "criteria": [{"key": "beijing", "limit": 0}]},
             ("POST", "/api/statistics/counties/{county_id:int}/quarterly-assessment"): {"period": "2026-Q3"},
             ("POST", "/api/statistics/nodes/{node_id:int}/work-report"): {"period": "2026-10"},
             ("POST", "/api/statistics/nodes/{node_id:int}/work-report.docx"): {"period": "2026-10"}}

@@ -34,7 +34,9 @@ BAIYU_VILLAGE = "411323001001"  # 城东社区, in 白羽街道 of 西峡县
 QUERIES = {"/api/calendar/deadline": {"start": "2026-10-08", "amount": "15", "unit": "calendar_days"},
            "/api/reception/nodes/{node_id:int}/visit-counts": {"start": "2026-01-01", "end": "2026-12-31"},
            "/api/statistics/counties/{county_id:int}/rankings": {"period": "2026-10"},
-           "/api/statistics/nodes/{node_id:int}/no-petition-villages": {"year": "2026"}}
+           "/api/statistics/nodes/{node_id:int}/no-petition-villages": {"year": "2026"},
+           "/api/statistics/counties/{county_id:int}/four-none-townships": {"year": "2026"},
+           "/api/statistics/counties/{county_id:int}/four-none-townships.xlsx": {"year": "2026"}}
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
 OUTSIDERS = ["jj_admin", "jj_officer", "jj_leader", "jj_supervisor", "jj_handler", "jj_qy_admin", "jj_grid",
              "xx_ds_officer"]
