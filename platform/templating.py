@@ -4,7 +4,7 @@
 Autoescape is always on (a clerk's text is data, never markup); an undefined name fails
 loudly instead of printing nothing. Filters: ``cn_date`` (2024年9月18日), ``label``
 (a vocabulary key → its Chinese label), ``shares`` (column widths → percentages) and
-``charts`` (a statistics document's chart rows → the dashboard's SVG charts).
+``charts`` (a statistics document's chart rows → the dashboard's SVG charts, web/charts.py).
 """
 
 from __future__ import annotations
@@ -62,8 +62,8 @@ def short_date(value: object) -> bool:
 
 
 def charts(rows: list[list[str]] | None) -> Markup:
-    """A document's stored chart rows drawn as the dashboard draws them (statistics/charts.py)."""
-    from xinfang.platform.statistics.charts import figures_svg
+    """A document's stored chart rows drawn as the dashboard draws them (web/charts.py)."""
+    from xinfang.platform.web.charts import figures_svg
 
     return figures_svg(rows or [])
 

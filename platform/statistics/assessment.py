@@ -10,10 +10,11 @@ from typing import Any
 from xinfang.platform.documents.registry import template
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.extensions.hookspecs import DocumentContext, DocumentSpec
-from xinfang.platform.matters.documents import issuer_name
-from xinfang.platform.statistics import charts, ranking
+from xinfang.platform.matters.documents import NOTICE_HTML, issuer_name
+from xinfang.platform.statistics import ranking
 from xinfang.platform.statistics.definitions import RATE_BY_KEY
-from xinfang.platform.statistics.report import CHART_FIELDS, NOTICE_WITH_CHARTS
+from xinfang.platform.statistics.report import CHART_FIELDS
+from xinfang.platform.web import charts
 
 KEY = "statistics_quarterly_assessment"
 NUMERALS = "一二三四五六七八九十"
@@ -65,4 +66,4 @@ def build(ctx: DocumentContext) -> dict[str, Any]:
             "date": ctx.today.isoformat(), "copy_to": "", "printed_by": issuer, "printed_on": ctx.today.isoformat()}
 
 
-SPEC = DocumentSpec(KEY, "季考核通报", template(KEY, "季考核通报", NOTICE_WITH_CHARTS, CHART_FIELDS), build)
+SPEC = DocumentSpec(KEY, "季考核通报", template(KEY, "季考核通报", NOTICE_HTML, CHART_FIELDS), build)

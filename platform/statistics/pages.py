@@ -14,12 +14,13 @@ from sqlalchemy import select
 from xinfang.platform import clock
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.reception import visits
-from xinfang.platform.statistics import charts, four_none, four_none_routes, periods, report, villages
+from xinfang.platform.statistics import four_none, four_none_routes, periods, report, villages
 from xinfang.platform.statistics.figures import Frame
 from xinfang.platform.statistics.ranking_routes import PUBLISH
 from xinfang.platform.statistics.routes import READ, node_figures
 from xinfang.platform.ui.frame import acting_node_id
 from xinfang.platform.ui.rendering import render_page
+from xinfang.platform.web import charts
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.subtree import visible_node
 from xinfang.tenants.levels import Level

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,15 +18,14 @@ from sqlalchemy import func, select
 from xinfang.platform.documents.registry import Field, template
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.extensions.hookspecs import DocumentContext, DocumentSpec
-from xinfang.platform.matters.documents import LETTER_FIELDS, issuer_name
+from xinfang.platform.matters.documents import LETTER_FIELDS, NOTICE_HTML, issuer_name
 from xinfang.platform.matters.models import Matter
-from xinfang.platform.statistics import charts
 from xinfang.platform.statistics.figures import Frame, grouped_totals
 from xinfang.platform.templating import cn_date
+from xinfang.platform.web import charts
 
 KEY = "statistics_work_report"
 # a statistics notice: the core notice's fields, the charts (as data) and where they go in the body
-NOTICE_WITH_CHARTS = Path(__file__).parent / "templates" / "statistics_notice.html"
 CHART_FIELDS = [*LETTER_FIELDS, Field("charts", "附图数据", kind="rows", required=False, default=list, max_length=200,
                                       max_items=400),
                 Field("chart_at", "附图位于第几段之前", required=False, default="", max_length=4)]
@@ -126,7 +124,7 @@ def report_charts(figures: dict) -> list[charts.Chart]:
     return shown + [(b["label"], "bars", b["rows"]) for b in figures["breakdowns"] if b["key"] in CHARTED]
 
 
-SPEC = DocumentSpec(KEY, "信访工作情况报告", template(KEY, "信访工作情况报告", NOTICE_WITH_CHARTS, CHART_FIELDS), build)
+SPEC = DocumentSpec(KEY, "信访工作情况报告", template(KEY, "信访工作情况报告", NOTICE_HTML, CHART_FIELDS), build)
 
 
 def docx_bytes(report: WorkReport, today: dt.date) -> bytes:

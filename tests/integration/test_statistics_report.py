@@ -14,7 +14,7 @@ from docx import Document
 from tests.integration import statistics_samples
 from tests.integration.test_web_pages import HTML, csrf_of, login_form
 from xinfang.platform.jobs.embedded import run_pending
-from xinfang.platform.statistics import charts
+from xinfang.platform.web import charts
 
 pytestmark = pytest.mark.today(2026, 4, 15)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
