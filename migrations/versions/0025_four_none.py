@@ -11,7 +11,7 @@ from alembic import op
 
 import xinfang.platform.db
 
-revision = '0025_four_none'
+revision = '0025'
 down_revision = '0024'
 branch_labels = None
 depends_on = None
