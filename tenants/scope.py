@@ -15,8 +15,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, event, false, inspect, or_, select
-from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy import Select, and_, event, false, inspect, or_, select
+from sqlalchemy.orm import Mapper, Session, with_loader_criteria
+from sqlalchemy.orm.util import LoaderCriteriaOption
+from sqlalchemy.sql import util as sql_util
+from sqlalchemy.sql.cache_key import NO_CACHE, CacheConst
+from sqlalchemy.sql.visitors import anon_map
 
 from xinfang.tenants.levels import ANCESTOR_COLUMNS, COLUMN, Level
 from xinfang.tenants.models import AccessScoped, Ancestry, AncestryColumns, Node
@@ -85,11 +89,9 @@ class Scope:
 
     def loader_options(self) -> tuple[Any, ...]:
         """The criteria for every statement of a session with this scope, built once per scope
-        (they are immutable SQL constructs; building them per query cost ~1.5 ms)."""
-        from xinfang.platform.db import Base
-
-        # keyed by the number of mapped classes too: a model imported later gets its criteria
-        return _loader_options(self, len(Base.registry.mappers))
+        (they are immutable SQL constructs; building them per query cost ~1.5 ms). A class
+        mapped later empties the cache, so it gets its criteria too."""
+        return _loader_options(self)
 
     def _build_loader_options(self) -> list:
         if self.mode == SYSTEM:
@@ -115,15 +117,18 @@ class Scope:
         ]
 
     def _access_options(self) -> list:
-        """Criteria for rows seen through an access table, one per mapped class. Plain
-        expressions, not lambdas: a criteria lambda is analysed once against the mixin,
-        which has no columns to analyse here."""
+        """Criteria for rows seen through an access table, one per mapped class, sharing one
+        subquery per access table. Plain expressions, not lambdas: a criteria lambda is
+        analysed once against the mixin, which has no columns to analyse here."""
+        visible: dict[type, Select] = {}
         options = []
         for cls in _access_scoped_classes():
             access = cls.__access_model__
-            visible = select(access.subject_id).where(
-                or_(*(getattr(access, col).in_(list(ids)) for col, ids in self.grants)) if self.grants else false())
-            options.append(with_loader_criteria(cls, getattr(cls, cls.__access_key__).in_(visible),
+            if access not in visible:
+                visible[access] = select(access.subject_id).where(
+                    or_(*(getattr(access, col).in_(list(ids)) for col, ids in self.grants))
+                    if self.grants else false())
+            options.append(with_loader_criteria(cls, getattr(cls, cls.__access_key__).in_(visible[access]),
                                                 include_aliases=True))
         return options
 
@@ -158,8 +163,70 @@ def visible_rows(session: Session, cls: type) -> Select | None:
 
 
 @lru_cache(maxsize=4096)
-def _loader_options(scope: Scope, _mapped_classes: int) -> tuple:
-    return tuple(scope._build_loader_options())
+def _loader_options(scope: Scope) -> tuple:
+    parts = scope._build_loader_options()
+    return (_ScopeCriteria(parts),) if parts else ()
+
+
+@event.listens_for(Mapper, "after_mapper_constructed")
+def _new_mapped_class(_mapper: Mapper, _cls: type) -> None:
+    _loader_options.cache_clear()
+
+
+class _ScopeCriteria(LoaderCriteriaOption):
+    """All of a scope's criteria as one ``with_loader_criteria`` option, its cache key worked
+    out once.
+
+    SQLAlchemy rebuilds a statement's cache key on every execution, options included, and
+    the scope used to add one option per access-scoped class, each with its access subquery:
+    ~0.15 ms of key work per statement, plus the coercion of every option, whatever the
+    statement touched. Here the parts (``with_loader_criteria`` options, one for the
+    ``Ancestry`` rows and one per access-scoped class) stay as they were, and this option
+    stands for all of them: at compile time it hands each mapped class the criteria of its
+    parts; its cache key is the parts' keys, computed once with its own anonymous-name map
+    (a complete, deterministic description wherever the option appears), and the bound
+    parameters collected with it are the same objects each time, so they line up by position
+    with the cached compiled SQL as SQLAlchemy's own would. A subquery inside the criteria
+    is not filtered again (``_should_include``): the access subqueries read the access rows
+    with the very condition the ``Ancestry`` part would add."""
+
+    __slots__ = ("_parts", "_by_mapper", "_memo")
+    _traverse_internals: list = []  # the cache key is built from the parts (_gen_cache_key)
+
+    def __init__(self, parts: list[LoaderCriteriaOption]) -> None:
+        self.root_entity, self.entity = None, None
+        self.where_criteria = self._where_crit_orig = None  # type: ignore[assignment]
+        self.deferred_where_criteria = False
+        self.include_aliases = self.propagate_to_loaders = True
+        self._parts = tuple(parts)
+        self._memo: tuple[tuple, list] | None = None
+        by_mapper: dict[Mapper, list[LoaderCriteriaOption]] = {}
+        for part in parts:
+            for mapper in dict.fromkeys(part._all_mappers()):
+                by_mapper.setdefault(mapper, []).append(part)
+        self._by_mapper = by_mapper
+
+    def _all_mappers(self) -> Iterator[Mapper]:
+        yield from self._by_mapper
+
+    def _resolve_where_criteria(self, ext_info: Any) -> Any:
+        crits = [part.where_criteria._resolve_with_args(ext_info.entity)  # type: ignore[union-attr]
+                 if part.deferred_where_criteria else part.where_criteria
+                 for part in self._by_mapper[ext_info.mapper]]
+        return sql_util._deep_annotate(and_(*crits) if len(crits) > 1 else crits[0],
+                                       {"for_loader_criteria": self},
+                                       detect_subquery_cols=True, ind_cols_on_fromclause=True)
+
+    def _gen_cache_key(self, anon_map_: Any, bindparams: list) -> Any:
+        if self._memo is None:
+            own_map, own_binds = anon_map(), []
+            key = (type(self), tuple(p._gen_cache_key(own_map, own_binds) for p in self._parts))
+            if NO_CACHE in own_map or CacheConst.PARAMS in own_map:  # nothing safe to keep
+                return (type(self), tuple(p._gen_cache_key(anon_map_, bindparams) for p in self._parts))
+            self._memo = (key, own_binds)
+        key, binds = self._memo
+        bindparams.extend(binds)
+        return key
 
 
 def _access_scoped_classes() -> list[type[AccessScoped]]:
