@@ -9,6 +9,8 @@ from xinfang.platform.extensions.hookspecs import MATTER_SOURCES, CampaignType
 
 
 def campaign_types(plugins: pluggy.PluginManager) -> dict[str, CampaignType]:
+    """The installed types by key, in the order every list shows them: by name, then key. The
+    plugins' own order (the hooks' registration order) differs from one install to the next."""
     types: dict[str, CampaignType] = {}
     for declared in plugins.hook.xinfang_campaign_types():
         for ctype in declared:
@@ -16,7 +18,7 @@ def campaign_types(plugins: pluggy.PluginManager) -> dict[str, CampaignType]:
                 raise RuntimeError(f"two plugins declare the campaign type {ctype.key!r}")
             _check_matter_checklist(ctype)
             types[ctype.key] = ctype
-    return types
+    return dict(sorted(types.items(), key=lambda item: (item[1].name, item[0])))
 
 
 def _check_matter_checklist(ctype: CampaignType) -> None:
