@@ -1,6 +1,9 @@
 """The platform operator's health page: the database and Redis, the background jobs by state,
-and each county's size (units, accounts) and admins — never petition content. It reads with
-``tenants:read``, so a county's supervisor opens it too and sees their own county only."""
+and each county's size (units, accounts) and admins — never petition content. Who runs the
+platform or administers a county opens it (``tenants:manage``: the operator, county and township
+admins), each seeing the counties in their scope; every other role reads the tree
+(``tenants:read``) but has no use for the platform's machinery, a county's supervisor
+(纪工委) included."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession
 
+PERMISSION = "tenants:manage"
 JOB_STATES = {"pending": "排队", "running": "运行中", "done": "已完成", "failed": "失败"}
 
 

@@ -22,12 +22,12 @@ def xinfang_route_handlers():
 def xinfang_pages():
     return [PageSpec("/", "工作台", AUTHENTICATED, home.start),
             PageSpec("/nodes/{node_id:int}", "单位", "tenants:read", home.node_page),
-            PageSpec("/admin/health", "平台运行状况", "tenants:read", health_page.health_page)]
+            PageSpec("/admin/health", "平台运行状况", health_page.PERMISSION, health_page.health_page)]
 
 
 @hookimpl
 def xinfang_navigation():
     return [NavItem("工作台", "/", AUTHENTICATED, order=0),
-            NavItem("平台运行状况", "/admin/health", "platform:operate", order=690),
+            NavItem("平台运行状况", "/admin/health", health_page.PERMISSION, order=690),
             NavItem("修改密码", "/account/password", AUTHENTICATED, order=900),
             NavItem("接口文档", "/schema", AUTHENTICATED, order=950)]

@@ -126,7 +126,12 @@ def test_operator_adds_a_county_and_reads_health_without_petition_content(client
     health = get_page(client, demo, "operator", "/admin/health")
     assert health.status_code == 200 and "运行正常" in health.text and "中原区" in health.text
     assert "西峡县" in health.text and "王建国" in health.text, "each county with its admins"
-    county = get_page(client, demo, "xx_admin", "/admin/health")  # tenants:read: their own county only
+    county = get_page(client, demo, "xx_admin", "/admin/health")  # tenants:manage: their own county only
     assert county.status_code == 200 and "西峡县" in county.text and "晋江市" not in county.text
+    for user in ("xx_supervisor", "xx_by_supervisor", "xx_officer", "xx_leader"):  # they read the tree only
+        refused = get_page(client, demo, user, "/admin/health")
+        assert refused.status_code == 403, (user, refused.status_code)
+        assert "平台运行状况" not in get_page(client, demo, user, "/").text, f"{user} is offered the link"
+    assert "平台运行状况" in get_page(client, demo, "xx_admin", "/").text
     assert post_form(client, demo, "xx_admin", "/admin/tree/nodes", {"level": "county", "code": "410103", "name": "二七区"}
                  ).status_code == 403
