@@ -23,7 +23,6 @@ from xinfang.platform.intake import documents as intake_documents
 from xinfang.platform.intake import service
 from xinfang.platform.intake.models import DispatchNotice, IntakeCase
 from xinfang.platform.intake.routes import READ, REPLY, WRITE, case_rows, notice_row
-from xinfang.platform.matters.pages import _units
 from xinfang.platform.matters.rules import rules_for
 from xinfang.platform.matters.vocabulary import KINDS as MATTER_KINDS
 from xinfang.platform.ui.forms import committed, form_values, node_of, problems_of, read_form
@@ -87,8 +86,18 @@ def case_page(request: Request, db: ScopedSession, case: IntakeCase, *, form: di
     return render_page(request, "intake/case.html", title=f"受理登记 {case.number}", status_code=status_code, c=row,
                        form=form or {}, error=error, may_write=may_write, triages=service.TRIAGE,
                        kinds=MATTER_KINDS, default_days=service.DEFAULT_DAYS,
-                       units=_units(db, case.county_id or case.node_id, case.node_id) if may_write else [],
+                       units=_dispatch_units(db, request, case) if may_write else [],
                        printed={d.subject: documents.to_dict(db, d) for d in printed})
+
+
+def _dispatch_units(db: ScopedSession, request: Request, case: IntakeCase) -> list:
+    """The units the triage would accept from this user: read under their ``intake:write``
+    scope, which the triage's session has (the page's own may be wider)."""
+    scope = current_actor(request).scope_for(WRITE)
+    if scope is None:
+        return []
+    with db.reading_as(scope) as reading:
+        return service.dispatch_units(reading, case)
 
 
 @get("/intake/cases/{case_id:int}", sync_to_thread=True)

@@ -132,9 +132,22 @@ def triage(session: Session, actor: Actor, case: IntakeCase, data: TriageIn, tod
     return notice
 
 
+def _dispatchable(case: IntakeCase) -> tuple:
+    """The units a case may be dispatched to: a department, township or village of the case's
+    county other than the room itself (and, as every read, in the session's scope)."""
+    return Node.level.in_(UNIT_LEVELS), Node.id != case.node_id, Node.county_id == case.county_id
+
+
+def dispatch_units(session: Session, case: IntakeCase) -> list:
+    """What the dispatch form offers (id, name, level): the units ``_dispatch`` accepts from
+    this session — read it under the scope of ``intake:write``, the triage's own."""
+    return list(session.execute(select(Node.id, Node.name, Node.level).where(*_dispatchable(case))
+                                .order_by(Node.level, Node.code)).all())
+
+
 def _dispatch(session: Session, case: IntakeCase, data: TriageIn, on: dt.date, calendar: WorkCalendar) -> DispatchNotice:
     unit = get_or_404(session, Node, data.unit_id, "承办单位", message="承办单位不存在或不在本受理室的分流范围内")
-    if unit.level not in UNIT_LEVELS or unit.id == case.node_id:
+    if session.scalar(select(Node.id).where(Node.id == unit.id, *_dispatchable(case))) is None:
         raise BadRequest("承办单位应为本级管辖的部门、乡镇(街道)或村(社区)")
     if data.due_on is not None:
         due = data.due_on

@@ -3,7 +3,11 @@ and reports back on, archiving only after the report, and one-step conversion to
 
 from __future__ import annotations
 
+import re
+
 import pytest
+
+from tests.integration.page_requests import get_page
 
 COUNTY, TOWNSHIP = "411323", "411323001"
 
@@ -85,3 +89,30 @@ def test_other_triage_decisions(client, demo):
     grid = client.post("/api/intake/cases", headers=demo.headers("xx_by_officer"), json={
         "node_id": demo.node("411323001001").id, "visitor_name": "某", "category": "欠薪", "summary": "x"})
     assert grid.status_code == 400 and "受理室" in grid.json()["message"]
+
+
+def _offered_units(client, demo, user, case_id):
+    page = get_page(client, demo, user, f"/intake/cases/{case_id}")
+    assert page.status_code == 200, page.text[:300]
+    select = re.search(r'<select[^>]*name="unit_id".*?</select>', page.text, re.S)
+    assert select is not None, "the dispatch form has its unit list"
+    return {int(v) for v in re.findall(r'<option value="(\d+)"', select.group(0))}
+
+
+def test_the_dispatch_form_offers_the_units_the_triage_accepts(client, demo):
+    """The unit list is the triage's rule: a township room offers its own villages, not the
+    county's departments or other townships; the county room offers the county's units."""
+    local = _case(client, demo, user="xx_by_officer", code=TOWNSHIP)
+    offered = _offered_units(client, demo, "xx_by_officer", local["id"])
+    villages = {demo.node("411323001001").id, demo.node("411323001002").id}
+    assert villages <= offered
+    outside = {demo.node(c).id for c in ("411323-ZJJ", "411323100", "411323100201", TOWNSHIP)}
+    assert not offered & outside, "units the triage refuses are not offered"
+    for unit_id in offered:  # and every offered one is accepted
+        case = _case(client, demo, user="xx_by_officer", code=TOWNSHIP)
+        done = client.post(f"/api/intake/cases/{case['id']}/triage", headers=demo.headers("xx_by_officer"),
+                           json={"decision": "dispatch", "unit_id": unit_id, "days": 5})
+        assert done.status_code == 200, done.text
+    county = _offered_units(client, demo, "xx_officer", _case(client, demo)["id"])
+    assert {demo.node("411323-ZJJ").id, demo.node("411323100").id} <= county
+    assert demo.node(COUNTY).id not in county and demo.node("350582").id not in county
