@@ -3,12 +3,16 @@
 Both apps run in this process over the same database: SQLite in a temp dir, or with
 ``--postgres`` a database of its own created (and dropped) in the server at
 XINFANG_TEST_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test). Rounds
-alternate between the two so machine noise hits both alike. Prints requests per second
-for each and, last, ``ratio=<on/off>`` (goal ≥ 0.9).
+alternate between the two so machine noise hits both alike. ``--nodes N`` first grows the
+demo tree to N nodes (townships of 20 villages under the demo county; the people stay on
+the demo's villages, so only the tree's size changes). Prints requests per second for each,
+the authorization cost per request (ms with − ms without) and, last, ``ratio=<on/off>``
+(goal ≥ 0.9; the cost should not grow with N).
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import statistics
 import sys
@@ -21,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _benchdb import database  # noqa: E402
 from litestar.testing import TestClient  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from xinfang.platform import clock  # noqa: E402
 from xinfang.platform import demo as demo_data  # noqa: E402
@@ -36,6 +40,7 @@ from xinfang.tenants.models import Node  # noqa: E402
 from xinfang.tenants.scope import Scope  # noqa: E402
 
 PEOPLE = 5000
+VILLAGES_PER_TOWNSHIP = 20
 ROUNDS = 7
 REQUESTS = 150
 URL = "/api/people?per_page=20"
@@ -46,13 +51,34 @@ def _id_number(n: int) -> str:
     return first + check_digit(first)
 
 
-def setup(settings: Settings) -> str:
+def grow_tree(session, nodes: int) -> None:
+    """Townships of ``VILLAGES_PER_TOWNSHIP`` villages under the demo county until the tree
+    holds ``nodes`` nodes."""
+    county = session.scalar(select(Node).where(Node.code == "411323"))
+    have = session.scalar(select(func.count()).select_from(Node))
+    for t in range(200, 1000):
+        if have >= nodes:
+            return
+        township = Node(level="township", code=f"{county.code}{t:03d}", name=f"第{t}镇", parent_id=county.id)
+        session.add(township)
+        session.flush()
+        villages = min(VILLAGES_PER_TOWNSHIP, nodes - have - 1)
+        session.add_all([Node(level="village", code=f"{township.code}{v:03d}", name=f"第{t}镇{v}村",
+                              parent_id=township.id) for v in range(1, villages + 1)])
+        session.flush()
+        have += 1 + villages
+    raise ValueError(f"--nodes {nodes}: more than one county's codes can hold")
+
+
+def setup(settings: Settings, nodes: int | None) -> str:
     upgrade_database(settings)
     app = create_app(settings)
     with app.state.session_factory(scope=Scope.system()) as s:
         if not demo_data.is_loaded(s):
             demo_data.load(s)
         villages = list(s.scalars(select(Node).where(Node.level == "village")))
+        if nodes:
+            grow_tree(s, nodes)
         rng = random.Random(7)
         for n in range(PEOPLE):
             s.add(Person(node_id=rng.choice(villages).id, name=f"群众{n}", id_number=_id_number(n)))
@@ -73,21 +99,29 @@ def rate(client: TestClient, headers: dict) -> float:
 
 
 def main() -> None:
+    nodes = int(sys.argv[sys.argv.index("--nodes") + 1]) if "--nodes" in sys.argv else None
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request otherwise
     with database("--postgres" in sys.argv, "xinfang_bench_authz") as url:
-        settings = replace(Settings(), database_url=url)
-        headers = {"Authorization": f"Bearer {setup(settings)}"}
+        # no background jobs: the deadline scan would run inside one app's rounds and not the other's
+        settings = replace(Settings(), database_url=url, run_background=False)
+        headers = {"Authorization": f"Bearer {setup(settings, nodes)}"}
         on, off = create_app(settings), create_app(settings, authz_enabled=False)
         with TestClient(on) as c_on, TestClient(off) as c_off:
             rate(c_on, headers), rate(c_off, headers)  # warm up caches and connections
-            ratios, on_rates, off_rates = [], [], []
+            ratios, costs, on_rates, off_rates = [], [], [], []
             for _ in range(ROUNDS):
                 r_on, r_off = rate(c_on, headers), rate(c_off, headers)
                 on_rates.append(r_on)
                 off_rates.append(r_off)
                 ratios.append(r_on / r_off)
-        print(f"database: {on.state.engine.dialect.name}, {PEOPLE} people, {ROUNDS}×{REQUESTS} requests each")
+                costs.append(1000 / r_on - 1000 / r_off)
+            with on.state.session_factory(scope=Scope.system()) as s:
+                tree = s.scalar(select(func.count()).select_from(Node))
+        print(f"database: {on.state.engine.dialect.name}, {tree} tree nodes, {PEOPLE} people, "
+              f"{ROUNDS}×{REQUESTS} requests each")
         print(f"authorization on:  {statistics.median(on_rates):8.1f} req/s (median)")
         print(f"authorization off: {statistics.median(off_rates):8.1f} req/s (median)")
+        print(f"authorization cost: {statistics.median(costs):.3f} ms per request (median; nodes={tree})")
         on.state.engine.dispose()
         off.state.engine.dispose()
         print(f"ratio={statistics.median(ratios):.3f}")
