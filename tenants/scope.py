@@ -210,16 +210,17 @@ class _ScopeCriteria(LoaderCriteriaOption):
         yield from self._by_mapper
 
     def _resolve_where_criteria(self, ext_info: Any) -> Any:
-        crits = [part.where_criteria._resolve_with_args(ext_info.entity)  # type: ignore[union-attr]
-                 if part.deferred_where_criteria else part.where_criteria
-                 for part in self._by_mapper[ext_info.mapper]]
+        crits: list[Any] = [part.where_criteria._resolve_with_args(ext_info.entity)
+                            if part.deferred_where_criteria else part.where_criteria
+                            for part in self._by_mapper[ext_info.mapper]]
         return sql_util._deep_annotate(and_(*crits) if len(crits) > 1 else crits[0],
                                        {"for_loader_criteria": self},
                                        detect_subquery_cols=True, ind_cols_on_fromclause=True)
 
     def _gen_cache_key(self, anon_map_: Any, bindparams: list) -> Any:
         if self._memo is None:
-            own_map, own_binds = anon_map(), []
+            own_map = anon_map()
+            own_binds: list = []
             key = (type(self), tuple(p._gen_cache_key(own_map, own_binds) for p in self._parts))
             if NO_CACHE in own_map or CacheConst.PARAMS in own_map:  # nothing safe to keep
                 return (type(self), tuple(p._gen_cache_key(anon_map_, bindparams) for p in self._parts))
