@@ -8,8 +8,11 @@ the file it would have stored, and verification never breaks. Rendering is CPU-b
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -22,7 +25,7 @@ from xinfang.platform.templating import environment
 
 STYLESHEET = TEMPLATE_DIR / "official.css"
 RENDERER = f"WeasyPrint {weasyprint.__version__}"
-# One rendering at a time per process: a 20-page ledger peaks near 400 MiB, and Pango and
+# One rendering at a time per process: a 20-page ledger peaks near 390 MiB, and Pango and
 # fontconfig caches are shared by every rendering in the process.
 _LOCK = threading.Lock()
 
@@ -65,7 +68,33 @@ def render_pdf(spec: TemplateSpec, inputs: dict[str, Any], identifier: str = "",
     PDF's file identifier; without one it is derived from the inputs, so it never varies."""
     html = render_html(spec, inputs, code)
     ident = (identifier or hashlib.sha256(html.encode()).hexdigest()[:32]).encode()
-    with _LOCK:
-        document = weasyprint.HTML(string=html, base_url=str(spec.path.parent)).render(stylesheets=[_stylesheet()])
-        pdf = document.write_pdf(pdf_identifier=ident)
-    return Rendered(pdf, len(document.pages))
+    with _LOCK, _collected_once():
+        pdf, pages = _write(html, str(spec.path.parent), ident)
+    return Rendered(pdf, pages)
+
+
+def _write(html: str, base_url: str, ident: bytes) -> tuple[bytes, int]:
+    """The PDF and its page count; the laid-out document is garbage when this returns."""
+    document = weasyprint.HTML(string=html, base_url=base_url).render(stylesheets=[_stylesheet()])
+    return document.write_pdf(pdf_identifier=ident), len(document.pages)
+
+
+@contextmanager
+def _collected_once() -> Iterator[None]:
+    """No cyclic garbage collection while rendering, one collection of the young objects after.
+
+    A ledger page makes ~30,000 objects that all live until the PDF is written and then die
+    in reference cycles: the collector's passes during rendering took ~20 % of the CPU and
+    freed nothing, and afterwards the cycles waited for a full collection, so the next
+    rendering began beside the last one's boxes (peak RSS 520 MiB instead of 390 for two
+    600-row ledgers in a row). Everything allocated meanwhile is still in generation 0, so
+    collecting that generation frees the whole document without walking the process's
+    older objects (a few milliseconds for a one-page document)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect(0)
