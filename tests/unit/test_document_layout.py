@@ -5,11 +5,13 @@ line; the verification stamp is on every page."""
 
 from __future__ import annotations
 
+import gc
 import re
 import subprocess
 
 import pytest
 
+from xinfang.platform.documents import rendering
 from xinfang.platform.documents.registry import LEDGER_TEMPLATE, NOTICE_TEMPLATE
 from xinfang.platform.documents.rendering import render_pdf
 from xinfang.platform.templating import no_orphan, short_date
@@ -72,3 +74,40 @@ def test_a_date_in_a_narrow_column_stays_on_one_line(tmp_path):
     path.write_bytes(rendered.pdf)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
     assert "2026-01-05" in text and "2026年12月25日" in text
+
+
+def test_a_ledger_embeds_only_the_three_faces_every_document_uses(tmp_path):
+    """Each embedded face holds a copy of its font file while the PDF is written (19–27 MB):
+    the header row is 黑体 at its one weight, not a fourth face (Noto Sans CJK Bold)."""
+    inputs = LEDGER_TEMPLATE.clean({"title": "清单", "annex": "附件1", "columns": ["序号", "情况"],
+                                    "rows": [["1", "反映灌溉渠被填埋"]]})
+    path = tmp_path / "ledger.pdf"
+    path.write_bytes(render_pdf(LEDGER_TEMPLATE, inputs).pdf)
+    listing = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    faces = {line.split()[0].split("+", 1)[1] for line in listing.splitlines()[2:]}
+    assert faces == {"Noto-Sans-CJK-SC", "Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"}
+
+
+def test_rendering_leaves_the_garbage_collector_as_it_found_it(monkeypatch):
+    """Collection is off while rendering (rendering.py: _collected_once), back on after, even
+    when rendering fails, and stays off for a caller that had switched it off."""
+    inputs = LEDGER_TEMPLATE.clean({"title": "清单", "columns": ["序号"], "rows": [["1"]]})
+    assert gc.isenabled()
+    render_pdf(LEDGER_TEMPLATE, inputs)
+    assert gc.isenabled()
+
+    def fails(*args, **kwargs):
+        assert not gc.isenabled()
+        raise RuntimeError("rendering failed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(rendering.weasyprint, "HTML", fails)
+        with pytest.raises(RuntimeError):
+            render_pdf(LEDGER_TEMPLATE, inputs)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render_pdf(LEDGER_TEMPLATE, inputs)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
