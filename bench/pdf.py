@@ -11,13 +11,15 @@ Rendering is single-threaded and CPU-bound, so the seconds are this process's CP
 seconds do (the median wall seconds are printed too). The peak RSS is printed for the whole
 process and, on Linux, for the ledger renderings alone (the kernel's mark is reset before
 each): the minimal documents go straight through WeasyPrint and leave their garbage, each
-with a copy of a font file, to Python's collector. Prints seconds and pages per second
+with a copy of a font file, to Python's collector, so it is collected (untimed) before
+each ledger, as ``render_pdf`` does after every rendering. Prints seconds and pages per second
 for each and, last, ``ratio=<x>``: seconds per page of the ledger divided by seconds per
 page of the minimal document.
 """
 
 from __future__ import annotations
 
+import gc
 import random
 import resource
 import statistics
@@ -97,7 +99,9 @@ def peak_mib() -> float:
 
 
 def ledger_peak(inputs: dict) -> tuple[tuple[float, float, int], float | None]:
-    """One timed ledger and the peak RSS while it rendered (None where it cannot be isolated)."""
+    """One timed ledger and the peak RSS while it rendered (None where it cannot be isolated).
+    The minimal documents' garbage is collected first, untimed: render_pdf collects its own."""
+    gc.collect()
     isolated = reset_peak()
     run = timed(lambda: ledger(inputs))
     return run, peak_mib() if isolated else None
