@@ -18,13 +18,13 @@ import hmac
 import json
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import event, func, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -40,6 +40,7 @@ from xinfang.platform.audit.models import (
     AuditCheckpoint,
     AuditDetail,
     AuditRecord,
+    keyed_fields,
 )
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.tenants.models import AccessScoped, AncestryColumns, Node
@@ -115,57 +116,59 @@ class _Pending:
     node_id: int | None
     before: Any
     after: Any
+    at: datetime = field(default_factory=clock.now)  # when it happened, not when the batch is written
 
 
 PENDING = "audit_pending"
 
 
 def record(session: Session, *, action: str, object_type: str, object_id: Any = "",
-           node_id: int | None = None, before: Any = None, after: Any = None) -> AuditRecord:
+           node_id: int | None = None, before: Any = None, after: Any = None) -> None:
     """Append one record in the session's transaction (it commits or rolls back with the data).
 
-    The records of ORM writes that earlier flushes collected go first, so each chain keeps the
-    order in which things happened."""
-    _drain(session)
-    return _append(session, [_Pending(action, object_type, object_id, node_id, before, after)])[0]
+    It joins the records that flushes collected, after them, so each chain keeps the order in
+    which things happened; all are written in one batch at commit (``write_pending`` sooner)."""
+    session.info.setdefault(PENDING, []).append(_Pending(action, object_type, object_id, node_id, before, after))
 
 
-def _chain_of(session: Session, node_id: int | None) -> int:
-    if node_id is None:
-        return PLATFORM_CHAIN
-    return (ancestry_for(session, AuditRecord(node_id=node_id)) or {}).get("county_id") or PLATFORM_CHAIN
-
-
-def _append(session: Session, items: list[_Pending]) -> list[AuditRecord]:
+def _append(session: Session, items: list[_Pending]) -> None:
     """Append ``items`` in order: each chain's head is locked once (in chain order, so two
-    transactions never wait for each other crosswise) and updated once for the whole batch."""
+    transactions never wait for each other crosswise) and updated once for the whole batch,
+    and the records and details are inserted with one statement each (executemany)."""
     actor = actor_info(session)
     key = audit_keys(session).chain_key
-    chains = [_chain_of(session, p.node_id) for p in items]
-    written: list[AuditRecord] = []
-    with session.no_autoflush:
-        heads = {chain: _lock_head(session, chain) for chain in sorted(set(chains))}
-        for chain, p in zip(chains, items, strict=True):
-            before, after = _jsonable(p.before), _jsonable(p.after)
-            has_detail = before is not None or after is not None
-            salt = secrets.token_hex(16) if has_detail else ""
-            last_seq, last_hash = heads[chain]
-            rec = AuditRecord(chain=chain, seq=last_seq + 1, prev_hash=last_hash, hash_scheme=KEYED_SCHEME,
-                              at=clock.now(), actor_id=actor["id"], actor_name=actor["name"],
-                              address=actor.get("address", ""), node_id=p.node_id, object_type=p.object_type,
-                              object_id=str(p.object_id or ""), action=p.action,
-                              fields=_field_names(before, after),
-                              detail_hash=detail_hash(salt, before, after) if has_detail else None)
-            rec.hash = record_hash(rec, key)
-            heads[chain] = (rec.seq, rec.hash)
-            session.add(rec)
-            if has_detail:
-                session.add(AuditDetail(chain=chain, seq=rec.seq, salt=salt, before=before, after=after))
-            written.append(rec)
-        conn = session.connection()
-        for chain, (seq, hash_) in heads.items():
-            conn.execute(update(AuditChain).where(AuditChain.chain == chain).values(last_seq=seq, last_hash=hash_))
-    return written
+    places = {node_id: _place_of(session, node_id) for node_id in {p.node_id for p in items}}
+    records: list[dict[str, Any]] = []
+    details: list[dict[str, Any]] = []
+    conn = session.connection()
+    heads = {chain: _lock_head(session, chain) for chain in sorted({places[p.node_id][0] for p in items})}
+    for p in items:
+        chain, ancestry = places[p.node_id]
+        before, after = _jsonable(p.before), _jsonable(p.after)
+        has_detail = before is not None or after is not None
+        salt = secrets.token_hex(16) if has_detail else ""
+        last_seq, last_hash = heads[chain]
+        row = {"chain": chain, "seq": last_seq + 1, "prev_hash": last_hash, "hash_scheme": KEYED_SCHEME, "at": p.at,
+               "actor_id": actor["id"], "actor_name": actor["name"], "address": actor.get("address", ""),
+               "node_id": p.node_id, "object_type": p.object_type, "object_id": str(p.object_id or ""),
+               "action": p.action, "fields": _field_names(before, after),
+               "detail_hash": detail_hash(salt, before, after) if has_detail else None, **ancestry}
+        row["hash"] = hmac.new(key, canonical(keyed_fields(row)), hashlib.sha256).hexdigest()
+        heads[chain] = (row["seq"], row["hash"])
+        records.append(row)
+        if has_detail:
+            details.append({"chain": chain, "seq": row["seq"], "salt": salt, "before": before, "after": after})
+    conn.execute(insert(AuditRecord.__table__), records)
+    if details:
+        conn.execute(insert(AuditDetail.__table__), details)
+    for chain, (seq, hash_) in heads.items():
+        conn.execute(update(AuditChain).where(AuditChain.chain == chain).values(last_seq=seq, last_hash=hash_))
+
+
+def _place_of(session: Session, node_id: int | None) -> tuple[int, dict[str, int | None]]:
+    """A record's chain and the ancestry columns it carries (as the scope's flush check would fill them)."""
+    ancestry = ancestry_for(session, AuditRecord(node_id=node_id)) or {}
+    return ancestry.get("county_id") or PLATFORM_CHAIN, ancestry
 
 
 def write_pending(session: Session) -> None:
@@ -317,7 +320,10 @@ def _pk(obj: Any) -> Any:
 def _write(session: Session) -> None:
     """The collected records are written once, at commit, in one batch per chain: a chain's
     head row (one writer at a time per county on PostgreSQL) is locked only for the last
-    moment of the transaction instead of from its first flush."""
+    moment of the transaction instead of from its first flush. A savepoint's release is no
+    commit: its records wait for the transaction's (a rolled-back savepoint takes its own back)."""
+    if session.in_nested_transaction():
+        return
     write_pending(session)  # what is still unflushed is collected first
 
 

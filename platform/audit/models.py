@@ -21,6 +21,17 @@ KEYED_SCHEME = 2
 ERASED = "(已清除)"  # shown instead of the values of an erased detail
 
 
+# what a keyed (scheme 2) record's HMAC covers, in order
+KEYED_FIELDS = ("hash_scheme", "chain", "seq", "prev_hash", "at", "actor_id", "actor_name", "address", "node_id",
+                "object_type", "object_id", "action", "fields", "detail_hash")
+
+
+def keyed_fields(row: dict[str, Any]) -> list[Any]:
+    """The hashed fields of a keyed record from its column values (a row about to be inserted
+    in bulk, or a stored record)."""
+    return [row[name].isoformat() if name == "at" else row[name] for name in KEYED_FIELDS]
+
+
 class AuditRecord(NodeBound, Base):
     __tablename__ = "audit_records"
     __table_args__ = (UniqueConstraint("chain", "seq", name="uq_audit_records_chain_seq"),)
@@ -55,9 +66,7 @@ class AuditRecord(NodeBound, Base):
             return [self.chain, self.seq, self.prev_hash, self.at.isoformat(), self.actor_id, self.actor_name,
                     self.address, self.node_id, self.object_type, self.object_id, self.action, self.before,
                     self.after]
-        return [self.hash_scheme, self.chain, self.seq, self.prev_hash, self.at.isoformat(), self.actor_id,
-                self.actor_name, self.address, self.node_id, self.object_type, self.object_id, self.action,
-                self.fields, self.detail_hash]
+        return keyed_fields({name: getattr(self, name) for name in KEYED_FIELDS})
 
     def values(self) -> tuple[Any, Any, str]:
         """(before, after, where they come from): the detail row (stored masked), a note that it
