@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -323,13 +324,15 @@ def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
 
         with _system_session(settings, plugins) as session:
             if session.scalar(select(Node.id).limit(1)) is None:
+                started = time.monotonic()
                 demo_data.load(session)
                 session.commit()
                 made = demo_data.load_matters(session)
                 demo_data.load_activity(session)
                 session.commit()
                 _demo_reminders(settings, plugins)
-                click.echo(f"已导入演示数据（含{made}件信访事项），演示账号密码均为 {demo_data.DEMO_PASSWORD}", err=True)
+                click.echo(f"已导入演示数据（含{made}件信访事项，用时{time.monotonic() - started:.1f}秒），"
+                           f"演示账号密码均为 {demo_data.DEMO_PASSWORD}", err=True)
     if host in ("0.0.0.0", "::"):
         click.echo(f"信访工作平台已启动：本机请打开 http://127.0.0.1:{port}/ ；本单位其他电脑请打开 "
                    f"http://<本机局域网地址>:{port}/ （hostname -I 可查看本机地址）。按 Ctrl+C 停止", err=True)

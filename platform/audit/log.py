@@ -54,7 +54,12 @@ REDACTED = "(已隐去)"
 ERASE_ACTION = "erase_detail"  # one record per erased detail; its object_id is the erased seq
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def _jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most column values (exact types: a str Enum still goes below)
+        return value
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -59,3 +59,34 @@ def test_demo_activity_fills_every_domain_through_its_service(app, demo, system_
     assert late, "a late 督办 for the workbench and the office's list"
     actions = set(system_session.scalars(select(AuditRecord.object_type).distinct()))
     assert {"screening_entries", "rota_duties", "supervision_orders", "campaigns"} <= actions, actions
+
+
+def test_demo_load_leaves_whole_audit_chains_with_a_record_per_row(app, demo, system_session):
+    """The demo's thousands of records are written in batches at commit: every chain still
+    verifies, its head matches its last record, and each matter, timeline entry and clock
+    written has its create record (none lost, none left from a refused act's savepoint)."""
+    from xinfang.platform import demo as demo_data
+    from xinfang.platform.audit.log import verify
+    from xinfang.platform.audit.models import AuditChain, AuditRecord
+    from xinfang.platform.matters.models import MatterClock
+    from xinfang.tenants.scope import Scope
+
+    with app.state.session_factory(scope=Scope.system()) as session:
+        session.info["actor"] = {"id": None, "name": "演示数据", "address": "test"}
+        made = demo_data.load_matters(session, per_county=30)
+        demo_data.load_activity(session)
+        session.commit()
+    heads = system_session.scalars(select(AuditChain)).all()
+    assert len([h for h in heads if h.chain != 0]) == 2, "one chain per county"
+    for head in heads:
+        report = verify(system_session, head.chain)
+        assert report.ok, report.to_dict()
+        seqs = system_session.scalars(select(AuditRecord.seq).where(AuditRecord.chain == head.chain)
+                                      .order_by(AuditRecord.seq)).all()
+        assert seqs == list(range(1, head.last_seq + 1))
+    for model, table in ((Matter, "matters"), (MatterEvent, "matter_events"), (MatterClock, "matter_clocks")):
+        rows = system_session.scalar(select(func.count()).select_from(model))
+        created = system_session.scalar(select(func.count(AuditRecord.id))
+                                        .where(AuditRecord.object_type == table, AuditRecord.action == "create"))
+        assert rows == created, (table, rows, created)
+    assert system_session.scalar(select(func.count()).select_from(Matter)) >= made
