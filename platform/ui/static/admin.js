@@ -12,7 +12,7 @@
   // placeholders-become-values in the empty fields, so the clerk sees and adjusts them.
   document.addEventListener("change", function (event) {
     var start = event.target;
-    if (!(start instanceof HTMLInputElement) || start.id !== "starts-on" || !start.value) return;
+    if (!(start instanceof HTMLInputElement) || start.id !== "starts-on" || !/^\d{4}-\d{2}-\d{2}$/.test(start.value)) return;
     var form = start.form;
     var end = form.querySelector("#ends-on");
     if (end && !end.value) end.value = addDays(start.value, Number(end.dataset.days) - 1);
