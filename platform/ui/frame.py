@@ -89,6 +89,11 @@ def menu_for(request: Request, actor: Actor) -> list[MenuEntry]:
     return [MenuEntry(item.label, item.href, item.href == current) for item in items]
 
 
+# the acting node in the frame's query (not correlated with the outer query's nodes); made once:
+# a fresh alias per request cost more than the query itself (each column adapted anew)
+_ACTING_ROW = aliased(Node)
+
+
 def build_frame(request: Request) -> Frame | None:
     """The frame for the signed-in actor (None for an anonymous request). Node names are read
     with the system scope: only the actor's own nodes and their ancestors are looked up."""
@@ -102,12 +107,17 @@ def build_frame(request: Request) -> Frame | None:
     held_ids = {a.node_id for a in actor.assignments if a.node_id is not None}
     nodes: dict[int, Node] = {}
     if held_ids:  # the held nodes and the acting node's ancestors, in one query
-        with state.session_factory(scope=Scope.system(), bind=state.read_engine) as session:
-            acting_row = aliased(Node)  # not correlated with the outer query's nodes
-            wanted = or_(Node.id.in_(held_ids), *(Node.id.in_(select(getattr(acting_row, c))
-                                                              .where(acting_row.id == acting_id))
-                                                 for c in ANCESTOR_COLUMNS))
-            nodes = {n.id: n for n in session.scalars(select(Node).where(wanted))}
+        wanted = or_(Node.id.in_(held_ids), *(Node.id.in_(select(getattr(_ACTING_ROW, c))
+                                                          .where(_ACTING_ROW.id == acting_id))
+                                             for c in ANCESTOR_COLUMNS))
+        query = select(Node).where(wanted)
+        handler_db = getattr(request.state, "db", None)
+        if handler_db is not None and handler_db.is_active:
+            # the handler's own session (its connection and transaction): a page costs no second one
+            nodes = {n.id: n for n in handler_db.scalars(query, execution_options={"skip_scope": True})}
+        else:
+            with state.session_factory(scope=Scope.system(), bind=state.read_engine) as session:
+                nodes = {n.id: n for n in session.scalars(query)}
     acting = nodes.get(acting_id) if acting_id is not None else None
     breadcrumb = [Crumb(n.id, n.name, authorize(actor, n, "tenants", "read"))
                   for n in (_ancestors(nodes, acting) if acting is not None else [])]

@@ -143,6 +143,7 @@ async def provide_db(request: Request) -> AsyncIterator[ScopedSession]:
         request.state.committed = True
         session.bind = state.read_engine
 
+    request.state.db = session  # the page frame reads its node names in it (ui/frame.py)
     try:
         yield session
     finally:
