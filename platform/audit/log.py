@@ -163,9 +163,9 @@ def _append(session: Session, items: list[_Pending]) -> None:
         records.append(row)
         if has_detail:
             details.append({"chain": chain, "seq": row["seq"], "salt": salt, "before": before, "after": after})
-    conn.execute(insert(AuditRecord.__table__), records)
+    conn.execute(insert(AuditRecord), records)
     if details:
-        conn.execute(insert(AuditDetail.__table__), details)
+        conn.execute(insert(AuditDetail), details)
     for chain, (seq, hash_) in heads.items():
         conn.execute(update(AuditChain).where(AuditChain.chain == chain).values(last_seq=seq, last_hash=hash_))
 
