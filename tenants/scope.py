@@ -236,6 +236,17 @@ def _access_scoped_classes() -> list[type[AccessScoped]]:
     return [m.class_ for m in Base.registry.mappers if issubclass(m.class_, AccessScoped)]
 
 
+def _access_models() -> frozenset[type]:
+    from xinfang.platform.db import Base
+
+    return _access_models_of(len(Base.registry.mappers))
+
+
+@lru_cache(maxsize=8)
+def _access_models_of(_mapped_classes: int) -> frozenset[type]:
+    return frozenset(cls.__access_model__ for cls in _access_scoped_classes())
+
+
 def _tenant_data_classes() -> list[type]:
     from xinfang.platform.db import Base
 
@@ -371,8 +382,12 @@ def _check_writes(session: Session, _ctx: Any, _instances: Any) -> None:
     for obj in [*new, *session.dirty]:
         if isinstance(obj, AncestryColumns):
             _place(session, scope, obj, obj in new)
-        if isinstance(obj, AccessScoped) and obj in new and not isinstance(obj, AncestryColumns):
-            _check_subject_visible(session, scope, obj)
+    # access rows placed inside the scope just now: their subjects are visible without asking
+    granted = {(type(obj), obj.subject_id) for obj in new
+               if type(obj) in _access_models() and getattr(obj, "subject_id", None) is not None}
+    for obj in new:
+        if isinstance(obj, AccessScoped) and not isinstance(obj, AncestryColumns):
+            _check_subject_visible(session, scope, obj, granted)
     for obj in session.deleted:
         if isinstance(obj, Ancestry) and not scope.covers(_placement(obj, obj.ancestry()),
                                                           type(obj).__platform_visible__):
@@ -402,14 +417,18 @@ def _place(session: Session, scope: Scope, obj: AncestryColumns, is_new: bool) -
         raise ScopeViolation()
 
 
-def _check_subject_visible(session: Session, scope: Scope, obj: AccessScoped) -> None:
-    """A new child row (timeline entry, clock …) is written only to a matter this session sees."""
+def _check_subject_visible(session: Session, scope: Scope, obj: AccessScoped,
+                           granted: set[tuple[type, int]]) -> None:
+    """A new child row (timeline entry, clock …) is written only to a matter this session sees:
+    through an access row in the database, or one this same flush writes inside the scope."""
     if not scope.restricted:
         return
     subject = getattr(obj, obj.__access_key__)
     if subject is None:
         return  # its parent is new in this same flush and is checked itself
     access = obj.__access_model__
+    if (access, subject) in granted:
+        return
     with session.no_autoflush:
         seen = session.execute(select(access.subject_id).where(access.subject_id == subject).limit(1)).first()
     if seen is None:

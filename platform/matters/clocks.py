@@ -48,22 +48,33 @@ STATES = {"on_time": "正常", "due_soon": "即将到期", "overdue": "已超期
 
 def start(session: Session, matter: Matter, kind: str, node_id: int, on: dt.date, calendar: WorkCalendar,
           rule: str) -> MatterClock:
-    spec = RULES[kind]
-    deadline = calendar.deadline(on, spec.amount, spec.unit, rule)
-    clock = MatterClock(matter_id=matter.id, kind=kind, node_id=node_id, started_on=on, amount=spec.amount,
-                        unit=spec.unit, rule=rule, due_on=deadline.due, calendar_version=deadline.calendar_version,
-                        provisional=deadline.provisional)
+    clock = new(matter.id, kind, node_id, on, calendar, rule)
     session.add(clock)
     return clock
+
+
+def new(matter_id: int | None, kind: str, node_id: int, on: dt.date, calendar: WorkCalendar,
+        rule: str) -> MatterClock:
+    """A clock not yet added to the session: a registration computes its matter's deadline
+    summary from it before the matter row exists (the matter id is set once it does)."""
+    spec = RULES[kind]
+    deadline = calendar.deadline(on, spec.amount, spec.unit, rule)
+    return MatterClock(matter_id=matter_id, kind=kind, node_id=node_id, started_on=on, amount=spec.amount,
+                       unit=spec.unit, rule=rule, due_on=deadline.due, calendar_version=deadline.calendar_version,
+                       provisional=deadline.provisional)
 
 
 def start_until(session: Session, matter: Matter, kind: str, node_id: int, on: dt.date,
                 due: dt.date) -> MatterClock:
     """A clock whose due date was set by someone else (the transferring body's deadline)."""
-    clock = MatterClock(matter_id=matter.id, kind=kind, node_id=node_id, started_on=on, amount=(due - on).days,
-                        unit=CALENDAR_DAYS, rule=FIXED, due_on=due, calendar_version="", provisional=False)
+    clock = new_until(matter.id, kind, node_id, on, due)
     session.add(clock)
     return clock
+
+
+def new_until(matter_id: int | None, kind: str, node_id: int, on: dt.date, due: dt.date) -> MatterClock:
+    return MatterClock(matter_id=matter_id, kind=kind, node_id=node_id, started_on=on, amount=(due - on).days,
+                       unit=CALENDAR_DAYS, rule=FIXED, due_on=due, calendar_version="", provisional=False)
 
 
 def open_clocks(session: Session, matter: Matter, *kinds: str) -> list[MatterClock]:
@@ -128,16 +139,18 @@ def state_on(clock: MatterClock, today: dt.date, due_soon_days: int) -> str:
 
 def refresh_matter(session: Session, matter: Matter, today: dt.date, due_soon_days: int) -> None:
     """Keep the matter's ``due_on``/``deadline_state`` (for lists) in step with its open duties."""
-    duties = [c for c in open_clocks(session, matter) if RULES[c.kind].escalates]
+    matter.due_on, matter.deadline_state = summary(open_clocks(session, matter), today, due_soon_days)
+
+
+def summary(open_: list[MatterClock], today: dt.date, due_soon_days: int) -> tuple[dt.date | None, str | None]:
+    """The matter's ``due_on`` and ``deadline_state`` from its open clocks (whose states it sets)."""
+    duties = [c for c in open_ if RULES[c.kind].escalates]
     for clock in duties:
         clock.state = state_on(clock, today, due_soon_days)
     if not duties:
-        matter.due_on, matter.deadline_state = None, None
-        return
-    first = min(duties, key=lambda c: c.due_on)
+        return None, None
     order = ["overdue", "due_soon", "on_time"]
-    matter.due_on = first.due_on
-    matter.deadline_state = min((c.state for c in duties), key=order.index)
+    return min(c.due_on for c in duties), min((c.state for c in duties), key=order.index)
 
 
 def to_dict(clock: MatterClock) -> dict:

@@ -40,15 +40,14 @@ def _number(session: Session, matter_id: int) -> str:
     return session.execute(select(Matter.number).where(Matter.id == matter_id), execution_options=_ALL).scalar_one()
 
 
-def same_problem(session: Session, matter: Matter) -> list[Row]:
-    """The county's other matters with one of this matter's petitioners and its category,
-    in registration order (ids, numbers, owners and states only)."""
-    numbers = select(MatterPetitioner.id_number).where(MatterPetitioner.matter_id == matter.id)
-    shared = select(MatterPetitioner.matter_id).where(MatterPetitioner.id_number.in_(numbers))
+def same_problem(session: Session, county_id: int | None, category: str, id_numbers: list[str]) -> list[Row]:
+    """The county's matters with one of these petitioners' identity numbers and this category,
+    in registration order (ids, numbers, owners and states only). Asked before the new matter
+    is written, so a registration reads all it needs before it takes its county's number."""
+    shared = select(MatterPetitioner.matter_id).where(MatterPetitioner.id_number.in_(sorted(set(id_numbers))))
     query = (select(Matter.id, Matter.number, Matter.node_id, Matter.repeat_of_id, Matter.state,
                     Matter.county_id, Matter.township_id, Matter.village_id, Matter.grid_id, Matter.department_id)
-             .where(Matter.county_id == matter.county_id, Matter.category == matter.category,
-                    Matter.id != matter.id, Matter.id.in_(shared))
+             .where(Matter.county_id == county_id, Matter.category == category, Matter.id.in_(shared))
              .order_by(Matter.id))
     return list(session.execute(query, execution_options=_ALL))
 
@@ -68,10 +67,10 @@ def in_time(session: Session, matter_id: int, on: dt.date) -> bool:
     return bool(duties) and not any(c.paused_since is None and on > c.due_on for c in duties)
 
 
-def detect(session: Session, actor: Actor, matter: Matter, node: Node) -> None:
-    """Link a newly registered (and flushed) matter to its chain, count it, raise it for
-    包案 at the third, and note a lower level still handling the same matter in time."""
-    earlier = same_problem(session, matter)
+def detect(session: Session, actor: Actor, matter: Matter, node: Node, earlier: list[Row]) -> None:
+    """Link a newly registered (and flushed) matter to its chain (``earlier``: what
+    ``same_problem`` found before it was written), count it, raise it for 包案 at the third,
+    and note a lower level still handling the same matter in time."""
     if not earlier:
         matter.repeat_of_id, matter.repeat_count, matter.is_first = None, 1, True
         return

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -161,6 +161,17 @@ def register(session: Session, actor: Actor, data: MatterIn) -> Matter:
     if data.transfer_due_on is not None and data.transfer_due_on < received:
         raise BadRequest("上级指定的反馈期限不能早于收到日期")
 
+    # Everything read and every person's file opened first; the county's number is taken last,
+    # right before the matter's rows are written, so on PostgreSQL the county's counter row
+    # (and at commit its audit chain head) stays locked for the inserts alone.
+    persons = [person_file(session, node.id, Party(p.name, p.id_number, p.phone, p.address))
+               for p in data.petitioners]
+    earlier = repeats.same_problem(session, node.ancestry_with_self().get("county_id"), data.category,
+                                   [person.id_number for person in persons])
+    duties = [clocks.new(None, "dispose", node.id, received, ctx.calendar, ctx.rules.counting_rule)]
+    if data.transfer_due_on is not None:
+        duties.append(clocks.new_until(None, "feedback", node.id, received, data.transfer_due_on))
+    due_on, deadline_state = clocks.summary(duties, clock.today(), ctx.rules.due_soon_days)
     matter = Matter(number=_next_number(session, node, received.year), query_code=new_code(), node_id=node.id,
                     channel=data.channel,
                     form=data.form, headcount=max(data.headcount, len(data.petitioners)), kind=data.kind,
@@ -170,23 +181,22 @@ def register(session: Session, actor: Actor, data: MatterIn) -> Matter:
                     accused_description=data.accused_description.strip(), accused_user_ids=accused_users,
                     place_node_id=place.id, transfer_body=data.transfer_body.strip(),
                     transfer_doc_no=data.transfer_doc_no.strip(), transfer_due_on=data.transfer_due_on,
-                    received_on=received, created_by=actor.username)
+                    received_on=received, created_by=actor.username, repeat_of_id=None, repeat_count=1,
+                    is_first=True, due_on=due_on, deadline_state=deadline_state)
     session.add(matter)
     session.flush()
     session.add(MatterAccess(subject_id=matter.id, node_id=node.id, reason="owner"))
-    session.flush()
-    for p in data.petitioners:
-        person = person_file(session, node.id, Party(p.name, p.id_number, p.phone, p.address))
+    for p, person in zip(data.petitioners, persons, strict=True):
         session.add(MatterPetitioner(matter_id=matter.id, person_id=person.id, name=person.name,
                                      id_number=person.id_number, phone=p.phone.strip(), address=p.address.strip(),
                                      representative=p.representative))
-    clocks.start(session, matter, "dispose", node.id, received, ctx.calendar, ctx.rules.counting_rule)
-    if data.transfer_due_on is not None:
-        clocks.start_until(session, matter, "feedback", node.id, received, data.transfer_due_on)
+    for duty in duties:
+        duty.matter_id = matter.id
+        session.add(duty)
     _event(ctx, matter, "register", "登记", None, "registered", received, node.id)
-    session.flush()
-    repeats.detect(session, actor, matter, node)
-    clocks.refresh_matter(session, matter, clock.today(), ctx.rules.due_soon_days)
+    if earlier:
+        session.flush()
+        repeats.detect(session, actor, matter, node, earlier)
     return matter
 
 
@@ -203,17 +213,17 @@ def _place(session: Session, node: Node, place_id: int | None) -> Node:
 
 
 def _next_number(session: Session, node: Node, year: int) -> str:
-    """``<county code>-<year>-<sequence>``, numbered under a row lock per county and year."""
+    """``<county code>-<year>-<sequence>``: one upsert that locks the county's counter row for
+    the year until the commit (numbers stay gapless: a rolled-back registration returns its own)."""
     county_id = node.county_id or node.id
-    county_code = node.code[:6]
     conn = session.connection()
     table = MatterCounter.__table__
     insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    conn.execute(insert(table).values(county_id=county_id, year=year, last=0).on_conflict_do_nothing())
-    last = conn.execute(select(table.c.last).where(table.c.county_id == county_id, table.c.year == year)
-                        .with_for_update()).scalar_one() + 1
-    conn.execute(update(table).where(table.c.county_id == county_id, table.c.year == year).values(last=last))
-    return f"{county_code}-{year}-{last:06d}"
+    last = conn.execute(insert(table).values(county_id=county_id, year=year, last=1)
+                        .on_conflict_do_update(index_elements=[table.c.county_id, table.c.year],
+                                               set_={"last": table.c.last + 1})
+                        .returning(table.c.last)).scalar_one()
+    return f"{node.code[:6]}-{year}-{last:06d}"
 
 
 def _event(ctx: Context, matter: Matter, action: str, label: str, from_state: str | None, to_state: str | None,
