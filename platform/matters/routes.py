@@ -161,11 +161,11 @@ def list_matters(db: NamedDependency[ScopedSession], filters: NamedDependency[Ma
 def register(request: Request, db: NamedDependency[ScopedSession], data: JSONBody[MatterIn]) -> dict:
     actor = current_actor(request)
     matter = service.register(db, actor, data)
-    # commit first: the answer is read afterwards outside the write transaction (on SQLite the
-    # one writer's lock), which it would otherwise hold for half as long again; a failure
-    # after the commit answers "saved" (errors.py)
+    # commit first: the answer is built afterwards outside the write transaction (on SQLite the
+    # one writer's lock), from the rows the registration wrote (read back only for a repeat);
+    # a failure after the commit answers "saved" (errors.py)
     db.commit()
-    return views.detail(db, actor, matter)
+    return views.detail(db, actor, matter, registered=db.info.pop(service.REGISTERED, None))
 
 
 @get("/api/matters/{matter_id:int}", opt={"permission": "matters:read"}, sync_to_thread=True,

@@ -24,7 +24,7 @@ from xinfang.platform.audit.log import record
 from xinfang.platform.calendar.service import WorkCalendar, load_calendar
 from xinfang.platform.documents.service import new_code
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
-from xinfang.platform.matters import clocks, delivery, joint, opinions, recusals, repeats, review, vocabulary
+from xinfang.platform.matters import clocks, delivery, joint, opinions, recusals, repeats, review, views, vocabulary
 from xinfang.platform.matters.models import (
     Matter,
     MatterAccess,
@@ -130,6 +130,8 @@ def _check_petitioners(data: MatterIn) -> list[str]:
 
 
 def register(session: Session, actor: Actor, data: MatterIn) -> Matter:
+    """Register a matter; ``session.info["registered"]`` keeps what was written beside it (for
+    the answer) unless it joined a chain of repeats, whose entries the answer reads back."""
     node = _node(session, data.node_id, "登记单位")
     if not authorize(actor, node, "matters", "register"):
         raise Forbidden("您不能在该单位登记信访事项")
@@ -186,18 +188,24 @@ def register(session: Session, actor: Actor, data: MatterIn) -> Matter:
     session.add(matter)
     session.flush()
     session.add(MatterAccess(subject_id=matter.id, node_id=node.id, reason="owner"))
-    for p, person in zip(data.petitioners, persons, strict=True):
-        session.add(MatterPetitioner(matter_id=matter.id, person_id=person.id, name=person.name,
-                                     id_number=person.id_number, phone=p.phone.strip(), address=p.address.strip(),
-                                     representative=p.representative))
+    petitioners = [MatterPetitioner(matter_id=matter.id, person_id=person.id, name=person.name,
+                                    id_number=person.id_number, phone=p.phone.strip(), address=p.address.strip(),
+                                    representative=p.representative)
+                   for p, person in zip(data.petitioners, persons, strict=True)]
+    session.add_all(petitioners)
     for duty in duties:
         duty.matter_id = matter.id
         session.add(duty)
-    _event(ctx, matter, "register", "登记", None, "registered", received, node.id)
+    event = _event(ctx, matter, "register", "登记", None, "registered", received, node.id)
     if earlier:
         session.flush()
         repeats.detect(session, actor, matter, node, earlier)
+    else:
+        session.info[REGISTERED] = views.Registered(petitioners, duties, [event], [node, place])
     return matter
+
+
+REGISTERED = "matters_registered"
 
 
 def _place(session: Session, node: Node, place_id: int | None) -> Node:

@@ -3,6 +3,9 @@ sees who accused it or the accusation's materials (条例 Art. 30)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -99,9 +102,24 @@ def summary(matter: Matter) -> dict:
     }
 
 
-def detail(session: Session, actor: Actor, matter: Matter, unmask: bool = False) -> dict:
+@dataclass(frozen=True)
+class Registered:
+    """What a registration wrote beside the matter row: its answer is built from these, since
+    nothing else (units, opinions, deliveries, ownership …) can hang on a matter just made."""
+
+    petitioners: list[MatterPetitioner]
+    clocks: list[MatterClock]
+    events: list[MatterEvent]
+    nodes: list[Node]  # the owner and the place
+
+
+def detail(session: Session, actor: Actor, matter: Matter, unmask: bool = False,
+           registered: Registered | None = None) -> dict:
     viewer = viewer_for(session, actor, matter, unmask)
     accusation = matter.kind == "accusation"
+    if registered is not None:
+        return _answer(session, matter, viewer, accusation, registered.petitioners, [],
+                       {n.id: n.name for n in registered.nodes}, registered.events, registered.clocks, [], fresh=True)
     petitioners = session.scalars(select(MatterPetitioner).where(MatterPetitioner.matter_id == matter.id)
                                   .order_by(MatterPetitioner.id)).all()
     units = session.scalars(select(MatterUnit).where(MatterUnit.matter_id == matter.id).order_by(MatterUnit.id)).all()
@@ -114,6 +132,15 @@ def detail(session: Session, actor: Actor, matter: Matter, unmask: bool = False)
     matter_clocks = session.scalars(select(MatterClock).where(MatterClock.matter_id == matter.id)
                                     .order_by(MatterClock.id)).all()
     follow_ups = session.scalars(select(FollowUp).where(FollowUp.matter_id == matter.id).order_by(FollowUp.id)).all()
+    return _answer(session, matter, viewer, accusation, petitioners, units, unit_names, timeline, matter_clocks,
+                   follow_ups, fresh=False)
+
+
+def _answer(session: Session, matter: Matter, viewer: Viewer, accusation: bool, petitioners: Sequence[MatterPetitioner],
+            units: Sequence[MatterUnit], unit_names: dict[int, str], timeline: Sequence[MatterEvent],
+            matter_clocks: Sequence[MatterClock], follow_ups: Sequence[FollowUp], fresh: bool) -> dict:
+    """The detail from its parts; ``fresh``: a matter registered in this request, whose other
+    lists are empty (not read)."""
     body = MATTER_FIELDS.redact({**summary(matter), "demands": matter.demands, "attachments": matter.attachments},
                                 viewer, accusation)
     return {
@@ -126,14 +153,15 @@ def detail(session: Session, actor: Actor, matter: Matter, unmask: bool = False)
         if matter.transfer_body else None,
         "review_body": matter.review_outside or unit_names.get(matter.review_node_id or 0),
         "review_outside": bool(matter.review_outside),
-        "opinions": [opinions.to_dict(o) for o in session.scalars(
+        "opinions": [] if fresh else [opinions.to_dict(o) for o in session.scalars(
             select(MatterOpinion).where(MatterOpinion.matter_id == matter.id).order_by(MatterOpinion.id))],
-        "deliveries": delivery.listing(session, matter),
-        "agreements": [{"mode": a.mode, "mode_label": vocabulary.AGREEMENT_MODES[a.mode], "terms": a.terms,
-                        "parties": a.parties, "concluded_on": a.concluded_on.isoformat()}
-                       for a in session.scalars(select(MatterAgreement).where(MatterAgreement.matter_id == matter.id)
-                                                .order_by(MatterAgreement.id))],
-        "recusals": recusals.listing(session, matter),
+        "deliveries": [] if fresh else delivery.listing(session, matter),
+        "agreements": [] if fresh else [
+            {"mode": a.mode, "mode_label": vocabulary.AGREEMENT_MODES[a.mode], "terms": a.terms,
+             "parties": a.parties, "concluded_on": a.concluded_on.isoformat()}
+            for a in session.scalars(select(MatterAgreement).where(MatterAgreement.matter_id == matter.id)
+                                     .order_by(MatterAgreement.id))],
+        "recusals": [] if fresh else recusals.listing(session, matter),
         "joint_signature": matter.joint_signature, "law_related": matter.law_related,
         "accused_node_id": None if viewer.accused else matter.accused_node_id,
         "accused_user_ids": [] if viewer.accused else list(matter.accused_user_ids or []),
@@ -141,7 +169,7 @@ def detail(session: Session, actor: Actor, matter: Matter, unmask: bool = False)
         # only the number of a linked matter: the viewer may not be allowed to see it
         "repeat_of_number": _number(session, matter.repeat_of_id),
         "lower_level_number": _number(session, matter.lower_level_id),
-        "ownership": ownership.view(session, matter, hide_notes=viewer.accused and accusation),
+        "ownership": None if fresh else ownership.view(session, matter, hide_notes=viewer.accused and accusation),
         "petitioners": [PETITIONER_FIELDS.redact(_petitioner(p), viewer, accusation) for p in petitioners],
         "units": [{"unit_id": u.unit_id, "unit_name": unit_names.get(u.unit_id), "role": u.role, "mode": u.mode,
                    "mode_label": vocabulary.label(vocabulary.JOINT_MODES, u.mode), "status": u.status,
@@ -149,9 +177,9 @@ def detail(session: Session, actor: Actor, matter: Matter, unmask: bool = False)
                    "report_due_on": u.report_due_on.isoformat() if u.report_due_on else None,
                    "reported_on": u.reported_on.isoformat() if u.reported_on else None} for u in units],
         "clocks": [clocks.to_dict(c) for c in matter_clocks],
-        "supervision": supervision.listing(session, matter.id),
+        "supervision": [] if fresh else supervision.listing(session, matter.id),
         "timeline": [_event(e, viewer.accused and accusation) for e in timeline],
-        "evaluations": evaluations.listing(session, matter.id),  # the petitioner's own ratings (网上评价)
+        "evaluations": [] if fresh else evaluations.listing(session, matter.id),  # the petitioner's own ratings
         "follow_ups": [{"on": f.on.isoformat(), "by": f.by, "satisfaction": f.satisfaction,
                         "stopped_petitioning": f.stopped_petitioning, "note": f.note} for f in follow_ups],
         "actions": [{"action": t.action, "label": t.label} for t in allowed(matter.state, matter.kind, matter.route)],

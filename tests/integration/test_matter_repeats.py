@@ -160,3 +160,16 @@ def test_unlinking_a_wrong_repeat(client, demo, system_session):
     # the chain goes on from the first matter, without the unlinked one
     fourth = _register(client, demo, "xx_ds_officer", "411323100")
     assert (fourth["repeat_of_id"], fourth["repeat_count"]) == (first["id"], 3)
+
+
+def test_the_registration_answers_what_reading_the_matter_shows(client, demo):
+    """The answer of a first registration is built from the rows it wrote, a repeat's is read
+    back: either way it is the matter's detail as any later read shows it."""
+    today = clock.today()
+    first = _register(client, demo, "xx_by_officer", "411323001", transfer_body="市信访局",
+                      transfer_doc_no="转2026-1", transfer_due_on=(today + dt.timedelta(days=20)).isoformat(),
+                      petitioners=[NEIGHBOUR, PERSON], form="collective", headcount=3)
+    assert [c["kind"] for c in first["clocks"]] == ["dispose", "feedback"] and first["due_on"] is not None
+    again = _register(client, demo, "xx_by_officer", "411323001")
+    for answer in (first, again):
+        assert answer == _read(client, demo, answer["id"], "xx_by_officer").json()
