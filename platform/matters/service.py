@@ -163,18 +163,21 @@ def register(session: Session, actor: Actor, data: MatterIn) -> Matter:
     if data.transfer_due_on is not None and data.transfer_due_on < received:
         raise BadRequest("上级指定的反馈期限不能早于收到日期")
 
-    # Everything read and every person's file opened first; the county's number is taken last,
-    # right before the matter's rows are written, so on PostgreSQL the county's counter row
-    # (and at commit its audit chain head) stays locked for the inserts alone.
-    persons = [person_file(session, node.id, Party(p.name, p.id_number, p.phone, p.address))
-               for p in data.petitioners]
+    # Everything read first; the county's number is taken last, right before the matter's rows
+    # are written, so on PostgreSQL the county's counter row (and at commit its audit chain
+    # head) stays locked for the inserts alone.
+    parties = [Party(p.name, p.id_number, p.phone, p.address) for p in data.petitioners]
     earlier = repeats.same_problem(session, node.ancestry_with_self().get("county_id"), data.category,
-                                   [person.id_number for person in persons])
+                                   [party.cleaned().id_number for party in parties])
     duties = [clocks.new(None, "dispose", node.id, received, ctx.calendar, ctx.rules.counting_rule)]
     if data.transfer_due_on is not None:
         duties.append(clocks.new_until(None, "feedback", node.id, received, data.transfer_due_on))
     due_on, deadline_state = clocks.summary(duties, clock.today(), ctx.rules.due_soon_days)
-    matter = Matter(number=_next_number(session, node, received.year), query_code=new_code(), node_id=node.id,
+    number = _next_number(session, node, received.year)
+    # under the county's number lock: two clerks registering the same new person at once
+    # share one file (opened before it, the second one's file would collide with the first's)
+    persons = [person_file(session, node.id, party) for party in parties]
+    matter = Matter(number=number, query_code=new_code(), node_id=node.id,
                     channel=data.channel,
                     form=data.form, headcount=max(data.headcount, len(data.petitioners)), kind=data.kind,
                     category=data.category, summary=data.summary.strip(), demands=data.demands.strip(),
