@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, func, select
 
 from xinfang.platform.demo import DEMO_PASSWORD
 from xinfang.platform.privacy.identity import check_digit
@@ -71,16 +71,18 @@ def free_port() -> int:
 
 @contextmanager
 def server(database_url: str, workdir: Path, env: dict[str, str] | None = None,
-           start_timeout: float = 300) -> Iterator[str]:
-    """``xinfang serve --demo`` on a free loopback port; yields its base URL, stops it after.
-    Loading the demo data takes seconds on a quiet machine, minutes on a loaded one."""
+           start_timeout: float = 300, workers: int = 1) -> Iterator[str]:
+    """``xinfang serve --demo`` (``--workers`` web processes) on a free loopback port; yields its
+    base URL, stops it after. Loading the demo data takes seconds on a quiet machine, minutes on
+    a loaded one."""
     port = free_port()
     environ = {**os.environ, "XINFANG_DATABASE_URL": database_url, "XINFANG_SECRET_KEY": "bench-secret",
                "XINFANG_STORAGE_DIR": str(workdir / "files"), **(env or {})}
     environ.pop("XINFANG_REDIS_URL", None)
     log_path = workdir / "server.log"
     with log_path.open("w") as log:
-        proc = subprocess.Popen([XINFANG, "serve", "--host", "127.0.0.1", "--port", str(port), "--demo"],
+        proc = subprocess.Popen([XINFANG, "serve", "--host", "127.0.0.1", "--port", str(port), "--demo",
+                                 "--workers", str(workers)],
                                 env=environ, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -161,6 +163,24 @@ def drive(base: str, writers: int, seconds: float, timeout: float = 60,
     asyncio.run(main())
     run.seconds = time.perf_counter() - started
     return run
+
+
+def settle(database_url: str, timeout: float = 300) -> float:
+    """Wait until the server's start-up jobs (the demo scan's ~280 reminder notices) are done, so
+    the clerks do not race them for the CPU; returns the seconds waited."""
+    from xinfang.platform.jobs.outbox import PENDING, OutboxJob
+
+    engine = create_engine(database_url)
+    started = time.monotonic()
+    try:
+        while time.monotonic() - started < timeout:
+            with engine.connect() as conn:
+                if not conn.scalar(select(func.count()).select_from(OutboxJob).where(OutboxJob.status == PENDING)):
+                    break
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
+    return time.monotonic() - started
 
 
 def saved_markers(database_url: str) -> set[str]:

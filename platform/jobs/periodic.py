@@ -26,8 +26,6 @@ from xinfang.platform.extensions.manager import plugin_periodic_tasks, plugins_o
 
 log = logging.getLogger(__name__)
 
-log = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True)
 class PeriodicTask:
