@@ -10,6 +10,10 @@ import re
 import subprocess
 
 import pytest
+import weasyprint
+from weasyprint.pdf import fonts as weasy_pdf_fonts
+from weasyprint.pdf import stream as weasy_pdf_stream
+from weasyprint.text.fonts import get_hb_object_data
 
 from xinfang.platform.documents import rendering
 from xinfang.platform.documents.registry import LEDGER_TEMPLATE, NOTICE_TEMPLATE
@@ -101,7 +105,7 @@ def test_rendering_leaves_the_garbage_collector_as_it_found_it(monkeypatch):
         raise RuntimeError("rendering failed")
 
     with monkeypatch.context() as patch:
-        patch.setattr(rendering.weasyprint, "HTML", fails)
+        patch.setattr(rendering, "DocumentHTML", fails)
         with pytest.raises(RuntimeError):
             render_pdf(LEDGER_TEMPLATE, inputs)
     assert gc.isenabled()
@@ -111,3 +115,28 @@ def test_rendering_leaves_the_garbage_collector_as_it_found_it(monkeypatch):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_lean_rendering_writes_the_bytes_plain_weasyprint_writes():
+    """The document user-agent sheet and the fonts read only when used (rendering.py) change
+    nothing in the file: a ledger and a notice with its 版记 (a footnote) and stamp, rendered
+    by render_pdf and by WeasyPrint as it comes, are the same bytes; and WeasyPrint used
+    directly afterwards is WeasyPrint as it comes."""
+    ledger = LEDGER_TEMPLATE.clean({"title": "清单", "annex": "附件1", "columns": ["序号", "日期", "情况"],
+                                    "rows": [[str(n), "2026-01-05", PARA] for n in range(1, 40)],
+                                    "notes": ["注：按排查日期排列。"]})
+    for spec, inputs in ((LEDGER_TEMPLATE, ledger), (NOTICE_TEMPLATE, _notice(4, attachments=True))):
+        html = rendering.render_html(spec, inputs, "ABCD-EFGH")
+        plain = weasyprint.HTML(string=html, base_url=str(spec.path.parent)).render(
+            stylesheets=[rendering._stylesheet()]).write_pdf(pdf_identifier=b"same")
+        lean = render_pdf(spec, inputs, identifier="same", code="ABCD-EFGH")
+        assert lean.pages >= 2 and lean.pdf == plain
+    assert weasy_pdf_stream.Font is weasy_pdf_fonts.Font is not rendering._LeanFont
+    assert weasy_pdf_fonts.get_hb_object_data is get_hb_object_data
+
+
+def test_the_document_user_agent_sheet_drops_only_the_universal_pseudo_elements():
+    text = rendering._document_ua_text(rendering.weasy_html.UA)
+    assert "\nli::marker {" in text and "\n::" not in text and "td, th { padding: 1px }" in text
+    with pytest.raises(RuntimeError, match="user-agent sheet changed"):
+        rendering._document_ua_text(rendering.weasy_html.UA.replace("::note-callback", "li::note-callback"))
