@@ -29,7 +29,7 @@ from xinfang.platform.templating import environment
 
 STYLESHEET = TEMPLATE_DIR / "official.css"
 RENDERER = f"WeasyPrint {weasyprint.__version__}"
-# One rendering at a time per process: a 20-page ledger peaks near 220 MiB, Pango and
+# One rendering at a time per process: a 20-page ledger peaks near 235 MiB, Pango and
 # fontconfig caches are shared by every rendering in the process, and _lean_fonts swaps
 # two of WeasyPrint's module attributes while a document is written.
 _LOCK = threading.Lock()
