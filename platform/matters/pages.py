@@ -44,8 +44,8 @@ from xinfang.platform.privacy.identity import normalize_id_number
 from xinfang.platform.ui.frame import acting_node_id
 from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.guards import current_actor
-from xinfang.platform.web.inputs import INT4_MAX, Id, Line, PageNumber, PerPage, check_day
-from xinfang.platform.web.paging import EXACT_UP_TO, page_of
+from xinfang.platform.web.inputs import INT4_MAX, Id, Line, OptionalCursor, PageNumber, PerPage, check_day
+from xinfang.platform.web.paging import EXACT_UP_TO, cursor_page_of
 from xinfang.tenants.levels import LEVEL_KEYS, Level
 from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
@@ -107,9 +107,12 @@ BOOLEANS = frozenset({"open", "repeat", "overreach", "needs_ownership", "descend
 
 @get("/matters", sync_to_thread=True)
 def matter_list(request: Request, db: NamedDependency[ScopedSession], page: FromQuery[PageNumber] = 1,
-                per_page: FromQuery[PerPage] = 20) -> Response:
+                per_page: FromQuery[PerPage] = 20, after: FromQuery[OptionalCursor] = None,
+                before: FromQuery[OptionalCursor] = None) -> Response:
     """The list as the API gives it; the filter form asks HTMX for the ``results`` block only.
-    The export link carries the same filters to the API's export."""
+    The export link carries the same filters to the API's export. 上一页/下一页 go by the
+    API's cursors (a deep page costs what the first costs), carrying the page's number for
+    display."""
     actor = current_actor(request)
     filters = filters_of(request)
     acting = acting_node_id(request, actor)
@@ -118,7 +121,8 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
     if view:
         query = saved_views.built_in(query, view, actor, _node(db, acting))
     count = visible_rows(db, Matter) if query.whereclause is None else None
-    listing = page_of(db, query, page, per_page, views.summary, count=count, approximate=True)
+    listing = cursor_page_of(db, query, filters.order(), page, per_page, views.summary, after=after, before=before,
+                             count=count, approximate=True)
     for item in listing["items"]:
         item["days_left"] = days_left(item["due_on"])
     county = _county_of(db, request, actor)
@@ -143,7 +147,8 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
         list_query=_query_string(request, page=None),
         more_filters=any(request.query_params.get(k) for k in MORE_FILTERS),
         may_register="matters:register" in actor.permissions(),
-        export_query=_query_string(request, page=None), page_link=lambda n: "?" + _query_string(request, page=n))
+        export_query=_query_string(request, page=None),
+        page_link=lambda n, **cursor: "?" + _query_string(request, page=n, **cursor))
 
 
 def _node(db: ScopedSession, node_id: int | None) -> Node | None:

@@ -24,8 +24,18 @@ from xinfang.platform.matters.service import MatterIn
 from xinfang.platform.matters.states import OPEN_STATES, STATES
 from xinfang.platform.people.models import Person
 from xinfang.platform.web.guards import current_actor
-from xinfang.platform.web.inputs import Bounded, Code, Days, Id, Note, OptionalId, PageNumber, PerPage
-from xinfang.platform.web.paging import Page, page_of
+from xinfang.platform.web.inputs import (
+    Bounded,
+    Code,
+    Days,
+    Id,
+    Note,
+    OptionalCursor,
+    OptionalId,
+    PageNumber,
+    PerPage,
+)
+from xinfang.platform.web.paging import EXACT_UP_TO, CursorPage, Order, Page, cursor_page_of, page_of
 from xinfang.tenants.levels import COLUMN, LEVEL_KEYS, Level
 from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
@@ -98,10 +108,16 @@ class MatterFilters:
             query = query.where(Matter.received_on <= self.received_to)
         if self.q:
             query = query.where(Matter.summary.contains(self.q.strip()) | (Matter.number == self.q.strip()))
+        return self.order().sort(query)
+
+    def order(self) -> Order:
+        """The list's order: the chosen column, then the newest registration first."""
         if self.sort not in SORTS:
             raise BadRequest(f"排序字段应为:{'、'.join(SORTS)}")
         column = SORTS[self.sort]
-        return query.order_by(column.desc() if self.descending else column.asc(), Matter.id.desc())
+        if column is Matter.id:
+            return Order(((Matter.id, self.descending),))
+        return Order(((column, self.descending), (Matter.id, True)))
 
 
 def _known(value: str, labels: dict, what: str) -> str:
@@ -147,14 +163,26 @@ def list_person_matters(db: NamedDependency[ScopedSession], person_id: FromPath[
     return page_of(db, views.person_matters_query(person.id_number), page, per_page, views.summary)
 
 
+AFTER = ("翻页位置:上一次应答的 next,取其后的一页(无论翻到多深,每页的代价与第一页相同);"
+         "应与取得它时的排序(sort、descending)相同")
+BEFORE = "翻页位置:上一次应答的 previous,取其前的一页;已到开头时给出第一页"
+PAGE = "页码:不带翻页位置时从开头数第几页(适合前几页);带 after/before 时仅为客户端对该页的编号,原样返回"
+
+
 @get("/api/matters", opt={"permission": "matters:read"}, dependencies=FILTERS, sync_to_thread=True,
-     summary="信访事项列表")
-def list_matters(db: NamedDependency[ScopedSession], filters: NamedDependency[MatterFilters], page: FromQuery[PageNumber] = 1,
-                 per_page: FromQuery[PerPage] = 50) -> Page:
+     summary="信访事项列表",
+     description="按 sort 排序(同一值时新登记的在前)。翻页用应答中的 next/previous 作为下一次请求的 after/before;"
+                 f"total 超过 {EXACT_UP_TO} 件时为几分钟内统计的近似数(total_exact 为 false)。")
+def list_matters(db: NamedDependency[ScopedSession], filters: NamedDependency[MatterFilters],
+                 page: Annotated[PageNumber, QueryParameter(description=PAGE)] = 1,
+                 per_page: FromQuery[PerPage] = 50,
+                 after: Annotated[OptionalCursor, QueryParameter(description=AFTER)] = None,
+                 before: Annotated[OptionalCursor, QueryParameter(description=BEFORE)] = None) -> CursorPage:
     query = filters.apply(db, select(Matter))
     # unfiltered (the list as first opened): count the visible matters from the access index
     count = visible_rows(db, Matter) if query.whereclause is None else None
-    return page_of(db, query, page, per_page, views.summary, count=count, approximate=True)
+    return cursor_page_of(db, query, filters.order(), page, per_page, views.summary, after=after, before=before,
+                          count=count, approximate=True)
 
 
 @post("/api/matters", opt={"permission": "matters:register"}, sync_to_thread=True, summary="登记信访事项")

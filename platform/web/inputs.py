@@ -85,6 +85,8 @@ def check_day(name: str, value: dt.date | None) -> dt.date | None:
 
 # An optional query parameter: Litestar checks the bound only when it wraps the whole union.
 OptionalId = Annotated[int | None, at.Interval(ge=1, le=INT4_MAX)]
+# A list's position (``web.paging.Order.cursor``): a few sort values, encoded.
+OptionalCursor = Annotated[str | None, at.Len(1, 200)]
 
 
 def check_moment(name: str, value: dt.datetime | None) -> dt.datetime | None:
