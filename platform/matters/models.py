@@ -49,7 +49,10 @@ class Matter(AncestryColumns, AccessScoped, Base):
     __table_args__ = (Index("ix_matters_county_state", "county_id", "state"),
                       Index("ix_matters_township_state", "township_id", "state"),
                       # "handling and overdue" lists: counted from the index alone, paged in order
-                      Index("ix_matters_state_deadline", "state", "deadline_state", "received_on", "id"))
+                      Index("ix_matters_state_deadline", "state", "deadline_state", "received_on", "id"),
+                      # the list's own order (received_on, id): its first page stops after a page of
+                      # matters, where (received_on) alone read and sorted the whole newest day
+                      Index("ix_matters_received_on_id", "received_on", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -87,7 +90,7 @@ class Matter(AncestryColumns, AccessScoped, Base):
     review_outside: Mapped[str] = mapped_column(String(100), default="")
 
     state: Mapped[str] = mapped_column(String(16), index=True, default="registered")
-    received_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    received_on: Mapped[dt.date] = mapped_column(Date)  # indexed with id (ix_matters_received_on_id)
     # the earliest open clock's due date and state, kept for filtering lists
     due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     deadline_state: Mapped[str | None] = mapped_column(String(16), index=True)

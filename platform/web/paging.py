@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from xinfang.platform.errors import BadRequest
@@ -187,9 +187,10 @@ class Order:
     (``after``). A NULL sorts as the greatest value both ways (PostgreSQL's own default, made
     explicit so SQLite agrees), so one rule serves both directions and the reversed order.
 
-    The condition repeats the first column's bound on its own (``received_on <= :v AND
-    (received_on < :v OR id < :id)``), so the database walks the first column's index from
-    the position instead of testing every row before it."""
+    When every column goes one way and none is nullable, the condition is a row comparison,
+    ``(received_on, id) < (:v, :id)``: an index on those columns starts at the position. Any
+    other order repeats its first column's bound on its own (``due_on >= :v AND (…)``), so the
+    database walks that column's index from the position instead of testing every row before it."""
 
     keys: tuple[tuple[InstrumentedAttribute, bool], ...]
 
@@ -206,6 +207,9 @@ class Order:
     def after(self, cursor: str) -> ColumnElement[bool]:
         """The rows after the one ``cursor`` names, in this order (``reversed().after``: before)."""
         values = self._values(cursor)
+        if len({descending for _, descending in self.keys}) == 1 and not any(_nullable(c) for c, _ in self.keys):
+            columns, position = tuple_(*(c for c, _ in self.keys)), tuple_(*values)
+            return columns < position if self.keys[0][1] else columns > position
         condition: ColumnElement[bool] | None = None
         for (column, descending), value in reversed(list(zip(self.keys, values, strict=True))):
             beyond = _beyond(column, descending, value)
