@@ -45,8 +45,8 @@ test-busy: $(STAMP)
 bench: $(STAMP)
 	for f in bench/[!_]*.py; do $(BIN)/python $$f || exit 1; done
 
-## The matters list at 2,000,000 matters on PostgreSQL (bench/matters.py; the load alone takes
-## tens of minutes on 2 cores and ≈ 3 GB of disk), to compare with its 200,000-matter default
+## The matters list at 2,000,000 matters on PostgreSQL (bench/matters.py; ≈ 14 minutes on 2
+## loaded cores, 2.4 GB of disk), to compare with its 200,000-matter default
 bench-lists-2m: $(STAMP)
 	$(BIN)/python bench/matters.py --matters 2000000
 
