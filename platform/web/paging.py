@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tr
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from xinfang.platform.errors import BadRequest
+from xinfang.platform.web.inputs import INT4_MAX
 
 MAX_PER_PAGE = 200
 # A list that allows it counts exactly up to this many rows (a bounded count, its cost flat
@@ -275,7 +276,7 @@ def _parsed(column: InstrumentedAttribute, value: Any) -> Any:
     kind = column.type.python_type
     if kind in (dt.date, dt.datetime):
         return kind.fromisoformat(value)
-    if kind is int and (isinstance(value, bool) or not isinstance(value, int)) or kind is str and not isinstance(
-            value, str):
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int) or abs(value) > INT4_MAX) \
+            or kind is str and not isinstance(value, str):
         raise ValueError(column.key)
     return value

@@ -9,7 +9,9 @@ cursors; a cursor of another order, or garbage, is a 400.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import re
 from html import unescape
 
@@ -107,8 +109,10 @@ def test_a_cursor_keeps_its_place_when_matters_are_registered_before_it(client, 
 def test_bad_cursors_are_refused(client, demo, matters):
     headers = demo.headers("xx_officer")
     cursor = client.get("/api/matters?per_page=2", headers=headers).json()["next"]
+    too_big = base64.urlsafe_b64encode(json.dumps(["received_on,id", "2026-03-01", 10**20]).encode()).decode()
+    not_a_day = base64.urlsafe_b64encode(json.dumps(["received_on,id", "2026-02-30", 1]).encode()).decode()
     for query in (f"after={cursor}&sort=due_on", f"after={cursor}&before={cursor}", "after=garbage",
-                  "before=W10", "after=" + "A" * 201):
+                  "before=W10", "after=" + "A" * 201, f"after={too_big}", f"before={not_a_day}"):
         resp = client.get(f"/api/matters?{query}", headers=headers)
         assert resp.status_code == 400, (query, resp.text)
     assert client.get(f"/api/matters?after={cursor}&descending=false", headers=headers).status_code == 200
