@@ -9,7 +9,7 @@ starts at its row: ``(received_on, id) < (:v, :id)`` is the index condition. The
 replaces the old one (it answers every query the old one did). Measured with bench/matters.py
 (docs/benchmarks.md).
 
-Revision ID: 0026_matters_received_on_id
+Revision ID: 0026
 Revises: 0025
 Create Date: 2026-12-07
 """
