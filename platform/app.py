@@ -16,7 +16,7 @@ from xinfang.permissions.store import PolicyStore, announce_change, sync_policy
 from xinfang.platform import models  # noqa: F401  (registers every table and the audit listeners)
 from xinfang.platform.accounts.service import authenticate
 from xinfang.platform.audit.refusals import RefusalLimiter
-from xinfang.platform.db import make_engine, read_only
+from xinfang.platform.db import make_engine, read_only, single_reads
 from xinfang.platform.errors import EXCEPTION_HANDLERS
 from xinfang.platform.extensions.manager import (
     build_plugin_manager,
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
         "settings": settings,
         "engine": engine,
         "read_engine": read_only(engine),
+        "auth_engine": single_reads(engine),
         "replica_engine": read_only(replica),
         "session_factory": make_session_factory(engine, settings, plugins=plugins),
         "policy": PolicyStore(engine, check_seconds=settings.policy_check_seconds, redis_client=redis_client),

@@ -94,7 +94,14 @@ def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 2
         return engine
     # a row lock (e.g. the matter counter) waited for longer than this fails the statement
     options = f"-c lock_timeout={int(lock_timeout * 1000)}"
-    engine = create_engine(database_url, pool_pre_ping=True, connect_args={"options": options}, **kwargs)
+    # No ping before each checkout (a round trip per request and session): a connection that
+    # died with its server is found by the first statement on it, which invalidates every
+    # connection older than the failure, so each is replaced at its next checkout; the
+    # authentication retries once on such a failure (web/guards.py), so an authenticated
+    # request never sees it. Connections are renewed after half an hour in any case, before
+    # an idle timeout of a firewall or pooler in between could cut them.
+    kwargs.setdefault("pool_recycle", RECYCLE_SECONDS)
+    engine = create_engine(database_url, connect_args={"options": options}, **kwargs)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -108,6 +115,7 @@ def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 2
 
 
 READ_ONLY_OPTION = "xinfang_read_only"
+RECYCLE_SECONDS = 1800
 
 
 def read_only(engine: Engine) -> Engine:
@@ -115,6 +123,18 @@ def read_only(engine: Engine) -> Engine:
     alongside the one writer; every other transaction takes the write lock at BEGIN
     (IMMEDIATE), so a read that later writes can never fail on a stale snapshot."""
     return engine.execution_options(**{READ_ONLY_OPTION: True})
+
+
+def single_reads(engine: Engine) -> Engine:
+    """``read_only(engine)`` for a read of one statement at a time (the authentication): on
+    PostgreSQL in autocommit, so it costs its statement alone, not a BEGIN and a ROLLBACK round
+    trip around it (a ROLLBACK also makes psycopg drop its prepared statements). Each statement
+    sees its own snapshot, as in a READ COMMITTED transaction. SQLite's reads are in-process:
+    as ``read_only``."""
+    reads = read_only(engine)
+    if engine.dialect.name == "postgresql":
+        return reads.execution_options(isolation_level="AUTOCOMMIT")
+    return reads
 
 
 class WriteGate:

@@ -18,6 +18,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
@@ -107,10 +108,21 @@ def check_host(connection: ASGIConnection) -> None:
 
 
 def _authenticate(connection: ASGIConnection, token: str) -> Actor | None:
+    """The token's actor, read on a pooled connection of its own (given back before the handler
+    takes one: a request never holds two), one statement, no session or ORM objects. The
+    request's first statement, so it also stands in for a pool ping: on a connection that died
+    with the server (which invalidates the pool's older connections) it runs once more."""
     app_state = connection.app.state
-    with app_state.session_factory(scope=Scope.system(), bind=app_state.read_engine) as session:
-        # the accounts domain's authenticator, put in the state by the app factory (kernel → no domain import)
-        return app_state.authenticate(session, app_state.policy, token, app_state.settings.secret_key)
+    secret = app_state.settings.secret_key
+    try:
+        with app_state.auth_engine.connect() as conn:
+            # the accounts domain's authenticator, put in the state by the app factory (kernel → no domain import)
+            return app_state.authenticate(conn, app_state.policy, token, secret)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    with app_state.auth_engine.connect() as conn:
+        return app_state.authenticate(conn, app_state.policy, token, secret)
 
 
 async def provide_db(request: Request) -> AsyncIterator[ScopedSession]:

@@ -25,7 +25,7 @@ def ledger_samples(app, demo) -> dict[str, object]:
     day = dt.date(2026, 11, 18)
     with app.state.session_factory(scope=Scope.system()) as s:
         s.info["actor"] = {"id": None, "name": "测试", "address": "test"}
-        actor = authenticate(s, app.state.policy, demo.token("xx_by_officer"), app.state.settings.secret_key)
+        actor = authenticate(s.connection(), app.state.policy, demo.token("xx_by_officer"), app.state.settings.secret_key)
         matter = register(s, actor, MatterIn(
             node_id=township.id, channel="visit", form="individual", kind="claim", category="房地产",
             summary="反映房产证迟迟未办", petitioners=[PetitionerIn("孙八", "11010519491231002X")]))
