@@ -39,21 +39,40 @@ def local_time(value: dt.datetime) -> dt.datetime:
     return value.astimezone(CHINA)
 
 
+# Values that are given as they are: checked by exact type, so that an answer's many plain
+# fields (ids, flags, short codes and names) cost one set lookup each, not the full walk.
+_PLAIN = frozenset({int, float, bool, type(None)})
+
+
 def _present(value: Any, labels: dict[str, dict[str, str]]) -> Any:
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
+            if type(item) in _PLAIN:
+                out[key] = item
+                continue
+            if isinstance(item, str):
+                out[key] = _present_text(item) if 16 <= len(item) <= 32 else item
+                labelled = labels.get(key) if isinstance(key, str) else None
+                if labelled is not None and item in labelled:
+                    label_key = key + LABEL_SUFFIX
+                    if label_key not in value:
+                        out[label_key] = labelled[item]
+                continue
             out[key] = _present(item, labels)
-            if isinstance(key, str) and isinstance(item, str) and key in labels:
-                label_key = key + LABEL_SUFFIX
-                if label_key not in value and item in labels[key]:
-                    out[label_key] = labels[key][item]
         return out
     if isinstance(value, list | tuple):
         return [_present(item, labels) for item in value]
     if isinstance(value, dt.datetime):
         return local_time(value)
-    if isinstance(value, str) and 16 <= len(value) <= 32 and _UTC_STAMP.fullmatch(value):
+    if isinstance(value, str) and 16 <= len(value) <= 32:
+        return _present_text(value)
+    return value
+
+
+def _present_text(value: str) -> str:
+    """A UTC instant a serialiser wrote, as the same instant at +08:00; other text as it is."""
+    if _UTC_STAMP.fullmatch(value):
         return local_time(dt.datetime.fromisoformat(value.replace("Z", "+00:00"))).isoformat()
     return value
 
