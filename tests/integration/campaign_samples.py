@@ -14,7 +14,8 @@ def petition_month_samples(app, demo) -> dict[str, object]:
 
     ctype = campaign_type(app.state.plugins, "petition_month")
     with app.state.session_factory(scope=Scope.system()) as s:
-        actor = authenticate(s.connection(), app.state.policy, demo.token("xx_admin"), app.state.settings.secret_key)
+        token = demo.token("xx_admin")  # first: on SQLite the connection below holds the write lock
+        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
         campaign = enable(s, actor, ctype, "信访月专项活动", [demo.node("411323001").id], dt.date(2026, 11, 16),
                           None, {})
         s.commit()
@@ -32,7 +33,8 @@ def backlog_year_samples(app, demo, matter_id: int) -> dict[str, object]:
     ctype = campaign_type(app.state.plugins, "backlog_year")
     with app.state.session_factory(scope=Scope.system()) as s:
         s.info["actor"] = {"id": None, "name": "测试准备", "address": "test"}
-        actor = authenticate(s.connection(), app.state.policy, demo.token("xx_admin"), app.state.settings.secret_key)
+        token = demo.token("xx_admin")  # first: on SQLite the connection below holds the write lock
+        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
         township = demo.node("411323001").id
         campaign = enable(s, actor, ctype, "信访积案化解年", [township], dt.date(2026, 5, 17), None, {})
         case = BacklogCase(campaign_id=campaign.id, matter_id=matter_id, node_id=township, source="screening",

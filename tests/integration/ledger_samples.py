@@ -25,7 +25,8 @@ def ledger_samples(app, demo) -> dict[str, object]:
     day = dt.date(2026, 11, 18)
     with app.state.session_factory(scope=Scope.system()) as s:
         s.info["actor"] = {"id": None, "name": "测试", "address": "test"}
-        actor = authenticate(s.connection(), app.state.policy, demo.token("xx_by_officer"), app.state.settings.secret_key)
+        token = demo.token("xx_by_officer")  # first: on SQLite the connection below holds the write lock
+        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
         matter = register(s, actor, MatterIn(
             node_id=township.id, channel="visit", form="individual", kind="claim", category="房地产",
             summary="反映房产证迟迟未办", petitioners=[PetitionerIn("孙八", "11010519491231002X")]))

@@ -224,7 +224,8 @@ def test_the_supervision_letter_renders_from_its_context(app, demo, today):
     from xinfang.tenants.scope import Scope
 
     with app.state.session_factory(scope=Scope.system()) as s:
-        actor = authenticate(s.connection(), app.state.policy, demo.token("xx_officer"), app.state.settings.secret_key)
+        token = demo.token("xx_officer")  # first: on SQLite the connection below holds the write lock
+        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
         county, township = (s.get(type(demo.node(COUNTY)), demo.node(c).id) for c in (COUNTY, TOWNSHIP))
         letter = SupervisionLetter(supervisor=county, unit=township, mode="letter",
                                    subject="反映灌溉渠被填埋的信访事项超过办理期限未办结",

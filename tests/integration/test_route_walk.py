@@ -81,7 +81,8 @@ def _campaign(app, demo) -> int:
 
     ctype = campaign_type(app.state.plugins, "no_petition_village")
     with app.state.session_factory(scope=Scope.system()) as s:
-        actor = authenticate(s.connection(), app.state.policy, demo.token("xx_admin"), app.state.settings.secret_key)
+        token = demo.token("xx_admin")  # first: on SQLite the connection below holds the write lock
+        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
         campaign = enable(s, actor, ctype, "无访村争创", [demo.node("411323001").id], dt.date(2026, 11, 16), None, {})
         s.commit()
         return campaign.id
@@ -94,7 +95,8 @@ def _matter(app, demo) -> int:
     from xinfang.tenants.scope import Scope
 
     with app.state.session_factory(scope=Scope.system()) as s:
-        actor = authenticate(s.connection(), app.state.policy, demo.token("xx_by_officer"), app.state.settings.secret_key)
+        token = demo.token("xx_by_officer")  # first: on SQLite the connection below holds the write lock
+        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
         matter = register(s, actor, MatterIn(
             node_id=demo.node("411323001").id, channel="visit", form="individual", kind="claim", category="欠薪",
             summary="反映工地欠薪", petitioners=[PetitionerIn("赵六", "11010519491231002X")]))
@@ -110,7 +112,8 @@ def _attachment(app, demo, matter_id: int) -> int:
     from xinfang.tenants.scope import Scope
 
     with app.state.session_factory(scope=Scope.system()) as s:
-        actor = authenticate(s.connection(), app.state.policy, demo.token("xx_by_officer"), app.state.settings.secret_key)
+        token = demo.token("xx_by_officer")  # first: on SQLite the connection below holds the write lock
+        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
         row = attach(s, actor, s.get(Matter, matter_id), "来信.png", PNG)
         s.commit()
         return row.id
@@ -124,7 +127,8 @@ def _document(app, demo) -> int:
     from xinfang.tenants.scope import Scope
 
     with app.state.session_factory(scope=Scope.system()) as s:
-        actor = authenticate(s.connection(), app.state.policy, demo.token("xx_by_officer"), app.state.settings.secret_key)
+        token = demo.token("xx_by_officer")  # first: on SQLite the connection below holds the write lock
+        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
         document = generate(s, actor, "notice", demo.node("411323001").id, {
             "issuer": "白羽街道办事处", "title": "关于做好信访接待工作的通知", "body": ["请按要求做好接待工作。"]})
         s.commit()
