@@ -301,5 +301,12 @@ class Demo:
             self._tokens[username] = token
         return self._tokens[username]
 
+    def actor(self, session, username: str):
+        """The user's ``Actor`` as the web guard resolves it, read on ``session``'s connection."""
+        from xinfang.platform.accounts.service import authenticate
+
+        token = self.token(username)  # first: on SQLite the session's connection may hold the write lock
+        return authenticate(session.connection(), self.app.state.policy, token, self.app.state.settings.secret_key)
+
     def headers(self, username: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(username)}"}

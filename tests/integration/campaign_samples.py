@@ -7,15 +7,13 @@ import datetime as dt
 
 
 def petition_month_samples(app, demo) -> dict[str, object]:
-    from xinfang.platform.accounts.service import authenticate
     from xinfang.platform.campaigns.registry import campaign_type
     from xinfang.platform.campaigns.service import enable
     from xinfang.tenants.scope import Scope
 
     ctype = campaign_type(app.state.plugins, "petition_month")
     with app.state.session_factory(scope=Scope.system()) as s:
-        token = demo.token("xx_admin")  # first: on SQLite the connection below holds the write lock
-        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
+        actor = demo.actor(s, "xx_admin")
         campaign = enable(s, actor, ctype, "信访月专项活动", [demo.node("411323001").id], dt.date(2026, 11, 16),
                           None, {})
         s.commit()
@@ -24,7 +22,6 @@ def petition_month_samples(app, demo) -> dict[str, object]:
 
 def backlog_year_samples(app, demo, matter_id: int) -> dict[str, object]:
     """A 积案化解年 of 白羽街道 with one 积案 (the walk's matter) and one inspection visit."""
-    from xinfang.platform.accounts.service import authenticate
     from xinfang.platform.campaigns.registry import campaign_type
     from xinfang.platform.campaigns.service import enable
     from xinfang.plugins.backlog_year.models import BacklogCase, Inspection
@@ -33,8 +30,7 @@ def backlog_year_samples(app, demo, matter_id: int) -> dict[str, object]:
     ctype = campaign_type(app.state.plugins, "backlog_year")
     with app.state.session_factory(scope=Scope.system()) as s:
         s.info["actor"] = {"id": None, "name": "测试准备", "address": "test"}
-        token = demo.token("xx_admin")  # first: on SQLite the connection below holds the write lock
-        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
+        actor = demo.actor(s, "xx_admin")
         township = demo.node("411323001").id
         campaign = enable(s, actor, ctype, "信访积案化解年", [township], dt.date(2026, 5, 17), None, {})
         case = BacklogCase(campaign_id=campaign.id, matter_id=matter_id, node_id=township, source="screening",

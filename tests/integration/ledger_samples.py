@@ -13,7 +13,6 @@ TOWNSHIP, VILLAGE, GRID = "411323001", "411323001001", "411323001001-01"
 
 
 def ledger_samples(app, demo) -> dict[str, object]:
-    from xinfang.platform.accounts.service import authenticate
     from xinfang.platform.intake.models import DispatchNotice, IntakeCase
     from xinfang.platform.ledgers.models import BacklogEntry, ScreeningEntry
     from xinfang.platform.matters.service import MatterIn, PetitionerIn, register
@@ -25,8 +24,7 @@ def ledger_samples(app, demo) -> dict[str, object]:
     day = dt.date(2026, 11, 18)
     with app.state.session_factory(scope=Scope.system()) as s:
         s.info["actor"] = {"id": None, "name": "测试", "address": "test"}
-        token = demo.token("xx_by_officer")  # first: on SQLite the connection below holds the write lock
-        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
+        actor = demo.actor(s, "xx_by_officer")
         matter = register(s, actor, MatterIn(
             node_id=township.id, channel="visit", form="individual", kind="claim", category="房地产",
             summary="反映房产证迟迟未办", petitioners=[PetitionerIn("孙八", "11010519491231002X")]))

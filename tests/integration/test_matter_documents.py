@@ -217,15 +217,13 @@ def test_the_intake_rooms_dispatch_notice(app, client, demo):
 def test_the_supervision_letter_renders_from_its_context(app, demo, today):
     import datetime as dt
 
-    from xinfang.platform.accounts.service import authenticate
     from xinfang.platform.documents.service import generate
     from xinfang.platform.errors import BadRequest
     from xinfang.platform.matters.supervision_letter import SupervisionLetter
     from xinfang.tenants.scope import Scope
 
     with app.state.session_factory(scope=Scope.system()) as s:
-        token = demo.token("xx_officer")  # first: on SQLite the connection below holds the write lock
-        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
+        actor = demo.actor(s, "xx_officer")
         county, township = (s.get(type(demo.node(COUNTY)), demo.node(c).id) for c in (COUNTY, TOWNSHIP))
         letter = SupervisionLetter(supervisor=county, unit=township, mode="letter",
                                    subject="反映灌溉渠被填埋的信访事项超过办理期限未办结",

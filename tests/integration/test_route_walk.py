@@ -74,15 +74,13 @@ def _code(session, document_id: int) -> str:
 
 def _campaign(app, demo) -> int:
     """The example outside campaign, enabled by the county for 白羽街道."""
-    from xinfang.platform.accounts.service import authenticate
     from xinfang.platform.campaigns.registry import campaign_type
     from xinfang.platform.campaigns.service import enable
     from xinfang.tenants.scope import Scope
 
     ctype = campaign_type(app.state.plugins, "no_petition_village")
     with app.state.session_factory(scope=Scope.system()) as s:
-        token = demo.token("xx_admin")  # first: on SQLite the connection below holds the write lock
-        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
+        actor = demo.actor(s, "xx_admin")
         campaign = enable(s, actor, ctype, "无访村争创", [demo.node("411323001").id], dt.date(2026, 11, 16), None, {})
         s.commit()
         return campaign.id
@@ -90,13 +88,11 @@ def _campaign(app, demo) -> int:
 
 def _matter(app, demo) -> int:
     """A matter registered by 白羽街道 (as its officer would, through the service)."""
-    from xinfang.platform.accounts.service import authenticate
     from xinfang.platform.matters.service import MatterIn, PetitionerIn, register
     from xinfang.tenants.scope import Scope
 
     with app.state.session_factory(scope=Scope.system()) as s:
-        token = demo.token("xx_by_officer")  # first: on SQLite the connection below holds the write lock
-        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
+        actor = demo.actor(s, "xx_by_officer")
         matter = register(s, actor, MatterIn(
             node_id=demo.node("411323001").id, channel="visit", form="individual", kind="claim", category="欠薪",
             summary="反映工地欠薪", petitioners=[PetitionerIn("赵六", "11010519491231002X")]))
@@ -106,14 +102,12 @@ def _matter(app, demo) -> int:
 
 def _attachment(app, demo, matter_id: int) -> int:
     """A scanned letter (a PNG) on the sample matter, uploaded by 白羽街道's officer."""
-    from xinfang.platform.accounts.service import authenticate
     from xinfang.platform.matters.attachments import attach
     from xinfang.platform.matters.models import Matter
     from xinfang.tenants.scope import Scope
 
     with app.state.session_factory(scope=Scope.system()) as s:
-        token = demo.token("xx_by_officer")  # first: on SQLite the connection below holds the write lock
-        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
+        actor = demo.actor(s, "xx_by_officer")
         row = attach(s, actor, s.get(Matter, matter_id), "来信.png", PNG)
         s.commit()
         return row.id
@@ -121,14 +115,12 @@ def _attachment(app, demo, matter_id: int) -> int:
 
 def _document(app, demo) -> int:
     """A notice of 白羽街道, asked for by its officer and rendered by the job (a file to download)."""
-    from xinfang.platform.accounts.service import authenticate
     from xinfang.platform.documents.service import generate
     from xinfang.platform.jobs.embedded import run_pending
     from xinfang.tenants.scope import Scope
 
     with app.state.session_factory(scope=Scope.system()) as s:
-        token = demo.token("xx_by_officer")  # first: on SQLite the connection below holds the write lock
-        actor = authenticate(s.connection(), app.state.policy, token, app.state.settings.secret_key)
+        actor = demo.actor(s, "xx_by_officer")
         document = generate(s, actor, "notice", demo.node("411323001").id, {
             "issuer": "白羽街道办事处", "title": "关于做好信访接待工作的通知", "body": ["请按要求做好接待工作。"]})
         s.commit()
