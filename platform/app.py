@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, *, authz_enabled: bool = True,
     plugins = plugins or build_plugin_manager()
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
                          max_overflow=settings.db_max_overflow, pool_timeout=settings.db_pool_timeout,
-                         lock_timeout=settings.db_lock_timeout)
+                         lock_timeout=settings.db_lock_timeout, admit_wait=settings.db_admit_wait)
     replica = (make_engine(settings.replica_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow,
                            pool_timeout=settings.db_pool_timeout) if settings.replica_url else engine)
     redis_client = _redis(settings)

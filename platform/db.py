@@ -7,21 +7,22 @@ dramatiq actors and tests share the same session style. Every session carries a
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
-if TYPE_CHECKING:
-    pass
+from xinfang.platform.settings import Settings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -59,40 +60,171 @@ class UTCDateTime(TypeDecorator):
 
 class DatabaseBusy(Exception):
     """A connection or the write lock could not be had in time: the request is refused whole
-    (nothing was written) and the clerk is asked to try again (503)."""
+    (nothing was written) and the clerk is asked to try again (503) in ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
-# The monotonic time by which the current request should have its turn to write (set by the
-# web guard when the request arrives; unset for the CLI and jobs). Time spent queueing for a
-# handler thread counts, so a writer that must wait is refused within the budget of its
-# arrival; a writer that finds the lock free always gets it, however slow the machine.
-write_deadline: ContextVar[float | None] = ContextVar("xinfang_write_deadline", default=None)
+# The monotonic time the current HTTP request arrived (set by the outermost ASGI middleware,
+# web/operations.py; unset for the CLI and jobs). A write gate refuses a request at once when
+# it predicts that the request would not get its turn in time; the CLI and jobs only wait.
+request_arrival: ContextVar[float | None] = ContextVar("xinfang_request_arrival", default=None)
+
+# How much the newest hold time weighs in a gate's running estimate (about the last ten holds).
+HOLD_WEIGHT = 0.2
+# An admitted writer gives up (503) only after this many times the admission limit: its
+# predicted wait was at most the limit, so the writers ahead of it took twice as long as the
+# recent ones did (a long import on SQLite, a stuck transaction).
+BACKSTOP_FACTOR = 2.0
 
 
-def _wait_budget(limit: float) -> float:
-    """Seconds a write may wait for a lock held by another: ``limit``, or less (down to
-    nothing) near the request's deadline."""
-    deadline = write_deadline.get()
-    if deadline is None:
-        return limit
-    return max(0.0, min(limit, deadline - time.monotonic()))
+class WriteGate:
+    """One writer at a time, first come first served, with admission at the door.
+
+    A writer that finds the gate free takes it. Otherwise the gate predicts its wait: the
+    holder's remaining time (the recent hold time, or as long again as it has held already,
+    whichever is longer) plus the recent hold time for each writer queued ahead — the recent
+    hold time being a running average the gate measures itself from grant to release. A
+    request predicted to wait longer than ``admit_wait``, or past ``backstop`` seconds from its
+    arrival, is refused at once (``DatabaseBusy``: a 503 in milliseconds rather than after a
+    timeout, and nothing written). An admitted writer waits on an event that the previous one
+    sets when it commits or rolls back; it gives up only when ``backstop`` seconds have passed
+    since its arrival (or since it queued, outside a request), which takes a prediction wrong
+    twice over. Waiting in the process's own queue also replaces the database's unordered ones:
+    SQLite's busy handler polls with growing sleeps (under a crowd the lock sits free between
+    polls and the unlucky time out), and PostgreSQL's row-lock queue ends each waiter at
+    ``lock_timeout`` whatever its place."""
+
+    def __init__(self, admit_wait: float, backstop: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.admit_wait = admit_wait
+        self.backstop = backstop
+        self._clock = clock
+        self._mutex = threading.Lock()
+        self._waiting: deque[threading.Event] = deque()
+        self._held_since: float | None = None
+        self.hold_estimate: float | None = None  # seconds, the running average of hold times
+
+    def predicted_wait(self) -> float:
+        """Seconds a writer arriving now would wait (0 if the gate is free); call with the mutex held."""
+        if self._held_since is None:
+            return 0.0
+        recent = self.hold_estimate or 0.0
+        return max(recent, self._clock() - self._held_since) + len(self._waiting) * recent
+
+    def acquire(self) -> None:
+        arrival = request_arrival.get()
+        with self._mutex:
+            now = self._clock()
+            if self._held_since is None:
+                self._held_since = now
+                return
+            predicted = self.predicted_wait()
+            # a request that would not get its turn in time is told at once; the CLI and jobs wait
+            if arrival is not None and (predicted > self.admit_wait or now + predicted > arrival + self.backstop):
+                raise DatabaseBusy(f"predicted wait {predicted:.2f} s over the admission limit "
+                                   f"{self.admit_wait:.2f} s ({len(self._waiting)} queued)",
+                                   retry_after=max(1, math.ceil(predicted - self.admit_wait)))
+            turn = threading.Event()
+            self._waiting.append(turn)
+        budget = max(0.0, (arrival if arrival is not None else now) + self.backstop - now)
+        if turn.wait(budget):
+            return
+        with self._mutex:
+            if turn.is_set():  # handed over just as the wait ran out
+                return
+            self._waiting.remove(turn)
+        raise DatabaseBusy(f"admitted (predicted {predicted:.2f} s) but waited {budget:.2f} s for the write gate")
+
+    def release(self) -> None:
+        with self._mutex:
+            now = self._clock()
+            if self._held_since is not None:
+                held = now - self._held_since
+                self.hold_estimate = (held if self.hold_estimate is None
+                                      else self.hold_estimate + HOLD_WEIGHT * (held - self.hold_estimate))
+            if self._waiting:
+                self._held_since = now
+                self._waiting.popleft().set()  # handed straight to the next writer
+            else:
+                self._held_since = None
+
+
+def _backstop(admit_wait: float, lock_timeout: float) -> float:
+    """How long an admitted writer may wait for a gate: twice the admission limit, never less
+    than the engine's lock timeout (the CLI's patient 30 s)."""
+    return max(BACKSTOP_FACTOR * admit_wait, lock_timeout)
+
+
+class KeyedGates:
+    """A ``WriteGate`` per key (on PostgreSQL: per county, in front of its matter counter row),
+    made on first use and kept: there are as many as counties."""
+
+    def __init__(self, admit_wait: float, backstop: float) -> None:
+        self.admit_wait, self.backstop = admit_wait, backstop
+        self._mutex = threading.Lock()
+        self._gates: dict[Hashable, WriteGate] = {}
+
+    def __getitem__(self, key: Hashable) -> WriteGate:
+        with self._mutex:
+            gate = self._gates.get(key)
+            if gate is None:
+                gate = self._gates[key] = WriteGate(self.admit_wait, self.backstop)
+            return gate
+
+
+GATE_KEY = "xinfang_write_gates"  # conn.info: the gates this connection's transaction holds
+KEYED_GATES_KEY = "xinfang_keyed_gates"  # conn.info: the engine's KeyedGates (PostgreSQL)
+
+
+def _hold(info: dict, gate: WriteGate) -> None:
+    """Take ``gate`` for the transaction of the connection whose ``info`` this is (released by
+    ``_release_all`` when the transaction ends, however it ends)."""
+    held: list[WriteGate] = info.setdefault(GATE_KEY, [])
+    if gate in held:  # one transaction registering several matters of a county
+        return
+    gate.acquire()
+    held.append(gate)
+
+
+def _release_all(info: dict) -> None:
+    for gate in reversed(info.pop(GATE_KEY, [])):
+        gate.release()
+
+
+def queue_for(conn: Connection, key: Hashable) -> None:
+    """Queue, first come first served, for the row lock ``key`` names, in this process, before
+    taking it (PostgreSQL; on SQLite the engine's one gate, taken at BEGIN, already serialises
+    every write). Lets a crowd of writers wait in order in Python, refused at once if the queue
+    is too long, instead of in PostgreSQL's row-lock queue, where each waiter ends at
+    ``lock_timeout``; the database's lock_timeout remains the backstop between processes. A
+    transaction holding one keyed gate that queues for another may wait for the backstop."""
+    gates: KeyedGates | None = conn.info.get(KEYED_GATES_KEY)
+    if gates is not None:
+        _hold(conn.info, gates[key])
 
 
 def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 20, pool_timeout: float = 30.0,
-                lock_timeout: float = 30.0, **kwargs: Any) -> Engine:
+                lock_timeout: float = 30.0, admit_wait: float = Settings.db_admit_wait, **kwargs: Any) -> Engine:
     """The engine for a URL. The web app passes its settings (short waits, a pool sized to its
-    handler threads); the CLI, workers and Alembic keep the patient defaults."""
+    handler threads); the CLI, workers and Alembic keep the patient defaults. Writers queue in
+    the process's write gates (``WriteGate``), admitted while their predicted wait stays within
+    ``admit_wait``."""
     if "poolclass" not in kwargs and not database_url.endswith(":memory:"):
         kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout)
+    backstop = _backstop(admit_wait, lock_timeout)
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(database_url, connect_args={"timeout": lock_timeout, "check_same_thread": False},
                                **kwargs)
-        _configure_sqlite(engine, lock_timeout)
+        _configure_sqlite(engine, lock_timeout, WriteGate(admit_wait, backstop))
         return engine
-    # a row lock (e.g. the matter counter) waited for longer than this fails the statement
+    # a row lock (e.g. the matter counter) waited for longer than this fails the statement: the
+    # backstop between processes (in one process writers queue in its keyed gates first)
     options = f"-c lock_timeout={int(lock_timeout * 1000)}"
     # No ping before each checkout (a round trip per request and session): a connection that
     # died with its server is found by the first statement on it, which invalidates every
@@ -102,16 +234,22 @@ def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 2
     # an idle timeout of a firewall or pooler in between could cut them.
     kwargs.setdefault("pool_recycle", RECYCLE_SECONDS)
     engine = create_engine(database_url, connect_args={"options": options}, **kwargs)
+    gates = KeyedGates(admit_wait, backstop)
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        if conn.get_execution_options().get(READ_ONLY_OPTION):
-            return
-        budget = _wait_budget(lock_timeout)
-        if budget < lock_timeout:  # near or past the request's deadline: wait for locks only until then
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(budget * 1000))}")
+    @event.listens_for(engine, "connect")
+    def _on_connect(_dbapi_conn: Any, record: Any) -> None:
+        record.info[KEYED_GATES_KEY] = gates
 
+    _release_gates_at_the_end(engine)
     return engine
+
+
+def _release_gates_at_the_end(engine: Engine) -> None:
+    """A transaction's gates open when it ends, however it ends."""
+    event.listen(engine, "commit", lambda conn: _release_all(conn.info))
+    event.listen(engine, "rollback", lambda conn: _release_all(conn.info))
+    event.listen(engine.pool, "checkin", lambda _dbapi, record: _release_all(record.info))
+    event.listen(engine.pool, "invalidate", lambda _dbapi, record, _exc: _release_all(record.info))
 
 
 READ_ONLY_OPTION = "xinfang_read_only"
@@ -137,52 +275,9 @@ def single_reads(engine: Engine) -> Engine:
     return reads
 
 
-class WriteGate:
-    """SQLite's one writer, queued first come first served inside the process.
-
-    SQLite's own busy handler polls with growing sleeps and no order: under a crowd of
-    writers the lock sits free between polls and the unlucky wait for the whole timeout. Here
-    a writer waits on an event that the previous one sets when it commits or rolls back, or
-    gives up after ``timeout`` seconds (``DatabaseBusy``). Other processes on the same file
-    still meet SQLite's busy timeout."""
-
-    def __init__(self, timeout: float) -> None:
-        self.timeout = timeout
-        self._mutex = threading.Lock()
-        self._waiting: deque[threading.Event] = deque()
-        self._held = False
-
-    def acquire(self) -> None:
-        with self._mutex:
-            if not self._held:
-                self._held = True
-                return
-            turn = threading.Event()
-            self._waiting.append(turn)
-        budget = _wait_budget(self.timeout)
-        if budget > 0 and turn.wait(budget):
-            return
-        with self._mutex:
-            if turn.is_set():  # handed over just as the wait ran out
-                return
-            self._waiting.remove(turn)
-        raise DatabaseBusy(f"waited {budget:.2f} s for the SQLite write lock")
-
-    def release(self) -> None:
-        with self._mutex:
-            if self._waiting:
-                self._waiting.popleft().set()  # handed straight to the next writer
-            else:
-                self._held = False
-
-
-GATE_KEY = "xinfang_write_gate"
-
-
-def _configure_sqlite(engine: Engine, lock_timeout: float) -> None:
+def _configure_sqlite(engine: Engine, lock_timeout: float, gate: WriteGate) -> None:
     """WAL, foreign keys, busy timeout, and BEGIN IMMEDIATE (through the write gate) unless the
     caller said read-only."""
-    gate = WriteGate(lock_timeout)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -199,21 +294,11 @@ def _configure_sqlite(engine: Engine, lock_timeout: float) -> None:
         if conn.get_execution_options().get(READ_ONLY_OPTION):
             conn.exec_driver_sql("BEGIN")
             return
-        gate.acquire()
-        conn.info[GATE_KEY] = True
+        _hold(conn.info, gate)
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
-            _release(conn.info)
+            _release_all(conn.info)
             raise
 
-    def _release(info: dict) -> None:
-        if info.pop(GATE_KEY, False):
-            gate.release()
-
-    # the gate opens when the transaction ends, however it ends
-    event.listen(engine, "commit", lambda conn: _release(conn.info))
-    event.listen(engine, "rollback", lambda conn: _release(conn.info))
-    event.listen(engine.pool, "checkin", lambda _dbapi, record: _release(record.info))
-    event.listen(engine.pool, "invalidate", lambda _dbapi, record, _exc: _release(record.info))
-
+    _release_gates_at_the_end(engine)

@@ -189,7 +189,8 @@ def is_busy(exc: BaseException) -> bool:
 
 def handle_busy(_: Request, exc: Exception) -> Response:
     log.warning("busy, asked the client to retry: %s", exc)
-    return _json(503, "busy", BUSY_MESSAGE, headers={"Retry-After": "1"})
+    retry_after = exc.retry_after if isinstance(exc, DatabaseBusy) else 1
+    return _json(503, "busy", BUSY_MESSAGE, headers={"Retry-After": str(retry_after)})
 
 
 def handle_operational(request: Request, exc: OperationalError) -> Response:

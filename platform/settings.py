@@ -61,13 +61,20 @@ class Settings:
     # Requests and database sessions, sized together (README, "Configuration"): handlers run in
     # `handler_threads` threads, each holding at most one connection, so the pool
     # (`db_pool_size` kept open plus `db_max_overflow` opened on demand) must hold at least as
-    # many. A request that cannot get a connection within `db_pool_timeout` seconds, or a write
-    # lock within `db_lock_timeout` seconds, is answered 503 "try again" rather than left waiting.
+    # many. A request that cannot get a connection within `db_pool_timeout` seconds is answered
+    # 503 "try again" rather than left waiting. Writers queue in the process, first come first
+    # served (platform/db.py, WriteGate): a write predicted to wait longer than `db_admit_wait`
+    # for its turn is refused at once (503); one admitted waits for it, giving up only after
+    # twice that. 4 s: 50 clerks at once queue ≈ 1–2 s at 30–70 registrations a second, so a
+    # burst that size is admitted whole with room for a machine twice as slow, and a clerk is
+    # told at once rather than kept waiting longer. `db_lock_timeout` bounds a wait for a lock
+    # another process holds (SQLite's busy timeout, PostgreSQL's lock_timeout).
     handler_threads: int = 48
     db_pool_size: int = 16
     db_max_overflow: int = 32
     db_pool_timeout: float = 1.0
     db_lock_timeout: float = 1.5
+    db_admit_wait: float = 4.0
     # The host name the petitioners' pages (/public/…, /api/public/…) are served under, apart
     # from the staff's: on it nothing else answers (404), and the staff host no longer serves
     # /public/…. Unset: one host serves both.
@@ -86,8 +93,9 @@ class Settings:
             raise ValueError(f"XINFANG_DB_POOL_SIZE + XINFANG_DB_MAX_OVERFLOW ({self.db_pool_size} + "
                              f"{self.db_max_overflow}) must be at least XINFANG_HANDLER_THREADS "
                              f"({self.handler_threads}): every handler thread may hold a connection")
-        if self.db_pool_timeout <= 0 or self.db_lock_timeout <= 0:
-            raise ValueError("XINFANG_DB_POOL_TIMEOUT and XINFANG_DB_LOCK_TIMEOUT must be positive")
+        if min(self.db_pool_timeout, self.db_lock_timeout, self.db_admit_wait) <= 0:
+            raise ValueError("XINFANG_DB_POOL_TIMEOUT, XINFANG_DB_LOCK_TIMEOUT and XINFANG_DB_ADMIT_WAIT "
+                             "must be positive")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -116,6 +124,7 @@ class Settings:
             db_max_overflow=int(env.get("XINFANG_DB_MAX_OVERFLOW") or base.db_max_overflow),
             db_pool_timeout=float(env.get("XINFANG_DB_POOL_TIMEOUT") or base.db_pool_timeout),
             db_lock_timeout=float(env.get("XINFANG_DB_LOCK_TIMEOUT") or base.db_lock_timeout),
+            db_admit_wait=float(env.get("XINFANG_DB_ADMIT_WAIT") or base.db_admit_wait),
             public_host=(env.get("XINFANG_PUBLIC_HOST") or "").strip().lower(),
             replica_url=env.get("XINFANG_DATABASE_REPLICA_URL") or None,
         )

@@ -22,6 +22,7 @@ from xinfang.platform import clock
 from xinfang.platform.accounts.models import User
 from xinfang.platform.audit.log import record
 from xinfang.platform.calendar.service import WorkCalendar, load_calendar
+from xinfang.platform.db import queue_for
 from xinfang.platform.documents.service import new_code
 from xinfang.platform.errors import BadRequest, Conflict, Forbidden, NotFound
 from xinfang.platform.matters import clocks, delivery, joint, opinions, recusals, repeats, review, views, vocabulary
@@ -228,6 +229,7 @@ def _next_number(session: Session, node: Node, year: int) -> str:
     the year until the commit (numbers stay gapless: a rolled-back registration returns its own)."""
     county_id = node.county_id or node.id
     conn = session.connection()
+    queue_for(conn, (MatterCounter.__tablename__, county_id))  # in the process's queue, not PostgreSQL's
     table = MatterCounter.__table__
     insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
     last = conn.execute(insert(table).values(county_id=county_id, year=year, last=1)

@@ -10,7 +10,6 @@ operator-set password, checks the permission, and stores the scope the permissio
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 
 from anyio import to_thread
@@ -22,7 +21,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor
-from xinfang.platform.db import write_deadline
 from xinfang.platform.errors import Forbidden, NotFound, Unauthorized
 from xinfang.platform.web.addresses import client_address
 from xinfang.platform.web.csrf import check_csrf
@@ -59,8 +57,6 @@ def request_token(connection: ASGIConnection) -> str | None:
 
 
 async def permission_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    # the write-lock budget runs from the request's arrival (platform/db.py)
-    write_deadline.set(time.monotonic() + connection.app.state.settings.db_lock_timeout)
     check_host(connection)
     permission = handler.opt.get("permission")
     state = connection.state

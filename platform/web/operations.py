@@ -28,6 +28,7 @@ from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest, multiprocess
 from sqlalchemy import func, select
 
+from xinfang.platform.db import request_arrival
 from xinfang.platform.jobs.heartbeat import HEARTBEAT_TTL, Heartbeat
 from xinfang.platform.jobs.outbox import FAILED, PENDING, OutboxJob
 from xinfang.platform.web.guards import PUBLIC
@@ -53,6 +54,7 @@ def request_context(app: ASGIApp) -> ASGIApp:
         given = next((v.decode("latin-1") for k, v in http["headers"] if k == b"x-request-id"), "")
         request_id = given if _SAFE_ID.fullmatch(given) else uuid.uuid4().hex
         token = REQUEST_ID.set(request_id)
+        arrived = request_arrival.set(time.monotonic())  # the write gates' admission counts from here
         status = 500
         started = time.perf_counter()
 
@@ -69,6 +71,7 @@ def request_context(app: ASGIApp) -> ASGIApp:
             route = http.get("path_template") or "unmatched"
             REQUEST_SECONDS.labels(http["method"], route, f"{status // 100}xx").observe(time.perf_counter() - started)
             REQUEST_ID.reset(token)
+            request_arrival.reset(arrived)
 
     return middleware
 

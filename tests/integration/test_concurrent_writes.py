@@ -3,7 +3,7 @@
 Before the fix, 30 concurrent registrations stalled every request for the busy or pool
 timeout (30 s) and some answered 500 for a matter that was saved. Now each one is saved
 and acknowledged, or refused with a clear 503 and not saved at all, and nobody waits for a
-timeout of 30 s. Loopback only; bounded in count (one registration per clerk) and time.
+timeout of 30 s. Loopback only; bounded in count (a few registrations per clerk) and time.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import pytest
 from _benchdb import database
-from _writers import drive, saved_markers, server
+from _writers import drive, saved_markers, server, settle
 
 WRITERS, EACH = 45, 1
 # Below the 30 s the stall took (a request held for the pool's or SQLite's busy timeout), far
@@ -48,5 +48,28 @@ def test_concurrent_registrations_are_saved_or_refused_whole(fresh_database_url,
         assert "系统繁忙" in refused.message and "请稍后重试" in refused.message, refused.message
     assert run.p(1.0) < NO_STALL_MS, f"a request waited {run.p(1.0):.0f} ms"
     # the acknowledgement agrees with the database, both ways
+    assert {o.marker for o in run.ok} <= saved
+    assert not {o.marker for o in run.errors} & saved
+
+
+# With an admission limit of a millisecond nearly every writer that finds the gate busy is
+# refused, at once; the backstop is set to a minute, so a refusal that waited for it could not
+# come in under half of that, however slow the machine.
+ADMIT_WAIT, BACKSTOP = 0.001, 60.0
+
+
+def test_a_writer_refused_by_admission_is_told_at_once(fresh_database_url, tmp_path):
+    env = {"XINFANG_DB_ADMIT_WAIT": str(ADMIT_WAIT), "XINFANG_DB_LOCK_TIMEOUT": str(BACKSTOP)}
+    with server(fresh_database_url, tmp_path, env=env) as base:
+        settle(fresh_database_url)  # the start-up jobs hold the gate too: the login would be refused
+        run = drive(base, WRITERS, seconds=120, timeout=2 * BACKSTOP, max_requests=3)
+    saved = saved_markers(fresh_database_url)
+
+    assert len(run.outcomes) == WRITERS * 3
+    assert {o.status for o in run.outcomes} == {201, 503}, {(o.status, o.message) for o in run.outcomes}
+    for refused in run.errors:
+        assert "系统繁忙" in refused.message, refused.message
+    slowest_refusal = run.p(1.0, run.errors)
+    assert slowest_refusal < BACKSTOP * 1000 / 2, f"a refusal came after {slowest_refusal:.0f} ms"
     assert {o.marker for o in run.ok} <= saved
     assert not {o.marker for o in run.errors} & saved

@@ -1,17 +1,51 @@
-"""The SQLite write gate: one writer at a time, handed over in arrival order, and a writer
-that cannot get its turn within the budget is refused (503) rather than left waiting."""
+"""The write gate: one writer at a time, handed over in arrival order; a request predicted to
+wait too long is refused at once (503) rather than after a timeout, and an admitted writer
+gives up only at the backstop."""
 
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
-from xinfang.platform.db import DatabaseBusy, WriteGate, write_deadline
+from xinfang.platform.db import (
+    HOLD_WEIGHT,
+    DatabaseBusy,
+    KeyedGates,
+    WriteGate,
+    _hold,
+    _release_all,
+    request_arrival,
+)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _queue(gate: WriteGate, n: int) -> list[threading.Thread]:
+    """``n`` writers outside any request (jobs: never refused at the door) queued behind the holder."""
+    threads = []
+    for _ in range(n):
+        t = threading.Thread(target=lambda: (gate.acquire(), gate.release()))
+        t.start()
+        threads.append(t)
+        while len(gate._waiting) < len(threads):  # wait until this writer is queued
+            threading.Event().wait(0.001)
+    return threads
+
+
+def _as_request(arrived: float):
+    return request_arrival.set(arrived)
 
 
 def test_writers_get_the_gate_in_arrival_order():
-    gate = WriteGate(timeout=60)
+    gate = WriteGate(admit_wait=60, backstop=60)
     gate.acquire()
     order, queued = [], []
 
@@ -34,24 +68,129 @@ def test_writers_get_the_gate_in_arrival_order():
     assert order == queued == [0, 1, 2, 3, 4]
 
 
-def test_a_writer_past_its_budget_is_refused_and_leaves_the_queue():
-    gate = WriteGate(timeout=0.05)
+def test_the_gate_measures_its_hold_time_as_a_running_average():
+    clock = FakeClock()
+    gate = WriteGate(admit_wait=1.0, backstop=60, clock=clock)
     gate.acquire()
-    with pytest.raises(DatabaseBusy):
-        gate.acquire()
+    clock.now += 0.2
+    gate.release()
+    assert gate.hold_estimate == pytest.approx(0.2)
+    gate.acquire()
+    clock.now += 1.2
+    gate.release()
+    assert gate.hold_estimate == pytest.approx(0.2 + HOLD_WEIGHT * (1.2 - 0.2))
+
+
+def test_a_request_is_admitted_while_the_predicted_wait_is_within_the_limit_and_refused_at_once_past_it():
+    clock = FakeClock()
+    gate = WriteGate(admit_wait=1.0, backstop=60, clock=clock)
+    gate.acquire()
+    clock.now += 0.2
+    gate.release()  # recent hold: 0.2 s
+    gate.acquire()
+    threads = _queue(gate, 4)
+    # the holder's 0.2 s and 4 × 0.2 s for those queued: 1.0 s, within the limit
+    assert gate.predicted_wait() == pytest.approx(1.0)
+    threads += _queue(gate, 1)
+    assert gate.predicted_wait() == pytest.approx(1.2)
+    token = _as_request(clock())
+    try:
+        with pytest.raises(DatabaseBusy) as refused:
+            gate.acquire()  # would wait 1.2 s: told at once, nothing queued
+        assert refused.value.retry_after == 1
+        assert len(gate._waiting) == 5
+    finally:
+        request_arrival.reset(token)
+    gate.release()  # the queued jobs take and let go of it in turn
+    for t in threads:
+        t.join(30)
+    assert gate._held_since is None
+
+
+def test_a_holder_past_the_usual_hold_counts_as_long_again_as_it_has_held():
+    clock = FakeClock()
+    gate = WriteGate(admit_wait=0.4, backstop=60, clock=clock)
+    gate.acquire()
+    clock.now += 0.1
+    gate.release()  # recent hold: 0.1 s
+    gate.acquire()
+    clock.now += 0.5  # a long import holding on
+    assert gate.predicted_wait() == pytest.approx(0.5)
+    token = _as_request(clock())
+    try:
+        with pytest.raises(DatabaseBusy):
+            gate.acquire()
+    finally:
+        request_arrival.reset(token)
+    gate.release()
+
+
+def test_a_request_is_refused_at_once_when_its_turn_would_come_past_the_backstop():
+    clock = FakeClock()
+    gate = WriteGate(admit_wait=1.0, backstop=5.0, clock=clock)
+    gate.acquire()
+    clock.now += 0.2
+    gate.release()
+    gate.acquire()  # predicted wait for the next: 0.2 s
+    token = _as_request(clock() - 4.9)  # arrived 4.9 s ago (a slow machine, a long read first)
+    try:
+        with pytest.raises(DatabaseBusy):
+            gate.acquire()
+        assert not gate._waiting
+    finally:
+        request_arrival.reset(token)
+    gate.release()
+
+
+def test_a_request_past_its_backstop_gets_a_free_gate_but_does_not_wait():
+    gate = WriteGate(admit_wait=60, backstop=60)
+    token = _as_request(0.0)  # long past: a slow machine, or a long queue for a thread
+    try:
+        gate.acquire()  # free: taken, however late
+        with pytest.raises(DatabaseBusy):
+            gate.acquire()  # held: refused at once instead of waiting
+    finally:
+        request_arrival.reset(token)
+    gate.release()
+
+
+def test_an_admitted_writer_gives_up_at_the_backstop_and_leaves_the_queue():
+    gate = WriteGate(admit_wait=30, backstop=0.05)
+    gate.acquire()  # held, and holding on past every prediction
+    token = _as_request(time.monotonic())
+    try:
+        with pytest.raises(DatabaseBusy, match="admitted"):
+            gate.acquire()
+    finally:
+        request_arrival.reset(token)
     assert not gate._waiting
     gate.release()
     gate.acquire()  # free again: the refused writer took nothing with it
     gate.release()
 
 
-def test_a_request_past_its_deadline_gets_a_free_gate_but_does_not_wait():
-    gate = WriteGate(timeout=60)
-    token = write_deadline.set(0.0)  # long past: a slow machine, or a long queue for a thread
-    try:
-        gate.acquire()  # free: taken, however late
-        with pytest.raises(DatabaseBusy):
-            gate.acquire()  # held: refused at once instead of waiting 60 s
-    finally:
-        write_deadline.reset(token)
+def test_jobs_outside_a_request_are_never_refused_at_the_door():
+    clock = FakeClock()
+    gate = WriteGate(admit_wait=0.001, backstop=60, clock=clock)
+    gate.acquire()
+    clock.now += 10  # a predicted wait far over the limit
+    threads = _queue(gate, 1)  # queued all the same
     gate.release()
+    threads[0].join(30)
+    assert not threads[0].is_alive() and gate._held_since is None
+
+
+def test_keyed_gates_queue_per_key_and_a_transaction_takes_each_once():
+    gates = KeyedGates(admit_wait=60, backstop=60)
+    assert gates["a"] is gates["a"] and gates["a"] is not gates["b"]
+    first, second = {}, {}
+    _hold(first, gates["a"])
+    _hold(first, gates["a"])  # the same transaction again (several matters of one county): no self-deadlock
+    _hold(second, gates["b"])  # another key: not queued behind the first
+    assert first["xinfang_write_gates"] == [gates["a"]]
+    threads = _queue(gates["a"], 1)  # the same key: queued
+    _release_all(first)
+    threads[0].join(30)
+    assert not threads[0].is_alive()
+    _release_all(second)
+    assert gates["a"]._held_since is None and gates["b"]._held_since is None
