@@ -68,13 +68,13 @@ class DatabaseBusy(Exception):
 
 
 # The monotonic time the current HTTP request arrived (set by the outermost ASGI middleware,
-# web/operations.py; unset for the CLI and jobs). A write gate refuses a request at once when
-# it predicts that the request would not get its turn in time; the CLI and jobs only wait.
+# web/operations.py; unset for the CLI and jobs). A write gate refuses only requests at the door
+# (the CLI and jobs wait their turn), and logs how long after their arrival it did so.
 request_arrival: ContextVar[float | None] = ContextVar("xinfang_request_arrival", default=None)
 
 # How much the newest hold time weighs in a gate's running estimate (about the last ten holds).
 HOLD_WEIGHT = 0.2
-# An admitted writer gives up (503) only after this many times the admission limit: its
+# An admitted writer gives up (503) only after waiting this many times the admission limit: its
 # predicted wait was at most the limit, so the writers ahead of it took twice as long as the
 # recent ones did (a long import on SQLite, a stuck transaction).
 BACKSTOP_FACTOR = 2.0
@@ -87,15 +87,15 @@ class WriteGate:
     holder's remaining time (the recent hold time, or as long again as it has held already,
     whichever is longer) plus the recent hold time for each writer queued ahead — the recent
     hold time being a running average the gate measures itself from grant to release. A
-    request predicted to wait longer than ``admit_wait``, or past ``backstop`` seconds from its
-    arrival, is refused at once (``DatabaseBusy``: a 503 in milliseconds rather than after a
-    timeout, and nothing written). An admitted writer waits on an event that the previous one
-    sets when it commits or rolls back; it gives up only when ``backstop`` seconds have passed
-    since its arrival (or since it queued, outside a request), which takes a prediction wrong
-    twice over. Waiting in the process's own queue also replaces the database's unordered ones:
-    SQLite's busy handler polls with growing sleeps (under a crowd the lock sits free between
-    polls and the unlucky time out), and PostgreSQL's row-lock queue ends each waiter at
-    ``lock_timeout`` whatever its place."""
+    request predicted to wait longer than ``admit_wait`` is refused at once (``DatabaseBusy``:
+    a 503 in milliseconds rather than after a timeout, nothing written). An admitted writer
+    waits on an event that the previous one sets when it commits or rolls back, and gives up
+    only after ``backstop`` seconds in the queue — a prediction wrong twice over. It is not
+    refused for the time it spent before reaching the queue (a slow machine, a long read):
+    refusing then would only make the refusal late too. Waiting in the process's own queue
+    replaces the database's unordered ones: SQLite's busy handler polls with growing sleeps
+    (under a crowd the lock sits free between polls and the unlucky time out), and
+    PostgreSQL's row-lock queue ends each waiter at ``lock_timeout`` whatever its place."""
 
     def __init__(self, admit_wait: float, backstop: float,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -122,21 +122,21 @@ class WriteGate:
                 self._held_since = now
                 return
             predicted = self.predicted_wait()
-            # a request that would not get its turn in time is told at once; the CLI and jobs wait
-            if arrival is not None and (predicted > self.admit_wait or now + predicted > arrival + self.backstop):
-                raise DatabaseBusy(f"predicted wait {predicted:.2f} s over the admission limit "
-                                   f"{self.admit_wait:.2f} s ({len(self._waiting)} queued)",
+            if arrival is not None and predicted > self.admit_wait:  # a request is told at once; the CLI and jobs wait
+                raise DatabaseBusy(f"refused {now - arrival:.3f} s after the request arrived: predicted wait "
+                                   f"{predicted:.2f} s over the admission limit {self.admit_wait:.2f} s "
+                                   f"({len(self._waiting)} queued)",
                                    retry_after=max(1, math.ceil(predicted - self.admit_wait)))
             turn = threading.Event()
             self._waiting.append(turn)
-        budget = max(0.0, (arrival if arrival is not None else now) + self.backstop - now)
-        if turn.wait(budget):
+        if turn.wait(self.backstop):
             return
         with self._mutex:
             if turn.is_set():  # handed over just as the wait ran out
                 return
             self._waiting.remove(turn)
-        raise DatabaseBusy(f"admitted (predicted {predicted:.2f} s) but waited {budget:.2f} s for the write gate")
+        raise DatabaseBusy(f"admitted (predicted wait {predicted:.2f} s) but not let in within the backstop "
+                           f"{self.backstop:.2f} s")
 
     def release(self) -> None:
         with self._mutex:
