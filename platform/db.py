@@ -81,13 +81,14 @@ BACKSTOP_FACTOR = 2.0
 
 
 class WriteGate:
-    """One writer at a time, first come first served, with admission at the door.
+    """``permits`` writers at a time (one for SQLite), first come first served, with admission
+    at the door.
 
-    A writer that finds the gate free takes it. Otherwise the gate predicts its wait: the
+    A writer that finds a permit free takes it. Otherwise the gate predicts its wait: the
     holder's remaining time (the recent hold time, or as long again as it has held already,
     whichever is longer) plus the recent hold time for each writer queued ahead — the recent
-    hold time being a running average the gate measures itself from grant to release. A
-    request predicted to wait longer than ``admit_wait`` is refused at once (``DatabaseBusy``:
+    hold time being a running average the gate measures itself from grant to release — divided
+    by the permits. A request predicted to wait longer than ``admit_wait`` is refused at once (``DatabaseBusy``:
     a 503 in milliseconds rather than after a timeout, nothing written). An admitted writer
     waits on an event that the previous one sets when it commits or rolls back, and gives up
     only after ``backstop`` seconds in the queue — a prediction wrong twice over. It is not
@@ -97,29 +98,30 @@ class WriteGate:
     (under a crowd the lock sits free between polls and the unlucky time out), and
     PostgreSQL's row-lock queue ends each waiter at ``lock_timeout`` whatever its place."""
 
-    def __init__(self, admit_wait: float, backstop: float,
+    def __init__(self, admit_wait: float, backstop: float, permits: int = 1,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.admit_wait = admit_wait
         self.backstop = backstop
+        self.permits = permits
         self._clock = clock
         self._mutex = threading.Lock()
         self._waiting: deque[threading.Event] = deque()
-        self._held_since: float | None = None
+        self._granted: deque[float] = deque()  # when each current holder got in, oldest first
         self.hold_estimate: float | None = None  # seconds, the running average of hold times
 
     def predicted_wait(self) -> float:
-        """Seconds a writer arriving now would wait (0 if the gate is free); call with the mutex held."""
-        if self._held_since is None:
+        """Seconds a writer arriving now would wait (0 if a permit is free); call with the mutex held."""
+        if len(self._granted) < self.permits:
             return 0.0
         recent = self.hold_estimate or 0.0
-        return max(recent, self._clock() - self._held_since) + len(self._waiting) * recent
+        return (max(recent, self._clock() - self._granted[0]) + len(self._waiting) * recent) / self.permits
 
     def acquire(self) -> None:
         arrival = request_arrival.get()
         with self._mutex:
             now = self._clock()
-            if self._held_since is None:
-                self._held_since = now
+            if len(self._granted) < self.permits:
+                self._granted.append(now)
                 return
             predicted = self.predicted_wait()
             if arrival is not None and predicted > self.admit_wait:  # a request is told at once; the CLI and jobs wait
@@ -141,15 +143,13 @@ class WriteGate:
     def release(self) -> None:
         with self._mutex:
             now = self._clock()
-            if self._held_since is not None:
-                held = now - self._held_since
+            if self._granted:  # holders mostly leave in the order they came in (behind one another)
+                held = now - self._granted.popleft()
                 self.hold_estimate = (held if self.hold_estimate is None
                                       else self.hold_estimate + HOLD_WEIGHT * (held - self.hold_estimate))
             if self._waiting:
-                self._held_since = now
+                self._granted.append(now)
                 self._waiting.popleft().set()  # handed straight to the next writer
-            else:
-                self._held_since = None
 
 
 def _backstop(admit_wait: float, lock_timeout: float) -> float:
@@ -160,7 +160,11 @@ def _backstop(admit_wait: float, lock_timeout: float) -> float:
 
 class KeyedGates:
     """A ``WriteGate`` per key (on PostgreSQL: per county, in front of its matter counter row),
-    made on first use and kept: there are as many as counties."""
+    made on first use and kept: there are as many as counties. Each lets ``ROW_PERMITS``
+    writers through: the holder of the row and the next one, already waiting for it in
+    PostgreSQL, so the row passes to the next writer at the holder's commit without waiting
+    for a Python thread to wake (and, with several web processes, to whichever process's
+    writer came first)."""
 
     def __init__(self, admit_wait: float, backstop: float) -> None:
         self.admit_wait, self.backstop = admit_wait, backstop
@@ -171,8 +175,11 @@ class KeyedGates:
         with self._mutex:
             gate = self._gates.get(key)
             if gate is None:
-                gate = self._gates[key] = WriteGate(self.admit_wait, self.backstop)
+                gate = self._gates[key] = WriteGate(self.admit_wait, self.backstop, permits=ROW_PERMITS)
             return gate
+
+
+ROW_PERMITS = 2
 
 
 GATE_KEY = "xinfang_write_gates"  # conn.info: the gates this connection's transaction holds

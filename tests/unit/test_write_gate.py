@@ -12,6 +12,7 @@ import pytest
 
 from xinfang.platform.db import (
     HOLD_WEIGHT,
+    ROW_PERMITS,
     DatabaseBusy,
     KeyedGates,
     WriteGate,
@@ -105,7 +106,7 @@ def test_a_request_is_admitted_while_the_predicted_wait_is_within_the_limit_and_
     gate.release()  # the queued jobs take and let go of it in turn
     for t in threads:
         t.join(30)
-    assert gate._held_since is None
+    assert not gate._granted
 
 
 def test_a_holder_past_the_usual_hold_counts_as_long_again_as_it_has_held():
@@ -147,7 +148,7 @@ def test_a_request_that_reaches_the_queue_late_is_still_admitted_within_the_limi
         request_arrival.reset(token)
     gate.release()
     waiter.join(30)
-    assert gate._held_since is None
+    assert not gate._granted
 
 
 def test_an_admitted_writer_gives_up_at_the_backstop_and_leaves_the_queue():
@@ -173,20 +174,42 @@ def test_jobs_outside_a_request_are_never_refused_at_the_door():
     threads = _queue(gate, 1)  # queued all the same
     gate.release()
     threads[0].join(30)
-    assert not threads[0].is_alive() and gate._held_since is None
+    assert not threads[0].is_alive() and not gate._granted
+
+
+def test_a_gate_with_two_permits_lets_two_through_and_divides_the_wait_between_them():
+    clock = FakeClock()
+    gate = WriteGate(admit_wait=1.0, backstop=60, permits=2, clock=clock)
+    gate.acquire()
+    clock.now += 0.4
+    gate.release()  # recent hold: 0.4 s
+    gate.acquire()
+    gate.acquire()  # both permits taken, nobody queued
+    assert gate.predicted_wait() == pytest.approx(0.4 / 2)
+    threads = _queue(gate, 3)
+    assert gate.predicted_wait() == pytest.approx((0.4 + 3 * 0.4) / 2)
+    gate.release()
+    gate.release()
+    for t in threads:
+        t.join(30)
+    assert not gate._granted and not gate._waiting
 
 
 def test_keyed_gates_queue_per_key_and_a_transaction_takes_each_once():
     gates = KeyedGates(admit_wait=60, backstop=60)
     assert gates["a"] is gates["a"] and gates["a"] is not gates["b"]
-    first, second = {}, {}
+    assert gates["a"].permits == ROW_PERMITS
+    first, second, other = {}, {}, {}
     _hold(first, gates["a"])
     _hold(first, gates["a"])  # the same transaction again (several matters of one county): no self-deadlock
-    _hold(second, gates["b"])  # another key: not queued behind the first
-    assert first["xinfang_write_gates"] == [gates["a"]]
-    threads = _queue(gates["a"], 1)  # the same key: queued
+    assert first["xinfang_write_gates"] == [gates["a"]] and len(gates["a"]._granted) == 1
+    _hold(other, gates["b"])  # another key: not queued behind the first
+    for _ in range(ROW_PERMITS - 1):
+        _hold(second, gates["a"])
+    threads = _queue(gates["a"], 1)  # the same key, its permits taken: queued
     _release_all(first)
     threads[0].join(30)
     assert not threads[0].is_alive()
     _release_all(second)
-    assert gates["a"]._held_since is None and gates["b"]._held_since is None
+    _release_all(other)
+    assert not gates["a"]._granted and not gates["b"]._granted
