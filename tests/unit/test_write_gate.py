@@ -46,6 +46,27 @@ def _as_request(arrived: float):
     return request_arrival.set(arrived)
 
 
+def _held_after(recent: float, admit_wait: float, backstop: float = 60, permits: int = 1) -> tuple[WriteGate, FakeClock]:
+    """A gate on a fake clock that has seen one hold of ``recent`` seconds and is held again."""
+    clock = FakeClock()
+    gate = WriteGate(admit_wait=admit_wait, backstop=backstop, permits=permits, clock=clock)
+    gate.acquire()
+    clock.now += recent
+    gate.release()
+    gate.acquire()
+    return gate, clock
+
+
+def _refused_at_once(gate: WriteGate, arrived: float) -> DatabaseBusy:
+    token = _as_request(arrived)
+    try:
+        with pytest.raises(DatabaseBusy) as refused:
+            gate.acquire()
+    finally:
+        request_arrival.reset(token)
+    return refused.value
+
+
 def test_writers_get_the_gate_in_arrival_order():
     gate = WriteGate(admit_wait=60, backstop=60)
     gate.acquire()
@@ -84,25 +105,15 @@ def test_the_gate_measures_its_hold_time_as_a_running_average():
 
 
 def test_a_request_is_admitted_while_the_predicted_wait_is_within_the_limit_and_refused_at_once_past_it():
-    clock = FakeClock()
-    gate = WriteGate(admit_wait=1.0, backstop=60, clock=clock)
-    gate.acquire()
-    clock.now += 0.2
-    gate.release()  # recent hold: 0.2 s
-    gate.acquire()
+    gate, clock = _held_after(0.2, admit_wait=1.0)
     threads = _queue(gate, 4)
     # the holder's 0.2 s and 4 × 0.2 s for those queued: 1.0 s, within the limit
     assert gate.predicted_wait() == pytest.approx(1.0)
     threads += _queue(gate, 1)
     assert gate.predicted_wait() == pytest.approx(1.2)
-    token = _as_request(clock())
-    try:
-        with pytest.raises(DatabaseBusy) as refused:
-            gate.acquire()  # would wait 1.2 s: told at once, nothing queued
-        assert refused.value.retry_after == 1
-        assert len(gate._waiting) == 5
-    finally:
-        request_arrival.reset(token)
+    refused = _refused_at_once(gate, clock())  # would wait 1.2 s: told at once, nothing queued
+    assert refused.retry_after == 1
+    assert len(gate._waiting) == 5
     gate.release()  # the queued jobs take and let go of it in turn
     for t in threads:
         t.join(30)
@@ -110,30 +121,15 @@ def test_a_request_is_admitted_while_the_predicted_wait_is_within_the_limit_and_
 
 
 def test_a_holder_past_the_usual_hold_counts_as_long_again_as_it_has_held():
-    clock = FakeClock()
-    gate = WriteGate(admit_wait=0.4, backstop=60, clock=clock)
-    gate.acquire()
-    clock.now += 0.1
-    gate.release()  # recent hold: 0.1 s
-    gate.acquire()
+    gate, clock = _held_after(0.1, admit_wait=0.4)
     clock.now += 0.5  # a long import holding on
     assert gate.predicted_wait() == pytest.approx(0.5)
-    token = _as_request(clock())
-    try:
-        with pytest.raises(DatabaseBusy):
-            gate.acquire()
-    finally:
-        request_arrival.reset(token)
+    _refused_at_once(gate, clock())
     gate.release()
 
 
 def test_a_request_that_reaches_the_queue_late_is_still_admitted_within_the_limit():
-    clock = FakeClock()
-    gate = WriteGate(admit_wait=1.0, backstop=5.0, clock=clock)
-    gate.acquire()
-    clock.now += 0.2
-    gate.release()
-    gate.acquire()  # predicted wait for the next: 0.2 s
+    gate, clock = _held_after(0.2, admit_wait=1.0, backstop=5.0)  # predicted wait for the next: 0.2 s
     token = _as_request(clock() - 30)  # arrived 30 s ago (a slow machine): refusing now would be late too
     try:
         # a thread of its own carries the request's context, as a handler's thread does
@@ -178,12 +174,7 @@ def test_jobs_outside_a_request_are_never_refused_at_the_door():
 
 
 def test_a_gate_with_two_permits_lets_two_through_and_divides_the_wait_between_them():
-    clock = FakeClock()
-    gate = WriteGate(admit_wait=1.0, backstop=60, permits=2, clock=clock)
-    gate.acquire()
-    clock.now += 0.4
-    gate.release()  # recent hold: 0.4 s
-    gate.acquire()
+    gate, _ = _held_after(0.4, admit_wait=1.0, permits=2)
     gate.acquire()  # both permits taken, nobody queued
     assert gate.predicted_wait() == pytest.approx(0.4 / 2)
     threads = _queue(gate, 3)
