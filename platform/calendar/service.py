@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.metadata import version as package_version
+from importlib.metadata import version
 from typing import Literal
 
 from sqlalchemy import event, select
@@ -97,6 +97,13 @@ class Deadline:
 
 
 @lru_cache(maxsize=1)
+def package_version() -> str:
+    """The installed chinesecalendar's version, read once per process (reading the package's
+    metadata costs about a millisecond, and every act builds a calendar)."""
+    return version("chinesecalendar")
+
+
+@lru_cache(maxsize=1)
 def package_years() -> dict[int, YearData]:
     """Every year the installed chinesecalendar covers, read from its tables (its functions
     raise outside the range, and their names are English). Built once; never mutate it."""
@@ -117,7 +124,7 @@ class WorkCalendar:
     ``stored``: years entered from State Council notices; each replaces the package's year."""
 
     def __init__(self, stored: Iterable[YearData] = (), *, use_package: bool = True) -> None:
-        self.package_version = package_version("chinesecalendar") if use_package else ""
+        self.package_version = package_version() if use_package else ""
         self._years: dict[int, YearData] = dict(package_years()) if use_package else {}
         stored = sorted(stored, key=lambda y: y.year)
         self._years.update({y.year: y for y in stored})
