@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, event, false, inspect, or_, select
 from sqlalchemy.orm import Mapper, Session, with_loader_criteria
-from sqlalchemy.orm.util import LoaderCriteriaOption
+from sqlalchemy.orm.util import LoaderCriteriaOption, identity_key
 from sqlalchemy.sql import util as sql_util
 from sqlalchemy.sql.cache_key import NO_CACHE, CacheConst
 from sqlalchemy.sql.visitors import anon_map
@@ -171,6 +171,7 @@ def _loader_options(scope: Scope) -> tuple:
 @event.listens_for(Mapper, "after_mapper_constructed")
 def _new_mapped_class(_mapper: Mapper, _cls: type) -> None:
     _loader_options.cache_clear()
+    _access_models.cache_clear()
 
 
 class _ScopeCriteria(LoaderCriteriaOption):
@@ -236,14 +237,10 @@ def _access_scoped_classes() -> list[type[AccessScoped]]:
     return [m.class_ for m in Base.registry.mappers if issubclass(m.class_, AccessScoped)]
 
 
+@lru_cache(maxsize=1)
 def _access_models() -> frozenset[type]:
-    from xinfang.platform.db import Base
-
-    return _access_models_of(len(Base.registry.mappers))
-
-
-@lru_cache(maxsize=8)
-def _access_models_of(_mapped_classes: int) -> frozenset[type]:
+    """Built once (a class mapped later empties the cache): listing the registry's mappers
+    builds a set of them all, and the flush check asks for every new row."""
     return frozenset(cls.__access_model__ for cls in _access_scoped_classes())
 
 
@@ -336,29 +333,47 @@ def _apply_scope(state) -> None:
     state.statement = state.statement.options(*scope.loader_options())
 
 
+def node_by_id(session: Session, node_id: int) -> Node | None:
+    """A node whatever the session's scope (the tree is not tenant data): the one the session
+    already holds when it does — a SELECT would hand back that very object, unrefreshed —
+    else read. A registration asks for its office's node four times (scope check, placing
+    each row, its audit chain, the answer's viewer)."""
+    held = session.identity_map.get(identity_key(Node, node_id))
+    if held is not None and inspect(held).dict.keys() >= _node_columns():  # (an expired one is read again)
+        return held  # type: ignore[return-value]
+    return session.execute(select(Node).where(Node.id == node_id),
+                           execution_options={"skip_scope": True}).scalar_one_or_none()
+
+
+@lru_cache(maxsize=1)
+def _node_columns() -> frozenset[str]:
+    return frozenset(attr.key for attr in inspect(Node).column_attrs)
+
+
 def _node_ancestry(session: Session, node_id: int) -> tuple[Node, dict[str, int | None]]:
     cache: dict[int, Node] = session.info.setdefault("node_cache", {})
     node = cache.get(node_id)
     if node is None:
-        node = session.execute(
-            select(Node).where(Node.id == node_id), execution_options={"skip_scope": True}
-        ).scalar_one_or_none()
+        node = node_by_id(session, node_id)
         if node is None:
             raise ScopeViolation(f"节点 {node_id} 不存在")
         cache[node_id] = node
     return node, node.ancestry_with_self()
 
 
+def node_ancestry(session: Session, node_id: int | None) -> dict[str, int | None]:
+    """The ancestor columns a row placed at ``node_id`` carries (all None without a node)."""
+    if node_id is None:
+        return {col: None for col in ANCESTOR_COLUMNS}
+    return _node_ancestry(session, node_id)[1]
+
+
 def ancestry_for(session: Session, obj: AncestryColumns) -> dict[str, int | None] | None:
     """The ancestry an object must carry, computed from its node (or parent), or None if unbound."""
     if isinstance(obj, Node):
-        if obj.parent_id is None:
-            return {col: None for col in ANCESTOR_COLUMNS}
-        return _node_ancestry(session, obj.parent_id)[1]
+        return node_ancestry(session, obj.parent_id)
     if hasattr(obj, "node_id"):
-        if obj.node_id is None:
-            return {col: None for col in ANCESTOR_COLUMNS}
-        return _node_ancestry(session, obj.node_id)[1]
+        return node_ancestry(session, obj.node_id)
     return None
 
 

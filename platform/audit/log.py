@@ -28,6 +28,7 @@ from sqlalchemy import event, func, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from xinfang.platform import clock
 from xinfang.platform.audit.checkpoints import signature_valid
@@ -42,9 +43,10 @@ from xinfang.platform.audit.models import (
     AuditRecord,
     keyed_fields,
 )
+from xinfang.platform.db import Base
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.tenants.models import AccessScoped, AncestryColumns, Node
-from xinfang.tenants.scope import ScopedSession, ancestry_for
+from xinfang.tenants.scope import ScopedSession, node_ancestry
 
 # Rows whose changes are not audited as such: the log itself, login bookkeeping that is
 # recorded as login / login_failed / logout events instead, and job bookkeeping.
@@ -172,7 +174,7 @@ def _append(session: Session, items: list[_Pending]) -> None:
 
 def _place_of(session: Session, node_id: int | None) -> tuple[int, dict[str, int | None]]:
     """A record's chain and the ancestry columns it carries (as the scope's flush check would fill them)."""
-    ancestry = ancestry_for(session, AuditRecord(node_id=node_id)) or {}
+    ancestry = node_ancestry(session, node_id)
     return ancestry.get("county_id") or PLATFORM_CHAIN, ancestry
 
 
@@ -241,22 +243,47 @@ def _parent_key(obj: Any) -> tuple[Any, Any] | None:
     return None
 
 
-def _parent_nodes(session: Session, objs: list[Any]) -> dict[tuple[Any, Any], int | None]:
-    """The parents' nodes of every child row in one flush, one query per parent table (a
-    batch writing many matters' rows would otherwise ask once per row)."""
+def _parent_nodes(session: Session, objs: list[Any], gone: list[Any]) -> dict[tuple[Any, Any], int | None]:
+    """The parents' nodes of every child row in one flush: a parent the session holds (a
+    registration's matter, just written) answers itself; the others are read with one query
+    per parent table (a batch writing many matters' rows would otherwise ask once per row).
+    A parent deleted in this flush (``gone``) is asked for too, as it was before."""
     wanted: dict[Any, set[Any]] = {}
     for obj in objs:
         found = _parent_key(obj)
         if found is not None:
             wanted.setdefault(found[0], set()).add(found[1])
     nodes: dict[tuple[Any, Any], int | None] = {}
+    deleted = {id(obj) for obj in gone}
+    for table, keys in wanted.items():
+        cls = _mapped_class(table)
+        for key in list(keys) if cls is not None else ():
+            held = session.identity_map.get(identity_key(cls, key))
+            if held is not None and id(held) not in deleted and "node_id" in (values := inspect(held).dict):
+                nodes[(table, key)] = values["node_id"]
+                keys.discard(key)
     conn = session.connection()
     for table, keys in wanted.items():
+        if not keys:
+            continue
         ordered = sorted(keys)
         for i in range(0, len(ordered), 500):
             rows = conn.execute(select(table.c.id, table.c.node_id).where(table.c.id.in_(ordered[i:i + 500])))
             nodes.update(((table, row.id), row.node_id) for row in rows)
     return nodes
+
+
+_MAPPED: dict[Any, type] = {}
+
+
+def _mapped_class(table: Any) -> type | None:
+    """The class mapped to ``table`` (a parent table of access-scoped rows)."""
+    if table not in _MAPPED:
+        found = next((m.class_ for m in Base.registry.mappers if m.local_table is table), None)
+        if found is None:
+            return None
+        _MAPPED[table] = found
+    return _MAPPED[table]
 
 
 def _node_of(obj: Any, parents: dict[tuple[Any, Any], int | None]) -> int | None:
@@ -303,7 +330,7 @@ def _collect(session: Session, _ctx: Any) -> None:
     new = [obj for obj in session.new if _audited(obj)]
     dirty = [obj for obj in session.dirty if _audited(obj) and session.is_modified(obj, include_collections=False)]
     deleted = [obj for obj in session.deleted if _audited(obj)]
-    parents = _parent_nodes(session, [*new, *dirty, *deleted])
+    parents = _parent_nodes(session, [*new, *dirty, *deleted], deleted)
     for obj in new:
         pending.append(_Pending("create", obj.__tablename__, _pk(obj), _node_of(obj, parents), None, _columns(obj)))
     for obj in dirty:

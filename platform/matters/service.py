@@ -45,6 +45,7 @@ from xinfang.platform.web.inputs import Bounded, Code, Count, Id, IdNumber, Line
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
+from xinfang.tenants.scope import node_by_id
 
 
 @dataclass
@@ -152,9 +153,7 @@ def register(session: Session, actor: Actor, data: MatterIn) -> Matter:
     if problems:
         raise BadRequest(";".join(problems), details=[{"message": p} for p in problems])
     received = _effective(data.received_on)
-    if data.accused_node_id is not None and session.execute(
-            select(Node.id).where(Node.id == data.accused_node_id),
-            execution_options={"skip_scope": True}).scalar_one_or_none() is None:
+    if data.accused_node_id is not None and node_by_id(session, data.accused_node_id) is None:
         raise NotFound("被检举单位不存在")
     place = _place(session, node, data.place_node_id)
     accused_users = sorted(set(data.accused_user_ids))
@@ -176,8 +175,9 @@ def register(session: Session, actor: Actor, data: MatterIn) -> Matter:
     due_on, deadline_state = clocks.summary(duties, clock.today(), ctx.rules.due_soon_days)
     number = _next_number(session, node, received.year)
     # under the county's number lock: two clerks registering the same new person at once
-    # share one file (opened before it, the second one's file would collide with the first's)
-    persons = [person_file(session, node.id, party) for party in parties]
+    # share one file (opened before it, the second one's file would collide with the first's);
+    # a new file is written with the matter's row, in one flush
+    persons = [person_file(session, node.id, party, flush=False) for party in parties]
     matter = Matter(number=number, query_code=new_code(), node_id=node.id,
                     channel=data.channel,
                     form=data.form, headcount=max(data.headcount, len(data.petitioners)), kind=data.kind,
@@ -217,8 +217,7 @@ def _place(session: Session, node: Node, place_id: int | None) -> Node:
     subtree, e.g. a county office registering a village's problem, or a village's neighbour)."""
     if place_id is None:
         return node
-    place = session.execute(select(Node).where(Node.id == place_id),
-                            execution_options={"skip_scope": True}).scalar_one_or_none()
+    place = node_by_id(session, place_id)
     if place is None or (place.county_id or place.id) != (node.county_id or node.id):
         raise BadRequest("问题所在地应为本县(市、区)内的节点")
     return place

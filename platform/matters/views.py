@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import NoResultFound
 
 from xinfang.permissions.actor import Actor, authorize
 from xinfang.platform.errors import Forbidden
@@ -30,12 +31,16 @@ from xinfang.platform.public import evaluations
 from xinfang.tenants.levels import COLUMN, Level
 from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
+from xinfang.tenants.scope import node_by_id
 
 
 def _node(session: Session, node_id: int | None) -> Node | None:
     if node_id is None:
         return None
-    return session.execute(select(Node).where(Node.id == node_id), execution_options={"skip_scope": True}).scalar_one()
+    node = node_by_id(session, node_id)
+    if node is None:
+        raise NoResultFound(f"node {node_id}")
+    return node
 
 
 def with_materials(session: Session, actor: Actor, matter_id: int, what: str) -> Matter:

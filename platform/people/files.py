@@ -48,8 +48,12 @@ def find_file(session: Session, node_id: int, id_number: str) -> Person | None:
     return session.scalar(select(Person).where(Person.node_id == node_id, Person.id_number == number))
 
 
-def person_file(session: Session, node_id: int, party: Party) -> Person | None:
-    """The file at ``node_id`` for this identity number (opened if missing); None without a number."""
+def person_file(session: Session, node_id: int, party: Party, *, flush: bool = True) -> Person | None:
+    """The file at ``node_id`` for this identity number (opened if missing); None without a number.
+
+    ``flush=False``: a file opened here is written with the caller's next flush (its id is
+    unknown until then), one flush fewer for a caller that flushes its own row anyway; a second
+    look-up of the same number still finds it (the query flushes it first)."""
     party = party.cleaned()
     if not party.id_number:
         return None
@@ -58,5 +62,6 @@ def person_file(session: Session, node_id: int, party: Party) -> Person | None:
         person = Person(node_id=node_id, name=party.name, id_number=party.id_number, phone=party.phone,
                         address=party.address)
         session.add(person)
-        session.flush()
+        if flush:
+            session.flush()
     return person
