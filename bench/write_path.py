@@ -4,8 +4,8 @@ In-process (the app over Litestar's TestClient, on a database of the bench's own
 data): ``--requests`` registrations (default 60) as ``xx_officer``, one after another, the
 first five as warm-up. Counted at the driver: statements per request and inside the write
 transaction (from its BEGIN to its COMMIT: on SQLite the one writer's lock), and the
-transaction's duration, and the process's CPU time per registration (the server's threads and
-the test client's). ``--verbose`` lists the statements inside the transaction; ``--profile N``
+transaction's duration, and the CPU time per registration: the process's, and the app's
+threads' alone (the test client's thread left out). ``--verbose`` lists the statements inside the transaction; ``--profile N``
 runs the app's threads under cProfile, timed by each thread's CPU clock (from the end of the
 warm-up; slower, so its times are not the CPU figure's) and prints their N costliest functions by own time and by cumulative time.
 Prints, last, ``ratio=<x>``: statements inside the write transaction ÷ statements of the
@@ -82,6 +82,13 @@ class ThreadProfiles:
         return out.getvalue()
 
 
+def app_threads_cpu() -> dict[tuple[int, bool], float]:
+    """CPU seconds used so far by each thread but this one (the test client's): the app's event
+    loop, and (``True`` in the key) the worker threads running its sync handlers."""
+    return {(t.ident, t.name.startswith("asyncio_")): time.clock_gettime(time.pthread_getcpuclockid(t.ident))
+            for t in threading.enumerate() if t.ident is not None and t is not threading.current_thread()}
+
+
 def one(postgres: bool, requests: int, verbose: bool, profile: int = 0, profile_file: str | None = None) -> float:
     with database(postgres, "xinfang_bench_write_path") as url, tempfile.TemporaryDirectory() as tmp:
         settings = replace(Settings(), database_url=url, secret_key="bench-secret", storage_dir=Path(tmp),
@@ -125,23 +132,27 @@ def one(postgres: bool, requests: int, verbose: bool, profile: int = 0, profile_
             node_id = next(a["node_id"] for a in me["assignments"] if a["node"] == COUNTY_CODE)
             took = []
             cpu = 0.0
+            app_cpu: dict[tuple[int, bool], float] = {}
             for n in range(requests):
                 if n == WARM_UP:
                     seen.update(all=0, inside=0, held=[], lines=collections.Counter())
                     profiles.clear()
-                    cpu = time.process_time()
+                    cpu, app_cpu = time.process_time(), app_threads_cpu()
                 started = time.perf_counter()
                 resp = client.post("/api/matters", json=registration(uuid.uuid4().hex, node_id, n), headers=headers)
                 resp.raise_for_status()
                 if n >= WARM_UP:
                     took.append(time.perf_counter() - started)
-        cpu = time.process_time() - cpu
+            cpu = time.process_time() - cpu
+            used = {key: spent - app_cpu.get(key, 0.0) for key, spent in app_threads_cpu().items()}
+            app, workers = sum(used.values()), sum(spent for (_, worker), spent in used.items() if worker)
         counted = requests - WARM_UP
         print(f"{'postgresql' if postgres else 'sqlite':10} request median {statistics.median(took) * 1000:.1f} ms; "
               f"write transaction median {statistics.median(seen['held']) * 1000:.1f} ms, "
               f"max {max(seen['held']) * 1000:.1f} ms; statements per request {seen['all'] / counted:.1f}, "
               f"inside the write transaction {seen['inside'] / counted:.1f}; "
-              f"process CPU {cpu / counted * 1000:.1f} ms a registration")
+              f"CPU a registration: process {cpu / counted * 1000:.1f} ms, app threads {app / counted * 1000:.1f} ms, "
+              f"of which handler threads {workers / counted * 1000:.1f} ms")
         if verbose:
             for line, count in seen["lines"].most_common():
                 print(f"{'':10} {count / counted:5.1f} × {line}")

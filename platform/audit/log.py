@@ -24,7 +24,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import event, func, insert, inspect, select, update
+from sqlalchemy import bindparam, event, func, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -165,11 +165,11 @@ def _append(session: Session, items: list[_Pending]) -> None:
         records.append(row)
         if has_detail:
             details.append({"chain": chain, "seq": row["seq"], "salt": salt, "before": before, "after": after})
-    conn.execute(insert(AuditRecord), records)
+    conn.execute(_INSERT_RECORDS, records)
     if details:
-        conn.execute(insert(AuditDetail), details)
+        conn.execute(_INSERT_DETAILS, details)
     for chain, (seq, hash_) in heads.items():
-        conn.execute(update(AuditChain).where(AuditChain.chain == chain).values(last_seq=seq, last_hash=hash_))
+        conn.execute(_MOVE_HEAD, {"head": chain, "new_seq": seq, "new_hash": hash_})
 
 
 def _place_of(session: Session, node_id: int | None) -> tuple[int, dict[str, int | None]]:
@@ -220,13 +220,20 @@ def _lock_head(session: Session, chain: int) -> tuple[int, str]:
     Core statements on the session's connection: this runs inside flush events, where the
     ORM cannot flush again, and the head row is bookkeeping, not a scoped record."""
     conn = session.connection()
-    query = select(AuditChain.last_seq, AuditChain.last_hash).where(AuditChain.chain == chain).with_for_update()
-    row = conn.execute(query).first()
+    row = conn.execute(_HEAD, {"head": chain}).first()
     if row is None:
         insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
         conn.execute(insert(AuditChain).values(chain=chain, last_seq=0, last_hash="").on_conflict_do_nothing())
-        row = conn.execute(query).one()
+        row = conn.execute(_HEAD, {"head": chain}).one()
     return row.last_seq, row.last_hash
+
+
+# The statements of every append, built once (building one and its cache key costs about as
+# much CPU as running it).
+_HEAD = select(AuditChain.last_seq, AuditChain.last_hash).where(AuditChain.chain == bindparam("head")).with_for_update()
+_MOVE_HEAD = (update(AuditChain).where(AuditChain.chain == bindparam("head"))
+              .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash")))
+_INSERT_RECORDS, _INSERT_DETAILS = insert(AuditRecord), insert(AuditDetail)
 
 
 # --- automatic recording of ORM writes ------------------------------------------------

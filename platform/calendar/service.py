@@ -299,10 +299,13 @@ def load_calendar(session: Session) -> WorkCalendar:
     cached = session.info.get(_CACHE)
     if cached is not None and cached[0] is session.get_transaction():
         return cached[1]
-    rows = session.scalars(select(CalendarYear).options(selectinload(CalendarYear.days))).all()
+    rows = session.scalars(_YEARS).all()
     calendar = WorkCalendar(year_data(r) for r in rows)
     session.info[_CACHE] = (session.get_transaction(), calendar)
     return calendar
+
+
+_YEARS = select(CalendarYear).options(selectinload(CalendarYear.days))  # built once: every act reads it
 
 
 @event.listens_for(Session, "after_flush")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from xinfang.permissions.actor import Actor, authorize
@@ -44,12 +44,16 @@ def same_problem(session: Session, county_id: int | None, category: str, id_numb
     """The county's matters with one of these petitioners' identity numbers and this category,
     in registration order (ids, numbers, owners and states only). Asked before the new matter
     is written, so a registration reads all it needs before it takes its county's number."""
-    shared = select(MatterPetitioner.matter_id).where(MatterPetitioner.id_number.in_(sorted(set(id_numbers))))
-    query = (select(Matter.id, Matter.number, Matter.node_id, Matter.repeat_of_id, Matter.state,
-                    Matter.county_id, Matter.township_id, Matter.village_id, Matter.grid_id, Matter.department_id)
-             .where(Matter.county_id == county_id, Matter.category == category, Matter.id.in_(shared))
-             .order_by(Matter.id))
-    return list(session.execute(query, execution_options=_ALL))
+    return list(session.execute(_SAME_PROBLEM, {"county": county_id, "category": category,
+                                                "numbers": sorted(set(id_numbers))}, execution_options=_ALL))
+
+
+_SAME_PROBLEM = (select(Matter.id, Matter.number, Matter.node_id, Matter.repeat_of_id, Matter.state,
+                        Matter.county_id, Matter.township_id, Matter.village_id, Matter.grid_id, Matter.department_id)
+                 .where(Matter.county_id == bindparam("county"), Matter.category == bindparam("category"),
+                        Matter.id.in_(select(MatterPetitioner.matter_id)
+                                      .where(MatterPetitioner.id_number.in_(bindparam("numbers", expanding=True)))))
+                 .order_by(Matter.id))  # built once: every registration asks
 
 
 def in_time(session: Session, matter_id: int, on: dt.date) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from xinfang.platform.matters.models import CountyRules
@@ -36,12 +36,18 @@ class Rules:
 
 
 def rules_for(session: Session, county_id: int | None) -> Rules:
-    row = session.execute(select(CountyRules).where(CountyRules.node_id == county_id),
-                          execution_options={"skip_scope": True}).scalar_one_or_none() if county_id else None
+    row = session.execute(_RULES, {"county": county_id},
+                          execution_options={"skip_scope": True}).one_or_none() if county_id else None
     if row is None:
         return Rules()
     return Rules(row.counting_rule, row.due_soon_days, row.escalate_every_days, row.ownership_checklist,
                  tuple(row.categories) or DEFAULT_CATEGORIES, row.discipline_node_id)
+
+
+# built once (every act and registration reads its county's rules); the values, not the row
+_RULES = select(CountyRules.counting_rule, CountyRules.due_soon_days, CountyRules.escalate_every_days,
+                CountyRules.ownership_checklist, CountyRules.categories,
+                CountyRules.discipline_node_id).where(CountyRules.node_id == bindparam("county"))
 
 
 def category_problems(session: Session, node: Node, category: str) -> list[str]:

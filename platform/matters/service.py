@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -226,16 +227,21 @@ def _place(session: Session, node: Node, place_id: int | None) -> Node:
 def _next_number(session: Session, node: Node, year: int) -> str:
     """``<county code>-<year>-<sequence>``: one upsert that locks the county's counter row for
     the year until the commit (numbers stay gapless: a rolled-back registration returns its own)."""
-    county_id = node.county_id or node.id
     conn = session.connection()
+    county_id = node.county_id or node.id
     queue_for(conn, (MatterCounter.__tablename__, county_id))  # in the process's queue, not PostgreSQL's
-    table = MatterCounter.__table__
-    insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    last = conn.execute(insert(table).values(county_id=county_id, year=year, last=1)
-                        .on_conflict_do_update(index_elements=[table.c.county_id, table.c.year],
-                                               set_={"last": table.c.last + 1})
-                        .returning(table.c.last)).scalar_one()
+    last = conn.execute(_take_number(conn.dialect.name), {"county": county_id, "year": year}).scalar_one()
     return f"{node.code[:6]}-{year}-{last:06d}"
+
+
+@cache
+def _take_number(dialect: str) -> Any:
+    """The counter upsert, built once per dialect (building it cost as much as running it)."""
+    table = MatterCounter.__table__
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return (insert(table).values(county_id=bindparam("county"), year=bindparam("year"), last=1)
+            .on_conflict_do_update(index_elements=[table.c.county_id, table.c.year], set_={"last": table.c.last + 1})
+            .returning(table.c.last))
 
 
 def _event(ctx: Context, matter: Matter, action: str, label: str, from_state: str | None, to_state: str | None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from xinfang.platform.people.models import Person
@@ -44,8 +44,10 @@ def party_problems(party: Party, who: str = "当事人") -> list[str]:
 
 def find_file(session: Session, node_id: int, id_number: str) -> Person | None:
     """The file at ``node_id`` for this identity number, however it was typed, or None."""
-    number = normalize_id_number(id_number)
-    return session.scalar(select(Person).where(Person.node_id == node_id, Person.id_number == number))
+    return session.scalar(_FILE, {"node": node_id, "number": normalize_id_number(id_number)})
+
+
+_FILE = select(Person).where(Person.node_id == bindparam("node"), Person.id_number == bindparam("number"))
 
 
 def person_file(session: Session, node_id: int, party: Party, *, flush: bool = True) -> Person | None:
