@@ -124,6 +124,7 @@ class _Pending:
     before: Any
     after: Any
     at: datetime = field(default_factory=clock.now)  # when it happened, not when the batch is written
+    plain: bool = False  # before and after are JSON values already (collected from a flush)
 
 
 PENDING = "audit_pending"
@@ -151,7 +152,7 @@ def _append(session: Session, items: list[_Pending]) -> None:
     heads = {chain: _lock_head(session, chain) for chain in sorted({places[p.node_id][0] for p in items})}
     for p in items:
         chain, ancestry = places[p.node_id]
-        before, after = _jsonable(p.before), _jsonable(p.after)
+        before, after = (p.before, p.after) if p.plain else (_jsonable(p.before), _jsonable(p.after))
         has_detail = before is not None or after is not None
         salt = secrets.token_hex(16) if has_detail else ""
         last_seq, last_hash = heads[chain]
@@ -339,14 +340,16 @@ def _collect(session: Session, _ctx: Any) -> None:
     deleted = [obj for obj in session.deleted if _audited(obj)]
     parents = _parent_nodes(session, [*new, *dirty, *deleted], deleted)
     for obj in new:
-        pending.append(_Pending("create", obj.__tablename__, _pk(obj), _node_of(obj, parents), None, _columns(obj)))
+        pending.append(_Pending("create", obj.__tablename__, _pk(obj), _node_of(obj, parents), None, _columns(obj),
+                                plain=True))
     for obj in dirty:
         before, after = _changes(obj)
         if before or after:
             pending.append(_Pending(getattr(obj, "__audit_action__", None) or "update", obj.__tablename__,
-                                    _pk(obj), _node_of(obj, parents), before, after))
+                                    _pk(obj), _node_of(obj, parents), before, after, plain=True))
     for obj in deleted:
-        pending.append(_Pending("delete", obj.__tablename__, _pk(obj), _node_of(obj, parents), _columns(obj), None))
+        pending.append(_Pending("delete", obj.__tablename__, _pk(obj), _node_of(obj, parents), _columns(obj), None,
+                                plain=True))
 
 
 def _pk(obj: Any) -> Any:
