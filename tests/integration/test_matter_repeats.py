@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from xinfang.platform import clock
 from xinfang.platform.audit.models import AuditRecord
@@ -173,3 +173,35 @@ def test_the_registration_answers_what_reading_the_matter_shows(client, demo):
     again = _register(client, demo, "xx_by_officer", "411323001")
     for answer in (first, again):
         assert answer == _read(client, demo, answer["id"], "xx_by_officer").json()
+
+
+def test_a_registration_records_each_row_it_wrote_in_order(client, demo, system_session):
+    """One create record per row, in the order the rows were made (the new person files, the
+    matter, its access row, petitioners, clock, timeline entry), in the county's chain, each
+    with the row's values in its detail; the chain still verifies."""
+    from xinfang.platform.audit.log import verify
+
+    county = demo.node("411323").id
+    last = system_session.scalar(select(func.max(AuditRecord.seq)).where(AuditRecord.chain == county))
+    system_session.rollback()  # (ends its read: on SQLite it would keep reading that snapshot)
+    answer = _register(client, demo, "xx_by_officer", "411323001", petitioners=[NEIGHBOUR, PERSON],
+                       form="collective", headcount=2)
+    records = system_session.scalars(select(AuditRecord).where(AuditRecord.chain == county, AuditRecord.seq > last)
+                                     .order_by(AuditRecord.seq)).all()
+    people = [p["person_id"] for p in answer["petitioners"]]
+    assert [(r.action, r.object_type, r.object_id) for r in records] == [
+        ("create", "people", str(people[0])), ("create", "people", str(people[1])),
+        ("create", "matters", str(answer["id"])),
+        ("create", "matter_access", records[3].object_id),
+        *[("create", "matter_petitioners", str(p["id"])) for p in answer["petitioners"]],
+        ("create", "matter_clocks", records[6].object_id),
+        ("create", "matter_events", str(answer["timeline"][0]["id"])),
+    ]
+    assert {r.node_id for r in records} == {demo.node("411323001").id}
+    matter = records[2].detail.after
+    assert (matter["number"], matter["summary"], matter["due_on"]) == (answer["number"], "反映工地拖欠工资",
+                                                                      answer["due_on"])
+    petitioner = records[4].detail.after
+    assert (petitioner["matter_id"], petitioner["person_id"]) == (answer["id"], people[0])
+    assert records[6].detail.after["matter_id"] == answer["id"] and records[6].detail.after["kind"] == "dispose"
+    assert verify(system_session, county).ok
