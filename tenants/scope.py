@@ -340,7 +340,7 @@ def node_by_id(session: Session, node_id: int) -> Node | None:
     each row, its audit chain, the answer's viewer)."""
     held = session.identity_map.get(identity_key(Node, node_id))
     if held is not None and inspect(held).dict.keys() >= _node_columns():  # (an expired one is read again)
-        return held  # type: ignore[return-value]
+        return held
     return session.execute(select(Node).where(Node.id == node_id),
                            execution_options={"skip_scope": True}).scalar_one_or_none()
 
