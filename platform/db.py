@@ -251,10 +251,17 @@ def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 2
     return engine
 
 
+def _release_connection(conn: Connection) -> None:
+    if not conn.invalidated:
+        _release_all(conn.info)
+
+
 def _release_gates_at_the_end(engine: Engine) -> None:
-    """A transaction's gates open when it ends, however it ends."""
-    event.listen(engine, "commit", lambda conn: _release_all(conn.info))
-    event.listen(engine, "rollback", lambda conn: _release_all(conn.info))
+    """A transaction's gates open when it ends, however it ends. A connection the server cut
+    is invalidated first (the pool's "invalidate" event releases its gates); reading an
+    invalidated connection's ``info`` would try to reconnect inside the failed transaction."""
+    event.listen(engine, "commit", _release_connection)
+    event.listen(engine, "rollback", _release_connection)
     event.listen(engine.pool, "checkin", lambda _dbapi, record: _release_all(record.info))
     event.listen(engine.pool, "invalidate", lambda _dbapi, record, _exc: _release_all(record.info))
 
