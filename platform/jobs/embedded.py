@@ -13,18 +13,22 @@ from sqlalchemy.orm import sessionmaker
 
 from xinfang.platform import clock
 from xinfang.platform.jobs import outbox
+from xinfang.platform.jobs.background import BackgroundLoop
 
 log = logging.getLogger(__name__)
 
 
-def run_pending(session_factory: sessionmaker, limit: int = 100) -> int:
-    """Run every runnable job once, in this thread; returns how many ran."""
+def run_pending(session_factory: sessionmaker, limit: int = 100, stopping: threading.Event | None = None) -> int:
+    """Run every runnable job once, in this thread; returns how many ran. Once ``stopping``
+    is set no further job starts (the one in hand finishes)."""
     from xinfang.tenants.scope import Scope
 
     with session_factory(scope=Scope.system()) as session:
         ids = outbox.runnable(session, clock.now(), limit)
     done = 0
     for job_id in ids:
+        if stopping is not None and stopping.is_set():
+            break
         try:
             if outbox.run(session_factory, job_id) is not None:
                 done += 1
@@ -33,29 +37,14 @@ def run_pending(session_factory: sessionmaker, limit: int = 100) -> int:
     return done
 
 
-class EmbeddedExecutor:
+class EmbeddedExecutor(BackgroundLoop):
+    """Runs pending jobs every ``poll`` seconds, at once when woken (a job was enqueued)."""
+
+    name = "outbox-jobs"
+
     def __init__(self, session_factory: sessionmaker, poll: float = 1.0) -> None:
+        super().__init__(poll)
         self.session_factory = session_factory
-        self.poll = poll
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="outbox-jobs")
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                run_pending(self.session_factory)
-            except Exception:
-                log.exception("outbox executor pass failed")
-            self._wake.wait(self.poll)
-            self._wake.clear()
+    def pass_once(self) -> None:
+        run_pending(self.session_factory, stopping=self.stopping)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import sessionmaker
 
 from xinfang.platform import clock
 from xinfang.platform.extensions.manager import plugin_periodic_tasks, plugins_of
+from xinfang.platform.jobs.background import BackgroundLoop
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,15 @@ def registered(session_factory: sessionmaker) -> dict[str, PeriodicTask]:
 
 
 def run_due(session_factory: sessionmaker, now: dt.datetime, last_run: dict[str, dt.datetime],
-            ran: Callable[[str, float, str], object] | None = None) -> list[str]:
+            ran: Callable[[str, float, str], object] | None = None,
+            stopping: threading.Event | None = None) -> list[str]:
     """Run every task whose interval has passed since its last run here; return their reports.
-    ``ran(name, seconds, report)`` is told of each run (the scheduler's heartbeat)."""
+    ``ran(name, seconds, report)`` is told of each run (the scheduler's heartbeat). Once
+    ``stopping`` is set no further task starts (the one in hand finishes)."""
     reports = []
     for task in registered(session_factory).values():
+        if stopping is not None and stopping.is_set():
+            break
         previous = last_run.get(task.name)
         if previous is not None and now - previous < task.every:
             continue
@@ -61,23 +66,15 @@ def run_due(session_factory: sessionmaker, now: dt.datetime, last_run: dict[str,
     return reports
 
 
-class EmbeddedRunner:
+class EmbeddedRunner(BackgroundLoop):
     """The in-process scheduler of the embedded mode: checks every ``tick`` seconds."""
 
+    name = "periodic-tasks"
+
     def __init__(self, session_factory: sessionmaker, tick: float = 60.0) -> None:
+        super().__init__(tick)
         self.session_factory = session_factory
-        self.tick = tick
-        self._stop = threading.Event()
         self._last: dict[str, dt.datetime] = {}
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="periodic-tasks")
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            run_due(self.session_factory, clock.now(), self._last)
-            self._stop.wait(self.tick)
+    def pass_once(self) -> None:
+        run_due(self.session_factory, clock.now(), self._last, stopping=self.stopping)
