@@ -56,6 +56,8 @@ from xinfang.platform.matters.models import Matter, MatterClock, MatterEvent, Ma
 from xinfang.platform.matters.ownership import MatterOwnership, MatterOwnershipItem
 from xinfang.platform.matters.states import OPEN_STATES
 from xinfang.platform.matters.views import matter_numbers, person_matters_query
+from xinfang.platform.notifications.models import Notification
+from xinfang.platform.notifications.service import notify_role
 from xinfang.platform.people.models import PERSON_FIELDS, Person
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.reception import register, rota

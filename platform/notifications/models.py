@@ -19,6 +19,7 @@ from xinfang.tenants.models import NodeBound
 KINDS = {"due_soon": "期限临近", "overdue": "已超期", "supervise": "督办", "repeat": "重复信访提请包案",
          "assigned": "转送交办", "supervision": "督办通知", "supervision_report": "督办回报",
          "supervision_late": "督办逾期"}
+HREF_LENGTH = 300
 
 
 class Notification(NodeBound, Base):
@@ -31,6 +32,8 @@ class Notification(NodeBound, Base):
     recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True)
+    # what the notice opens when it is not a matter (a plugin's page): a site-relative path
+    href: Mapped[str | None] = mapped_column(String(HREF_LENGTH))
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from xinfang.permissions.roles import permission_specs
-from xinfang.platform.extensions.hookspecs import JobSpec, hookimpl
-from xinfang.platform.notifications import routes, service
+from xinfang.platform.extensions.hookspecs import JobSpec, NavItem, PageSpec, hookimpl
+from xinfang.platform.notifications import pages, routes, service
+from xinfang.platform.notifications.kinds import FIELD
 from xinfang.platform.notifications.models import KINDS
 
 
@@ -15,7 +16,7 @@ def xinfang_permissions():
 
 @hookimpl
 def xinfang_route_handlers():
-    return [*routes.route_handlers]
+    return [*routes.route_handlers, *pages.FORM_ROUTES]
 
 
 @hookimpl
@@ -25,4 +26,14 @@ def xinfang_jobs():
 
 @hookimpl
 def xinfang_code_labels():
-    return {"kind": KINDS}
+    return {"kind": KINDS, FIELD: KINDS}
+
+
+@hookimpl
+def xinfang_pages():
+    return [PageSpec(path, title, permission, handler) for path, title, permission, handler in pages.PAGES]
+
+
+@hookimpl
+def xinfang_navigation():
+    return [NavItem("提醒", pages.PATH, routes.READ, order=5)]

@@ -7,10 +7,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from sqlalchemy import func, select
 
-from xinfang.platform import clock
 from xinfang.platform.errors import BadRequest, Forbidden
-from xinfang.platform.notifications.models import KINDS, Notification
-from xinfang.platform.notifications.service import addressed_to, is_addressed_to, to_dict
+from xinfang.platform.notifications import service
+from xinfang.platform.notifications.kinds import notice_kinds
+from xinfang.platform.notifications.models import Notification
+from xinfang.platform.notifications.service import READ_ALL_AT_ONCE, addressed_to, to_dict
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import Id, OptionalId, PageNumber, PerPage
 from xinfang.platform.web.paging import page_of
@@ -20,6 +21,14 @@ from xinfang.tenants.scope import ScopedSession
 READ, WRITE = "notifications:read", "notifications:write"
 
 
+def checked_kind(request: Request, kind: str | None) -> str | None:
+    """``kind`` if it is a kind of notice (the core's or a plugin's), else a 400 listing them."""
+    kinds = notice_kinds(request.app.state.plugins)
+    if kind is not None and kind not in kinds:
+        raise BadRequest(f"提醒类型应为:{'、'.join(f'{k}({v})' for k, v in kinds.items())}")
+    return kind
+
+
 @get("/api/notifications", opt={"permission": READ}, sync_to_thread=True,
      summary="我的提醒(期限临近、超期、督办),subtree=true 时含下级单位的提醒")
 def list_notifications(request: Request, db: NamedDependency[ScopedSession], unread: FromQuery[bool | None] = None,
@@ -27,8 +36,8 @@ def list_notifications(request: Request, db: NamedDependency[ScopedSession], unr
                        subtree: FromQuery[bool] = False, page: FromQuery[PageNumber] = 1,
                        per_page: FromQuery[PerPage] = 50) -> dict:
     actor = current_actor(request)
-    if kind is not None and kind not in KINDS:
-        raise BadRequest(f"提醒类型应为:{'、'.join(f'{k}({v})' for k, v in KINDS.items())}")
+    checked_kind(request, kind)
+    kinds = notice_kinds(request.app.state.plugins)
     # the session's scope already limits the rows to the subtrees of the caller's roles
     mine = select(Notification) if subtree else select(Notification).where(addressed_to(actor, READ))
     query = mine
@@ -39,7 +48,7 @@ def list_notifications(request: Request, db: NamedDependency[ScopedSession], unr
     if matter_id is not None:
         query = query.where(Notification.matter_id == matter_id)
     listing = page_of(db, query.order_by(Notification.created_at.desc(), Notification.id.desc()), page, per_page,
-                      to_dict)
+                      lambda notice: to_dict(notice, kinds))
     unread_total = db.scalar(select(func.count()).select_from(
         mine.where(Notification.read_at.is_(None)).order_by(None).subquery()))
     return {**listing, "unread": unread_total}
@@ -50,31 +59,17 @@ def list_notifications(request: Request, db: NamedDependency[ScopedSession], unr
 def mark_read(request: Request, db: NamedDependency[ScopedSession], notification_id: FromPath[Id]) -> dict:
     actor = current_actor(request)
     notice = get_or_404(db, Notification, notification_id, "提醒")
-    if not is_addressed_to(actor, WRITE, notice):
+    if not service.mark_read(actor, WRITE, notice):
         raise Forbidden("只能将发给本人或本单位的提醒标记为已读")
-    if notice.read_at is None:
-        notice.read_at, notice.read_by = clock.now(), actor.display_name or actor.username
-        db.commit()
-    return to_dict(notice)
-
-
-READ_ALL_AT_ONCE = 500
+    db.commit()
+    return to_dict(notice, notice_kinds(request.app.state.plugins))
 
 
 @post("/api/notifications/read-all", opt={"permission": WRITE}, sync_to_thread=True, status_code=200,
-      summary="将发给本人和本单位的未读提醒全部标记为已读(可按类型),一次至多500条")
+      summary=f"将发给本人和本单位的未读提醒全部标记为已读(可按类型),一次至多{READ_ALL_AT_ONCE}条")
 def mark_all_read(request: Request, db: NamedDependency[ScopedSession], kind: FromQuery[str | None] = None) -> dict:
     actor = current_actor(request)
-    if kind is not None and kind not in KINDS:
-        raise BadRequest(f"提醒类型应为:{'、'.join(f'{k}({v})' for k, v in KINDS.items())}")
-    query = select(Notification).where(addressed_to(actor, WRITE), Notification.read_at.is_(None))
-    if kind is not None:
-        query = query.where(Notification.kind == kind)
-    now, name = clock.now(), actor.display_name or actor.username
-    marked = 0
-    for notice in db.scalars(query.order_by(Notification.id).limit(READ_ALL_AT_ONCE)):
-        notice.read_at, notice.read_by = now, name
-        marked += 1
+    marked = service.mark_all_read(db, actor, WRITE, checked_kind(request, kind))
     db.commit()
     return {"marked": marked}
 

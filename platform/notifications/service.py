@@ -9,16 +9,18 @@ commit; a rolled-back act leaves neither.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, insert, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from xinfang.permissions.actor import Actor
+from xinfang.platform import clock
 from xinfang.platform.accounts.models import RoleAssignment, User
 from xinfang.platform.audit.log import record
 from xinfang.platform.jobs.outbox import enqueue_many
-from xinfang.platform.notifications.models import KINDS, Notification
+from xinfang.platform.notifications.models import HREF_LENGTH, KINDS, Notification
 from xinfang.platform.senders import DEFAULT_SENDER, Outgoing, Recipient, load_sender
 from xinfang.tenants.scope import Scope, ancestry_for
 
@@ -28,11 +30,23 @@ _ALL = {"skip_scope": True}
 
 
 def notify(session: Session, *, node_id: int, kind: str, title: str, text: str, dedupe_key: str,
-           matter_id: int | None = None, user_id: int | None = None) -> Notification | None:
+           matter_id: int | None = None, user_id: int | None = None, href: str | None = None) -> Notification | None:
     """Add the notice unless one with this key exists anywhere (None then); see ``notify_many``."""
     made = notify_many(session, [{"node_id": node_id, "kind": kind, "title": title, "text": text,
-                                  "dedupe_key": dedupe_key, "matter_id": matter_id, "user_id": user_id}])
+                                  "dedupe_key": dedupe_key, "matter_id": matter_id, "user_id": user_id,
+                                  "href": href}])
     return made[0] if made else None
+
+
+def check_href(href: str | None) -> str | None:
+    """A notice's own target: a path on this site ("/…"), never another host ("//host",
+    "/\\host", which browsers read as one) nor a scheme: a sender's bug, so a ValueError."""
+    if href is None:
+        return None
+    if (not href.startswith("/") or href.startswith("//") or "\\" in href or len(href) > HREF_LENGTH
+            or any(ord(c) < 33 for c in href)):
+        raise ValueError(f"a notice's href must be a path on this site, not {href[:60]!r}")
+    return href
 
 
 def notify_many(session: Session, notices: list[dict[str, Any]]) -> list[Notification]:
@@ -53,14 +67,14 @@ def notify_many(session: Session, notices: list[dict[str, Any]]) -> list[Notific
                 continue
             taken.add(n["dedupe_key"])
             notice = Notification(node_id=n["node_id"], recipient_user_id=n.get("user_id"), kind=n["kind"],
-                                  matter_id=n.get("matter_id"), title=n["title"], text=n["text"],
-                                  dedupe_key=n["dedupe_key"])
+                                  matter_id=n.get("matter_id"), href=check_href(n.get("href")), title=n["title"],
+                                  text=n["text"], dedupe_key=n["dedupe_key"])
             ancestry = ancestry_for(session, notice) or {}
             if scope is None or scope.covers(ancestry):
                 session.add(notice)
             else:
                 values = {"node_id": notice.node_id, "recipient_user_id": notice.recipient_user_id, "kind": notice.kind,
-                          "matter_id": notice.matter_id, "title": notice.title, "text": notice.text,
+                          "matter_id": notice.matter_id, "href": notice.href, "title": notice.title, "text": notice.text,
                           "dedupe_key": notice.dedupe_key, **ancestry}
                 table = Notification.__table__
                 notice.id = session.connection().execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
@@ -84,17 +98,25 @@ def stored_keys(session: Session, keys: list[str]) -> set[str]:
 
 def notify_leaders(session: Session, *, node_id: int, kind: str, title: str, text: str, dedupe_key: str,
                    matter_id: int | None = None) -> list[Notification]:
-    """One notice to each leader (``leader`` role) of the node, or to the node as a whole
-    when it has none yet, so the notice is never lost."""
-    leaders = session.scalars(select(RoleAssignment.user_id).join(User, User.id == RoleAssignment.user_id)
-                              .where(RoleAssignment.node_id == node_id, RoleAssignment.role == LEADER_ROLE,
+    """One notice to each leader (``leader`` role) of the node (``notify_role``)."""
+    return notify_role(session, role=LEADER_ROLE, node_id=node_id, kind=kind, title=title, text=text,
+                       dedupe_key=dedupe_key, matter_id=matter_id)
+
+
+def notify_role(session: Session, *, role: str, node_id: int, kind: str, title: str, text: str, dedupe_key: str,
+                matter_id: int | None = None, href: str | None = None) -> list[Notification]:
+    """One notice to each active holder of ``role`` at the node (key ``<dedupe_key>:u<user>``),
+    or to the node as a whole (key ``dedupe_key``) when nobody holds it yet, so the notice is
+    never lost. Returns the notices added (none when every key is stored already)."""
+    holders = session.scalars(select(RoleAssignment.user_id).join(User, User.id == RoleAssignment.user_id)
+                              .where(RoleAssignment.node_id == node_id, RoleAssignment.role == role,
                                      User.is_active.is_(True)).distinct().order_by(RoleAssignment.user_id),
                               execution_options=_ALL).all()
-    targets: list[int | None] = list(leaders) or [None]
-    sent = [notify(session, node_id=node_id, kind=kind, title=title, text=text, matter_id=matter_id,
-                   user_id=user_id, dedupe_key=f"{dedupe_key}:u{user_id}" if user_id else dedupe_key)
-            for user_id in targets]
-    return [n for n in sent if n is not None]
+    targets: list[int | None] = list(holders) or [None]
+    return notify_many(session, [{"node_id": node_id, "kind": kind, "title": title, "text": text,
+                                  "matter_id": matter_id, "href": href, "user_id": user_id,
+                                  "dedupe_key": f"{dedupe_key}:u{user_id}" if user_id else dedupe_key}
+                                 for user_id in targets])
 
 
 def recipients(session: Session, notice: Notification) -> tuple[Recipient, ...]:
@@ -134,9 +156,42 @@ def is_addressed_to(actor: Actor, permission: str, notice: Notification) -> bool
     return any(a.node_id == notice.node_id for a in actor.holding(permission))
 
 
-def to_dict(notice: Notification) -> dict:
+def target(notice: Notification) -> str:
+    """What the notice opens: the page its sender gave, else its matter ("" if neither)."""
+    if notice.href:
+        return notice.href
+    return f"/matters/{notice.matter_id}" if notice.matter_id else ""
+
+
+def mark_read(actor: Actor, permission: str, notice: Notification) -> bool:
+    """Mark a notice read by ``actor``; False if it is not theirs (``is_addressed_to``)."""
+    if not is_addressed_to(actor, permission, notice):
+        return False
+    if notice.read_at is None:
+        notice.read_at, notice.read_by = clock.now(), actor.display_name or actor.username
+    return True
+
+
+READ_ALL_AT_ONCE = 500
+
+
+def mark_all_read(session: Session, actor: Actor, permission: str, kind: str | None = None) -> int:
+    """Mark the actor's unread notices (of ``kind``) read, at most ``READ_ALL_AT_ONCE``; how many."""
+    query = select(Notification).where(addressed_to(actor, permission), Notification.read_at.is_(None))
+    if kind is not None:
+        query = query.where(Notification.kind == kind)
+    now, name = clock.now(), actor.display_name or actor.username
+    marked = 0
+    for notice in session.scalars(query.order_by(Notification.id).limit(READ_ALL_AT_ONCE)):
+        notice.read_at, notice.read_by = now, name
+        marked += 1
+    return marked
+
+
+def to_dict(notice: Notification, kinds: Mapping[str, str] = KINDS) -> dict:
+    """``kinds``: the labels of every kind, the plugins' included (``kinds.notice_kinds``)."""
     return {"id": notice.id, "node_id": notice.node_id, "recipient_user_id": notice.recipient_user_id,
-            "kind": notice.kind, "kind_label": KINDS.get(notice.kind, notice.kind), "matter_id": notice.matter_id,
-            "title": notice.title, "text": notice.text, "created_at": notice.created_at.isoformat(),
-            "read": notice.read_at is not None,
+            "kind": notice.kind, "kind_label": kinds.get(notice.kind, notice.kind), "matter_id": notice.matter_id,
+            "href": notice.href, "title": notice.title, "text": notice.text,
+            "created_at": notice.created_at.isoformat(), "read": notice.read_at is not None,
             "read_at": notice.read_at.isoformat() if notice.read_at else None, "read_by": notice.read_by}

@@ -15,7 +15,7 @@ from xinfang.permissions.roles import PERMISSION_LABELS
 from xinfang.platform.extensions.manager import plugin_code_labels, plugin_permissions, plugin_roles
 from xinfang.platform.matters import vocabulary
 from xinfang.platform.matters.states import TRANSITIONS
-from xinfang.platform.notifications.models import KINDS as NOTICE_KINDS
+from xinfang.platform.notifications.kinds import notice_kinds
 from xinfang.platform.reporting.cycle import STATUS_LABELS
 from xinfang.tenants.levels import LABELS as LEVEL_LABELS
 
@@ -33,7 +33,7 @@ def label_sets(plugins: pluggy.PluginManager) -> dict[str, dict[str, str]]:
         "route": {str(k): v for k, v in vocabulary.ROUTES.items()},
         "delivery": dict(vocabulary.DELIVERY_METHODS),
         "report_status": dict(STATUS_LABELS),
-        "notice": dict(NOTICE_KINDS),
+        "notice": notice_kinds(plugins),
     }
 
 

@@ -27,7 +27,7 @@ from xinfang.platform.matters import saved_views
 from xinfang.platform.matters.models import Matter
 from xinfang.platform.matters.states import OPEN_STATES
 from xinfang.platform.notifications.models import Notification
-from xinfang.platform.notifications.service import addressed_to
+from xinfang.platform.notifications.service import addressed_to, target
 from xinfang.platform.reporting import cycle
 from xinfang.platform.reporting.models import Submission
 from xinfang.platform.supervision.models import SupervisionOrder
@@ -141,7 +141,7 @@ def _notice_card(request: Request, actor: Actor) -> Card | None:
         mine = select(Notification).where(addressed_to(actor, "notifications:read"), Notification.read_at.is_(None))
         total = session.scalar(select(func.count()).select_from(mine.order_by(None).subquery()))
         latest = session.scalars(mine.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(5)).all()
-        lines = [{"href": f"/matters/{n.matter_id}" if n.matter_id else "", "text": n.title, "kind": n.kind}
+        lines = [{"href": target(n), "text": n.title, "kind": n.kind}
                  for n in latest]
     return Card("未读提醒", _page_for(request, actor, "notifications:read"), count=total, lines=lines,
                 tone="warn" if total else "")
