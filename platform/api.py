@@ -105,6 +105,8 @@ __all__ = [
     "clock", "WorkCalendar", "load_calendar", "WEEKDAYS",
     # jobs
     "enqueue",
+    # notices to a role's holders at a node (kinds declared as ``notice_kind`` code labels; docs/plugin_hooks.md)
+    "notify_role", "Notification",
     # documents
     "documents", "Document", "DONE", "template", "Field", "TEMPLATE_DIR", "NOTICE_TEMPLATE", "LEDGER_TEMPLATE", "cn_date",
     # campaigns

@@ -7,6 +7,8 @@
   content and duration.
 - A referral to the public security organs (¶2) needs a confirmed record and either a prior
   staff response or an on-site emergency reason, which a reviewer examines afterwards.
+- What waits for the county's legal reviewers (a draft, an emergency referral, an objection)
+  is announced to them when it is recorded, in the same transaction (waiting.py).
 - Nothing here touches a petition matter: the incident only reads the people's matters.
 """
 
@@ -45,6 +47,7 @@ from xinfang.platform.api import (
     storage_root,
     store_by_digest,
 )
+from xinfang.plugins.order import waiting
 from xinfang.plugins.order.catalogue import county_of
 from xinfang.plugins.order.models import (
     OWN_ROWS,
@@ -81,6 +84,11 @@ def _name(actor: Actor) -> str:
 def _covers(actor: Actor, permission: str, row: Incident) -> bool:
     return any(a.level is not None and getattr(row, COLUMN[Level(a.level)]) == a.node_id
                for a in actor.holding(permission))
+
+
+def reviews(actor: Actor, incident: Incident) -> bool:
+    """The actor is a legal reviewer of the incident's county (its review decisions are theirs)."""
+    return _covers(actor, REVIEW, incident)
 
 
 def sees(actor: Actor, incident: Incident) -> bool:
@@ -139,6 +147,7 @@ def record_incident(db: ScopedSession, actor: Actor, campaign: Campaign, data: I
     for person in people:
         db.add(IncidentPerson(node_id=node.id, incident_id=incident.id, person_id=person.id))
     db.flush()
+    waiting.tell(db, [waiting.draft(incident)])
     return incident
 
 
@@ -190,6 +199,7 @@ def review(db: Session, actor: Actor, incident: Incident, confirm: bool, note: s
                 "reviewer": _name(actor), "reason": note.strip()[:500]}
     node_id, incident_id = incident.node_id, incident.id
     erase_personal_data(db, incident, REJECTED_REASON, delete_rows=True)
+    waiting.forget(db, incident_id)
     record(db, action="incident_rejected", object_type="po_incidents", object_id=incident_id, node_id=node_id,
            after=decision)
     return None
@@ -304,6 +314,8 @@ def refer(db: Session, actor: Actor, incident: Incident, ground: str, referred_a
                    review="" if prior is not None else "pending", referred_by=_name(actor))
     db.add(row)
     db.flush()
+    if row.review == "pending":
+        waiting.tell(db, [waiting.referral(incident, row)])
     return row
 
 
@@ -360,6 +372,7 @@ def object_to(db: Session, actor: Actor, incident: Incident, person_id: int, rec
                     text=text.strip(), recorded_by=_name(actor))
     db.add(row)
     db.flush()
+    waiting.tell(db, [waiting.objection(incident, row)])
     return row
 
 

@@ -34,7 +34,7 @@ from xinfang.platform.api import (
     render_page,
     visible_node,
 )
-from xinfang.plugins.order import catalogue, incidents, metrics, routes
+from xinfang.plugins.order import catalogue, incidents, metrics, routes, waiting
 from xinfang.plugins.order import documents as order_documents
 from xinfang.plugins.order.vocabulary import CLAUSE_SHORT, CLAUSES, GROUNDS, KEY, RESPONSES
 
@@ -154,11 +154,12 @@ def _campaign_page(request: Request, db: ScopedSession, campaign_id: int, *, err
                       .order_by(Document.created_at.desc(), Document.id.desc()).limit(50)).all()
     perms = actor.permissions()
     nodes = _recording_nodes(db, campaign) if routes.RECORD in perms else []
+    to_review = [w for w in waiting.waiting(db, campaign_id=campaign.id) if incidents.reviews(actor, w.incident)]
     incidents.audit_reads(db, rows, "page")
     db.commit()
     return render_page(request, "petition_order/campaign.html", title=campaign.title, status_code=status_code,
                        campaign=campaign, node=node, f=figures, incidents=listed, behaviours=behaviours,
-                       nodes=nodes, made=made, perms=perms, keys=order_documents.BY_KEY, error=error,
+                       nodes=nodes, made=made, perms=perms, to_review=to_review, keys=order_documents.BY_KEY, error=error,
                        form=form or {}, clause_short=CLAUSE_SHORT, today=clock.today(),
                        rejected=request.query_params.get("rejected"))
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from xinfang.platform.api import MigrationSpec, NavItem, PermissionSpec, RoleSpec, hookimpl
-from xinfang.plugins.order import pages, retention, routes
+from xinfang.plugins.order import pages, reminders, retention, routes, waiting
 from xinfang.plugins.order.definition import PETITION_ORDER
 from xinfang.plugins.order.documents import SPECS
-
-REVIEWER = "legal_reviewer"
+from xinfang.plugins.order.vocabulary import REVIEWER
 
 
 @hookimpl
@@ -37,7 +36,13 @@ def xinfang_roles():
     return [RoleSpec(REVIEWER, "法制审核员",
                      "县级法制审核:审核确认信访秩序整治记录的事实和条款,审查紧急移送,复核当事人异议",
                      permissions=(routes.READ, routes.REVIEW, routes.DRAFTS, routes.EXPORT, routes.CATALOGUE_READ,
-                                  "campaigns:read", "people:read", "tenants:read"))]
+                                  "campaigns:read", "people:read", "tenants:read", "notifications:read",
+                                  "notifications:write"))]
+
+
+@hookimpl
+def xinfang_code_labels():
+    return {"notice_kind": waiting.KINDS}
 
 
 @hookimpl
@@ -47,7 +52,7 @@ def xinfang_route_handlers():
 
 @hookimpl
 def xinfang_periodic_tasks():
-    return [retention.TASK]
+    return [retention.TASK, reminders.TASK]
 
 
 @hookimpl

@@ -5,6 +5,7 @@ security organs act. Nothing outside these lists can be stored (no detention, no
 from __future__ import annotations
 
 KEY = "petition_order"
+REVIEWER = "legal_reviewer"  # the plugin's role: the county's 法制审核员
 NAME = "信访秩序集中整治"
 SOURCE = "西峡县2013年信访工作思路“五个专项行动”之五（种子文件000）；《信访工作条例》第二十条、第二十六条、第四十七条"
 
