@@ -91,8 +91,8 @@ def waiting(session: Session, *, county_id: int | None = None, campaign_id: int 
         referrals = referrals.where(Referral.referred_at <= before)
         objections = objections.where(Objection.received_on <= before.astimezone(clock.CHINA).date())
     found = [draft(i) for i in session.scalars(drafts.order_by(Incident.id))]
-    found += [referral(i, r) for i, r in session.execute(referrals.order_by(Referral.id)).tuples()]
-    found += [objection(i, o) for i, o in session.execute(objections.order_by(Objection.id)).tuples()]
+    found += [referral(i, r) for i, r in session.execute(referrals.order_by(Referral.id))]
+    found += [objection(i, o) for i, o in session.execute(objections.order_by(Objection.id))]
     return sorted(found, key=lambda w: (w.since, w.incident_id, w.key))
 
 
