@@ -4,7 +4,7 @@ A plugin's notice (the order campaign's 待审核, 待复核 …) links to its o
 holds that site-relative path (checked by ``notifications.service.check_href``). Nullable:
 the core's notices link to their matter, as before.
 
-Revision ID: 0027_notification_href
+Revision ID: 0027
 Revises: 0026
 Create Date: 2026-12-07
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0027_notification_href'
+revision = '0027'
 down_revision = '0026'
 branch_labels = None
 depends_on = None
