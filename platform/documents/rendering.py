@@ -25,6 +25,7 @@ from weasyprint.pdf import stream as weasy_pdf_stream
 from weasyprint.text.fonts import get_hb_object_data
 
 from xinfang.platform.documents.registry import TEMPLATE_DIR, TemplateSpec
+from xinfang.platform.documents.weasy_layout import fast_layout
 from xinfang.platform.templating import environment
 
 STYLESHEET = TEMPLATE_DIR / "official.css"
@@ -80,7 +81,8 @@ def render_pdf(spec: TemplateSpec, inputs: dict[str, Any], identifier: str = "",
 
 def _write(html: str, base_url: str, ident: bytes) -> tuple[bytes, int]:
     """The PDF and its page count; the laid-out document is garbage when this returns."""
-    document = DocumentHTML(string=html, base_url=base_url).render(stylesheets=[_stylesheet()])
+    with fast_layout():
+        document = DocumentHTML(string=html, base_url=base_url).render(stylesheets=[_stylesheet()])
     with _lean_fonts():
         return document.write_pdf(pdf_identifier=ident), len(document.pages)
 
