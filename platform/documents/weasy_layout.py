@@ -27,8 +27,18 @@ from functools import cache
 from typing import Any
 
 import weasyprint
+from weasyprint.draw.color import get_color
 from weasyprint.formatting_structure import boxes
+from weasyprint.layout import absolute as weasy_absolute
+from weasyprint.layout import background as weasy_background
+from weasyprint.layout import block as weasy_block
+from weasyprint.layout import column as weasy_column
+from weasyprint.layout import float as weasy_float
+from weasyprint.layout import grid as weasy_grid
 from weasyprint.layout import inline as weasy_inline
+from weasyprint.layout import page as weasy_page
+from weasyprint.layout import percent as weasy_percent
+from weasyprint.layout import table as weasy_table
 from weasyprint.text import line_break as weasy_line_break
 
 # SHA-256 (first 16 hex digits) of the WeasyPrint 70.0 sources whose behaviour the fast paths
@@ -40,7 +50,22 @@ _RELIED_ON = {
     "inline.get_next_linebox": (weasy_inline.get_next_linebox, "67af458c2545e74f"),
     "inline.iter_line_boxes": (weasy_inline.iter_line_boxes, "04aec48abfcad809"),
     "inline.split_text_box": (weasy_inline.split_text_box, "8c564329599ef23f"),
+    "percent.resolve_percentages": (weasy_percent.resolve_percentages, "71673078096fcf87"),
+    "percent.resolve_one_percentage": (weasy_percent.resolve_one_percentage, "4cfaa9ad134e4f7b"),
+    "percent.adjust_box_sizing": (weasy_percent.adjust_box_sizing, "88f3351db0280d16"),
+    "percent.resolve_radii_percentages": (weasy_percent.resolve_radii_percentages, "4980b3798c671710"),
+    "background.layout_box_backgrounds": (weasy_background.layout_box_backgrounds, "617a870678c82755"),
 }
+# The used values resolve_percentages sets (adjust_box_sizing changes some of them again).
+_USED = tuple(f"{prop}_{side}" for prop in ("margin", "padding") for side in ("left", "right", "top", "bottom")) + (
+    "width", "min_width", "max_width", "height", "min_height", "max_height",
+    "border_top_width", "border_right_width", "border_bottom_width", "border_left_width")
+_BORDERS = _USED[-4:]
+_RADII = tuple(f"border_{corner}_radius" for corner in ("top_left", "top_right", "bottom_right", "bottom_left"))
+_SQUARE = dict.fromkeys(_RADII, (0, 0))
+_ABSENT = object()
+_PERCENTAGE_CALLERS = (weasy_absolute, weasy_block, weasy_column, weasy_float, weasy_grid, weasy_inline, weasy_page,
+                       weasy_table)
 
 
 def _source_digest(target: Any) -> str:
@@ -70,11 +95,74 @@ class _Memo:
     """One rendering's remembered line breaks and lines. Keys hold ``id``s of styles and the
     values keep those styles alive, so an id is never reused while the memo lives."""
 
-    def __init__(self, split_first_line: Callable[..., Any], get_next_linebox: Callable[..., Any]) -> None:
-        self.original_split = split_first_line
-        self.original_linebox = get_next_linebox
+    def __init__(self) -> None:
+        self.original_split = weasy_line_break.split_first_line
+        self.original_linebox = weasy_inline.get_next_linebox
+        self.original_percentages = weasy_percent.resolve_percentages
+        self.original_backgrounds = weasy_background.layout_box_backgrounds
         self.splits: dict[tuple, tuple] = {}
         self.lines: dict[tuple, tuple] = {}
+        self.used: dict[tuple, tuple] = {}
+        self.plain: dict[int, tuple] = {}
+
+    def swaps(self) -> list[tuple[Any, str, Any, Any]]:
+        """(module, attribute, WeasyPrint's function, this memo's) for every module that calls it."""
+        swaps = [(weasy_inline, "split_first_line", self.original_split, self.split_first_line),
+                 (weasy_inline, "get_next_linebox", self.original_linebox, self.get_next_linebox),
+                 (weasy_background, "layout_box_backgrounds", self.original_backgrounds,
+                  self.layout_box_backgrounds)]
+        for module in _PERCENTAGE_CALLERS:
+            swaps.append((module, "resolve_percentages", self.original_percentages, self.resolve_percentages))
+        return swaps
+
+    def resolve_percentages(self, box: Any, containing_block: Any) -> None:
+        """``weasyprint.layout.percent.resolve_percentages``, once per style, box kind, containing
+        block size and (collapsed tables) border widths already set: its used values are a
+        function of those alone. A zero size is left to WeasyPrint (0.0 and -0.0 are one key)."""
+        if isinstance(containing_block, boxes.Box):
+            size = (containing_block.width, containing_block.height)
+        else:
+            size = tuple(containing_block)
+        style = box.style
+        if 0 in size:
+            self.original_percentages(box, containing_block)
+            return
+        borders = (tuple(getattr(box, name, _ABSENT) for name in _BORDERS)
+                   if style["border_collapse"] == "collapse" else None)
+        key = (id(style), isinstance(box, boxes.PageBox), size, borders)
+        known = self.used.get(key)
+        if known is None:
+            self.original_percentages(box, containing_block)
+            self.used[key] = ({name: getattr(box, name) for name in _USED}, style)
+        else:
+            box.__dict__.update(known[0])
+
+    def layout_box_backgrounds(self, page: Any, box: Any, get_image_from_uri: Any, layout_children: bool = True,
+                               style: Any = None) -> None:
+        """``weasyprint.layout.background.layout_box_backgrounds`` for a box whose style draws no
+        background, border image or shadow and has square corners: WeasyPrint sets its radii to
+        (0, 0) and its background to None, and lays out its children's backgrounds."""
+        if style is not None or box is page or not self._plain(box.style):
+            self.original_backgrounds(page, box, get_image_from_uri, layout_children, style)
+            return
+        box.__dict__.update(_SQUARE)
+        if layout_children:
+            for child in box.all_children():
+                self.layout_box_backgrounds(page, child, get_image_from_uri)
+        box.background = None
+
+    def _plain(self, style: Any) -> bool:
+        known = self.plain.get(id(style))
+        if known is None:
+            images = style["background_image"]
+            plain = (style["border_image_source"][0] == "none" and style["mask_border_source"][0] == "none"
+                     and all((0, "px") in style[name] for name in _RADII)
+                     and (style["visibility"] == "hidden" or (
+                         get_color(style, "background_color").alpha == 0
+                         and all(kind != "url" and not value for kind, value in images)))
+                     and not style["box_shadow"])
+            self.plain[id(style)] = known = (plain, style)
+        return known[0]
 
     def split_first_line(self, text: str, style: Any, context: Any, max_width: Any, justification_spacing: Any,
                          is_line_start: bool = True, minimum: bool = False) -> tuple:
@@ -126,11 +214,11 @@ class _Memo:
                 or type(linebox) is not boxes.LineBox or len(linebox.children) != 1):
             return None
         (child,) = linebox.children
-        if type(child) is not boxes.TextBox:
+        width, left = containing_block.width, containing_block.content_box_x()
+        if type(child) is not boxes.TextBox or width == 0 or left == 0:  # 0.0 and -0.0: one key
             return None
         return (child.text, id(child.style), id(linebox.style), linebox.element_tag, child.element_tag,
-                _frozen_stack(skip_stack), linebox.text_indent, containing_block.width,
-                containing_block.content_box_x(), containing_block.style["direction"])
+                _frozen_stack(skip_stack), linebox.text_indent, width, left, containing_block.style["direction"])
 
 
 _KEEP = object()
@@ -164,12 +252,17 @@ def _copy_stack(stack: dict | None) -> dict | None:
 
 @contextmanager
 def fast_layout() -> Iterator[None]:
-    """Lay out with one rendering's memo (callers hold rendering's lock: the functions are
-    module attributes of WeasyPrint, put back after)."""
+    """Lay out with one rendering's memo. The memo's functions replace WeasyPrint's module
+    attributes until the block ends (callers hold rendering's lock)."""
     check_weasyprint()
-    memo = _Memo(weasy_inline.split_first_line, weasy_inline.get_next_linebox)
-    weasy_inline.split_first_line, weasy_inline.get_next_linebox = memo.split_first_line, memo.get_next_linebox
+    swaps = _Memo().swaps()
+    for module, name, original, replacement in swaps:
+        if getattr(module, name) is not original:
+            raise RuntimeError(f"{module.__name__}.{name} is not WeasyPrint's: review weasy_layout")
+    for module, name, _, replacement in swaps:
+        setattr(module, name, replacement)
     try:
         yield
     finally:
-        weasy_inline.split_first_line, weasy_inline.get_next_linebox = memo.original_split, memo.original_linebox
+        for module, name, original, _ in swaps:
+            setattr(module, name, original)
