@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -256,7 +256,7 @@ def fast_layout() -> Iterator[None]:
     attributes until the block ends (callers hold rendering's lock)."""
     check_weasyprint()
     swaps = _Memo().swaps()
-    for module, name, original, replacement in swaps:
+    for module, name, original, _ in swaps:
         if getattr(module, name) is not original:
             raise RuntimeError(f"{module.__name__}.{name} is not WeasyPrint's: review weasy_layout")
     for module, name, _, replacement in swaps:

@@ -6,18 +6,25 @@ line; the verification stamp is on every page."""
 from __future__ import annotations
 
 import gc
+import itertools
 import re
 import subprocess
 
 import pytest
 import weasyprint
+from weasyprint.layout import inline as weasy_inline
+from weasyprint.layout import percent as weasy_percent
+from weasyprint.layout import table as weasy_table
 from weasyprint.pdf import fonts as weasy_pdf_fonts
 from weasyprint.pdf import stream as weasy_pdf_stream
 from weasyprint.text.fonts import get_hb_object_data
 
-from xinfang.platform.documents import rendering
-from xinfang.platform.documents.registry import LEDGER_TEMPLATE, NOTICE_TEMPLATE
+from tests.conftest import test_plugins
+from xinfang.platform import clock
+from xinfang.platform.documents import rendering, weasy_layout
+from xinfang.platform.documents.registry import LEDGER_TEMPLATE, NOTICE_TEMPLATE, TemplateSpec
 from xinfang.platform.documents.rendering import render_pdf
+from xinfang.platform.extensions.manager import plugin_templates
 from xinfang.platform.templating import no_orphan, short_date
 
 PARA = "经调查核实，该灌溉渠系村集体于一九九八年修建，二〇二五年因县道拓宽施工被填埋约三百米，导致下游农田无法灌溉。"
@@ -140,3 +147,109 @@ def test_the_document_user_agent_sheet_drops_only_the_universal_pseudo_elements(
     assert "\nli::marker {" in text and "\n::" not in text and "td, th { padding: 1px }" in text
     with pytest.raises(RuntimeError, match="user-agent sheet changed"):
         rendering._document_ua_text(rendering.weasy_html.UA.replace("::note-callback", "li::note-callback"))
+
+
+# Cells a table's layout must survive: empty, one line, several lines, a long unbreakable run,
+# a date kept on one line, the same text in every column (one style, different widths).
+CELLS = ["1", "", PARA, "莲屿社区", "A" * 120, "2026年1月5日", "化解中", PARA * 2]
+ROWS = 40  # several pages: rows break across pages and the header row repeats
+
+
+def _value(field, width: int, styled: bool):
+    """A value of ``field``'s kind; a table's rows are ``width`` cells wide, led by a paragraph
+    style (h1, h2, p) when ``styled`` (the sectioned templates' rows)."""
+    special = {"layout": "report", "chart_at": "1"}
+    if field.kind == "text":
+        return special.get(field.name, "白羽街道办事处")[:field.max_length]
+    if field.kind == "paragraphs":
+        return [PARA, PARA * 3]
+    if field.kind == "texts":
+        return ["注：按排查日期排列。", PARA]
+    if field.kind == "date":
+        return clock.today().isoformat()
+    if field.kind == "columns":
+        return ["序号", "日期", "情况", "备注", "单位", "人员", "进展"][:width]
+    if field.kind == "numbers":
+        return [1, 2, 6, 2, 3, 2, 2][:width]
+    assert field.kind == "rows"
+    rows = [[CELLS[(n + c) % len(CELLS)] for c in range(width)] for n in range(min(ROWS, field.max_items))]
+    if styled:
+        rows = [[("h1", "h2", "p", "p")[n % 4], *row[1:]] for n, row in enumerate(rows)]
+    return [[cell[:field.max_length] for cell in row] for row in rows]
+
+
+def _inputs(spec: TemplateSpec) -> dict:
+    """Inputs the template accepts and lays out: each table at the first width (or, if optional,
+    left out) for which they are clean and the template renders."""
+    tables = [f for f in spec.fields if f.kind == "rows"]
+    choices = [[4, 3, 2, 5, 6, 7, 1] + ([None] if not f.required else []) for f in tables]
+    failure: Exception | None = None
+    for styled in (False, True):
+        for widths in itertools.product(*choices):
+            width_of = {f.name: w for f, w in zip(tables, widths, strict=True)}
+            columns = next((w for w in widths if w), 4)
+            raw = {f.name: _value(f, width_of.get(f.name) or columns, styled) for f in spec.fields
+                   if not (f.kind == "rows" and width_of[f.name] is None)}
+            try:
+                inputs = spec.clean(raw)
+                rendering.render_html(spec, inputs, "ABCD-EFGH")
+            except Exception as exc:  # noqa: BLE001 - the next width may fit
+                failure = exc
+            else:
+                return inputs
+    raise AssertionError(f"no inputs found for {spec.key}") from failure
+
+
+def _templates() -> list[TemplateSpec]:
+    specs = {doc.template.key: doc.template for doc in plugin_templates(test_plugins()).values()}
+    return [specs[key] for key in sorted(specs)]
+
+
+@pytest.mark.parametrize("spec", _templates(), ids=lambda spec: spec.key)
+def test_every_template_is_laid_out_as_plain_weasyprint_lays_it_out(spec):
+    """The layout fast paths (weasy_layout: repeated lines replayed, line breaks, used values and
+    empty backgrounds remembered) change nothing in the file, whatever the template: tables of
+    empty, multi-line and unbreakable cells across pages with their header repeated, sections,
+    signatures, 版记."""
+    inputs = _inputs(spec)
+    html = rendering.render_html(spec, inputs, "ABCD-EFGH")
+    plain = weasyprint.HTML(string=html, base_url=str(spec.path.parent)).render(
+        stylesheets=[rendering._stylesheet()]).write_pdf(pdf_identifier=b"same")
+    assert render_pdf(spec, inputs, identifier="same", code="ABCD-EFGH").pdf == plain
+
+
+def test_a_table_lays_out_a_repeated_cell_once_and_weasyprint_is_left_as_it_was(monkeypatch):
+    """Forty rows of three repeated cells: WeasyPrint lays out a few lines, not 120; its
+    functions are its own again afterwards (the minimal document of bench/pdf.py and any
+    direct use of WeasyPrint never see the fast paths)."""
+    originals = {(module, name): getattr(module, name) for module, name in (
+        (weasy_inline, "get_next_linebox"), (weasy_inline, "split_first_line"),
+        (weasy_table, "resolve_percentages"), (weasy_percent, "resolve_percentages"))}
+    laid_out = []
+
+    def counted(*args, **kwargs):
+        laid_out.append(args[1])
+        return originals[weasy_inline, "get_next_linebox"](*args, **kwargs)
+
+    monkeypatch.setattr(weasy_inline, "get_next_linebox", counted)
+    inputs = LEDGER_TEMPLATE.clean({"title": "清单", "columns": ["所在社区", "问题类别", "化解进展"],
+                                    "rows": [["莲屿社区", "欠薪", "化解中"]] * 40})
+    assert render_pdf(LEDGER_TEMPLATE, inputs).pages == 2
+    assert 0 < len(laid_out) < 20
+    monkeypatch.undo()
+    assert all(getattr(module, name) is function for (module, name), function in originals.items())
+
+
+def test_the_fast_paths_refuse_a_weasyprint_they_were_not_written_for(monkeypatch):
+    weasy_layout.check_weasyprint()
+    monkeypatch.setitem(weasy_layout._RELIED_ON, "inline.get_next_linebox",
+                        (weasy_inline.get_next_linebox, "0" * 16))
+    weasy_layout.check_weasyprint.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match=r"changed, review weasy_layout: inline\.get_next_linebox"):
+            weasy_layout.check_weasyprint()
+        monkeypatch.setattr(weasyprint, "__version__", "71.0")
+        with pytest.raises(RuntimeError, match="mirrors WeasyPrint 70"):
+            weasy_layout.check_weasyprint()
+    finally:
+        weasy_layout.check_weasyprint.cache_clear()
