@@ -11,7 +11,13 @@ one rendering:
 
 - ``split_first_line``: the line break of a text in a style at a width (Pango's answer);
 - ``get_next_linebox``: the whole laid-out line of a line box holding one text box, when no
-  float is around, replayed at the new line's y.
+  float is around, replayed at the new line's y;
+- ``resolve_percentages``: a box's used margins, paddings, sizes and borders, a function of
+  its style and its containing block's size;
+- ``layout_box_backgrounds``: nothing to do for a box whose style draws no background.
+
+No WeasyPrint code is copied: each hook answers from memory or calls WeasyPrint's function,
+and ``check_weasyprint`` refuses any WeasyPrint whose relied-on sources are not 70.0's.
 
 WeasyPrint used directly (the bench's minimal document) is untouched: the functions are
 swapped only inside ``fast_layout``, which ``rendering`` enters under its lock.
