@@ -24,6 +24,7 @@ from weasyprint.pdf import fonts as weasy_pdf_fonts
 from weasyprint.pdf import stream as weasy_pdf_stream
 from weasyprint.text.fonts import get_hb_object_data
 
+from xinfang.platform.documents import weasy_draw
 from xinfang.platform.documents.registry import TEMPLATE_DIR, TemplateSpec
 from xinfang.platform.documents.weasy_layout import fast_layout
 from xinfang.platform.templating import environment
@@ -83,7 +84,7 @@ def _write(html: str, base_url: str, ident: bytes) -> tuple[bytes, int]:
     """The PDF and its page count; the laid-out document is garbage when this returns."""
     with fast_layout():
         document = DocumentHTML(string=html, base_url=base_url).render(stylesheets=[_stylesheet()])
-    with _lean_fonts():
+    with _lean_fonts(), weasy_draw.installed():
         return document.write_pdf(pdf_identifier=ident), len(document.pages)
 
 
