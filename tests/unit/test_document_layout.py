@@ -21,7 +21,7 @@ from weasyprint.text.fonts import get_hb_object_data
 
 from tests.conftest import test_plugins
 from xinfang.platform import clock
-from xinfang.platform.documents import rendering, weasy_layout
+from xinfang.platform.documents import rendering, weasy_draw, weasy_layout
 from xinfang.platform.documents.registry import LEDGER_TEMPLATE, NOTICE_TEMPLATE, TemplateSpec
 from xinfang.platform.documents.rendering import render_pdf
 from xinfang.platform.extensions.manager import plugin_templates
@@ -124,11 +124,14 @@ def test_rendering_leaves_the_garbage_collector_as_it_found_it(monkeypatch):
         gc.enable()
 
 
-def test_the_lean_rendering_writes_the_bytes_plain_weasyprint_writes():
-    """The document user-agent sheet and the fonts read only when used (rendering.py) change
-    nothing in the file: a ledger and a notice with its 版记 (a footnote) and stamp, rendered
-    by render_pdf and by WeasyPrint as it comes, are the same bytes; and WeasyPrint used
-    directly afterwards is WeasyPrint as it comes."""
+def test_the_lean_rendering_writes_the_bytes_plain_weasyprint_writes(monkeypatch):
+    """The document user-agent sheet and the fonts read only when used (rendering.py), the
+    text drawn from the memo and the streams serialized once (weasy_draw.py) change nothing in
+    the file: a ledger and a notice with its 版记 (a footnote) and stamp, rendered by render_pdf
+    and by WeasyPrint as it comes, are the same bytes once the table grid is stroked as
+    WeasyPrint strokes it (merged, it looks the same: tests/unit/test_document_drawing.py);
+    and WeasyPrint used directly afterwards is WeasyPrint as it comes."""
+    monkeypatch.setattr(weasy_draw, "_draw_collapsed_borders", weasy_draw._ORIGINAL["draw_collapsed_borders"])
     ledger = LEDGER_TEMPLATE.clean({"title": "清单", "annex": "附件1", "columns": ["序号", "日期", "情况"],
                                     "rows": [[str(n), "2026-01-05", PARA] for n in range(1, 40)],
                                     "notes": ["注：按排查日期排列。"]})
