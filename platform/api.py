@@ -22,7 +22,14 @@ from xinfang.platform.campaigns.routes import evidence_of
 from xinfang.platform.db import Base, UTCDateTime, read_only
 from xinfang.platform.documents import service as documents
 from xinfang.platform.documents.models import DONE, Document
-from xinfang.platform.documents.registry import LEDGER_TEMPLATE, NOTICE_TEMPLATE, TEMPLATE_DIR, Field, template
+from xinfang.platform.documents.registry import (
+    ANNEXES,
+    LEDGER_TEMPLATE,
+    NOTICE_TEMPLATE,
+    TEMPLATE_DIR,
+    Field,
+    template,
+)
 from xinfang.platform.errors import BadRequest, ClerkError, Conflict, Forbidden, NotFound
 from xinfang.platform.extensions.hookspecs import (
                                                    CampaignLink,
@@ -108,7 +115,7 @@ __all__ = [
     # notices to a role's holders at a node (kinds declared as ``notice_kind`` code labels; docs/plugin_hooks.md)
     "notify_role", "Notification",
     # documents
-    "documents", "Document", "DONE", "template", "Field", "TEMPLATE_DIR", "NOTICE_TEMPLATE", "LEDGER_TEMPLATE", "cn_date",
+    "documents", "Document", "DONE", "template", "Field", "TEMPLATE_DIR", "ANNEXES", "NOTICE_TEMPLATE", "LEDGER_TEMPLATE", "cn_date",
     # campaigns
     "campaigns", "campaign_matters", "campaign_type", "evidence_of", "plugins_of", "Campaign", "CampaignPhase", "DutyTick",
     # matters

@@ -24,6 +24,9 @@ from xinfang.platform.extensions.hookspecs import DocumentContext, DocumentSpec
 from xinfang.platform.extensions.manager import plugin_templates, plugins_of
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+# A template declaring a field of this name (rows) has the files it lists bound in after its
+# own pages, each after its section (binding.py).
+ANNEXES = "annexes"
 
 # Field kinds and what a clerk is told when a value does not fit.
 KINDS = {

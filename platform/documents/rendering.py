@@ -13,7 +13,7 @@ import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -41,6 +41,8 @@ _LOCK = threading.Lock()
 class Rendered:
     pdf: bytes
     pages: int
+    # the page (from 0) of each element with an id, e.g. where a dossier's part begins (binding.py)
+    anchors: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def sha256(self) -> str:
@@ -52,10 +54,12 @@ def _stylesheet() -> weasyprint.CSS:
     return weasyprint.CSS(filename=str(STYLESHEET))
 
 
-def render_html(spec: TemplateSpec, inputs: dict[str, Any], code: str = "") -> str:
+def render_html(spec: TemplateSpec, inputs: dict[str, Any], code: str = "", extra: dict[str, Any] | None = None) -> str:
     """Every declared field is in the context (None when left out); a typo fails loudly.
-    ``code`` is the document's verification code, printed on every page (base.html)."""
+    ``code`` is the document's verification code, printed on every page (base.html);
+    ``extra``: what the renderer found besides the inputs (a bound file's 并入 status)."""
     context = {f.name: inputs.get(f.name) for f in spec.fields}
+    context.update(extra or {})
     context.setdefault("title", spec.title)
     context["verification_code"] = code
     context["verification_qr"] = qr_svg(inputs.get("verification_url"))
@@ -70,22 +74,26 @@ def qr_svg(url: str | None) -> str:
     return segno.make(url, error="m").svg_inline(scale=1, border=0, omitsize=True)
 
 
-def render_pdf(spec: TemplateSpec, inputs: dict[str, Any], identifier: str = "", code: str = "") -> Rendered:
+def render_pdf(spec: TemplateSpec, inputs: dict[str, Any], identifier: str = "", code: str = "",
+               extra: dict[str, Any] | None = None) -> Rendered:
     """The PDF of ``inputs`` under ``spec``. ``identifier`` (e.g. the document id) becomes the
     PDF's file identifier; without one it is derived from the inputs, so it never varies."""
-    html = render_html(spec, inputs, code)
+    html = render_html(spec, inputs, code, extra)
     ident = (identifier or hashlib.sha256(html.encode()).hexdigest()[:32]).encode()
     with _LOCK, _collected_once():
-        pdf, pages = _write(html, str(spec.path.parent), ident)
-    return Rendered(pdf, pages)
+        return _write(html, str(spec.path.parent), ident)
 
 
-def _write(html: str, base_url: str, ident: bytes) -> tuple[bytes, int]:
-    """The PDF and its page count; the laid-out document is garbage when this returns."""
+def _write(html: str, base_url: str, ident: bytes) -> Rendered:
+    """The PDF, its page count and anchors; the laid-out document is garbage when this returns."""
     with fast_layout():
         document = DocumentHTML(string=html, base_url=base_url).render(stylesheets=[_stylesheet()])
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, number)
     with _lean_fonts(), weasy_draw.installed():
-        return document.write_pdf(pdf_identifier=ident), len(document.pages)
+        return Rendered(document.write_pdf(pdf_identifier=ident), len(document.pages), anchors)
 
 
 def _document_ua_text(ua: str) -> str:

@@ -25,6 +25,7 @@ from xinfang.permissions.actor import Actor, authorize
 from xinfang.platform import clock
 from xinfang.platform.accounts.models import User
 from xinfang.platform.audit.log import record
+from xinfang.platform.documents.binding import declares_annexes, render_bound
 from xinfang.platform.documents.models import DONE, FAILED, PENDING, RENDERING, STATUSES, Document
 from xinfang.platform.documents.registry import free_form, get_spec, registered_specs
 from xinfang.platform.documents.rendering import RENDERER, render_pdf
@@ -161,7 +162,11 @@ def render_document(session_factory: sessionmaker, document_id: int) -> str:
             session.commit()
     # no transaction is open while the PDF is laid out: this takes seconds for a long ledger
     try:
-        rendered = render_pdf(spec.template, inputs, identifier=f"xinfang-document-{document_id}", code=code)
+        identifier = f"xinfang-document-{document_id}"
+        if declares_annexes(spec.template):  # its filed files bound in after their sections
+            rendered = render_bound(spec.template, inputs, root, identifier, code)
+        else:
+            rendered = render_pdf(spec.template, inputs, identifier=identifier, code=code)
         relative = document_path(county_id, document_id)
         write_atomically(root, relative, rendered.pdf)
     except Exception as exc:

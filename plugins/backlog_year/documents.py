@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from xinfang.platform.api import (
+    ANNEXES,
     COLUMN,
     TEMPLATE_DIR,
     BadRequest,
@@ -67,7 +68,9 @@ def _fields(*extra: Field) -> list[Field]:
             Field("title", "标题", max_length=300), Field("addressee", "主送", required=False, default="", max_length=300),
             Field("sections", "正文([样式,文字…])", kind="rows", max_length=5000, max_items=5000),
             Field("date", "成文日期", kind="date", required=False, default=lambda: clock.today().isoformat()),
-            Field("campaign_ref", "所属专项活动", required=False, max_length=64), *extra]
+            Field("campaign_ref", "所属专项活动", required=False, max_length=64),
+            # the dossier's filed files, bound in after their part: [part, part title, name, SHA-256, size, path]
+            Field(ANNEXES, "并入的归档文件", kind="rows", required=False, max_length=300, max_items=500), *extra]
 
 
 def _check(inputs: dict[str, Any]) -> list[dict[str, str]]:
@@ -75,8 +78,10 @@ def _check(inputs: dict[str, Any]) -> list[dict[str, str]]:
     if inputs.get("layout") not in ("notice", "report", "dossier"):
         found.append({"field": "layout", "message": "版式应为 notice、report 或 dossier"})
     for n, row in enumerate(inputs.get("sections") or [], start=1):
-        if not row or row[0] not in ("h1", "h2", "p", "part", "break", "cover", "th", "td"):
-            found.append({"field": "sections", "message": f"第{n}段的样式应为 h1、h2、p、part、break、cover、th 或 td"})
+        if not row or row[0] not in ("h1", "h2", "p", "part", "break", "cover", "th", "td", "file"):
+            found.append({"field": "sections", "message": f"第{n}段的样式应为 h1、h2、p、part、break、cover、th、td 或 file"})
+        elif row[0] == "file" and not (len(row) > 1 and row[1].isdigit() and int(row[1]) < len(inputs.get(ANNEXES) or [])):
+            found.append({"field": "sections", "message": f"第{n}段(file)应指向一件并入的归档文件"})
     return found[:20]
 
 
@@ -240,6 +245,7 @@ def build_dossier(context: DocumentContext) -> dict:
     ctype = campaign_type(plugins_of(session), KEY)
     nine = cases.nine_ones(session, ctype, campaign, matter)
     files = cases.files_of(session, [case.id]).get(case.id, [])
+    paths = {f.id: f.path for f in files}
     parts = cases.dossier(session, case, matter, files, nine)
     owner = matter_ownership.current(session, matter)
     unit = node_names(session, [case.node_id]).get(case.node_id, "")
@@ -277,15 +283,24 @@ def build_dossier(context: DocumentContext) -> dict:
                          + "".join(f";附{e['filename']}" for e in i["tick"]["evidence"]) + "。"]
                         for i in nine["items"] if i["item"] == "stabilising" and i["tick"]],
     }
+    annexes: list[list[str]] = []
     for n, p in enumerate(parts):
-        s += [["break"], ["part", f"{NUMERALS[n]}、{p['title']}"], *data[p["part"]]]
+        title = f"{NUMERALS[n]}、{p['title']}"
+        s += [["break"], ["part", title, p["part"]], *data[p["part"]]]
         if p["files"]:
-            s.append(["th", "归档文件", "SHA-256(前16位)", "大小", "归档人", "日期"])
-            s += [["td", f["filename"], f["sha256"][:16], f"{f['size']}字节", f["added_by"], f["added_on"]]
-                  for f in p["files"]]
+            s.append(["th", "归档文件", "SHA-256(前16位)", "大小", "归档人", "日期", "并入情况"])
+            for f in p["files"]:
+                s.append(["file", str(len(annexes)), f["filename"], f["sha256"][:16], f"{f['size']}字节",
+                          f["added_by"], f["added_on"]])
+                annexes.append([p["part"], title, f["filename"], f["sha256"], str(f["size"]), paths[f["id"]]])
         else:
             s.append(["p", "(无归档文件)"])
-    return {**_common(context, campaign, "dossier", f"信访积案“六有”案卷({matter.number})"), "sections": s}
+    if annexes:
+        s += [["break"], ["part", "备考", "notes"],
+              ["p", "本案卷各部分的归档文件,按部分顺序并入该部分之后,每页下端注明核验码和所属文件;"
+                    "图片每件一页,按比例缩放。标注“未并入”的文件未装订在内,原件仍在归档中,原因见各部分的文件清单。"]]
+    return {**_common(context, campaign, "dossier", f"信访积案“六有”案卷({matter.number})"), "sections": s,
+            ANNEXES: annexes}
 
 
 # --- the closing report ------------------------------------------------------------------------------------
