@@ -64,7 +64,9 @@ class Limits:
 
     file_pages: int = 300
     total_pages: int = 1000
-    total_bytes: int = 60 * 2**20  # of bound files: the worker holds them and pypdf's copies at once
+    # of bound files (an image as embedded): the worker holds them and pypdf's copies at once, and
+    # the bound file must stay within the upload limit (20 MB by default) to be verified by upload
+    total_bytes: int = 16 * 2**20
     image_pixels: int = 40_000_000
     image_decoded_bytes: int = 100 * 2**20  # a PNG is decoded whole: width × height × channels
 
@@ -122,9 +124,6 @@ def examine(root: Path, rows: list[list[str]], limits: Limits = LIMITS) -> list[
         content = _content(root, annex)
         if content is None:
             continue
-        if size + len(content) > limits.total_bytes:
-            annex.reason = f"并入的文件合计将超过{limits.total_bytes // 2**20}MB的上限,请单独查阅原件"
-            continue
         kind = filetype.guess(content[:8192])
         extension = kind.extension if kind else ""
         if extension == "pdf":
@@ -133,14 +132,17 @@ def examine(root: Path, rows: list[list[str]], limits: Limits = LIMITS) -> list[
             _examine_image(annex, content, limits)
         else:
             annex.reason = "格式不能并入(只并入PDF、JPEG、PNG文件),原件已归档,请单独查阅"
+        weight = len(annex.image) * 3 // 4 if annex.image else len(content)
         if annex.reason:
-            annex.reader, annex.image = None, ""
+            pass
         elif pages + annex.pages > limits.total_pages:
             annex.reason = f"并入后案卷将超过{limits.total_pages}页的上限(本件{annex.pages}页),请单独查阅原件"
-            annex.reader, annex.image = None, ""
+        elif size + weight > limits.total_bytes:
+            annex.reason = f"并入的文件合计将超过{limits.total_bytes // 2**20}MB的上限,请单独查阅原件"
         else:
-            pages += annex.pages
-            size += len(content)
+            pages, size = pages + annex.pages, size + weight
+            continue
+        annex.reader, annex.image = None, ""
     return annexes
 
 
@@ -227,6 +229,9 @@ def _examine_image(annex: Annex, content: bytes, limits: Limits) -> None:
             else:
                 upright.save(out, "PNG")
                 media = "image/png"
+    except Image.DecompressionBombError:  # Pillow refuses at opening what is far past our bound
+        annex.reason = f"图片尺寸过大(远超{limits.image_pixels // 10**4}万像素的上限),请缩小后归档"
+        return
     except Exception as exc:  # noqa: BLE001 - a damaged image is a reason, not a crash
         log.warning("bound file %s: undecodable image (%s: %s)", annex.path, type(exc).__name__, exc)
         annex.reason = "图片已损坏,无法解码"
