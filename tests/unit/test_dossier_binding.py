@@ -17,7 +17,7 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
 
-from xinfang.platform.documents.binding import Limits, render_bound
+from xinfang.platform.documents.binding import LIMITS, Limits, render_bound
 from xinfang.plugins.backlog_year.documents import REPORT
 
 CODE = "ABCD-EFGH-JKMN"
@@ -112,7 +112,7 @@ class Dossier:
         return REPORT.clean({"layout": "dossier", "issuer": "青阳街道", "title": "信访积案“六有”案卷(X1)",
                              "sections": sections, "annexes": annexes, "date": "2026-07-01"})
 
-    def render(self, limits: Limits = Limits()) -> bytes:
+    def render(self, limits: Limits = LIMITS) -> bytes:
         return render_bound(REPORT, self.inputs(), self.root, "xinfang-document-7", CODE, limits).pdf
 
 
