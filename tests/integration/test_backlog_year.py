@@ -10,6 +10,7 @@ metrics and the closing report carry those figures. Supervisors read, and change
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 from pathlib import Path
@@ -239,3 +240,47 @@ def test_a_countys_backlog_year(app, client, demo, clock, system_session, tmp_pa
     assert "现将3件信访积案实行领导包案" in notice and "蔡国华" in notice and "2026年10月10日" in notice
     for key in ("opinion", "ledger"):
         assert _document(app, client, demo, base, key, "jj_officer")[:4] == b"%PDF"
+
+
+@pytest.mark.today(2026, 5, 17)
+def test_the_dossier_binds_its_filed_files(app, client, demo, tmp_path):
+    """The 六有 dossier as one bound file: the filed PDF's pages and the photo after their part,
+    a damaged PDF listed 未并入; the bound file verifies by its SHA-256 and by its code."""
+    import io
+
+    import pypdf
+    from PIL import Image
+
+    from tests.unit.test_dossier_binding import text_pdf
+
+    matter = _matter(client, demo, "jj_qy_officer", QINGYANG, P1, "城镇房屋拆迁", "2026-05-10")
+    campaign = _ok(client.post("/api/campaigns", headers=demo.headers("jj_admin"), json={
+        "type": "backlog_year", "title": "2026年信访积案化解年", "scope_node_ids": [demo.node(COUNTY).id],
+        "starts_on": "2026-05-17"}), 201)
+    base = f"/api/campaigns/{campaign['id']}/backlog-year"
+    case = _ok(client.post(f"{base}/cases", headers=demo.headers("jj_qy_officer"), json={
+        "matter_id": matter["id"], "source": "above", "note": "市联办〔2026〕3号交办函"}), 201)
+    photo = io.BytesIO()
+    Image.new("RGB", (800, 600), "lightblue").save(photo, "JPEG")
+    for part, name, content in (("case", "现场照片.jpg", photo.getvalue()),
+                                ("reply", "答复意见书.pdf", text_pdf(["REPLY-ONE", "REPLY-TWO"])),
+                                ("reply", "回访记录.pdf", b"%PDF-1.4 damaged")):
+        _ok(client.post(f"{base}/cases/{case['id']}/dossier/{part}", headers=demo.headers("jj_qy_officer"),
+                        files={"files": (name, content)}), 201)
+
+    bound = _document(app, client, demo, base, "dossier", "jj_qy_officer", case_id=case["id"])
+    pages = len(pypdf.PdfReader(io.BytesIO(bound)).pages)
+    text = _pdf_text(bound, tmp_path)
+    assert text.index("一、基本案情材料") < text.index("附件：一、基本案情材料|现场照片.jpg") \
+        < text.index("五、答复信访人的书面材料和回访材料") < text.index("REPLY-ONE") < text.index("REPLY-TWO") \
+        < text.index("六、目前采取的稳控措施")
+    assert "已并入,共2页" in text and "未并入:PDF文件已损坏" in text
+    documents = _ok(client.get("/api/documents", headers=demo.headers("jj_qy_officer")))
+    document = next(d for d in (documents["items"] if isinstance(documents, dict) else documents)
+                    if d["kind"] == "backlog_year_dossier")
+    assert document["pages"] == pages and document["sha256"] == hashlib.sha256(bound).hexdigest()
+    assert text.count(document["code"]) == pages  # the code on every page, the bound files' too
+    verified = _ok(client.post("/api/documents/verify", headers=demo.headers("jj_supervisor"),
+                               files={"data": ("案卷.pdf", bound)}))
+    assert verified["match"] and verified["document"]["id"] == document["id"]
+    assert _ok(client.get(f"/api/documents/code/{document['code']}", headers=demo.headers("jj_supervisor")))["match"]
