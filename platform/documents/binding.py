@@ -25,7 +25,7 @@ import base64
 import hashlib
 import io
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,6 @@ class Annex:
     pages: int = 0
     reader: pypdf.PdfReader | None = None
     image: str = ""  # the data URI of the page's image
-    page_numbers: list[int] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -132,17 +131,15 @@ def examine(root: Path, rows: list[list[str]], limits: Limits = LIMITS) -> list[
             _examine_image(annex, content, limits)
         else:
             annex.reason = "格式不能并入(只并入PDF、JPEG、PNG文件),原件已归档,请单独查阅"
-        weight = len(annex.image) * 3 // 4 if annex.image else len(content)
-        if annex.reason:
-            pass
-        elif pages + annex.pages > limits.total_pages:
+        weight = len(annex.image) * 3 // 4 if annex.image else len(content)  # an image as embedded
+        if not annex.reason and pages + annex.pages > limits.total_pages:
             annex.reason = f"并入后案卷将超过{limits.total_pages}页的上限(本件{annex.pages}页),请单独查阅原件"
-        elif size + weight > limits.total_bytes:
+        elif not annex.reason and size + weight > limits.total_bytes:
             annex.reason = f"并入的文件合计将超过{limits.total_bytes // 2**20}MB的上限,请单独查阅原件"
+        if annex.reason:
+            annex.reader, annex.image = None, ""
         else:
             pages, size = pages + annex.pages, size + weight
-            continue
-        annex.reader, annex.image = None, ""
     return annexes
 
 
