@@ -264,7 +264,7 @@ def _merge(rendered: Rendered, pages: Rendered, bound: list[Annex], identifier: 
     writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
-    return Rendered(out.getvalue(), len(writer.pages), rendered.anchors)
+    return Rendered(out.getvalue(), len(writer.pages))
 
 
 def _section_ends(rendered: Rendered) -> dict[str, int]:
