@@ -257,7 +257,8 @@ def _merge(rendered: Rendered, pages: Rendered, bound: list[Annex], identifier: 
             assert annex.reader is not None
             stamp = _form_xobject(writer, source)
             for page in annex.reader.pages:
-                added = writer.insert_page(page, at)
+                added = writer.insert_page(page, at, excluded_keys=("/AA",))
+                _disarm(added)
                 _stamp(writer, added, stamp, float(source.mediabox.width))
                 at += 1
     writer._ID = ArrayObject([ByteStringObject(identifier.encode()), ByteStringObject(identifier.encode())])
@@ -265,6 +266,22 @@ def _merge(rendered: Rendered, pages: Rendered, bound: list[Annex], identifier: 
     out = io.BytesIO()
     writer.write(out)
     return Rendered(out.getvalue(), len(writer.pages))
+
+
+def _disarm(page: pypdf.PageObject) -> None:
+    """No actions run from a bound page: a filed PDF's page actions (/AA, dropped on copy) and its
+    annotations' actions other than a link (/URI) or a jump (/GoTo) — JavaScript, /Launch, forms
+    submitted — do not come into an official dossier. Annotations stay: a seal's appearance is one."""
+    annotations = page.get("/Annots")
+    for ref in annotations.get_object() if annotations is not None else []:
+        annotation = ref.get_object()
+        if not isinstance(annotation, DictionaryObject):
+            continue
+        annotation.pop("/AA", None)
+        action = annotation.get("/A")
+        action = action.get_object() if action is not None else None
+        if isinstance(action, DictionaryObject) and action.get("/S") not in ("/URI", "/GoTo"):
+            del annotation["/A"]
 
 
 def _section_ends(rendered: Rendered) -> dict[str, int]:

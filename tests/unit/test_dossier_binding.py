@@ -152,6 +152,31 @@ def test_files_follow_their_part_in_order_with_the_code_on_every_page(tmp_path):
     assert f"核验码：{CODE}" in pages[where["VISIT-ROTATED"]]
 
 
+def scripted_pdf() -> bytes:
+    """A page that runs JavaScript when opened and a link that runs it when clicked."""
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(text_pdf(["SCRIPTED"])))
+    page = writer.pages[0]
+    script = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                               NameObject("/JS"): pypdf.generic.TextStringObject("app.alert(1)")})
+    page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): script})
+    link = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+                             NameObject("/Rect"): pypdf.generic.ArrayObject([NumberObject(0)] * 4),
+                             NameObject("/A"): script})
+    page[NameObject("/Annots")] = pypdf.generic.ArrayObject([writer._add_object(link)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_bound_pages_run_no_script(tmp_path):
+    dossier = Dossier(tmp_path / "store")
+    dossier.add("reply", "带脚本.pdf", scripted_pdf())
+    pdf = dossier.render()
+    assert b"/JavaScript" not in pdf and "SCRIPTED" in "".join(page_texts(pdf, tmp_path))
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    assert [len(p.get("/Annots") or []) for p in pages if "/Annots" in p] == [1]  # the link kept, inert
+
+
 def test_the_same_inputs_and_files_give_the_same_bytes(tmp_path):
     dossier = Dossier(tmp_path / "store")
     dossier.add("case", "照片.jpg", jpeg(600, 900))
