@@ -117,9 +117,10 @@ class Dossier:
 
 
 def page_texts(pdf: bytes, tmp_path: Path) -> list[str]:
+    """Each page's text in drawing order (-raw: a table cell's lines stay together)."""
     path = tmp_path / "bound.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True, text=True).stdout
     return [re.sub(r"\s+", "", page) for page in text.split("\f")[:-1]]
 
 
