@@ -1,0 +1,34 @@
+"""backlog_year: the ancestor columns indexed with the row's id, as the core's NodeBound now declares
+
+The core's revision 0027_ancestry_id_indexes says why: a scoped page, ``WHERE township_id IN
+(…) ORDER BY id LIMIT n``, reads one node's rows in id order from (column, id) and stops after
+n; the pair answers every lookup the column alone did, so it replaces it.
+
+Revision ID: by_0002_ancestry_id_indexes
+Revises: by_0001
+"""
+from __future__ import annotations
+
+from alembic import op
+
+revision = 'by_0002_ancestry_id_indexes'
+down_revision = 'by_0001'
+branch_labels = None
+depends_on = None
+
+COLUMNS = ('county_id', 'township_id', 'village_id', 'grid_id', 'department_id')
+TABLES = ('backlog_year_cases', 'backlog_year_files', 'backlog_year_inspections', 'backlog_year_settings')
+
+
+def upgrade() -> None:
+    for table in TABLES:
+        for column in COLUMNS:
+            op.create_index(f'ix_{table}_{column}_id', table, [column, 'id'], unique=False)
+            op.drop_index(f'ix_{table}_{column}', table_name=table)
+
+
+def downgrade() -> None:
+    for table in TABLES:
+        for column in COLUMNS:
+            op.create_index(f'ix_{table}_{column}', table, [column], unique=False)
+            op.drop_index(f'ix_{table}_{column}_id', table_name=table)
