@@ -1,6 +1,6 @@
 """petition_order: the ancestor columns indexed with the row's id, as the core's NodeBound now declares
 
-The core's revision 0027_ancestry_id_indexes says why: a scoped page, ``WHERE township_id IN
+The core's revision 0028_ancestry_id_indexes says why: a scoped page, ``WHERE township_id IN
 (…) ORDER BY id LIMIT n``, reads one node's rows in id order from (column, id) and stops after
 n; the pair answers every lookup the column alone did, so it replaces it.
 

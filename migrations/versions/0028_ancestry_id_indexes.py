@@ -12,21 +12,21 @@ Plain ``CREATE INDEX`` (no ``CONCURRENTLY``): an upgrade here is one transaction
 ``CONCURRENTLY`` cannot run in. Plugin tables (``NodeBound`` models of their own) get the
 same indexes from their plugin's branch. Measured with bench/authz.py (docs/benchmarks.md).
 
-Revision ID: 0027_ancestry_id_indexes
-Revises: 0026
+Revision ID: 0028_ancestry_id_indexes
+Revises: 0027
 Create Date: 2026-12-07
 """
 from __future__ import annotations
 
 from alembic import op
 
-revision = '0027_ancestry_id_indexes'
-down_revision = '0026'
+revision = '0028_ancestry_id_indexes'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 
 COLUMNS = ('county_id', 'township_id', 'village_id', 'grid_id', 'department_id')
-# the core's tables with ancestor columns at 0026 (frozen here: a later table makes its own)
+# the core's tables with ancestor columns at 0027 (frozen here: a later table makes its own)
 TABLES = (
     'audit_records', 'backlog_entries', 'campaign_access', 'campaign_ticks', 'campaigns',
     'county_rules', 'dispatch_notices', 'documents', 'four_none_rules', 'intake_cases',
