@@ -12,7 +12,7 @@ Plain ``CREATE INDEX`` (no ``CONCURRENTLY``): an upgrade here is one transaction
 ``CONCURRENTLY`` cannot run in. Plugin tables (``NodeBound`` models of their own) get the
 same indexes from their plugin's branch. Measured with bench/authz.py (docs/benchmarks.md).
 
-Revision ID: 0028_ancestry_id_indexes
+Revision ID: 0028
 Revises: 0027
 Create Date: 2026-12-07
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = '0028_ancestry_id_indexes'
+revision = '0028'
 down_revision = '0027'
 branch_labels = None
 depends_on = None

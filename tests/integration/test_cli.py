@@ -93,7 +93,7 @@ def test_upgrade_with_a_plugin_branch_no_longer_installed_says_what_to_do(migrat
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "Can't locate revision" not in done.stderr
-    assert "错误:数据库已迁移到版本 npv_0002_ancestry_id_indexes,但已安装的核心和插件中没有这个版本" in done.stderr
+    assert "错误:数据库已迁移到版本 npv_0002,但已安装的核心和插件中没有这个版本" in done.stderr
     assert "请先安装该插件再运行" in done.stderr
     assert scalar(migrated, text("SELECT count(*) FROM alembic_version")) == before
 

@@ -1,17 +1,17 @@
 """backlog_year: the ancestor columns indexed with the row's id, as the core's NodeBound now declares
 
-The core's revision 0028_ancestry_id_indexes says why: a scoped page, ``WHERE township_id IN
+The core's revision 0028 (0028_ancestry_id_indexes.py) says why: a scoped page, ``WHERE township_id IN
 (…) ORDER BY id LIMIT n``, reads one node's rows in id order from (column, id) and stops after
 n; the pair answers every lookup the column alone did, so it replaces it.
 
-Revision ID: by_0002_ancestry_id_indexes
+Revision ID: by_0002
 Revises: by_0001
 """
 from __future__ import annotations
 
 from alembic import op
 
-revision = 'by_0002_ancestry_id_indexes'
+revision = 'by_0002'
 down_revision = 'by_0001'
 branch_labels = None
 depends_on = None
