@@ -12,7 +12,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    literal_column,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinfang.platform import clock
@@ -107,6 +119,16 @@ class Matter(AncestryColumns, AccessScoped, Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by: Mapped[str] = mapped_column(String(64), default="")
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+# the matters list by due date (``routes.SORTS``): a matter without one (closed) sorts as due on
+# this day, last ascending and first descending, so the list's order and its cursors are the
+# index's own (``web.paging.Key``); a literal, so the list's expression is the index's text
+NO_DUE_DATE = dt.date(9999, 12, 31)
+_DUE_ORDER = func.coalesce(Matter.due_on, literal_column(f"'{NO_DUE_DATE.isoformat()}'", Date()))
+Index("ix_matters_due_order_id", _DUE_ORDER, Matter.id)
+# one state's list by due date, newest first, starts at its own rows (not after every closed one)
+Index("ix_matters_state_due_order_id", Matter.state, _DUE_ORDER, Matter.id)
 
 
 class MatterPetitioner(_OfMatter, Base):

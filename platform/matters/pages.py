@@ -55,7 +55,7 @@ PETITIONER_ROWS = 6  # a collective visit names at most five representatives; on
 FILTER_KEYS = ("node_id", "state", "open", "deadline_state", "channel", "kind", "category", "repeat", "overreach",
                "needs_ownership", "received_from", "received_to", "q", "sort", "descending", "owned", "form", "level", "reach", "joint")
 LIST_KEYS = (*FILTER_KEYS, "view")  # the list's query: the API's filters and a built-in view (saved_views.BUILT_IN)
-SORT_LABELS = {"received_on": "收到日期", "due_on": "到期日", "number": "编号", "id": "登记顺序"}
+SORT_LABELS = {"received_on": "收到日期", "due_on": "到期日", "id": "登记顺序"}
 FIELD_LIMIT = 10_000
 
 

@@ -5,19 +5,24 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any, TypedDict
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true, tuple_
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from xinfang.platform.errors import BadRequest
 from xinfang.platform.web.inputs import INT4_MAX
+from xinfang.tenants.scope import ScopedSession
 
+LOG = logging.getLogger(__name__)
 MAX_PER_PAGE = 200
 # A list that allows it counts exactly up to this many rows (a bounded count, its cost flat
 # in the table's size); beyond, its total is approximate (see ``RecentCounts``).
@@ -65,7 +70,8 @@ def cursor_page_of(session: Session, query: Select, order: Order, page: int, per
     ``after`` (or before the row ``before``, both from an earlier page's ``next`` and
     ``previous``) starts from that row in the order's index, so a deep page costs what the
     first one costs, where an OFFSET reads and drops every row before it. Without a cursor,
-    ``page`` counts pages from the start (OFFSET, for the first pages); with one, ``page`` is
+    ``page`` counts pages from the start (OFFSET, for the first pages: with ``approximate``, a
+    page past the first ``EXACT_UP_TO`` rows is a 400, ``deep_page_refused``); with one, ``page`` is
     only the number the client gives the page it asks for, echoed back for display.
 
     The total is ``page_of``'s (approximate beyond ``EXACT_UP_TO`` rows if asked); on a page
@@ -77,6 +83,8 @@ def cursor_page_of(session: Session, query: Select, order: Order, page: int, per
         raise BadRequest("after 与 before 只能给出其中一个")
     query = query.order_by(None)
     offset = 0 if after is not None or before is not None else (page - 1) * per_page
+    if approximate and offset >= EXACT_UP_TO:
+        raise BadRequest(deep_page_refused(per_page))
     rows: list[Any] = []
     if before is not None:
         backwards = order.reversed()
@@ -98,6 +106,16 @@ def cursor_page_of(session: Session, query: Select, order: Order, page: int, per
             "previous": order.cursor(rows[0]) if not at_start and rows else None}
 
 
+def deep_page_refused(per_page: int) -> str:
+    """Why ``cursor_page_of`` refuses a page by number beyond the first ``EXACT_UP_TO`` rows of a
+    long list: a page by number is an OFFSET, reading and dropping every row before it (page
+    40,000 of a county of 2,000,000 matters read 800,000), where 下一页 (a cursor) starts at its
+    row and a filter shortens the list. There is no position to start from without counting up
+    to it, so the deep page is refused rather than turned into a cursor."""
+    return (f"页码过大:按页码只能直接翻到前{EXACT_UP_TO}条(每页{per_page}条时为前{-(-EXACT_UP_TO // per_page)}页);"
+            "更后面的请用“下一页”逐页翻看,或加筛选条件(状态、日期、单位等)缩小范围")
+
+
 def _check(page: int, per_page: int) -> None:
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise BadRequest(f"页码应从1开始,每页条数应在1至{MAX_PER_PAGE}之间")
@@ -113,7 +131,7 @@ def _total(session: Session, query: Select, count: Select | None, approximate: b
     if not approximate:
         return _count(session, counted), True
     key = RECENT_COUNTS.key(session, counted)
-    recent = RECENT_COUNTS.recent(key)
+    recent = RECENT_COUNTS.recent(session, counted, key)
     if recent is None:
         total = _count(session, counted.limit(EXACT_UP_TO + 1))
         if total <= EXACT_UP_TO:
@@ -127,40 +145,84 @@ def _count(session: Session, rows: Select) -> int:
 
 
 class RecentCounts:
-    """Exact counts of long lists, reused for ``SECONDS`` per process.
+    """Exact counts of long lists, kept per process and refreshed off the request path.
 
     Keyed by the database, the session's scope and the statement with its parameters, so one
     viewer's count never answers another scope's list. Writes do not invalidate an entry: a
-    total served from here is marked approximate, and at most one request per list and scope
-    pays the full count every ``SECONDS``; the others pay nothing. Oldest entries go first
-    beyond ``SIZE``."""
+    total served from here is marked approximate. An entry older than ``SECONDS`` is still
+    served, and its count is taken again by ``start`` (one worker thread: refreshes queue, one
+    at a time, each on a session of its own with the same scope), never twice at once for one
+    key; only a list never counted before costs its request the full count (and a second
+    request for it meanwhile waits for that count). Oldest entries go first beyond ``SIZE``."""
 
     SECONDS = 300.0
     SIZE = 1024
 
-    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, now: Callable[[], float] = time.monotonic,
+                 start: Callable[[Callable[[], None]], Any] | None = None) -> None:
         self._entries: OrderedDict[Hashable, tuple[float, int]] = OrderedDict()
+        self._counting: dict[Hashable, threading.Event] = {}  # the keys being counted now
         self._lock = threading.Lock()
         self._now = now
+        self._start = start or _refresher().submit
 
-    def recent(self, key: Hashable) -> int | None:
-        """The count kept under ``key`` if it is younger than ``SECONDS``."""
+    def recent(self, session: Session, rows: Select, key: Hashable) -> int | None:
+        """The count kept under ``key``, if any; one older than ``SECONDS`` starts its refresh."""
         with self._lock:
             found = self._entries.get(key)
-        if found is not None and self._now() - found[0] < self.SECONDS:
-            return found[1]
-        return None
+            stale = found is not None and self._now() - found[0] >= self.SECONDS and key not in self._counting
+            if stale:
+                self._counting[key] = threading.Event()
+        if stale:
+            self._start(partial(self._refresh, session.get_bind(), session.info.get("scope"), rows, key))
+        return None if found is None else found[1]
 
     def count(self, session: Session, rows: Select, key: Hashable) -> int:
-        """Count ``rows`` in full and keep the count under ``key``."""
-        now = self._now()
-        total = _count(session, rows)
+        """The full count of ``rows``, kept: counted now (a list not counted before), or the
+        count another request took or is taking of it (waited for)."""
         with self._lock:
-            self._entries[key] = (now, total)
+            found, other = self._entries.get(key), self._counting.get(key)
+            if found is not None:
+                return found[1]
+            if other is None:
+                counting = self._counting[key] = threading.Event()
+        if other is not None:
+            other.wait()
+            with self._lock:
+                found = self._entries.get(key)
+            if found is not None:
+                return found[1]
+            return self._keep(key, self._now(), _count(session, rows))  # that count failed
+        try:
+            return self._keep(key, self._now(), _count(session, rows))
+        finally:
+            self._done(key, counting)
+
+    def _refresh(self, bind: Any, scope: Any, rows: Select, key: Hashable) -> None:
+        """Count ``rows`` again on a session of its own: the same database and scope (whose
+        criteria apply to every ORM statement), closed afterwards."""
+        counting = self._counting[key]
+        try:
+            with (ScopedSession(bind=bind, scope=scope) if scope is not None else Session(bind=bind)) as session:
+                self._keep(key, self._now(), _count(session, rows))
+        except Exception:  # noqa: BLE001 - the old count stays; the next request starts another
+            LOG.exception("refreshing a list's count failed")
+        finally:
+            self._done(key, counting)
+
+    def _keep(self, key: Hashable, taken: float, total: int) -> int:
+        with self._lock:
+            self._entries[key] = (taken, total)
             self._entries.move_to_end(key)
             while len(self._entries) > self.SIZE:
                 self._entries.popitem(last=False)
         return total
+
+    def _done(self, key: Hashable, counting: threading.Event) -> None:
+        with self._lock:
+            if self._counting.get(key) is counting:
+                del self._counting[key]
+        counting.set()
 
     @staticmethod
     def key(session: Session, rows: Select) -> Hashable:
@@ -178,56 +240,82 @@ class RecentCounts:
                 tuple(tuple(v) if isinstance(v, list) else v for v in values))
 
 
+@cache
+def _refresher() -> ThreadPoolExecutor:
+    """The one thread that refreshes kept counts, made when first needed: refreshes of many
+    scopes at once queue here instead of taking many connections from the request pool."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="recent-counts")
+
+
 RECENT_COUNTS = RecentCounts()
 
 
 @dataclass(frozen=True)
+class Key:
+    """A column a list sorts by. A nullable column sorts as ``coalesce(column, null_as)``: its
+    NULLs where ``null_as`` sorts (a date far ahead: last ascending, first descending), and an
+    index on that expression gives the order and starts at a cursor like any other column's."""
+
+    column: InstrumentedAttribute
+    null_as: dt.date | None = None
+
+    def expression(self) -> ColumnElement | InstrumentedAttribute:
+        if self.null_as is None:
+            return self.column
+        # a literal, not a bound parameter: the planner matches the query's expression to the
+        # index's only when they are the same text ('…'::date on PostgreSQL, the string on SQLite)
+        return func.coalesce(self.column, literal_column(f"'{self.null_as.isoformat()}'", self.column.type))
+
+    def value(self, row: Any) -> Any:
+        found = getattr(row, self.column.key)
+        return self.null_as if found is None else found
+
+
+@dataclass(frozen=True)
 class Order:
-    """A list's order, as (column, descending) pairs whose last column is unique (the id): it
-    sorts a query, names a row's position (``cursor``) and selects the rows after a position
-    (``after``). A NULL sorts as the greatest value both ways (PostgreSQL's own default, made
-    explicit so SQLite agrees), so one rule serves both directions and the reversed order.
+    """A list's order: ``keys`` all ascending or all descending, the last one unique (the id),
+    none NULL (a nullable column has its ``Key.null_as``). It sorts a query, names a row's
+    position (``cursor``) and selects the rows after a position (``after``) with a row
+    comparison, ``(received_on, id) < (:v, :id)``: an index on those columns (or expressions)
+    starts at the position, so a page by cursor costs what the first page costs at any depth."""
 
-    When every column goes one way and none is nullable, the condition is a row comparison,
-    ``(received_on, id) < (:v, :id)``: an index on those columns starts at the position. Any
-    other order repeats its first column's bound on its own (``due_on >= :v AND (…)``), so the
-    database walks that column's index from the position instead of testing every row before it."""
+    keys: tuple[Key, ...]
+    descending: bool
 
-    keys: tuple[tuple[InstrumentedAttribute, bool], ...]
+    def __post_init__(self) -> None:
+        for key in self.keys:
+            if key.null_as is None and _nullable(key.column):
+                raise ValueError(f"{key.column.key} is nullable: give its Key a null_as")
 
     def reversed(self) -> Order:
-        return Order(tuple((column, not descending) for column, descending in self.keys))
+        return Order(self.keys, not self.descending)
 
     def sort(self, query: Select) -> Select:
-        return query.order_by(*(_sorted(column, descending) for column, descending in self.keys))
+        return query.order_by(*(k.expression().desc() if self.descending else k.expression().asc()
+                                for k in self.keys))
 
     def cursor(self, row: Any) -> str:
-        values = [self._signature(), *(_plain(getattr(row, column.key)) for column, _ in self.keys)]
+        values = [self._signature(), *(_plain(key.value(row)) for key in self.keys)]
         return base64.urlsafe_b64encode(json.dumps(values, ensure_ascii=False).encode()).decode().rstrip("=")
 
     def after(self, cursor: str) -> ColumnElement[bool]:
         """The rows after the one ``cursor`` names, in this order (``reversed().after``: before)."""
         values = self._values(cursor)
-        if len({descending for _, descending in self.keys}) == 1 and not any(_nullable(c) for c, _ in self.keys):
-            columns, position = tuple_(*(c for c, _ in self.keys)), tuple_(*values)
-            return columns < position if self.keys[0][1] else columns > position
-        condition: ColumnElement[bool] | None = None
-        for (column, descending), value in reversed(list(zip(self.keys, values, strict=True))):
-            beyond = _beyond(column, descending, value)
-            condition = beyond if condition is None else or_(beyond, and_(_equal(column, value), condition))
-        assert condition is not None
-        first, descending = self.keys[0]
-        return and_(_at_or_beyond(first, descending, values[0]), condition)
+        if len(self.keys) == 1:
+            columns, position = self.keys[0].expression(), values[0]
+        else:
+            columns, position = tuple_(*(k.expression() for k in self.keys)), tuple_(*values)
+        return columns < position if self.descending else columns > position
 
     def _signature(self) -> str:
-        return ",".join(column.key for column, _ in self.keys)
+        return ",".join(key.column.key for key in self.keys)
 
     def _values(self, cursor: str) -> list[Any]:
         try:
             found = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
             if not isinstance(found, list) or found[:1] != [self._signature()] or len(found) != len(self.keys) + 1:
                 raise ValueError(cursor)
-            return [_parsed(column, value) for (column, _), value in zip(self.keys, found[1:], strict=True)]
+            return [_parsed(key.column, value) for key, value in zip(self.keys, found[1:], strict=True)]
         except (ValueError, TypeError) as exc:  # binascii.Error and JSONDecodeError are ValueErrors
             raise BadRequest("翻页位置无效或与当前排序不符,请从第一页重新翻页") from exc
 
@@ -236,47 +324,16 @@ def _nullable(column: InstrumentedAttribute) -> bool:
     return bool(getattr(column.expression, "nullable", True))
 
 
-def _sorted(column: InstrumentedAttribute, descending: bool) -> ColumnElement:
-    if not _nullable(column):
-        return column.desc() if descending else column.asc()
-    return column.desc().nulls_first() if descending else column.asc().nulls_last()
-
-
-def _beyond(column: InstrumentedAttribute, descending: bool, value: Any) -> ColumnElement[bool]:
-    """Strictly after ``value`` in the column's direction (NULL greatest)."""
-    if value is None:
-        return column.is_not(None) if descending else false()
-    if descending:
-        return column < value
-    return or_(column > value, column.is_(None)) if _nullable(column) else column > value
-
-
-def _at_or_beyond(column: InstrumentedAttribute, descending: bool, value: Any) -> ColumnElement[bool]:
-    if value is None:
-        return true() if descending else column.is_(None)
-    if descending:
-        return column <= value
-    return or_(column >= value, column.is_(None)) if _nullable(column) else column >= value
-
-
-def _equal(column: InstrumentedAttribute, value: Any) -> ColumnElement[bool]:
-    return column.is_(None) if value is None else column == value
-
-
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _parsed(column: InstrumentedAttribute, value: Any) -> Any:
-    """A cursor's value as the column's type; anything else is a ValueError."""
-    if value is None:
-        if not _nullable(column):
-            raise ValueError(column.key)
-        return None
+    """A cursor's value as the column's type; anything else (NULL too) is a ValueError."""
     kind = column.type.python_type
-    if kind in (dt.date, dt.datetime):
+    if kind in (dt.date, dt.datetime) and isinstance(value, str):
         return kind.fromisoformat(value)
-    if kind is int and (isinstance(value, bool) or not isinstance(value, int) or abs(value) > INT4_MAX) \
-            or kind is str and not isinstance(value, str):
-        raise ValueError(column.key)
-    return value
+    if kind is int and not isinstance(value, bool) and isinstance(value, int) and abs(value) <= INT4_MAX \
+            or kind is str and isinstance(value, str):
+        return value
+    raise ValueError(column.key)

@@ -1,10 +1,11 @@
 """The matters list paged by position (``web.paging.Order``, ``cursor_page_of``), on both databases.
 
 Walking ``next`` to the end and ``previous`` back must give every visible matter once, in the
-list's order (the chosen column, NULL greatest, then the newest registration first), for every
+list's order (the chosen column, NULL greatest, then the registration order the same way), for every
 sort and direction, with ties on the sort column and NULL due dates; a page reached by a
 cursor is the page the same position has by number; the HTML list's 上一页/下一页 follow the
-cursors; a cursor of another order, or garbage, is a 400.
+cursors; a cursor of another order, or garbage, is a 400; so is a page by number past the
+first ``EXACT_UP_TO`` matters, and the sort by number.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import select, update
 
 from xinfang.platform import clock
 from xinfang.platform.matters.models import Matter
+from xinfang.platform.web import paging
 
 pytestmark = pytest.mark.today(2026, 3, 10)
 PETITIONER = {"name": "王五", "id_number": "11010519491231002X", "phone": "13912345678", "address": "城东社区2号"}
@@ -44,14 +46,11 @@ def matters(client, demo, system_session) -> list[int]:
 
 
 def _expected(session, sort: str, descending: bool) -> list[int]:
-    """The list's order computed here, not by the database: NULL greatest, ties newest first."""
+    """The list's order computed here, not by the database: NULL greatest, ties in registration
+    order the same way (newest first when descending)."""
     rows = session.execute(select(Matter.id, getattr(Matter, sort))).all()
-    ordered = sorted(rows, key=lambda r: -r.id)  # the tie-break, kept by the stable sort below
-    if sort == "id":
-        return [r.id for r in sorted(rows, key=lambda r: r.id, reverse=descending)]
-    present = sorted((r for r in ordered if r[1] is not None), key=lambda r: r[1], reverse=descending)
-    absent = [r for r in ordered if r[1] is None]
-    return [r.id for r in (absent + present if descending else present + absent)]
+    ordered = sorted(rows, key=lambda r: (r[1] is None, r[1] if r[1] is not None else 0, r.id), reverse=descending)
+    return [r.id for r in ordered]
 
 
 def _walk(client, demo, query: str, per_page: int) -> tuple[list[list[int]], list[list[int]]]:
@@ -74,7 +73,7 @@ def _walk(client, demo, query: str, per_page: int) -> tuple[list[list[int]], lis
     return forward, backward
 
 
-@pytest.mark.parametrize("sort", ["received_on", "due_on", "number", "id"])
+@pytest.mark.parametrize("sort", ["received_on", "due_on", "id"])
 @pytest.mark.parametrize("descending", [True, False])
 def test_next_and_previous_walk_the_whole_list_in_order(client, demo, matters, system_session, sort, descending):
     expected = _expected(system_session, sort, descending)
@@ -138,3 +137,38 @@ def test_the_list_page_goes_by_the_cursors(client, demo, matters, system_session
     assert shown(third) == [str(i) for i in expected[8:]] and link(third, "下一页") is None
     back = client.get("/matters" + link(third, "上一页"), headers=headers).text
     assert shown(back) == shown(second) and "第2页" in back
+
+
+def test_a_deep_page_by_number_is_refused_and_the_cursors_go_on(client, demo, matters, monkeypatch):
+    """Past the first ``EXACT_UP_TO`` matters a page by number would be an OFFSET over all the
+    matters before it: the API and the page answer 400 in Chinese, pointing to 下一页 and the
+    filters; the same depth by cursor is served."""
+    monkeypatch.setattr(paging, "EXACT_UP_TO", 4)
+    headers = demo.headers("xx_officer")
+    assert client.get("/api/matters?per_page=2&page=2", headers=headers).status_code == 200  # rows 3–4
+    for url in ("/api/matters?per_page=2&page=3", "/api/matters?per_page=3&page=3&sort=due_on",
+                "/matters?per_page=2&page=3"):
+        resp = client.get(url, headers={**HTML, **headers} if url.startswith("/matters") else headers)
+        assert resp.status_code == 400, (url, resp.text)
+        assert "下一页" in unescape(resp.text) and "筛选" in unescape(resp.text), resp.text
+    body = client.get("/api/matters?per_page=2&page=2", headers=headers).json()
+    seen = [m["id"] for m in body["items"]]
+    for number in (3, 4, 5):  # the page's number is only its label
+        body = client.get(f"/api/matters?per_page=2&page={number}&after={body['next']}", headers=headers).json()
+        assert body["page"] == number
+        seen += [m["id"] for m in body["items"]]
+    assert body["next"] is None and seen == _expected_ids(client, demo)[2:]
+
+
+def _expected_ids(client, demo) -> list[int]:
+    body = client.get("/api/matters?per_page=50", headers=demo.headers("xx_officer")).json()
+    return [m["id"] for m in body["items"]]
+
+
+def test_the_list_is_not_sorted_by_number(client, demo, matters):
+    """A number starts with its county's code: a county's list by number would read every
+    matter of the counties numbered before it. The answer says to sort by registration order."""
+    for url in ("/api/matters?sort=number", "/matters?sort=number&descending=false"):
+        resp = client.get(url, headers={**HTML, **demo.headers("xx_officer")} if url.startswith("/matters")
+                          else demo.headers("xx_officer"))
+        assert resp.status_code == 400 and "sort=id" in unescape(resp.text), resp.text

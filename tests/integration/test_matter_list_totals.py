@@ -7,6 +7,8 @@ same number as counting the visible matters themselves.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 
@@ -92,10 +94,11 @@ def test_visible_rows_are_what_the_scope_shows(app, demo, matters):
 
 def test_long_lists_say_their_total_is_approximate(client, demo, matters, monkeypatch):
     """Beyond ``EXACT_UP_TO`` the total is the exact count of a few minutes ago, per scope and
-    statement, and the API and the page say it is approximate."""
-    now = [1000.0]
+    statement, and the API and the page say it is approximate. An old count is served while
+    one refresh (off the request, in the scope it was counted for) counts again."""
+    now, refreshes = [1000.0], []
     monkeypatch.setattr(paging, "EXACT_UP_TO", 2)
-    monkeypatch.setattr(paging, "RECENT_COUNTS", paging.RecentCounts(now=lambda: now[0]))
+    monkeypatch.setattr(paging, "RECENT_COUNTS", paging.RecentCounts(now=lambda: now[0], start=refreshes.append))
 
     def listed(user: str, query: str = "", per_page: int = 1) -> tuple[int, bool]:
         body = client.get(f"/api/matters?per_page={per_page}{query}", headers=demo.headers(user)).json()
@@ -114,9 +117,40 @@ def test_long_lists_say_their_total_is_approximate(client, demo, matters, monkey
     counting, counts = paging._count, []
     monkeypatch.setattr(paging, "_count", lambda session, rows: counts.append(rows) or counting(session, rows))
     assert listed("xx_officer") == (5, False), "reused for a few minutes"
-    assert counts == [], "without counting again"
+    assert counts == [] and refreshes == [], "without counting again"
     now[0] += paging.RecentCounts.SECONDS
+    assert listed("xx_officer") == (5, False), "the old count, while the new one is taken"
+    assert listed("xx_officer") == (5, False)
+    assert counts == [], "not on the request"
+    assert len(refreshes) == 1, "one refresh of this list and scope at a time"
+    refreshes.pop()()
+    assert len(counts) == 1, "the full count, in the refresh"
     assert listed("xx_officer") == (6, False)
-    assert len(counts) == 2, "the bounded count, then the full one"
-    assert listed("xx_officer", "&state=registered") == (4, False)
+    assert listed("xx_by_officer") == (3, False) and len(refreshes) == 1, "another scope's own refresh"
+    refreshes.pop()()
+    assert listed("xx_by_officer") == (3, False), "counted in its own scope (not the county's 6)"
     assert listed("xx_officer", per_page=50) == (6, True), "a last page counts its own rows"
+
+
+def test_a_list_counted_by_two_requests_at_once_is_counted_once(monkeypatch):
+    """Two requests that find no count of the same list: the second waits for the first's."""
+    entered, release, calls = threading.Event(), threading.Event(), []
+
+    def slow_count(_session, _rows) -> int:
+        calls.append(1)
+        entered.set()
+        release.wait()
+        return 42
+
+    monkeypatch.setattr(paging, "_count", slow_count)
+    counts = paging.RecentCounts(start=lambda job: pytest.fail("nothing is stale"))
+    answers: list[int] = []
+    first = threading.Thread(target=lambda: answers.append(counts.count(None, None, "key")))  # type: ignore[arg-type]
+    first.start()
+    entered.wait()
+    second = threading.Thread(target=lambda: answers.append(counts.count(None, None, "key")))  # type: ignore[arg-type]
+    second.start()
+    release.set()
+    first.join()
+    second.join()
+    assert answers == [42, 42] and calls == [1]

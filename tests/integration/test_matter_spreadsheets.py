@@ -90,7 +90,7 @@ def test_export_holds_exactly_the_filtered_list(client, demo, matters):
     cases = [{}, {"state": "assigned"}, {"state": "registered"}, {"category": "征地"}, {"category": "欠薪"},
              {"deadline_state": "overdue"}, {"deadline_state": "on_time"}, {"node_id": baiyu},
              {"node_id": baiyu, "category": "欠薪"}, {"open": "true", "kind": "suggestion"},
-             {"sort": "number", "descending": "false"}, {"q": "征地"}]
+             {"sort": "due_on", "descending": "false"}, {"q": "征地"}]
     for params in cases:
         listed = _listed(client, demo, **params)
         exported = [row["编号"] for row in _rows(_export(client, demo, **params))]
