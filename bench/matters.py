@@ -17,7 +17,9 @@ PostgreSQL by default (a database of its own, created and dropped in the server 
 XINFANG_TEST_PG_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/test);
 ``--sqlite`` runs on a temp SQLite file with 20,000 matters. Options: ``--matters N``,
 ``--requests N``, ``--keep`` (leave the PostgreSQL database in place and print its name,
-for EXPLAIN). The statements one county list request sends to the database (captured at
+for EXPLAIN: bench/list_plans.py), ``--reuse NAME`` (measure such a kept database again,
+migrated to head, without loading), ``--sort received_on|due_on|id`` and ``--ascending`` (both
+lists in that order; default newest first by received_on). The statements one county list request sends to the database (captured at
 the driver, after the warm-up) are also replayed on a plain DB-API connection (psycopg or
 sqlite3: no ORM, no app), interleaved with the requests. Prints human lines, then
 ``overhead_ms=<p99 county list - p99 its raw SQL>`` and, last,
@@ -30,6 +32,7 @@ import datetime as dt
 import json
 import logging
 import math
+import os
 import random
 import sqlite3
 import sys
@@ -372,13 +375,7 @@ def load(settings: Settings, total: int) -> tuple[dict[str, str], str]:
         if not demo_data.is_loaded(s):
             demo_data.load(s)
         counties = _extend_tree(s)
-        tokens = {}
-        for username in (TOWNSHIP_USER, COUNTY_USER):
-            user = s.scalar(select(User).where(User.username == username))
-            tokens[username] = f"bench-{username}"
-            s.add(AuthSession(token_hash=token_hash(tokens[username], settings.secret_key), user_id=user.id,
-                              expires_at=clock.now() + dt.timedelta(days=1)))
-        s.commit()
+        tokens = sign_in(s, settings)
 
         generator = Generator(counties, total, clock.today())
         batches: dict[type, list[dict]] = {model: [] for model in LOADED}
@@ -429,6 +426,39 @@ def load(settings: Settings, total: int) -> tuple[dict[str, str], str]:
     return tokens, summary
 
 
+def sign_in(session, settings: Settings) -> dict[str, str]:
+    """A bearer token for each measured user (the settings' secret is new every run)."""
+    tokens = {}
+    for username in (TOWNSHIP_USER, COUNTY_USER):
+        user = session.scalar(select(User).where(User.username == username))
+        tokens[username] = f"bench-{username}-{settings.secret_key[:8]}"
+        session.add(AuthSession(token_hash=token_hash(tokens[username], settings.secret_key), user_id=user.id,
+                                expires_at=clock.now() + dt.timedelta(days=1)))
+    session.commit()
+    return tokens
+
+
+def reuse(settings: Settings) -> tuple[dict[str, str], str]:
+    """A database kept by an earlier ``--keep`` run, migrated to head and measured as it is."""
+    upgrade_database(settings)
+    engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine, settings, plugins=build_plugin_manager())
+    with factory(scope=Scope.system()) as s:
+        tokens = sign_in(s, settings)
+        matters = s.scalar(select(func.count()).select_from(Matter))
+    engine.dispose()
+    return tokens, f"reused {make_url(settings.database_url).database} ({matters} matters)"
+
+
+def sorted_by(sort: str | None, ascending: bool) -> dict[str, tuple[str | None, str]]:
+    """The measured requests with both lists sorted by ``sort`` (``--sort``, ``--ascending``)."""
+    if sort is None and not ascending:
+        return REQUESTS_MEASURED
+    suffix = f"&sort={sort or 'received_on'}&descending={'false' if ascending else 'true'}"
+    return {name: (user, url + suffix if url.startswith("/api/matters") else url)
+            for name, (user, url) in REQUESTS_MEASURED.items()}
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
@@ -470,10 +500,11 @@ def measure(client: TestClient, tokens: dict[str, str], requests: int,
     return timings, totals
 
 
-def list_statements(client: TestClient, app, tokens: dict[str, str], name: str) -> list[tuple[str, object]]:
+def list_statements(client: TestClient, app, tokens: dict[str, str], name: str,
+                    measured: dict[str, tuple[str | None, str]] = REQUESTS_MEASURED) -> list[tuple[str, object]]:
     """The statements one request of ``name`` sends that read matters (its page, its count and
     whatever its rendering loads), as the driver receives them."""
-    user, url = REQUESTS_MEASURED[name]
+    user, url = measured[name]
     seen: list[tuple[str, object]] = []
 
     def grab(_conn, _cursor, statement, parameters, _context, _many) -> None:
@@ -517,19 +548,24 @@ def main() -> None:
     postgres = "--sqlite" not in sys.argv
     total = _option("--matters", PG_MATTERS if postgres else SQLITE_MATTERS)
     requests = _option("--requests", REQUESTS)
+    kept = sys.argv[sys.argv.index("--reuse") + 1] if "--reuse" in sys.argv else None
+    measured = sorted_by(sys.argv[sys.argv.index("--sort") + 1] if "--sort" in sys.argv else None,
+                         "--ascending" in sys.argv)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request otherwise
-    with database(postgres, "xinfang_bench_matters", "--keep" in sys.argv) as url:
+    with kept_database(kept) if kept else database(postgres, "xinfang_bench_matters", "--keep" in sys.argv) as url:
         settings = replace(Settings(), database_url=url, run_background=False)
-        tokens, summary = load(settings, total)
+        tokens, summary = reuse(settings) if kept else load(settings, total)
         app = create_app(settings)
+        started = time.process_time()
         with TestClient(app) as client, raw_connection(url) as raw:
-            measure(client, tokens, 0)  # the warm-up, so the captured statements are the steady ones
-            statements = list_statements(client, app, tokens, "county list")
-            timings, totals = measure(client, tokens, requests, extra={"raw SQL": replay(raw, statements)})
+            measure(client, tokens, 0, measured)  # the warm-up, so the captured statements are the steady ones
+            statements = list_statements(client, app, tokens, "county list", measured)
+            timings, totals = measure(client, tokens, requests, measured, extra={"raw SQL": replay(raw, statements)})
+        cpu = time.process_time() - started
         app.state.engine.dispose()
     print(f"database: {app.state.engine.dialect.name}; {summary}")
-    print(f"{requests} requests each after {WARM_UP} warm-up rounds, interleaved")
-    for name, (user, url) in REQUESTS_MEASURED.items():
+    print(f"{requests} requests each after {WARM_UP} warm-up rounds, interleaved; the bench's CPU {cpu:.1f} s")
+    for name, (user, url) in measured.items():
         shown = f" as {user}, total={totals[name]}" if user else ""
         print(f"{name:14} p50 {percentile(timings[name], 0.5):7.2f} ms  p99 {percentile(timings[name], 0.99):7.2f} ms"
               f"   GET {url}{shown}")
@@ -539,6 +575,13 @@ def main() -> None:
           f" on a plain {raw_kind(postgres)} connection")
     print(f"overhead_ms={p99['county list'] - p99['raw SQL']:.2f}")
     print(f"ratio={p99['county list'] / p99['health']:.2f}")
+
+
+@contextmanager
+def kept_database(name: str) -> Iterator[str]:
+    """``--reuse NAME``: the database an earlier ``--keep`` run left, in the same server."""
+    server = make_url(os.environ.get("XINFANG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    yield server.set(database=name).render_as_string(hide_password=False)
 
 
 def raw_kind(postgres: bool) -> str:

@@ -1,13 +1,15 @@
 """list_sorts: every sort the matters list offers walks an index, from any cursor
 
-``routes.SORTS``: received_on and due_on break ties by id in the sort's own direction, number
-(unique) alone, id alone, so each order is one index read forwards or backwards. received_on
-has (received_on, id) (0026) and number and id their unique indexes; due_on sorts as
+``routes.SORTS``: received_on and due_on break ties by id in the sort's own direction, id
+alone, so each order is one index read forwards or backwards. received_on has
+(received_on, id) (0026) and id its primary key; due_on sorts as
 ``coalesce(due_on, '9999-12-31')`` (a matter without a due date last ascending, first
 descending) and gets that expression with id here. With ``due_on`` alone, a county list by due
 date sorted every visible matter (805 ms at 200,000 matters). A list of one state by due date
 newest first would walk every matter without a due date (the closed ones) before its first
-(117 ms at 200,000, 10× at 2,000,000): (state, that expression, id) starts at the state's own.
+(117 ms at 200,000): (state, that expression, id) starts at the state's own; likewise
+(state, received_on, id) and (state, id), which replaces (state): a state's list oldest first
+walked the older, mostly closed, matters first (a page 90 of handling matters: 450–535 ms).
 Number is no longer a sort: a number starts with its county's code, so one county's list by
 number read every matter of the counties coded before it (673 ms at 200,000). Measured with
 bench/list_plans.py and bench/matters.py --sort (docs/benchmarks.md).
@@ -33,8 +35,14 @@ DUE_ORDER = "coalesce(due_on, '9999-12-31')"
 def upgrade() -> None:
     op.create_index('ix_matters_due_order_id', 'matters', [sa.text(DUE_ORDER), 'id'], unique=False)
     op.create_index('ix_matters_state_due_order_id', 'matters', ['state', sa.text(DUE_ORDER), 'id'], unique=False)
+    op.create_index('ix_matters_state_received_on_id', 'matters', ['state', 'received_on', 'id'], unique=False)
+    op.create_index('ix_matters_state_id', 'matters', ['state', 'id'], unique=False)
+    op.drop_index('ix_matters_state', table_name='matters')  # (state, id) answers all it did
 
 
 def downgrade() -> None:
+    op.create_index('ix_matters_state', 'matters', ['state'], unique=False)
+    op.drop_index('ix_matters_state_id', table_name='matters')
+    op.drop_index('ix_matters_state_received_on_id', table_name='matters')
     op.drop_index('ix_matters_state_due_order_id', table_name='matters')
     op.drop_index('ix_matters_due_order_id', table_name='matters')

@@ -64,7 +64,11 @@ class Matter(AncestryColumns, AccessScoped, Base):
                       Index("ix_matters_state_deadline", "state", "deadline_state", "received_on", "id"),
                       # the list's own order (received_on, id): its first page stops after a page of
                       # matters, where (received_on) alone read and sorted the whole newest day
-                      Index("ix_matters_received_on_id", "received_on", "id"))
+                      Index("ix_matters_received_on_id", "received_on", "id"),
+                      # one state's list in each sort (routes.SORTS) starts at that state's rows in
+                      # that order, where the sort's own index passed the other states' rows first
+                      Index("ix_matters_state_received_on_id", "state", "received_on", "id"),
+                      Index("ix_matters_state_id", "state", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -101,7 +105,7 @@ class Matter(AncestryColumns, AccessScoped, Base):
     review_node_id: Mapped[int | None] = mapped_column(ForeignKey("nodes.id"))
     review_outside: Mapped[str] = mapped_column(String(100), default="")
 
-    state: Mapped[str] = mapped_column(String(16), index=True, default="registered")
+    state: Mapped[str] = mapped_column(String(16), default="registered")  # indexed with each sort (0027)
     received_on: Mapped[dt.date] = mapped_column(Date)  # indexed with id (ix_matters_received_on_id)
     # the earliest open clock's due date and state, kept for filtering lists
     due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
@@ -127,7 +131,8 @@ class Matter(AncestryColumns, AccessScoped, Base):
 NO_DUE_DATE = dt.date(9999, 12, 31)
 _DUE_ORDER = func.coalesce(Matter.due_on, literal_column(f"'{NO_DUE_DATE.isoformat()}'", Date()))
 Index("ix_matters_due_order_id", _DUE_ORDER, Matter.id)
-# one state's list by due date, newest first, starts at its own rows (not after every closed one)
+# one state's list by due date, as the other sorts (Matter.__table_args__): newest first it no
+# longer passes every closed matter (no due date) first
 Index("ix_matters_state_due_order_id", Matter.state, _DUE_ORDER, Matter.id)
 
 
