@@ -109,7 +109,7 @@ class Matter(AncestryColumns, AccessScoped, Base):
     received_on: Mapped[dt.date] = mapped_column(Date)  # indexed with id (ix_matters_received_on_id)
     # the earliest open clock's due date and state, kept for filtering lists
     due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
-    deadline_state: Mapped[str | None] = mapped_column(String(16), index=True)
+    deadline_state: Mapped[str | None] = mapped_column(String(16))  # indexed with the due order (0027)
     extended: Mapped[bool] = mapped_column(Boolean, default=False)
 
     # 重信重访: the first matter of the chain, and this matter's place in it (1 = first).
@@ -134,6 +134,9 @@ Index("ix_matters_due_order_id", _DUE_ORDER, Matter.id)
 # one state's list by due date, as the other sorts (Matter.__table_args__): newest first it no
 # longer passes every closed matter (no due date) first
 Index("ix_matters_state_due_order_id", Matter.state, _DUE_ORDER, Matter.id)
+# overdue (due soon) matters by due date: deadline_state follows the due date, so the other
+# deadline states' rows would all come first
+Index("ix_matters_deadline_due_order_id", Matter.deadline_state, _DUE_ORDER, Matter.id)
 
 
 class MatterPetitioner(_OfMatter, Base):
