@@ -68,7 +68,8 @@ class Matter(AncestryColumns, AccessScoped, Base):
                       # one state's list in each sort (routes.SORTS) starts at that state's rows in
                       # that order, where the sort's own index passed the other states' rows first
                       Index("ix_matters_state_received_on_id", "state", "received_on", "id"),
-                      Index("ix_matters_state_id", "state", "id"))
+                      Index("ix_matters_state_id", "state", "id"),
+                      Index("ix_matters_state_deadline_id", "state", "deadline_state", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
