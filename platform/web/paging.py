@@ -174,7 +174,10 @@ class RecentCounts:
             if stale:
                 self._counting[key] = threading.Event()
         if stale:
-            self._start(partial(self._refresh, session.get_bind(), session.info.get("scope"), rows, key))
+            try:
+                self._start(partial(self._refresh, session.get_bind(), session.info.get("scope"), rows, key))
+            except RuntimeError:  # the worker is shut down (the process is ending): none will run
+                self._done(key, self._counting[key])
         return None if found is None else found[1]
 
     def count(self, session: Session, rows: Select, key: Hashable) -> int:
