@@ -43,7 +43,7 @@ from xinfang.tenants.scope import ScopedSession, visible_rows
 
 # the list's sorts, each all one way (the id, registration order, breaks ties the same way) so
 # one index walks it either way from any cursor and the page costs the same at any size
-# (migrations 0026 and 0027_list_sorts). Not by number: a number starts with its county's code,
+# (migrations 0026 and 0029). Not by number: a number starts with its county's code,
 # so one county's list by number passed every matter of the counties before (or after) it.
 SORTS = {"received_on": (Key(Matter.received_on), Key(Matter.id)),
          "due_on": (Key(Matter.due_on, null_as=NO_DUE_DATE), Key(Matter.id)),

@@ -100,3 +100,21 @@ def test_downgrade_to_base_then_upgrade_again(empty_url):
     upgrade(empty_url, PLUGINS)
     assert set(metadata.tables) <= _tables(empty_url)
     assert _differences(empty_url) == []
+
+
+def test_a_saved_view_sorted_by_number_opens_in_registration_order_after_0029(empty_url):
+    """The list no longer sorts by number (0029): a view saved with ``sort=number`` would
+    answer 400, so the migration moves it to ``sort=id``, leaving the rest of its query."""
+    upgrade(empty_url, PLUGINS, "0028")
+    engine = make_engine(empty_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (id, username, display_name, position, password_hash, is_active, created_at) "
+                          "VALUES (1, 'clerk', '办事员', '', 'x', true, CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO saved_views (user_id, name, query, created_at) VALUES "
+                          "(1, '按编号', 'state=handling&sort=number&descending=false', CURRENT_TIMESTAMP), "
+                          "(1, '按日期', 'sort=received_on', CURRENT_TIMESTAMP)"))
+    upgrade(empty_url, PLUGINS)
+    with engine.connect() as conn:
+        queries = conn.execute(text("SELECT query FROM saved_views ORDER BY id")).scalars().all()
+    engine.dispose()
+    assert queries == ["state=handling&sort=id&descending=false", "sort=received_on"]

@@ -19,8 +19,8 @@ Number is no longer a sort: a number starts with its county's code, so one count
 number read every matter of the counties coded before it (673 ms at 200,000). Measured with
 bench/list_plans.py and bench/matters.py --sort (docs/benchmarks.md).
 
-Revision ID: 0027_list_sorts
-Revises: 0026
+Revision ID: 0029
+Revises: 0028
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -28,8 +28,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0027_list_sorts'
-down_revision = '0026'
+revision = '0029'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 
@@ -47,6 +47,10 @@ def upgrade() -> None:
     op.create_index('ix_matters_deadline_due_order_id', 'matters', ['deadline_state', sa.text(DUE_ORDER), 'id'],
                     unique=False)
     op.drop_index('ix_matters_deadline_state', table_name='matters')  # a prefix of the new one
+    # the list no longer sorts by number: a saved view that did opens in registration order
+    # (numbers are given in registration order within a county) instead of answering 400
+    op.execute("UPDATE saved_views SET query = REPLACE(query, 'sort=number', 'sort=id') "
+               "WHERE query LIKE '%sort=number%'")
 
 
 def downgrade() -> None:
