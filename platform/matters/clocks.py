@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from xinfang.platform.calendar.service import CALENDAR_DAYS, WORKING_DAYS, WorkCalendar, load_calendar
 from xinfang.platform.errors import Conflict
@@ -41,6 +43,7 @@ RULES = {r.kind: r for r in (
     # seed 003: a 积案 assigned in a 积案化解年 is resolved "原则上在60个工作日内" (make-up days count)
     ClockRule("backlog", "信访积案化解(交办后60个工作日)", 60, WORKING_DAYS, "信访积案化解年实施意见", True),
 )}
+DUTIES = tuple(kind for kind, rule in RULES.items() if rule.escalates)
 FIXED = "fixed"  # the rule of a clock whose due date another body set: never recomputed
 MAX_EXTENSION = 30  # Art. 34
 STATES = {"on_time": "正常", "due_soon": "即将到期", "overdue": "已超期", "met": "按期完成", "late": "超期完成"}
@@ -180,3 +183,20 @@ def stop_counted(session: Session, matter: Matter, clock: MatterClock, on: dt.da
     stop(clock, on)
     session.flush()
     refresh_matter(session, matter, on, rules_for(session, matter.county_id).due_soon_days)
+
+
+def settled(clock: Any, start: dt.date | None, end: dt.date | None, today: dt.date) -> tuple[ColumnElement[bool], ...]:
+    """A clock settled between ``start`` and ``end`` (either open-ended when None), as of
+    ``today``: stopped then, or still open and due then before today (missed). It counts on its
+    stop date, or on its due date when open. ``clock``: the mapped class or its table's columns."""
+    settled_on = func.coalesce(clock.stopped_on, clock.due_on)
+    bounds = [c for c in (None if start is None else settled_on >= start, None if end is None else settled_on <= end)
+              if c is not None]
+    return (*bounds, or_(clock.stopped_on.is_not(None), clock.due_on < today))
+
+
+def late_duties(clock: Any, start: dt.date | None, end: dt.date | None, today: dt.date) -> tuple[ColumnElement[bool], ...]:
+    """The statutory duty clocks (never a petitioner's window) that settled late between
+    ``start`` and ``end``: stopped after their due date, or missed while open (the 超期 of
+    四无乡镇 and of the matter list's ``late_clock_*`` filters)."""
+    return (clock.kind.in_(DUTIES), clock.state != "met", *settled(clock, start, end, today))

@@ -34,7 +34,7 @@ from xinfang.platform.matters import (
 )
 from xinfang.platform.matters.clocks import RULES
 from xinfang.platform.matters.models import Matter, MatterPetitioner
-from xinfang.platform.matters.routes import SORTS, MatterFilters, get_matter
+from xinfang.platform.matters.routes import MAX_HEADCOUNT, SORTS, MatterFilters, get_matter
 from xinfang.platform.matters.rules import rules_for
 from xinfang.platform.matters.service import MatterIn, PetitionerIn
 from xinfang.platform.matters.states import STATES, TRANSITIONS
@@ -44,7 +44,17 @@ from xinfang.platform.privacy.identity import normalize_id_number
 from xinfang.platform.ui.frame import acting_node_id
 from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.guards import current_actor
-from xinfang.platform.web.inputs import INT4_MAX, Id, Line, OptionalCursor, PageNumber, PerPage, check_day
+from xinfang.platform.web.inputs import (
+    EARLIEST_DAY,
+    INT4_MAX,
+    LATEST_DAY,
+    Id,
+    Line,
+    OptionalCursor,
+    PageNumber,
+    PerPage,
+    check_day,
+)
 from xinfang.platform.web.paging import EXACT_UP_TO, cursor_page_of
 from xinfang.tenants.levels import LEVEL_KEYS, Level
 from xinfang.tenants.lookup import get_or_404
@@ -53,7 +63,8 @@ from xinfang.tenants.scope import ScopedSession, visible_rows
 
 PETITIONER_ROWS = 6  # a collective visit names at most five representatives; one more row shows the limit
 FILTER_KEYS = ("node_id", "state", "open", "deadline_state", "channel", "kind", "category", "repeat", "overreach",
-               "needs_ownership", "received_from", "received_to", "q", "sort", "descending", "owned", "form", "level", "reach", "joint")
+               "needs_ownership", "received_from", "received_to", "q", "sort", "descending", "owned", "form", "level", "reach", "joint",
+               "place_id", "reach_from", "headcount_from", "late_clock_year", "late_clock_node_id")
 LIST_KEYS = (*FILTER_KEYS, "view")  # the list's query: the API's filters and a built-in view (saved_views.BUILT_IN)
 SORT_LABELS = {"received_on": "收到日期", "due_on": "到期日", "id": "登记顺序"}
 FIELD_LIMIT = 10_000
@@ -85,9 +96,10 @@ def filters_of(request: Request) -> MatterFilters:
             if raw not in ("true", "false"):
                 raise BadRequest(f"筛选条件“{key}”应为 true 或 false")
             values[key] = raw == "true"
-        elif key == "node_id":
-            if not raw.isdigit() or not 1 <= int(raw) <= INT4_MAX:
-                raise BadRequest("所属单位应为单位编号")
+        elif key in NUMBERS:
+            low, high, words = NUMBERS[key]
+            if not raw.isdigit() or not low <= int(raw) <= high:
+                raise BadRequest(words)
             values[key] = int(raw)
         elif key in ("received_from", "received_to"):
             try:
@@ -101,7 +113,15 @@ def filters_of(request: Request) -> MatterFilters:
 
 # the filters folded under 更多筛选条件 (open when one of them is set)
 MORE_FILTERS = ("channel", "kind", "category", "node_id", "repeat", "overreach", "needs_ownership", "owned",
-                "received_from", "received_to", "form", "level", "reach", "joint")
+                "received_from", "received_to", "form", "level", "reach", "joint", "place_id", "reach_from",
+                "headcount_from", "late_clock_year", "late_clock_node_id")
+# the whole-number filters: (lowest, highest, the 400's words)
+NUMBERS = {"node_id": (1, INT4_MAX, "所属单位应为单位编号"),
+           "place_id": (1, INT4_MAX, "问题所在地应为单位编号"),
+           "late_clock_node_id": (1, INT4_MAX, "超期期限承办单位应为单位编号"),
+           "headcount_from": (1, MAX_HEADCOUNT, f"人数下限应为1至{MAX_HEADCOUNT}的整数"),
+           "late_clock_year": (EARLIEST_DAY.year, LATEST_DAY.year,
+                               f"超期期限年度应为{EARLIEST_DAY.year}至{LATEST_DAY.year}年")}
 BOOLEANS = frozenset({"open", "repeat", "overreach", "needs_ownership", "descending", "owned", "joint"})
 
 
@@ -131,14 +151,15 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
     may_assign = "matters:assign" in actor.permissions() and any(m["state"] == "registered" for m in listing["items"])
     units = _units(db, county, skip=None) if county else []
     # a node the statistics link to that the unit picker does not list (a county): shown as chosen
-    chosen = _node(db, filters.node_id) if filters.node_id and all(u.id != filters.node_id for u in units) else None
+    chosen = {key: _node(db, value) for key in ("node_id", "place_id", "late_clock_node_id")
+              if (value := getattr(filters, key)) and all(u.id != value for u in units)}
     return render_page(
         request, "matter_list.html", block="results", listing=listing, filters=filters, pages=pages,
         exact_up_to=EXACT_UP_TO,
         query=request.query_params, states=STATES, channels=vocabulary.CHANNELS, kinds=vocabulary.KINDS,
         deadline_states={"overdue": "已超期", "due_soon": "即将到期", "on_time": "正常"},
         categories=rules_for(db, county).categories if county else vocabulary.DEFAULT_CATEGORIES,
-        sorts=SORT_LABELS, units=units, chosen_node=chosen, forms=vocabulary.FORMS, levels=LEVEL_KEYS,
+        sorts=SORT_LABELS, units=units, chosen_nodes=chosen, forms=vocabulary.FORMS, levels=LEVEL_KEYS,
         reaches=vocabulary.OVERREACH,
         may_export="matters:export" in actor.permissions() and not view, acting_id=acting, view=view,
         built_in_views=saved_views.BUILT_IN, may_save_view="matters:act" in actor.permissions(),

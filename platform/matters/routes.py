@@ -9,15 +9,15 @@ from typing import Annotated, Any
 from litestar import Request, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from sqlalchemy import Select, case, literal, select
+from sqlalchemy import Select, case, exists, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from xinfang.permissions.actor import authorize
 from xinfang.platform import clock
 from xinfang.platform.audit.log import record
 from xinfang.platform.errors import BadRequest, Forbidden
-from xinfang.platform.matters import recusals, service, views, vocabulary
-from xinfang.platform.matters.models import NO_DUE_DATE, CountyRules, FollowUp, Matter, MatterPetitioner
+from xinfang.platform.matters import clocks, recusals, service, views, vocabulary
+from xinfang.platform.matters.models import NO_DUE_DATE, CountyRules, FollowUp, Matter, MatterClock, MatterPetitioner
 from xinfang.platform.matters.ownership import MatterOwnership
 from xinfang.platform.matters.rules import CHECKLISTS, rules_for
 from xinfang.platform.matters.service import MatterIn
@@ -25,8 +25,11 @@ from xinfang.platform.matters.states import OPEN_STATES, STATES
 from xinfang.platform.people.models import Person
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import (
+    EARLIEST_DAY,
+    LATEST_DAY,
     Bounded,
     Code,
+    Count,
     Days,
     Id,
     Note,
@@ -34,6 +37,7 @@ from xinfang.platform.web.inputs import (
     OptionalId,
     PageNumber,
     PerPage,
+    Year,
 )
 from xinfang.platform.web.paging import EXACT_UP_TO, CursorPage, Key, Order, Page, cursor_page_of, page_of
 from xinfang.tenants.levels import COLUMN, LEVEL_KEYS, Level
@@ -41,6 +45,7 @@ from xinfang.tenants.lookup import get_or_404
 from xinfang.tenants.models import Node
 from xinfang.tenants.scope import ScopedSession, visible_rows
 
+MAX_HEADCOUNT = 100_000  # the most people a registration takes
 # the list's sorts, each all one way (the id, registration order, breaks ties the same way) so
 # one index walks it either way from any cursor and the page costs the same at any size
 # (migrations 0026 and 0029). Not by number: a number starts with its county's code,
@@ -78,6 +83,11 @@ class MatterFilters:
     level: Code | None = None  # level of the registering office (the statistics' 登记机构层级)
     reach: Code | None = None  # how far above the competent level (越级): city | province | beijing | none
     joint: bool | None = None  # 联名
+    place_id: Id | None = None  # the problem lies in this node's subtree (问题所在地, as 无访村 and 四无乡镇 count)
+    reach_from: Code | None = None  # went at least this far above the competent level: city | province | beijing
+    headcount_from: Count | None = None  # at least this many people
+    late_clock_year: Year | None = None  # holds a statutory duty clock that settled late in this year
+    late_clock_node_id: Id | None = None  # holds a statutory duty clock held in this node's subtree that settled late
 
     def apply(self, db: ScopedSession, query: Select) -> Select:
         if self.node_id is not None:
@@ -112,9 +122,34 @@ class MatterFilters:
             query = query.where(Matter.received_on >= self.received_from)
         if self.received_to is not None:
             query = query.where(Matter.received_on <= self.received_to)
+        if self.place_id is not None:
+            query = query.where(Matter.place_node_id.in_(subtree_ids(db, self.place_id, "问题所在地（place_id）")))
+        if self.reach_from is not None:
+            reaches = list(vocabulary.OVERREACH)[1:]  # in order: city, province, beijing
+            first = reaches.index(_known(self.reach_from, {k: vocabulary.OVERREACH[k] for k in reaches}, "越级至少到"))
+            query = query.where(Matter.overreach.in_(reaches[first:]))
+        if self.headcount_from is not None:
+            if not 1 <= self.headcount_from <= MAX_HEADCOUNT:
+                raise BadRequest(f"人数下限（headcount_from）应为1至{MAX_HEADCOUNT}的整数")
+            query = query.where(Matter.headcount >= self.headcount_from)
+        if self.late_clock_year is not None or self.late_clock_node_id is not None:
+            query = query.where(self._late_clock(db))
         if self.q:
             query = query.where(Matter.summary.contains(self.q.strip()) | (Matter.number == self.q.strip()))
         return self.order().sort(query)
+
+    def _late_clock(self, db: ScopedSession) -> ColumnElement[bool]:
+        """The matter holds a statutory duty clock that settled late (``clocks.late_duties``, as of
+        today), in ``late_clock_year`` and held in ``late_clock_node_id``'s subtree when given: both
+        conditions on the same clock."""
+        year = self.late_clock_year
+        if year is not None and not EARLIEST_DAY.year <= year <= LATEST_DAY.year:
+            raise BadRequest(f"超期期限年度（late_clock_year）应为{EARLIEST_DAY.year}至{LATEST_DAY.year}年")
+        duty = MatterClock.__table__.c  # its rows are visible exactly when their (scoped) matter is
+        start, end = (None, None) if year is None else (dt.date(year, 1, 1), dt.date(year, 12, 31))
+        held = [] if self.late_clock_node_id is None else [
+            duty.node_id.in_(subtree_ids(db, self.late_clock_node_id, "超期期限承办单位（late_clock_node_id）"))]
+        return exists().where(duty.matter_id == Matter.id, *held, *clocks.late_duties(duty, start, end, clock.today()))
 
     def order(self) -> Order:
         """The list's order: the chosen column, then the registration order, both ``descending``
@@ -131,6 +166,14 @@ def _known(value: str, labels: dict, what: str) -> str:
     if value not in labels:
         raise BadRequest(f"{what}应为：{'、'.join(f'{k}（{v}）' for k, v in labels.items())}")
     return value
+
+
+def subtree_ids(db: ScopedSession, node_id: int, what: str) -> Select:
+    """The ids of the nodes in the subtree of a node the viewer may see; a 400 naming the filter otherwise."""
+    node = db.get(Node, node_id)
+    if node is None:
+        raise BadRequest(f"{what}应为您可见范围内的单位编号")
+    return select(Node.id).where(getattr(Node, COLUMN[Level(node.level)]) == node.id)
 
 
 def registering_level() -> ColumnElement[str]:
@@ -151,12 +194,17 @@ def matter_filters(node_id: FromQuery[OptionalId] = None,
                    q: FromQuery[str | None] = None, sort: FromQuery[str] = "received_on",
                    descending: FromQuery[bool] = True, owned: FromQuery[bool | None] = None,
                    form: FromQuery[str | None] = None, level: FromQuery[str | None] = None,
-                   reach: FromQuery[str | None] = None, joint: FromQuery[bool | None] = None) -> MatterFilters:
+                   reach: FromQuery[str | None] = None, joint: FromQuery[bool | None] = None,
+                   place_id: FromQuery[OptionalId] = None, reach_from: FromQuery[str | None] = None,
+                   headcount_from: FromQuery[Count | None] = None, late_clock_year: FromQuery[Year | None] = None,
+                   late_clock_node_id: FromQuery[OptionalId] = None) -> MatterFilters:
     """The query parameters of ``MatterFilters``, declared once for every route that filters
     matters (the list and its export): use ``dependencies=FILTERS`` and take ``filters``."""
     return MatterFilters(node_id, matter_state, open, deadline_state, channel, kind, category, repeat, overreach,
                          needs_ownership, received_from, received_to, q, sort, descending, owned=owned, form=form,
-                         level=level, reach=reach, joint=joint)
+                         level=level, reach=reach, joint=joint, place_id=place_id, reach_from=reach_from,
+                         headcount_from=headcount_from, late_clock_year=late_clock_year,
+                         late_clock_node_id=late_clock_node_id)
 
 
 FILTERS = {"filters": Provide(matter_filters, sync_to_thread=False)}

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from xinfang.platform.matters import clocks
 from xinfang.platform.matters.models import FollowUp, Matter, MatterClock, MatterEvent, MatterOpinion
 from xinfang.platform.public.models import MatterEvaluation
 from xinfang.platform.statistics.periods import Period
@@ -79,11 +80,9 @@ def of_matter(model: Any) -> Any:
 
 
 def settled(frame: Frame, clock: Any = None) -> tuple[ColumnElement[bool], ...]:
-    """A statutory clock settled in the frame's period: stopped in it, or open and due in it
-    before today (missed). ``clock``: the columns to use (the mapped class by default)."""
-    clock = MatterClock if clock is None else clock
-    settled_on = func.coalesce(clock.stopped_on, clock.due_on)
-    return frame.within(settled_on), or_(clock.stopped_on.is_not(None), clock.due_on < frame.today)
+    """A statutory clock settled in the frame's period (``clocks.settled``). ``clock``: the
+    columns to use (the mapped class by default)."""
+    return clocks.settled(MatterClock if clock is None else clock, frame.period.start, frame.period.end, frame.today)
 
 
 # the clocks the rates count (a petitioner's windows never are)

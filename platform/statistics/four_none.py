@@ -6,30 +6,32 @@ meet all of them and, for the others, which criterion failed and by how much.
 Matters count against the township their problem lies in (问题所在地, ``place_node_id``), as
 for 无访村, over the matters received in the year; 超期 counts the statutory duty clocks held
 in the township's subtree that settled late in the year (the dashboard's settled clocks).
-One grouped query per table for the whole county, on the viewer's scoped session."""
+One grouped query per table for the whole county, on the viewer's scoped session. Every count
+links to the matter list filtered to exactly the matters it counts (``Criterion.filters``, the
+list's words for the same condition; tests/integration/test_four_none_links.py holds them equal)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from xinfang.platform.errors import BadRequest
-from xinfang.platform.matters.clocks import RULES as CLOCK_RULES
+from xinfang.platform.matters.clocks import late_duties
 from xinfang.platform.matters.models import Matter, MatterClock
 from xinfang.platform.spreadsheets.writing import Table
-from xinfang.platform.statistics.figures import Frame, settled
+from xinfang.platform.statistics.figures import Frame
 from xinfang.platform.statistics.models import FourNoneRules
 from xinfang.tenants.levels import Level
 from xinfang.tenants.models import Node
 
 COLLECTIVE_PEOPLE = 5  # 集体访: five or more people (the smallest threshold a county may set)
 MAX_LIMIT = 1000
-DUTY_CLOCKS = tuple(kind for kind, rule in CLOCK_RULES.items() if rule.escalates)
 
 
 @dataclass(frozen=True)
@@ -39,23 +41,27 @@ class Criterion:
     noun: str  # what is counted, for the reason a township fails ("{people}" filled in)
     counted: str  # the definition, printed on the page
     matters: Callable[[int], ColumnElement[bool]] | None  # the matters counted; None: the late clocks
+    filters: Callable[[int], dict[str, str]]  # the same condition as the matter list's filters
     uses_people: bool = False
     unit: str = "件"
 
 
 CRITERIA = {c.key: c for c in (
     Criterion("beijing", "无进京上访", "进京上访", "越级到北京的信访事项",
-              lambda people: Matter.overreach == "beijing"),
+              lambda people: Matter.overreach == "beijing", lambda people: {"reach": "beijing"}),
     Criterion("province_collective", "无赴省进京集体访", "赴省进京集体访", "越级到省或北京的集体访",
-              lambda people: (Matter.form == "collective") & Matter.overreach.in_(("province", "beijing"))),
+              lambda people: (Matter.form == "collective") & Matter.overreach.in_(("province", "beijing")),
+              lambda people: {"form": "collective", "reach_from": "province"}),
     Criterion("repeat_overreach", "无重复越级访", "重复越级访", "越级（到市、到省、进京）的重信重访",
-              lambda people: (Matter.overreach != "none") & Matter.repeat_of_id.is_not(None)),
+              lambda people: (Matter.overreach != "none") & Matter.repeat_of_id.is_not(None),
+              lambda people: {"overreach": "true", "repeat": "true"}),
     Criterion("large_collective", "无大规模集体访", "{people}人以上集体访", "人数达到县里设定人数的集体访",
-              lambda people: (Matter.form == "collective") & (Matter.headcount >= people), uses_people=True),
+              lambda people: (Matter.form == "collective") & (Matter.headcount >= people),
+              lambda people: {"form": "collective", "headcount_from": str(people)}, uses_people=True),
     Criterion("overreach", "无越级访", "越级访", "越级到市、到省或进京的信访事项",
-              lambda people: Matter.overreach != "none"),
+              lambda people: Matter.overreach != "none", lambda people: {"overreach": "true"}),
     Criterion("overdue", "无超期办理", "超期的法定办理期限", "乡镇（含下级）承办、当年超期完成或到期未完成的法定期限",
-              None, unit="个"),
+              None, lambda people: {}, unit="个"),
 )}
 DEFAULT = [{"key": "beijing", "limit": 0}, {"key": "province_collective", "limit": 0},
            {"key": "repeat_overreach", "limit": 0}, {"key": "large_collective", "limit": 0, "people": 50}]
@@ -129,13 +135,27 @@ def _matter_counts(frame: Frame, criteria: list[dict[str, Any]]) -> dict[int, li
     return {row[0]: [int(v or 0) for v in row[1:]] for row in frame.session.execute(query)}
 
 
-def _late_clocks(frame: Frame) -> dict[int, int]:
+def _late_clocks(frame: Frame) -> dict[int, tuple[int, int]]:
+    """Per township: the late duty clocks it holds, and the matters they belong to (a matter
+    may hold two: its 受理告知 and its 办理)."""
     holder = aliased(Node)
-    query = (select(holder.township_id, func.count(MatterClock.id)).join(holder, holder.id == MatterClock.node_id)
-             .where(frame.under(holder), holder.township_id.is_not(None), MatterClock.kind.in_(DUTY_CLOCKS),
-                    MatterClock.state != "met", *settled(frame))
+    query = (select(holder.township_id, func.count(MatterClock.id), func.count(func.distinct(MatterClock.matter_id)))
+             .join(holder, holder.id == MatterClock.node_id)
+             .where(frame.under(holder), holder.township_id.is_not(None),
+                    *late_duties(MatterClock, frame.period.start, frame.period.end, frame.today))
              .group_by(holder.township_id))
-    return {row[0]: int(row[1]) for row in frame.session.execute(query)}
+    return {row[0]: (int(row[1]), int(row[2])) for row in frame.session.execute(query)}
+
+
+def links(frame: Frame, town_id: int, item: dict[str, Any]) -> str:
+    """The matter list of exactly what a township's count counts: by 问题所在地 and received in
+    the year, or, for 超期, the matters holding the late clocks the township holds."""
+    if item["key"] == "overdue":
+        params = {"late_clock_node_id": str(town_id), "late_clock_year": str(frame.period.start.year)}
+    else:
+        params = {"place_id": str(town_id), "received_from": frame.period.start.isoformat(),
+                  "received_to": frame.period.end.isoformat(), **CRITERIA[item["key"]].filters(int(item.get("people", 0)))}
+    return "/matters?" + urlencode(params)
 
 
 def townships(frame: Frame, criteria: list[dict[str, Any]]) -> list[dict]:
@@ -150,14 +170,17 @@ def townships(frame: Frame, criteria: list[dict[str, Any]]) -> list[dict]:
     for town in towns:
         matter_counts = iter(by_matters.get(town.id, [0] * len(criteria)))
         counts, reasons = {}, []
+        links_of, late_matters = {}, late.get(town.id, (0, 0))[1]
         for c in described:
-            n = late.get(town.id, 0) if c["key"] == "overdue" else next(matter_counts)
+            n = late.get(town.id, (0, 0))[0] if c["key"] == "overdue" else next(matter_counts)
             counts[c["key"]] = n
+            if n:
+                links_of[c["key"]] = links(frame, town.id, c)
             if n > c["limit"]:
                 allowed = f"（允许{c['limit']}{c['unit']}）" if c["limit"] else "（不得发生）"
                 reasons.append(f"{c['noun']}{n}{c['unit']}{allowed}")
         rows.append({"id": town.id, "code": town.code, "name": town.name, "counts": counts, "meets": not reasons,
-                     "reasons": reasons})
+                     "reasons": reasons, "links": links_of, "late_matters": late_matters})
     return rows
 
 
