@@ -147,7 +147,7 @@ def _late_clocks(frame: Frame) -> dict[int, tuple[int, int]]:
     return {row[0]: (int(row[1]), int(row[2])) for row in frame.session.execute(query)}
 
 
-def links(frame: Frame, town_id: int, item: dict[str, Any]) -> str:
+def link(frame: Frame, town_id: int, item: dict[str, Any]) -> str:
     """The matter list of exactly what a township's count counts: by 问题所在地 and received in
     the year, or, for 超期, the matters holding the late clocks the township holds."""
     if item["key"] == "overdue":
@@ -175,7 +175,7 @@ def townships(frame: Frame, criteria: list[dict[str, Any]]) -> list[dict]:
             n = late.get(town.id, (0, 0))[0] if c["key"] == "overdue" else next(matter_counts)
             counts[c["key"]] = n
             if n:
-                links_of[c["key"]] = links(frame, town.id, c)
+                links_of[c["key"]] = link(frame, town.id, c)
             if n > c["limit"]:
                 allowed = f"（允许{c['limit']}{c['unit']}）" if c["limit"] else "（不得发生）"
                 reasons.append(f"{c['noun']}{n}{c['unit']}{allowed}")
