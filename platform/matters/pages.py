@@ -10,14 +10,14 @@ kept (the session is rolled back before the page is drawn again).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from xinfang.permissions.actor import authorize
 from xinfang.platform import clock
@@ -33,15 +33,15 @@ from xinfang.platform.matters import (
     vocabulary,
 )
 from xinfang.platform.matters.clocks import RULES
-from xinfang.platform.matters.models import Matter, MatterPetitioner
+from xinfang.platform.matters.models import CountyRules, Matter, MatterPetitioner
 from xinfang.platform.matters.routes import MAX_HEADCOUNT, SORTS, MatterFilters, get_matter
-from xinfang.platform.matters.rules import rules_for
+from xinfang.platform.matters.rules import categories_of, rules_for
 from xinfang.platform.matters.service import MatterIn, PetitionerIn
 from xinfang.platform.matters.states import STATES, TRANSITIONS
 from xinfang.platform.people.models import PERSON_FIELDS, Person
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.privacy.identity import normalize_id_number
-from xinfang.platform.ui.frame import acting_node_id
+from xinfang.platform.ui.frame import acting_node_id, frame_nodes
 from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import (
@@ -139,7 +139,7 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
     view = request.query_params.get("view", "").strip()
     query = filters.apply(db, select(Matter))
     if view:
-        query = saved_views.built_in(query, view, actor, _node(db, acting))
+        query = saved_views.built_in(query, view, actor, _acting_node(db, request, actor))
     count = visible_rows(db, Matter) if query.whereclause is None else None
     listing = cursor_page_of(db, query, filters.order(), page, per_page, views.summary, after=after, before=before,
                              count=count, approximate=True)
@@ -149,7 +149,7 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
     pages = max(1, -(-listing["total"] // per_page))
     # the bulk assign bar, when a row on this page can be assigned
     may_assign = "matters:assign" in actor.permissions() and any(m["state"] == "registered" for m in listing["items"])
-    units = _units(db, county, skip=None) if county else []
+    units, categories = _units_and_categories(db, county) if county else ([], vocabulary.DEFAULT_CATEGORIES)
     # a node the statistics link to that the unit picker does not list (a county): shown as chosen
     chosen = {key: _node(db, value) for key in ("node_id", "place_id", "late_clock_node_id")
               if (value := getattr(filters, key)) and all(u.id != value for u in units)}
@@ -158,12 +158,12 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
         exact_up_to=EXACT_UP_TO,
         query=request.query_params, states=STATES, channels=vocabulary.CHANNELS, kinds=vocabulary.KINDS,
         deadline_states={"overdue": "已超期", "due_soon": "即将到期", "on_time": "正常"},
-        categories=rules_for(db, county).categories if county else vocabulary.DEFAULT_CATEGORIES,
-        sorts=SORT_LABELS, units=units, chosen_nodes=chosen, forms=vocabulary.FORMS, levels=LEVEL_KEYS,
+        categories=categories, sorts=SORT_LABELS, units=units, chosen_nodes=chosen, forms=vocabulary.FORMS,
+        levels=LEVEL_KEYS,
         reaches=vocabulary.OVERREACH,
         may_export="matters:export" in actor.permissions() and not view, acting_id=acting, view=view,
         built_in_views=saved_views.BUILT_IN, may_save_view="matters:act" in actor.permissions(),
-        saved=[v.to_dict() for v in saved_views.of_user(db, actor)], may_assign=may_assign,
+        saved=saved_views.listed(db, actor), may_assign=may_assign,
         assign_units=units if may_assign else [],
         list_query=_query_string(request, page=None),
         more_filters=any(request.query_params.get(k) for k in MORE_FILTERS),
@@ -178,19 +178,54 @@ def _node(db: ScopedSession, node_id: int | None) -> Node | None:
     return db.execute(select(Node).where(Node.id == node_id), execution_options={"skip_scope": True}).scalar_one()
 
 
+def _acting_node(db: ScopedSession, request: Request, actor) -> Node | None:
+    """The node the actor acts for, from the frame's nodes of this request (read once for the
+    page); a home node the actor holds no role at is not among them and is read here."""
+    acting = acting_node_id(request, actor)
+    if acting is None:
+        return None
+    return frame_nodes(request, actor).get(acting) or _node(db, acting)
+
+
 def _county_of(db: ScopedSession, request: Request, actor) -> int | None:
-    node = _node(db, acting_node_id(request, actor))
+    node = _acting_node(db, request, actor)
     return None if node is None else node.county_id or node.id
 
 
 def _units(db: ScopedSession, county_id: int, skip: int | None) -> list:
     """The county's departments, townships and villages (those a matter can be assigned to):
-    id, name and level only, read on every list page."""
+    id, name and level only."""
     query = (select(Node.id, Node.name, Node.level)
              .where(or_(Node.county_id == county_id, Node.id == county_id),
                     Node.level.in_([Level.DEPARTMENT, Level.TOWNSHIP, Level.VILLAGE]))
              .order_by(Node.level, Node.code))
     return [n for n in db.execute(query, execution_options={"skip_scope": True}).all() if n.id != skip]
+
+
+# the same units (``_units``) and, on the county's own row, its categories: one statement, built
+# once, for the list page (which reads both on every request)
+_UNITS_AND_CATEGORIES = (
+    select(Node.id, Node.name, Node.level, CountyRules.categories)
+    .outerjoin(CountyRules, CountyRules.node_id == Node.id)
+    .where(or_(Node.county_id == bindparam("county"), Node.id == bindparam("county")),
+           Node.level.in_([Level.COUNTY, Level.DEPARTMENT, Level.TOWNSHIP, Level.VILLAGE]))
+    .order_by(Node.level, Node.code))
+_UNIT_LEVELS = frozenset({Level.DEPARTMENT, Level.TOWNSHIP, Level.VILLAGE})
+
+
+class Unit(NamedTuple):
+    id: int
+    name: str
+    level: str
+
+
+def _units_and_categories(db: ScopedSession, county_id: int) -> tuple[list[Unit], tuple[str, ...]]:
+    """The unit picker's options and the county's categories (``rules_for``'s), read on every
+    list page in one round trip."""
+    rows = db.execute(_UNITS_AND_CATEGORIES, {"county": county_id}, execution_options={"skip_scope": True}).all()
+    county = next((r for r in rows if r.id == county_id), None)
+    return ([Unit(r.id, r.name, r.level) for r in rows if r.level in _UNIT_LEVELS],
+            categories_of(county.categories if county is not None else None))
 
 
 # --- registration -----------------------------------------------------------------------

@@ -41,7 +41,12 @@ def rules_for(session: Session, county_id: int | None) -> Rules:
     if row is None:
         return Rules()
     return Rules(row.counting_rule, row.due_soon_days, row.escalate_every_days, row.ownership_checklist,
-                 tuple(row.categories) or DEFAULT_CATEGORIES, row.discipline_node_id)
+                 categories_of(row.categories), row.discipline_node_id)
+
+
+def categories_of(stored: list[str] | None) -> tuple[str, ...]:
+    """A county's categories from its rules row's column (None: no row); the defaults when it set none."""
+    return tuple(stored or ()) or DEFAULT_CATEGORIES
 
 
 # built once (every act and registration reads its county's rules); the values, not the row

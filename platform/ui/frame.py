@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from litestar import Request
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import aliased
 
 from xinfang.permissions.actor import Actor, authorize
@@ -89,9 +89,37 @@ def menu_for(request: Request, actor: Actor) -> list[MenuEntry]:
     return [MenuEntry(item.label, item.href, item.href == current) for item in items]
 
 
-# the acting node in the frame's query (not correlated with the outer query's nodes); made once:
-# a fresh alias per request cost more than the query itself (each column adapted anew)
+# the acting node in the frame's query (not correlated with the outer query's nodes). The
+# statement is built once: a fresh alias per request cost more than the query itself (each
+# column adapted anew), and building the select per request cost about as much again.
 _ACTING_ROW = aliased(Node)
+_FRAME_NODES = select(Node).where(or_(
+    Node.id.in_(bindparam("held", expanding=True)),
+    *(Node.id.in_(select(getattr(_ACTING_ROW, c)).where(_ACTING_ROW.id == bindparam("acting")))
+      for c in ANCESTOR_COLUMNS)))
+
+
+def frame_nodes(request: Request, actor: Actor) -> dict[int, Node]:
+    """The nodes the frame names: those the actor holds a role at and the acting node's
+    ancestors, read with the system scope in one query, once per request (a page handler
+    that needs its acting node or county takes it from here instead of reading it again)."""
+    cached: dict[int, Node] | None = getattr(request.state, "frame_nodes", None)
+    if cached is not None:
+        return cached
+    held_ids = sorted({a.node_id for a in actor.assignments if a.node_id is not None})
+    nodes: dict[int, Node] = {}
+    if held_ids:
+        params = {"held": held_ids, "acting": acting_node_id(request, actor)}
+        handler_db = getattr(request.state, "db", None)
+        if handler_db is not None and handler_db.is_active:
+            # the handler's own session (its connection and transaction): a page costs no second one
+            nodes = {n.id: n for n in handler_db.scalars(_FRAME_NODES, params, execution_options={"skip_scope": True})}
+        else:
+            state = request.app.state
+            with state.session_factory(scope=Scope.system(), bind=state.read_engine) as session:
+                nodes = {n.id: n for n in session.scalars(_FRAME_NODES, params)}
+    request.state.frame_nodes = nodes
+    return nodes
 
 
 def build_frame(request: Request) -> Frame | None:
@@ -104,20 +132,7 @@ def build_frame(request: Request) -> Frame | None:
     token, _ = request_credentials(request)
     label = state.ui_label
     acting_id = acting_node_id(request, actor)
-    held_ids = {a.node_id for a in actor.assignments if a.node_id is not None}
-    nodes: dict[int, Node] = {}
-    if held_ids:  # the held nodes and the acting node's ancestors, in one query
-        wanted = or_(Node.id.in_(held_ids), *(Node.id.in_(select(getattr(_ACTING_ROW, c))
-                                                          .where(_ACTING_ROW.id == acting_id))
-                                             for c in ANCESTOR_COLUMNS))
-        query = select(Node).where(wanted)
-        handler_db = getattr(request.state, "db", None)
-        if handler_db is not None and handler_db.is_active:
-            # the handler's own session (its connection and transaction): a page costs no second one
-            nodes = {n.id: n for n in handler_db.scalars(query, execution_options={"skip_scope": True})}
-        else:
-            with state.session_factory(scope=Scope.system(), bind=state.read_engine) as session:
-                nodes = {n.id: n for n in session.scalars(query)}
+    nodes = frame_nodes(request, actor)
     acting = nodes.get(acting_id) if acting_id is not None else None
     breadcrumb = [Crumb(n.id, n.name, authorize(actor, n, "tenants", "read"))
                   for n in (_ancestors(nodes, acting) if acting is not None else [])]
