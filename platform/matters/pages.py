@@ -42,6 +42,7 @@ from xinfang.platform.people.models import PERSON_FIELDS, Person
 from xinfang.platform.privacy.fields import Viewer
 from xinfang.platform.privacy.identity import normalize_id_number
 from xinfang.platform.ui.frame import acting_node_id, frame_nodes
+from xinfang.platform.ui.options import grouped_unit_options, unit_options
 from xinfang.platform.ui.rendering import render_page
 from xinfang.platform.web.guards import current_actor
 from xinfang.platform.web.inputs import (
@@ -158,13 +159,14 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
         exact_up_to=EXACT_UP_TO,
         query=request.query_params, states=STATES, channels=vocabulary.CHANNELS, kinds=vocabulary.KINDS,
         deadline_states={"overdue": "已超期", "due_soon": "即将到期", "on_time": "正常"},
-        categories=categories, sorts=SORT_LABELS, units=units, chosen_nodes=chosen, forms=vocabulary.FORMS,
-        levels=LEVEL_KEYS,
+        categories=categories, sorts=SORT_LABELS, chosen_nodes=chosen,
+        unit_options={key: unit_options(units, request.query_params.get(key)) for key in ("node_id", "place_id")},
+        forms=vocabulary.FORMS, levels=LEVEL_KEYS,
         reaches=vocabulary.OVERREACH,
         may_export="matters:export" in actor.permissions() and not view, acting_id=acting, view=view,
         built_in_views=saved_views.BUILT_IN, may_save_view="matters:act" in actor.permissions(),
         saved=saved_views.listed(db, actor), may_assign=may_assign,
-        assign_units=units if may_assign else [],
+        assign_groups=grouped_unit_options(units) if may_assign else [],
         list_query=_query_string(request, page=None),
         more_filters=any(request.query_params.get(k) for k in MORE_FILTERS),
         may_register="matters:register" in actor.permissions(),
