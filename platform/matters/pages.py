@@ -160,7 +160,7 @@ def matter_list(request: Request, db: NamedDependency[ScopedSession], page: From
         query=request.query_params, states=STATES, channels=vocabulary.CHANNELS, kinds=vocabulary.KINDS,
         deadline_states={"overdue": "已超期", "due_soon": "即将到期", "on_time": "正常"},
         categories=categories, sorts=SORT_LABELS, chosen_nodes=chosen,
-        unit_options={key: unit_options(units, request.query_params.get(key)) for key in ("node_id", "place_id")},
+        unit_options={key: unit_options(units, request.query_params.get(key)) for key in ("node_id", "place_id", "late_clock_node_id")},
         forms=vocabulary.FORMS, levels=LEVEL_KEYS,
         reaches=vocabulary.OVERREACH,
         may_export="matters:export" in actor.permissions() and not view, acting_id=acting, view=view,
