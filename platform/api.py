@@ -63,6 +63,7 @@ from xinfang.platform.matters.models import Matter, MatterClock, MatterEvent, Ma
 from xinfang.platform.matters.ownership import MatterOwnership, MatterOwnershipItem
 from xinfang.platform.matters.states import OPEN_STATES
 from xinfang.platform.matters.views import matter_numbers, person_matters_query
+from xinfang.platform.migrate import ancestry_id_indexes
 from xinfang.platform.notifications.models import Notification
 from xinfang.platform.notifications.service import notify_role
 from xinfang.platform.people.models import PERSON_FIELDS, Person
@@ -90,7 +91,7 @@ from xinfang.tenants.scope import Scope, ScopedSession
 __all__ = [
     # hooks and the spec objects they return (docs/plugin_hooks.md)
     "hookimpl", "CampaignLink", "CampaignType", "ChecklistItemSpec", "ChecklistSpec", "DocumentContext", "DocumentSpec", "JobSpec", "MatterChecklistSpec", "MetricSpec",
-    "MigrationSpec", "NavItem", "PageSpec", "PermissionSpec", "PhaseSpec", "RoleSpec", "PeriodicTask",
+    "MigrationSpec", "ancestry_id_indexes", "NavItem", "PageSpec", "PermissionSpec", "PhaseSpec", "RoleSpec", "PeriodicTask",
     # pages: a page handler answers with render_page(request, "<its page_templates/ file>", …) (docs/plugin_hooks.md)
     "render_page", "acting_node_id",
     # sessions, scope, tables of a plugin's own

@@ -82,3 +82,20 @@ def upgrade(database_url: str, plugins: pluggy.PluginManager, revision: str = "h
 
 def revision(database_url: str, plugins: pluggy.PluginManager, message: str) -> None:
     command.revision(alembic_config(database_url, plugins), message=message, autogenerate=True)
+
+
+def ancestry_id_indexes(tables: tuple[str, ...], columns: tuple[str, ...], pairs: bool) -> None:
+    """A migration step (core 0028 and each plugin's matching revision): every ancestor column's
+    index on ``tables`` becomes (column, id) (``pairs``), or back to the column alone. The
+    callers pass their tables and columns as they stood, so the step stays what it was."""
+    from alembic import op
+
+    for table in tables:
+        for column in columns:
+            pair, single = f"ix_{table}_{column}_id", f"ix_{table}_{column}"
+            if pairs:
+                op.create_index(pair, table, [column, "id"], unique=False)
+                op.drop_index(single, table_name=table)
+            else:
+                op.create_index(single, table, [column], unique=False)
+                op.drop_index(pair, table_name=table)

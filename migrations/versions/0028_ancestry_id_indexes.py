@@ -18,7 +18,7 @@ Create Date: 2026-12-07
 """
 from __future__ import annotations
 
-from alembic import op
+from xinfang.platform.migrate import ancestry_id_indexes
 
 revision = '0028'
 down_revision = '0027'
@@ -37,14 +37,8 @@ TABLES = (
 
 
 def upgrade() -> None:
-    for table in TABLES:
-        for column in COLUMNS:
-            op.create_index(f'ix_{table}_{column}_id', table, [column, 'id'], unique=False)
-            op.drop_index(f'ix_{table}_{column}', table_name=table)
+    ancestry_id_indexes(TABLES, COLUMNS, pairs=True)
 
 
 def downgrade() -> None:
-    for table in TABLES:
-        for column in COLUMNS:
-            op.create_index(f'ix_{table}_{column}', table, [column], unique=False)
-            op.drop_index(f'ix_{table}_{column}_id', table_name=table)
+    ancestry_id_indexes(TABLES, COLUMNS, pairs=False)

@@ -9,7 +9,7 @@ Revises: by_0001
 """
 from __future__ import annotations
 
-from alembic import op
+from xinfang.platform.api import ancestry_id_indexes
 
 revision = 'by_0002'
 down_revision = 'by_0001'
@@ -21,14 +21,8 @@ TABLES = ('backlog_year_cases', 'backlog_year_files', 'backlog_year_inspections'
 
 
 def upgrade() -> None:
-    for table in TABLES:
-        for column in COLUMNS:
-            op.create_index(f'ix_{table}_{column}_id', table, [column, 'id'], unique=False)
-            op.drop_index(f'ix_{table}_{column}', table_name=table)
+    ancestry_id_indexes(TABLES, COLUMNS, pairs=True)
 
 
 def downgrade() -> None:
-    for table in TABLES:
-        for column in COLUMNS:
-            op.create_index(f'ix_{table}_{column}', table, [column], unique=False)
-            op.drop_index(f'ix_{table}_{column}_id', table_name=table)
+    ancestry_id_indexes(TABLES, COLUMNS, pairs=False)

@@ -9,7 +9,7 @@ Revises: po_0001
 """
 from __future__ import annotations
 
-from alembic import op
+from xinfang.platform.api import ancestry_id_indexes
 
 revision = 'po_0002'
 down_revision = 'po_0001'
@@ -22,14 +22,8 @@ TABLES = ('po_behaviours', 'po_county_settings', 'po_evidence', 'po_incident_peo
 
 
 def upgrade() -> None:
-    for table in TABLES:
-        for column in COLUMNS:
-            op.create_index(f'ix_{table}_{column}_id', table, [column, 'id'], unique=False)
-            op.drop_index(f'ix_{table}_{column}', table_name=table)
+    ancestry_id_indexes(TABLES, COLUMNS, pairs=True)
 
 
 def downgrade() -> None:
-    for table in TABLES:
-        for column in COLUMNS:
-            op.create_index(f'ix_{table}_{column}', table, [column], unique=False)
-            op.drop_index(f'ix_{table}_{column}_id', table_name=table)
+    ancestry_id_indexes(TABLES, COLUMNS, pairs=False)
