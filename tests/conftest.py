@@ -173,6 +173,16 @@ def clock() -> Iterator[TestClock]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_list_counts(monkeypatch) -> None:
+    """Long lists' counts are kept per process (platform/web/paging.py ``RECENT_COUNTS``), keyed
+    by database, scope and statement: each test starts without those of an earlier test on the
+    same database (a test that lowers ``EXACT_UP_TO`` would leave its count for the next)."""
+    from xinfang.platform.web import paging
+
+    monkeypatch.setattr(paging, "RECENT_COUNTS", paging.RecentCounts())
+
+
+@pytest.fixture(autouse=True)
 def _pinned_day(request) -> None:
     """``@pytest.mark.today(2026, 11, 16, 9)`` (on a test or a module's ``pytestmark``) sets the
     clock for tests whose records carry fixed dates: a week whose calendar data is known."""
